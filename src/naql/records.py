@@ -1,0 +1,145 @@
+"""The records that flow between naql's stages.
+
+Every hand-off between stages is one of these slots dataclasses. They carry no behaviour beyond
+conversion to and from plain JSON-ready dicts, so that `records -> JSON -> records` is the
+identity (a property test checks it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(slots=True, frozen=True, order=True)
+class Span:
+    """A half-open character range ``[start, end)`` into an article's ORIGINAL text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad span [{self.start}, {self.end}): need 0 <= start <= end")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlap(self, other: Span) -> int:
+        return max(0, min(self.end, other.end) - max(self.start, other.start))
+
+
+@dataclass(slots=True)
+class Article:
+    """One article as read: its text is kept exactly as in the input, so offsets stay valid."""
+
+    id: str
+    text: str
+    outlet: str | None = None
+    url: str | None = None
+    date: str | None = None
+    title: str | None = None
+    path: str | None = None
+    language: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Passage:
+    """A reused passage: ``a_span`` in article ``a`` corresponds to ``b_span`` in article ``b``.
+
+    ``kind`` says how the reuse looks: ``verbatim`` (same words, same order), ``edited`` (same
+    order with insertions, deletions or swaps) or ``shuffled`` (same words, order changed).
+    """
+
+    a: str
+    b: str
+    a_span: Span
+    b_span: Span
+    kind: str
+    score: float
+    matched_words: int
+
+
+@dataclass(slots=True)
+class Alignment:
+    """All passages shared by one pair of articles, with each side's share of reused text."""
+
+    a: str
+    b: str
+    passages: list[Passage]
+    a_share: float
+    b_share: float
+
+
+@dataclass(slots=True)
+class Problem:
+    """An input that could not be (fully) used: what, where, why. Never raised, always reported."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class Trace:
+    """The result of ``naql trace``: what was read, what was skipped, who reuses whom."""
+
+    articles: list[Article]
+    alignments: list[Alignment]
+    problems: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    schema_version: str = SCHEMA_VERSION
+
+
+R = TypeVar("R")
+
+
+def to_json(record: Any) -> Any:
+    """A record (or a list/dict of them) as plain JSON-ready data."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: to_json(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, list | tuple):
+        return [to_json(item) for item in record]
+    if isinstance(record, dict):
+        return {key: to_json(value) for key, value in record.items()}
+    return record
+
+
+def from_json(cls: type[R], data: Any) -> R:
+    """The inverse of :func:`to_json` for a record class (nested records are rebuilt too)."""
+    return typing.cast(R, _build(cls, data))
+
+
+def _build(annotation: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
+        if not isinstance(data, dict):
+            raise ValueError(f"{annotation.__name__} expects an object, got {type(data).__name__}")
+        hints = typing.get_type_hints(annotation)
+        known = {f.name for f in dataclasses.fields(annotation)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"{annotation.__name__} has no field(s) {sorted(unknown)}")
+        return annotation(**{name: _build(hints[name], value) for name, value in data.items()})
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (types.UnionType, typing.Union):
+        concrete = [arg for arg in args if arg is not type(None)]
+        return _build(concrete[0], data) if len(concrete) == 1 else data
+    if origin is list:
+        return [_build(args[0], item) for item in data]
+    if origin is dict:
+        return {key: _build(args[1], value) for key, value in data.items()}
+    return data

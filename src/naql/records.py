@@ -34,9 +34,22 @@ class Span:
         return max(0, min(self.end, other.end) - max(self.start, other.start))
 
 
+@dataclass(slots=True, frozen=True)
+class Drop:
+    """A stretch of an article's text that cleaning set aside, and why (kept so it can be undone)."""
+
+    span: Span
+    reason: str
+
+
 @dataclass(slots=True)
 class Article:
-    """One article as read: its text is kept exactly as in the input, so offsets stay valid."""
+    """One article. Its ``text`` is a faithful slice of the input document starting at ``offset``.
+
+    Cleaning never deletes characters: it blanks what it drops (chrome, repeated captions) with
+    spaces and lists it in ``dropped``, so a span in ``text`` plus ``offset`` is always a span of
+    the input as read (for HTML: of the text extracted from it).
+    """
 
     id: str
     text: str
@@ -46,6 +59,8 @@ class Article:
     title: str | None = None
     path: str | None = None
     language: str | None = None
+    offset: int = 0
+    dropped: list[Drop] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
 
 

@@ -1,0 +1,221 @@
+"""Candidate pairs, found without comparing every article with every other.
+
+The index is an inverted index of rare stems. Two texts that share a passage share many of its
+rarer words, in ANY order: that is what lets naql find word-shuffled passages, which character
+n-gram fingerprints (passim, Churnalism) score zero on. Every shared occurrence of an indexed stem
+is a *seed*: a dot (i, j) in the pair's dot plot. A copied passage shows up as a dense cluster of
+dots: a diagonal when the order was kept, a filled rectangle when it was shuffled. Chance
+co-occurrences are scattered.
+
+Sub-quadratic by construction: the stems are admitted rarest first while the number of seeds they
+generate stays under a fixed budget, so a stem that occurs everywhere (and would produce
+``n * n`` seeds) is never indexed, and the work is bounded by the budget, not by the number of
+pairs. A MinHash-LSH index (datasketch) complements it for whole-article near-duplicates, where a
+rare-stem index is more than needed (see :func:`near_duplicate_pairs`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from naql.text import Tokens
+
+
+@dataclass(slots=True)
+class Seeds:
+    """Shared stem occurrences: ``left[k]`` at token ``i[k]`` matches ``right[k]`` at ``j[k]``."""
+
+    left: np.ndarray
+    right: np.ndarray
+    i: np.ndarray
+    j: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.i)
+
+
+@dataclass(slots=True)
+class Postings:
+    stem: np.ndarray
+    doc: np.ndarray
+    pos: np.ndarray
+
+
+def content_postings(docs: Sequence[Tokens], max_per_doc: int) -> Postings:
+    """(stem, doc, position) of every content token, sorted by stem.
+
+    A stem repeated more than ``max_per_doc`` times in one text (a name in a long profile) would
+    add ``n * m`` seeds to each pair for little evidence, so its occurrences in that text are
+    dropped; its other texts keep theirs.
+    """
+    stems = [doc.ids[~doc.stop] for doc in docs]
+    positions = [np.flatnonzero(~doc.stop) for doc in docs]
+    lengths = np.fromiter((len(s) for s in stems), dtype=np.int64, count=len(stems))
+    stem = np.concatenate(stems) if stems else np.zeros(0, np.int32)
+    pos = np.concatenate(positions) if positions else np.zeros(0, np.int64)
+    doc = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    order = np.lexsort((pos, doc, stem))
+    stem, doc, pos = stem[order], doc[order], pos[order]
+    if len(stem):
+        key_change = np.flatnonzero(np.r_[True, (stem[1:] != stem[:-1]) | (doc[1:] != doc[:-1])])
+        run_length = np.diff(np.r_[key_change, len(stem)])
+        keep = np.repeat(run_length, run_length) <= max_per_doc
+        stem, doc, pos = stem[keep], doc[keep], pos[keep]
+    return Postings(stem.astype(np.int64), doc, pos)
+
+
+def document_frequency(postings: Postings, vocabulary_size: int) -> np.ndarray:
+    first = np.r_[True, (postings.stem[1:] != postings.stem[:-1]) | (postings.doc[1:] != postings.doc[:-1])]
+    return np.bincount(postings.stem[first], minlength=vocabulary_size)
+
+
+def _budget_mask(cost: np.ndarray, df: np.ndarray, budget: int) -> np.ndarray:
+    """Stems admitted rarest first (by document frequency) until ``budget`` seeds are used up."""
+    order = np.lexsort((np.arange(len(df)), df))
+    spent = np.cumsum(cost[order])
+    admitted = np.zeros(len(df), dtype=bool)
+    admitted[order[spent <= budget]] = True
+    return admitted
+
+
+def _join(left: Postings, right: Postings, vocabulary_size: int, admitted: np.ndarray) -> Seeds:
+    """Every (left posting, right posting) with the same admitted stem: a vectorised join."""
+    lkeep = admitted[left.stem]
+    rkeep = admitted[right.stem]
+    lstem, ldoc, lpos = left.stem[lkeep], left.doc[lkeep], left.pos[lkeep]
+    rstem, rdoc, rpos = right.stem[rkeep], right.doc[rkeep], right.pos[rkeep]
+    rcount = np.bincount(rstem, minlength=vocabulary_size)
+    rstart = np.r_[0, np.cumsum(rcount)[:-1]]
+    fanout = rcount[lstem]
+    total = int(fanout.sum())
+    which_left = np.repeat(np.arange(len(lstem)), fanout)
+    # Ragged arange: for each left posting, 0..fanout-1, added to its stem's block start.
+    block_offset = np.arange(total) - np.repeat(np.cumsum(fanout) - fanout, fanout)
+    which_right = rstart[lstem][which_left] + block_offset
+    return Seeds(ldoc[which_left], rdoc[which_right], lpos[which_left], rpos[which_right])
+
+
+def rare_stem_seeds(
+    left: Sequence[Tokens],
+    right: Sequence[Tokens] | None,
+    vocabulary_size: int,
+    *,
+    budget: int,
+    max_per_doc: int,
+) -> Seeds:
+    """Seeds between ``left`` and ``right`` texts (or among ``left`` when ``right`` is None).
+
+    ``budget`` bounds the number of seeds: with 30 M seeds (~1 GB of int64 at peak while they
+    are clustered) the rarest 95% of the ExAra vocabulary is indexed, yet a corpus of a million
+    articles costs no more.
+    """
+    self_join = right is None
+    lpost = content_postings(left, max_per_doc)
+    rpost = lpost if self_join else content_postings(right, max_per_doc)  # type: ignore[arg-type]
+    lcount = np.bincount(lpost.stem, minlength=vocabulary_size)
+    rcount = np.bincount(rpost.stem, minlength=vocabulary_size)
+    df = document_frequency(lpost, vocabulary_size)
+    if not self_join:
+        df = df + document_frequency(rpost, vocabulary_size)
+    cost = lcount * rcount
+    admitted = _budget_mask(cost, df, budget) & (df >= 2)
+    seeds = _join(lpost, rpost, vocabulary_size, admitted)
+    if self_join:
+        # Each unordered pair once, never a text with itself.
+        keep = seeds.left < seeds.right
+        seeds = Seeds(seeds.left[keep], seeds.right[keep], seeds.i[keep], seeds.j[keep])
+    return seeds
+
+
+@dataclass(slots=True)
+class Clusters:
+    """Dense groups of seeds, one row per group, with the seeds' extents on each side."""
+
+    left: np.ndarray
+    right: np.ndarray
+    i0: np.ndarray
+    i1: np.ndarray  # inclusive token indices
+    j0: np.ndarray
+    j1: np.ndarray
+    distinct_i: np.ndarray
+    distinct_j: np.ndarray
+    label: np.ndarray  # per seed: its cluster row, or -1 when it fell in no cluster
+
+    def __len__(self) -> int:
+        return len(self.i0)
+
+
+def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) -> Clusters:
+    """Split each pair's dot plot at gaps wider than ``gap`` tokens, on each axis in turn.
+
+    This is the extension step of Sanchez-Perez et al. (PAN 2014) applied to single-word seeds:
+    sort by one side, cut where consecutive seeds are more than ``gap`` tokens apart, then do
+    the same inside each piece on the other side, until nothing changes. A diagonal (verbatim
+    or edited copy) and a filled rectangle (shuffled copy) both survive whole; isolated chance
+    matches end up alone and are dropped with every group of fewer than ``min_seeds`` distinct
+    positions.
+    """
+    n = len(seeds)
+    label = np.zeros(n, dtype=np.int64)
+    if n:
+        _, label = np.unique(seeds.left * (int(seeds.right.max()) + 1) + seeds.right, return_inverse=True)
+    alive = np.arange(n)
+    i, j = seeds.i, seeds.j
+    groups = -1
+    for round_number in range(rounds * 2):
+        coordinate = i[alive] if round_number % 2 == 0 else j[alive]
+        order = np.lexsort((coordinate, label[alive]))
+        alive = alive[order]
+        coordinate = coordinate[order]
+        lab = label[alive]
+        cut = np.r_[True, (lab[1:] != lab[:-1]) | (np.diff(coordinate) > gap)]
+        new_label = np.cumsum(cut) - 1
+        # Size by distinct positions on this axis, so one word repeated does not make a group.
+        distinct = np.r_[True, (new_label[1:] != new_label[:-1]) | (coordinate[1:] != coordinate[:-1])]
+        size = np.bincount(new_label[distinct], minlength=int(new_label[-1]) + 1 if len(new_label) else 0)
+        keep = size[new_label] >= min_seeds
+        alive = alive[keep]
+        label = np.full(n, -1, dtype=np.int64)
+        label[alive] = new_label[keep]
+        if len(alive):
+            _, compact = np.unique(label[alive], return_inverse=True)
+            label[alive] = compact
+        count = int(label[alive].max()) + 1 if len(alive) else 0
+        if round_number % 2 == 1 and count == groups:
+            break
+        if round_number % 2 == 1:
+            groups = count
+    return _summarise(seeds, label, alive)
+
+
+def _distinct_per_group(group: np.ndarray, value: np.ndarray, count: int) -> np.ndarray:
+    order = np.lexsort((value, group))
+    g, v = group[order], value[order]
+    new = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])] if len(g) else np.zeros(0, bool)
+    return np.bincount(g[new], minlength=count)
+
+
+def _summarise(seeds: Seeds, label: np.ndarray, alive: np.ndarray) -> Clusters:
+    alive = alive[np.argsort(label[alive], kind="stable")]
+    lab = label[alive]
+    i, j = seeds.i[alive], seeds.j[alive]
+    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]]) if len(lab) else np.zeros(0, np.int64)
+    count = len(starts)
+    if not count:
+        empty = np.zeros(0, dtype=np.int64)
+        return Clusters(empty, empty, empty, empty, empty, empty, empty, empty, label)
+    first = alive[starts]
+    return Clusters(
+        left=seeds.left[first],
+        right=seeds.right[first],
+        i0=np.minimum.reduceat(i, starts),
+        i1=np.maximum.reduceat(i, starts),
+        j0=np.minimum.reduceat(j, starts),
+        j1=np.maximum.reduceat(j, starts),
+        distinct_i=_distinct_per_group(lab, i, count),
+        distinct_j=_distinct_per_group(lab, j, count),
+        label=label,
+    )

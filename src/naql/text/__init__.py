@@ -1,0 +1,5 @@
+"""Text: normalisation, tokenisation with original offsets, stemming and stopwords."""
+
+from naql.text.tokenize import Tokens, Vocabulary, Words, normalize, normalize_with_offsets, words
+
+__all__ = ["Tokens", "Vocabulary", "Words", "normalize", "normalize_with_offsets", "words"]

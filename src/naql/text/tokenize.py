@@ -1,0 +1,164 @@
+"""Normalise and tokenise whole documents with numpy, keeping every token's ORIGINAL offsets."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import Stemmer
+
+from naql.text import arabic, chars, latin
+
+
+def _code_points(text: str) -> np.ndarray:
+    # UTF-32 gives one uint32 per Python str index, so array positions ARE string offsets.
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _from_code_points(codes: np.ndarray) -> str:
+    return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def normalize_with_offsets(text: str) -> tuple[str, np.ndarray]:
+    """The normalised text and, for each of its characters, the offset it came from in ``text``."""
+    mapping, _, expansions = chars.tables()
+    codes = _code_points(text)
+    in_bmp = codes < chars.BMP
+    mapped = codes.copy()
+    mapped[in_bmp] = mapping[codes[in_bmp]]
+    if expansions and np.isin(codes, np.fromiter(expansions, dtype=np.uint32)).any():
+        return _normalize_slow(codes, mapped, expansions)
+    keep = np.flatnonzero(mapped != chars.DELETE)
+    return _from_code_points(mapped[keep]), keep
+
+
+def _normalize_slow(
+    codes: np.ndarray, mapped: np.ndarray, expansions: dict[int, str]
+) -> tuple[str, np.ndarray]:
+    # Only documents holding a ligature such as «ﻻ» get here: each expanded character points
+    # back to the one ligature it came from.
+    pieces: list[str] = []
+    origins: list[int] = []
+    for position, (code, target) in enumerate(zip(codes.tolist(), mapped.tolist())):
+        piece = expansions.get(code) if code < chars.BMP else None
+        if piece is None:
+            if target == chars.DELETE:
+                continue
+            piece = chr(target)
+        pieces.append(piece)
+        origins.extend([position] * len(piece))
+    return "".join(pieces), np.asarray(origins, dtype=np.int64)
+
+
+def normalize(text: str) -> str:
+    """Arabic orthographic normalisation plus casefolding (see :mod:`naql.text.arabic`)."""
+    return normalize_with_offsets(text)[0]
+
+
+@dataclass(slots=True)
+class Words:
+    """Tokens of one text: normalised forms and ``[starts, ends)`` offsets into the original."""
+
+    forms: list[str]
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def words(text: str) -> Words:
+    """Split ``text`` into word tokens (letters, digits and their marks), normalised."""
+    normalized, origin = normalize_with_offsets(text)
+    codes = _code_points(normalized)
+    _, is_word_bmp, _ = chars.tables()
+    in_bmp = codes < chars.BMP
+    is_word = np.zeros(len(codes), dtype=bool)
+    is_word[in_bmp] = is_word_bmp[codes[in_bmp]]
+    if not in_bmp.all():
+        is_word[~in_bmp] = chars.astral_word(codes[~in_bmp])
+    edges = np.diff(np.concatenate(([False], is_word, [False])).astype(np.int8))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    spaced = np.where(is_word, codes, chars.SPACE)
+    forms = _from_code_points(spaced).split()
+    if len(forms) != len(starts):  # would mean str.split and the table disagree on a space
+        raise RuntimeError("tokeniser tables disagree with str.split; please report this text")
+    if len(origin):
+        orig_starts = origin[starts]
+        orig_ends = origin[ends - 1] + 1 if len(ends) else ends
+    else:
+        orig_starts = orig_ends = np.zeros(0, dtype=np.int64)
+    return Words(forms, orig_starts.astype(np.int64), np.asarray(orig_ends, dtype=np.int64))
+
+
+@dataclass(slots=True)
+class Tokens:
+    """A text as the aligner sees it: stem ids, a stopword mask and offsets into the original."""
+
+    ids: np.ndarray  # int32 stem ids, one per token
+    stop: np.ndarray  # bool: function word, single letter or digit-free noise
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@functools.lru_cache(maxsize=8)
+def _stemmer(algorithm: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(algorithm)
+
+
+@functools.lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(normalize(word) for word in arabic.STOPWORDS_RAW | latin.STOPWORDS_RAW)
+
+
+class Vocabulary:
+    """Maps normalised word forms to stem ids, stemming each distinct form once.
+
+    Per-token work is one C-level dict lookup (``map(dict.__getitem__, ...)``); the Snowball
+    stemmer (PyStemmer, C) only ever sees forms it has not seen before, in one batch per text.
+    """
+
+    def __init__(self, latin_language: str = "en") -> None:
+        if latin_language not in latin.SNOWBALL:
+            raise ValueError(
+                f"no stemmer for language {latin_language!r}; choose one of {sorted(latin.SNOWBALL)}"
+            )
+        self.latin_algorithm = latin.SNOWBALL[latin_language]
+        self._form_code: dict[str, int] = {}  # form -> stem id * 2 + is_stopword
+        self._stem_ids: dict[str, int] = {}
+        self.stems: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.stems)
+
+    def encode(self, forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Stem ids and stopword flags for a list of normalised forms."""
+        known = self._form_code
+        new = [form for form in dict.fromkeys(forms) if form not in known]
+        if new:
+            self._learn(new)
+        codes = np.fromiter(map(known.__getitem__, forms), dtype=np.int64, count=len(forms))
+        return (codes >> 1).astype(np.int32), (codes & 1).astype(bool)
+
+    def _learn(self, forms: list[str]) -> None:
+        arabic_forms = [form for form in forms if arabic.is_arabic_letter(form[0])]
+        other_forms = [form for form in forms if not arabic.is_arabic_letter(form[0])]
+        stems = dict(zip(arabic_forms, _stemmer("arabic").stemWords(arabic_forms)))
+        stems.update(zip(other_forms, _stemmer(self.latin_algorithm).stemWords(other_forms)))
+        stop = stopwords()
+        for form in forms:
+            stem = stems[form] or form
+            stem_id = self._stem_ids.get(stem)
+            if stem_id is None:
+                stem_id = self._stem_ids[stem] = len(self.stems)
+                self.stems.append(stem)
+            # One-letter tokens are clitics cut off by punctuation («لـ«الشرق»») or initials.
+            is_stop = form in stop or len(form) < 2
+            self._form_code[form] = stem_id * 2 + int(is_stop)
+
+    def tokens(self, text: str) -> Tokens:
+        found = words(text)
+        ids, stop = self.encode(found.forms)
+        return Tokens(ids, stop, found.starts, found.ends)

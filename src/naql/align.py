@@ -21,27 +21,8 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from naql.candidates import Seeds, cluster_seeds
+from naql.config import AlignConfig
 from naql.text import Tokens
-
-
-@dataclass(slots=True, frozen=True, kw_only=True)
-class AlignConfig:
-    """Alignment knobs. Token counts include function words; ``words`` are content words."""
-
-    gap: int = 20
-    min_words: int = 8
-    min_density: float = 0.3
-    max_per_doc: int = 3
-    max_df: float = 0.5
-    merge_gap: int = 30
-
-    def __post_init__(self) -> None:
-        if self.gap < 1:
-            raise ValueError(f"gap must be at least 1 token, got {self.gap}")
-        if self.min_words < 2:
-            raise ValueError(f"min_words must be at least 2, got {self.min_words}")
-        if not 0.0 < self.min_density <= 1.0:
-            raise ValueError(f"min_density must be in (0, 1], got {self.min_density}")
 
 
 @dataclass(slots=True)
@@ -62,7 +43,7 @@ class TokenPassage:
 class _DocIndex:
     stems: np.ndarray  # content stems, sorted
     positions: np.ndarray  # their token positions, in the same order
-    content_before: np.ndarray  # content tokens before each token position (prefix sum)
+    content_before: np.ndarray  # seedable content tokens before each position (prefix sum)
 
 
 def _doc_index(doc: Tokens, common: np.ndarray, max_per_doc: int) -> _DocIndex:
@@ -82,7 +63,11 @@ def _doc_index(doc: Tokens, common: np.ndarray, max_per_doc: int) -> _DocIndex:
         run_length = np.diff(np.r_[runs, len(keys)])
         keep = np.repeat(run_length, run_length) <= max_per_doc
         keys, keyed_positions = keys[keep], keyed_positions[keep]
-    return _DocIndex(keys, keyed_positions, np.r_[0, np.cumsum(content)])
+    # Density is measured against the words that COULD have seeded (content words not capped
+    # away), so a copy is not penalised for repeating a frequent word.
+    eligible = np.zeros(len(doc.ids), dtype=np.int64)
+    eligible[keyed_positions[keys >= 0]] = 1
+    return _DocIndex(keys, keyed_positions, np.r_[0, np.cumsum(eligible)])
 
 
 _BIGRAM_BASE = 1 << 31
@@ -137,7 +122,58 @@ def align_pairs(
         density = min(clusters.distinct_i[k] / max(words_a, 1), clusters.distinct_j[k] / max(words_b, 1))
         if matched >= config.min_words and density >= config.min_density:
             passages.append(TokenPassage(a, b, i0, i1, j0, j1, matched, float(density)))
-    return _merge_fragments(passages, config.merge_gap)
+    passages = [
+        p for p in passages
+        if p.density >= config.dense
+        or shared_phrases(left[p.left], right[p.right], p) >= config.min_phrases
+    ]
+    passages = _merge_fragments(passages, config.merge_gap)
+    for passage in passages:
+        _extend_edges(passage, left[passage.left], right[passage.right])
+    return _best_source_location(passages)
+
+
+def _extend_edges(passage: TokenPassage, a: Tokens, b: Tokens, steps: int = 8) -> None:
+    """Grow an ordered copy over the function words at its ends, which were never seeds."""
+    before_a = a.ids[max(0, passage.i0 - steps) : passage.i0][::-1]
+    before_b = b.ids[max(0, passage.j0 - steps) : passage.j0][::-1]
+    grow = _common_prefix(before_a, before_b)
+    passage.i0 -= grow
+    passage.j0 -= grow
+    after_a = a.ids[passage.i1 + 1 : passage.i1 + 1 + steps]
+    after_b = b.ids[passage.j1 + 1 : passage.j1 + 1 + steps]
+    grow = _common_prefix(after_a, after_b)
+    passage.i1 += grow
+    passage.j1 += grow
+
+
+def _common_prefix(x: np.ndarray, y: np.ndarray) -> int:
+    n = min(len(x), len(y))
+    differ = np.flatnonzero(x[:n] != y[:n])
+    return int(differ[0]) if len(differ) else n
+
+
+def _best_source_location(passages: list[TokenPassage]) -> list[TokenPassage]:
+    """One source location per stretch of the left text: when the right text repeats itself
+    (a quoted verse, a paragraph printed twice), the stretch aligns to each copy; keep the
+    best-supported. The converse is legitimate (one source paragraph reused twice) and kept."""
+    passages.sort(key=lambda p: (p.left, p.right, -p.matched, p.i0))
+    kept: list[TokenPassage] = []
+    for passage in passages:
+        if not any(
+            other.left == passage.left
+            and other.right == passage.right
+            and _mostly_inside(passage.i0, passage.i1, other.i0, other.i1)
+            for other in kept[-20:]
+        ):
+            kept.append(passage)
+    kept.sort(key=lambda p: (p.left, p.right, p.i0))
+    return kept
+
+
+def _mostly_inside(start: int, end: int, other_start: int, other_end: int) -> bool:
+    overlap = min(end, other_end) - max(start, other_start) + 1
+    return overlap > 0.5 * (end - start + 1)
 
 
 def _common_stems(left: Sequence[Tokens], right: Sequence[Tokens], size: int, max_df: float) -> np.ndarray:
@@ -155,6 +191,22 @@ def _common_stems(left: Sequence[Tokens], right: Sequence[Tokens], size: int, ma
         df[np.unique(doc.ids)] += 1
     common[df > max_df * len(docs)] = True
     return common
+
+
+def shared_phrases(a: Tokens, b: Tokens, passage: TokenPassage) -> int:
+    """Distinct content-word bigrams the two sides of a passage share.
+
+    Chance overlap between two reports of one topic is names and topic words, in no order;
+    reuse keeps phrases. So a passage of middling density must also share phrases; only a
+    dense one (most words of each side found on the other) may do without (shuffled copies).
+    """
+    return len(np.intersect1d(_bigrams(a, passage.i0, passage.i1), _bigrams(b, passage.j0, passage.j1)))
+
+
+def _bigrams(doc: Tokens, start: int, end: int) -> np.ndarray:
+    window = slice(start, end + 1)
+    stems = doc.ids[window][~doc.stop[window]].astype(np.int64)
+    return stems[:-1] * _BIGRAM_BASE + stems[1:]
 
 
 def _merge_fragments(passages: list[TokenPassage], merge_gap: int) -> list[TokenPassage]:

@@ -1,0 +1,80 @@
+"""One typed, keyword-only configuration with a section per stage.
+
+Every default is a measured choice; the comment beside it says what it trades. Validation happens
+here, at construction, with messages that say how to fix the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from naql.errors import ConfigError
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class CandidateConfig:
+    """The rare-stem seed index that proposes candidate pairs (:mod:`naql.candidates`)."""
+
+    # Seeds the index may generate. 5 M covers the rarest ~90% of ExAra's vocabulary and finds
+    # 98% of its reused pairs; memory peaks near 1 GB at 30 M, so the budget is the memory knob.
+    seed_budget: int = 5_000_000
+    # A stem repeated more often than this in one text is not indexed for that text.
+    max_per_doc: int = 20
+    # Seeds further apart than this (in tokens, on either side) do not support each other.
+    gap: int = 20
+    # Distinct words a pair must share in one cluster to be aligned at all.
+    min_seeds: int = 5
+
+    def __post_init__(self) -> None:
+        if self.seed_budget < 1000:
+            raise ConfigError(f"seed_budget {self.seed_budget} is too small: use at least 1000")
+        if self.max_per_doc < 1 or self.gap < 1 or self.min_seeds < 2:
+            raise ConfigError("max_per_doc and gap must be >= 1 and min_seeds >= 2")
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class AlignConfig:
+    """Passage alignment (:mod:`naql.align`). Token counts include function words."""
+
+    # Largest hole (tokens) inside one passage, on either side: an inserted clause or a
+    # reordered sentence is shorter than this; the distance between two reused paragraphs is not.
+    gap: int = 20
+    # Distinct content words a passage must match. A formulaic title such as «قائد الجيش
+    # الوطني الليبي المشير خليفة حفتر» has 6; reused news passages share dozens.
+    min_words: int = 10
+    # Share of the passage's seedable words (on each side) that must match.
+    min_density: float = 0.3
+    # A passage below this density must also share min_phrases content-word bigrams: chance
+    # overlap between two reports of one topic is names and topic words in no order.
+    dense: float = 0.5
+    min_phrases: int = 5
+    # Within one pair a word repeated more than this in a text stops seeding there: it would
+    # fill the dot plot with a grid that chains unrelated passages together.
+    max_per_doc: int = 3
+    # In corpora of 20+ texts, stems found in more than this share of texts never seed.
+    max_df: float = 0.5
+    # Fragments of one passage closer than this (tokens, both sides) are merged into one.
+    merge_gap: int = 30
+
+    def __post_init__(self) -> None:
+        if self.gap < 1:
+            raise ConfigError(f"gap must be at least 1 token, got {self.gap}")
+        if self.min_words < 2:
+            raise ConfigError(f"min_words must be at least 2, got {self.min_words}")
+        for name in ("min_density", "dense", "max_df"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ConfigError(f"{name} must be in (0, 1], got {value}")
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class TextConfig:
+    # Snowball stemmer for Latin-script words (ISO 639-1); Arabic always uses the Arabic one.
+    latin_language: str = "en"
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class Config:
+    text: TextConfig = field(default_factory=TextConfig)
+    candidates: CandidateConfig = field(default_factory=CandidateConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)

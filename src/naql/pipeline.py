@@ -1,0 +1,217 @@
+"""The stages composed: each step under a timer, so ``run`` reads like a table of contents.
+
+The CLI, the benchmarks and (later) the server and the Spark job call these functions; none of
+them re-implements a stage.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from naql.align import TokenPassage, align_pairs, reuse_kind
+from naql.candidates import cluster_seeds, rare_stem_seeds
+from naql.config import Config
+from naql.records import Alignment, Article, Passage, Problem, Span, Trace
+from naql.text import Tokens, Vocabulary
+
+# progress(stage, done, total): lets a shell draw progress bars without the library knowing how.
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(slots=True)
+class Timer:
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def tokenize(texts: Sequence[str], vocabulary: Vocabulary, progress: Progress = _no_progress) -> list[Tokens]:
+    tokens = []
+    for done, text in enumerate(texts, 1):
+        tokens.append(vocabulary.tokens(text))
+        if done % 256 == 0 or done == len(texts):
+            progress("tokenize", done, len(texts))
+    return tokens
+
+
+def candidate_pairs(
+    left: Sequence[Tokens], right: Sequence[Tokens] | None, vocabulary_size: int, config: Config
+) -> list[tuple[int, int]]:
+    """Pairs worth aligning: those with a cluster of shared rare stems (see :mod:`naql.candidates`)."""
+    settings = config.candidates
+    seeds = rare_stem_seeds(
+        left, right, vocabulary_size, budget=settings.seed_budget, max_per_doc=settings.max_per_doc
+    )
+    clusters = cluster_seeds(seeds, gap=settings.gap, min_seeds=settings.min_seeds)
+    return sorted(set(zip(clusters.left.tolist(), clusters.right.tolist())))
+
+
+def reused_passages(
+    left: Sequence[Tokens],
+    right: Sequence[Tokens] | None,
+    vocabulary_size: int,
+    config: Config,
+    timer: Timer | None = None,
+) -> list[TokenPassage]:
+    """Candidates, then alignment: every reused passage between ``left`` and ``right`` texts
+    (among ``left`` texts when ``right`` is None)."""
+    timer = timer or Timer()
+    with timer.stage("candidates"):
+        pairs = candidate_pairs(left, right, vocabulary_size, config)
+    with timer.stage("align"):
+        return align_pairs(left, left if right is None else right, pairs, vocabulary_size, config.align)
+
+
+def to_passage(
+    passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens
+) -> Passage:
+    kind, _ = reuse_kind(a, b, passage)
+    return Passage(
+        a=a_id,
+        b=b_id,
+        a_span=Span(int(a.starts[passage.i0]), int(a.ends[passage.i1])),
+        b_span=Span(int(b.starts[passage.j0]), int(b.ends[passage.j1])),
+        kind=kind,
+        score=round(passage.density, 4),
+        matched_words=passage.matched,
+    )
+
+
+def _token_share(doc: Tokens, ranges: list[tuple[int, int]]) -> float:
+    """Share of a text's content words inside the given inclusive token ranges."""
+    if not len(doc):
+        return 0.0
+    covered = np.zeros(len(doc) + 1, dtype=np.int64)
+    for start, end in ranges:
+        covered[start] += 1
+        covered[end + 1] -= 1
+    inside = np.cumsum(covered[:-1]) > 0
+    content = ~doc.stop
+    total = int(content.sum())
+    return float((inside & content).sum() / total) if total else 0.0
+
+
+def trace(
+    articles: Sequence[Article],
+    config: Config | None = None,
+    problems: Sequence[Problem] = (),
+    progress: Progress = _no_progress,
+) -> Trace:
+    """Who reuses whom among ``articles``: every pair's passages and each side's share."""
+    config = config or Config()
+    timer = Timer()
+    vocabulary = Vocabulary(config.text.latin_language)
+    with timer.stage("tokenize"):
+        tokens = tokenize([article.text for article in articles], vocabulary, progress)
+    progress("align", 0, 1)
+    passages = reused_passages(tokens, None, len(vocabulary), config, timer)
+    progress("align", 1, 1)
+    by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
+    for passage in passages:
+        by_pair.setdefault((passage.left, passage.right), []).append(passage)
+    alignments = []
+    for (left, right), group in sorted(by_pair.items()):
+        a, b = tokens[left], tokens[right]
+        alignments.append(
+            Alignment(
+                a=articles[left].id,
+                b=articles[right].id,
+                passages=[to_passage(p, articles[left].id, articles[right].id, a, b) for p in group],
+                a_share=round(_token_share(a, [(p.i0, p.i1) for p in group]), 4),
+                b_share=round(_token_share(b, [(p.j0, p.j1) for p in group]), 4),
+            )
+        )
+    return Trace(
+        articles=list(articles),
+        alignments=alignments,
+        problems=list(problems),
+        timings={name: round(seconds, 3) for name, seconds in timer.timings.items()},
+        counts={
+            "articles": len(articles),
+            "tokens": sum(len(t) for t in tokens),
+            "pairs_with_reuse": len(alignments),
+            "passages": len(passages),
+            "problems": len(problems),
+        },
+    )
+
+
+@dataclass(slots=True)
+class PanRun:
+    """What ``naql align --pan`` did: detections written, files skipped, time per stage."""
+
+    detections: int
+    documents: int
+    problems: list[Problem]
+    timings: dict[str, float]
+
+
+def _read_folder(folder: str, problems: list[Problem]) -> tuple[list[str], list[str]]:
+    from pathlib import Path
+
+    root = Path(folder)
+    if not root.is_dir():
+        problems.append(Problem(folder, "no such folder"))
+        return [], []
+    names, texts = [], []
+    for path in sorted(root.glob("*.txt")):
+        try:
+            texts.append(path.read_bytes().decode("utf-8-sig"))
+            names.append(path.name)
+        except UnicodeDecodeError as error:
+            problems.append(Problem(str(path), f"not UTF-8 ({error.reason} at byte {error.start})"))
+        except OSError as error:
+            problems.append(Problem(str(path), error.strerror or "unreadable"))
+    return names, texts
+
+
+def align_pan(
+    suspicious_dir: str,
+    source_dir: str,
+    out_dir: str,
+    config: Config | None = None,
+    progress: Progress = _no_progress,
+) -> PanRun:
+    """PAN text-alignment mode: one detections XML per suspicious document in ``out_dir``."""
+    from naql import pan
+
+    config = config or Config()
+    timer = Timer()
+    problems: list[Problem] = []
+    with timer.stage("read"):
+        susp_names, susp_texts = _read_folder(suspicious_dir, problems)
+        src_names, src_texts = _read_folder(source_dir, problems)
+    vocabulary = Vocabulary(config.text.latin_language)
+    with timer.stage("tokenize"):
+        susp = tokenize(susp_texts, vocabulary, progress)
+        src = tokenize(src_texts, vocabulary, progress)
+    passages = reused_passages(susp, src, len(vocabulary), config, timer) if susp and src else []
+    by_document: dict[int, list[Passage]] = {index: [] for index in range(len(susp))}
+    for passage in passages:
+        by_document[passage.left].append(
+            to_passage(passage, susp_names[passage.left], src_names[passage.right], susp[passage.left], src[passage.right])
+        )
+    with timer.stage("write"):
+        for index, found in by_document.items():
+            pan.write_detections(out_dir, susp_names[index], found)
+    return PanRun(
+        detections=len(passages),
+        documents=len(susp),
+        problems=problems,
+        timings={name: round(seconds, 3) for name, seconds in timer.timings.items()},
+    )

@@ -1,0 +1,197 @@
+"""The command line: a thin shell over :mod:`naql.pipeline`. Library errors become exit codes here.
+
+Every command's help carries an example; ``tests/test_cli.py`` fails if one lacks it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from naql import __version__
+from naql.errors import NaqlError
+from naql.records import Problem, to_json
+
+app = typer.Typer(
+    name="naql",
+    help="naql (نقل): trace how a news story travels between outlets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Score naql's output against gold data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def progress_bars(enabled: bool) -> Iterator[object]:
+    """A pipeline progress callback that draws rich bars on stderr (only on a terminal)."""
+    if not enabled or not err.is_terminal:
+        yield lambda stage, done, total: None
+        return
+    columns = (TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bars:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total)
+            bars.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def report_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        err.print(f"naql: skipped {problem}", markup=False, highlight=False)
+    if problems:
+        err.print(f"naql: {len(problems)} input(s) skipped", highlight=False)
+
+
+@app.command()
+def trace(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, zip archives or - for stdin.")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the full result as JSON here.")] = None,
+    text_field: Annotated[str, typer.Option(help="JSON/CSV field holding the article text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSON/CSV field holding the article id.")] = "id",
+    outlet_field: Annotated[str, typer.Option(help="JSON/CSV field naming the outlet.")] = "outlet",
+    date_field: Annotated[str, typer.Option(help="JSON/CSV field holding the date.")] = "date",
+    url_field: Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")] = "url",
+    title_field: Annotated[str, typer.Option(help="JSON/CSV field holding the title.")] = "title",
+    language: Annotated[str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")] = "en",
+    passages: Annotated[bool, typer.Option(help="List every passage in the summary.")] = True,
+    progress: Annotated[bool, typer.Option(help="Progress bars on stderr (terminals only).")] = True,
+) -> None:
+    """Find which articles reuse which, how much, and the passages.
+
+    Example: naql trace examples/haftar --json trace.json
+    """
+    from naql.config import Config, TextConfig
+    from naql.ingest import ReadOptions, read_articles
+    from naql.pipeline import trace as run_trace
+    from naql.report.terminal import print_trace
+
+    options = ReadOptions(
+        text_field=text_field, id_field=id_field, outlet_field=outlet_field,
+        date_field=date_field, url_field=url_field, title_field=title_field,
+    )
+    read = read_articles(paths, options)
+    report_problems(read.problems)
+    if not read.articles:
+        err.print("naql: no usable article was read", highlight=False)
+        raise typer.Exit(1)
+    config = Config(text=TextConfig(latin_language=language))
+    with progress_bars(progress) as on_progress:
+        result = run_trace(read.articles, config, read.problems, on_progress)  # type: ignore[arg-type]
+    print_trace(result, out, passages=passages)
+    if json_out is not None:
+        write_json(json_out, to_json(result))
+        err.print(f"naql: wrote {json_out}", highlight=False)
+
+
+@app.command()
+def align(
+    pan: Annotated[
+        tuple[Path, Path],
+        typer.Option(help="PAN text-alignment mode: SUSP_DIR SRC_DIR (folders of .txt files)."),
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for one detections XML per suspicious document.")],
+    progress: Annotated[bool, typer.Option(help="Progress bars on stderr (terminals only).")] = True,
+) -> None:
+    """Align every suspicious document with every source document, PAN style.
+
+    Example: naql align --pan corpus/susp corpus/src --out detections/
+    """
+    from naql.pipeline import align_pan
+
+    with progress_bars(progress) as on_progress:
+        run = align_pan(str(pan[0]), str(pan[1]), str(out_dir), progress=on_progress)  # type: ignore[arg-type]
+    report_problems(run.problems)
+    if run.documents == 0:
+        err.print("naql: no suspicious document was read", highlight=False)
+        raise typer.Exit(1)
+    timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in run.timings.items())
+    out.print(f"{run.detections} detections for {run.documents} suspicious documents in {out_dir} ({timings})")
+
+
+@eval_app.command("pan")
+def eval_pan(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of PAN gold XML files.")],
+    detections_dir: Annotated[Path, typer.Argument(help="Folder of detection XML files (naql align --pan).")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores as JSON here.")] = None,
+) -> None:
+    """PAN 2013-15 measures: precision, recall, granularity and plagdet, overall and per obfuscation.
+
+    Example: naql eval pan corpus/gold detections/
+    """
+    from rich.table import Table
+
+    from naql.evaluate import evaluate_dirs
+
+    if not gold_dir.is_dir():
+        err.print(f"naql: {gold_dir}: no such folder", highlight=False)
+        raise typer.Exit(2)
+    report = evaluate_dirs(gold_dir, detections_dir)
+    table = Table(title="PAN text alignment", title_justify="left")
+    for column in ("obfuscation", "cases", "found", "precision", "recall", "gran.", "plagdet"):
+        numeric = column != "obfuscation"
+        table.add_column(column, justify="right" if numeric else "left", no_wrap=numeric)
+    rows = [("all", report.overall)] + sorted(report.by_obfuscation.items())
+    for name, scores in rows:
+        table.add_row(
+            name, str(scores.cases), str(scores.detections), f"{scores.precision:.3f}",
+            f"{scores.recall:.3f}", f"{scores.granularity:.3f}", f"{scores.plagdet:.3f}",
+        )
+    out.print(table)
+    if json_out is not None:
+        write_json(json_out, to_json({"overall": report.overall, "by_obfuscation": report.by_obfuscation}))
+
+
+def write_json(path: Path, data: object) -> None:
+    """Write atomically, so an interrupted run never leaves half a file behind."""
+    temporary = path.with_name(path.name + ".part")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    temporary.replace(path)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"naql {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+    ] = None,
+) -> None:
+    """naql (نقل): trace how a news story travels between outlets."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; ``argv`` lets tests call the CLI directly and read its exit status."""
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="naql")
+    except SystemExit as stop:  # click's standalone mode ends every run this way
+        code = stop.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except (NaqlError, OSError) as error:
+        err.print(f"naql: {error}", highlight=False, markup=False)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

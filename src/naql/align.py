@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from naql.candidates import Seeds, cluster_seeds
+from naql.candidates import Seeds, cluster_seeds, merge_clusters
 from naql.config import AlignConfig
 from naql.text import Tokens
 
@@ -110,16 +110,23 @@ def align_pairs(
         parts_l.append(np.full(len(i), a, dtype=np.int64))
         parts_r.append(np.full(len(i), b, dtype=np.int64))
     seeds = Seeds(np.concatenate(parts_l), np.concatenate(parts_r), np.concatenate(parts_i), np.concatenate(parts_j))
-    clusters = cluster_seeds(seeds, gap=config.gap, min_seeds=config.min_words)
+    cores = cluster_seeds(seeds, gap=config.core_gap, min_seeds=config.core_seeds)
+    clusters = merge_clusters(seeds, cores, gap=config.gap)
     passages: list[TokenPassage] = []
-    for k in range(len(clusters)):
+    seed_order = np.argsort(clusters.label, kind="stable")
+    bounds = np.searchsorted(clusters.label[seed_order], np.arange(len(clusters) + 1))
+    for k in np.flatnonzero(np.minimum(clusters.distinct_i, clusters.distinct_j) >= config.min_words):
+        members = seed_order[bounds[k] : bounds[k + 1]]
+        extent = _trimmed_extent(seeds.i[members], seeds.j[members], config.edge_window, config.edge_rows)
+        if extent is None:
+            continue
+        i0, i1, j0, j1, distinct_i, distinct_j = extent
         a, b = int(clusters.left[k]), int(clusters.right[k])
         ca, cb = left_index[a], right_index[b]
-        i0, i1, j0, j1 = (int(clusters.i0[k]), int(clusters.i1[k]), int(clusters.j0[k]), int(clusters.j1[k]))
         words_a = int(ca.content_before[i1 + 1] - ca.content_before[i0])
         words_b = int(cb.content_before[j1 + 1] - cb.content_before[j0])
-        matched = int(min(clusters.distinct_i[k], clusters.distinct_j[k]))
-        density = min(clusters.distinct_i[k] / max(words_a, 1), clusters.distinct_j[k] / max(words_b, 1))
+        matched = min(distinct_i, distinct_j)
+        density = min(distinct_i / max(words_a, 1), distinct_j / max(words_b, 1))
         if matched >= config.min_words and density >= config.min_density:
             passages.append(TokenPassage(a, b, i0, i1, j0, j1, matched, float(density)))
     passages = [
@@ -129,8 +136,53 @@ def align_pairs(
     ]
     passages = _merge_fragments(passages, config.merge_gap)
     for passage in passages:
+        _snap_ordered_edges(passage, left[passage.left], right[passage.right])
         _extend_edges(passage, left[passage.left], right[passage.right])
     return _best_source_location(passages)
+
+
+def _snap_ordered_edges(passage: TokenPassage, a: Tokens, b: Tokens, min_block: int = 2) -> None:
+    """For a copy that kept its order, move each end to the first (last) run of identical words.
+
+    The seeds fix a passage only to within a stray match; the LCS alignment of the two stem
+    sequences (rapidfuzz, C) fixes it to the word. An end is moved only over words that share
+    no phrase with the other side: a reordered phrase stays in the passage, stray single-word
+    matches go. Shuffled copies have no runs to snap to and keep their rectangle.
+    """
+    sa = a.ids[passage.i0 : passage.i1 + 1]
+    sb = b.ids[passage.j0 : passage.j1 + 1]
+    if Indel.normalized_similarity(sa.tolist(), sb.tolist()) < 0.5:
+        return
+    opcodes = Indel.opcodes(sa.tolist(), sb.tolist())
+    blocks = [op for op in opcodes if op.tag == "equal" and op.src_end - op.src_start >= min_block]
+    if not blocks:
+        return
+    first, last = blocks[0], blocks[-1]
+    # Start and end are judged against what remains of the other side once the other end is
+    # settled, so a stray prefix cannot vouch for a stray suffix.
+    head_a, head_b = 0, 0
+    if not _shares_phrase(sa[: first.src_start], sb[first.dest_start :]) and not _shares_phrase(
+        sb[: first.dest_start], sa[first.src_start :]
+    ):
+        head_a, head_b = first.src_start, first.dest_start
+    tail_a, tail_b = len(sa), len(sb)
+    if not _shares_phrase(sa[last.src_end :], sb[head_b : last.dest_end]) and not _shares_phrase(
+        sb[last.dest_end :], sa[head_a : last.src_end]
+    ):
+        tail_a, tail_b = last.src_end, last.dest_end
+    i0, j0 = passage.i0, passage.j0
+    passage.i0, passage.j0 = i0 + head_a, j0 + head_b
+    passage.i1, passage.j1 = i0 + tail_a - 1, j0 + tail_b - 1
+
+
+def _shares_phrase(part: np.ndarray, other: np.ndarray) -> bool:
+    """Whether two consecutive words of ``part`` also stand together in ``other``: a moved
+    phrase does, a stray single-word match does not."""
+    if len(part) < 2 or len(other) < 2:
+        return False
+    pairs = part[:-1].astype(np.int64) * _BIGRAM_BASE + part[1:]
+    other_pairs = other[:-1].astype(np.int64) * _BIGRAM_BASE + other[1:]
+    return bool(np.isin(pairs, other_pairs).any())
 
 
 def _extend_edges(passage: TokenPassage, a: Tokens, b: Tokens, steps: int = 8) -> None:
@@ -191,6 +243,38 @@ def _common_stems(left: Sequence[Tokens], right: Sequence[Tokens], size: int, ma
         df[np.unique(doc.ids)] += 1
     common[df > max_df * len(docs)] = True
     return common
+
+
+def _dense_span(values: np.ndarray, window: int, rows: int) -> tuple[int, int] | None:
+    """First and last of the sorted distinct ``values`` that have ``rows`` values within
+    ``window`` tokens: where a passage's seeds are dense, not where a stray match sits."""
+    if len(values) < rows:
+        return None
+    reach = values[rows - 1 :] - values[: len(values) - rows + 1] < window
+    dense = np.flatnonzero(reach)
+    if not len(dense):
+        return None
+    return int(values[dense[0]]), int(values[dense[-1] + rows - 1])
+
+
+def _trimmed_extent(
+    i: np.ndarray, j: np.ndarray, window: int, rows: int
+) -> tuple[int, int, int, int, int, int] | None:
+    """A cluster's rectangle without the stray seeds at its edges, and its distinct counts.
+
+    Chance matches next to a passage join its cluster when they fall inside its range on the
+    other axis; they sit alone, while the passage's own seeds come several to a few tokens.
+    """
+    span_i = _dense_span(np.unique(i), window, rows)
+    if span_i is None:
+        return None
+    inside = (i >= span_i[0]) & (i <= span_i[1])
+    span_j = _dense_span(np.unique(j[inside]), window, rows)
+    if span_j is None:
+        return None
+    inside &= (j >= span_j[0]) & (j <= span_j[1])
+    rows_i, rows_j = np.unique(i[inside]), np.unique(j[inside])
+    return int(rows_i[0]), int(rows_i[-1]), int(rows_j[0]), int(rows_j[-1]), len(rows_i), len(rows_j)
 
 
 def shared_phrases(a: Tokens, b: Tokens, passage: TokenPassage) -> int:

@@ -142,7 +142,7 @@ class Clusters:
     j1: np.ndarray
     distinct_i: np.ndarray
     distinct_j: np.ndarray
-    label: np.ndarray  # per seed: its cluster row, or -1 when it fell in no cluster
+    label: np.ndarray  # per seed: its cluster's row here, or -1 when it fell in no cluster
 
     def __len__(self) -> int:
         return len(self.i0)
@@ -159,34 +159,30 @@ def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) ->
     positions.
     """
     n = len(seeds)
-    label = np.zeros(n, dtype=np.int64)
+    label = np.full(n, -1, dtype=np.int64)
     if n:
-        _, label = np.unique(seeds.left * (int(seeds.right.max()) + 1) + seeds.right, return_inverse=True)
+        label = (seeds.left * (int(seeds.right.max()) + 1) + seeds.right).astype(np.int64)
     alive = np.arange(n)
-    i, j = seeds.i, seeds.j
     groups = -1
     for round_number in range(rounds * 2):
-        coordinate = i[alive] if round_number % 2 == 0 else j[alive]
+        if not len(alive):
+            break
+        coordinate = seeds.i[alive] if round_number % 2 == 0 else seeds.j[alive]
         order = np.lexsort((coordinate, label[alive]))
-        alive = alive[order]
-        coordinate = coordinate[order]
+        alive, coordinate = alive[order], coordinate[order]
         lab = label[alive]
-        cut = np.r_[True, (lab[1:] != lab[:-1]) | (np.diff(coordinate) > gap)]
-        new_label = np.cumsum(cut) - 1
+        new_label = np.cumsum(np.r_[True, (lab[1:] != lab[:-1]) | (np.diff(coordinate) > gap)]) - 1
         # Size by distinct positions on this axis, so one word repeated does not make a group.
         distinct = np.r_[True, (new_label[1:] != new_label[:-1]) | (coordinate[1:] != coordinate[:-1])]
-        size = np.bincount(new_label[distinct], minlength=int(new_label[-1]) + 1 if len(new_label) else 0)
+        size = np.bincount(new_label[distinct], minlength=int(new_label[-1]) + 1)
         keep = size[new_label] >= min_seeds
         alive = alive[keep]
-        label = np.full(n, -1, dtype=np.int64)
+        label[:] = -1
         label[alive] = new_label[keep]
-        if len(alive):
-            _, compact = np.unique(label[alive], return_inverse=True)
-            label[alive] = compact
-        count = int(label[alive].max()) + 1 if len(alive) else 0
-        if round_number % 2 == 1 and count == groups:
-            break
+        count = int((size >= min_seeds).sum())
         if round_number % 2 == 1:
+            if count == groups:
+                break
             groups = count
     return _summarise(seeds, label, alive)
 
@@ -208,6 +204,8 @@ def _summarise(seeds: Seeds, label: np.ndarray, alive: np.ndarray) -> Clusters:
         empty = np.zeros(0, dtype=np.int64)
         return Clusters(empty, empty, empty, empty, empty, empty, empty, empty, label)
     first = alive[starts]
+    rows = np.full(len(label), -1, dtype=np.int64)
+    rows[alive] = np.cumsum(np.r_[True, lab[1:] != lab[:-1]]) - 1
     return Clusters(
         left=seeds.left[first],
         right=seeds.right[first],
@@ -217,5 +215,41 @@ def _summarise(seeds: Seeds, label: np.ndarray, alive: np.ndarray) -> Clusters:
         j1=np.maximum.reduceat(j, starts),
         distinct_i=_distinct_per_group(lab, i, count),
         distinct_j=_distinct_per_group(lab, j, count),
-        label=label,
+        label=rows,
     )
+
+
+def merge_clusters(seeds: Seeds, cores: Clusters, *, gap: int) -> Clusters:
+    """Join dense cores whose rectangles lie within ``gap`` tokens of each other on both axes.
+
+    Cores come from :func:`cluster_seeds` with a small gap: chance matches rarely form one, so
+    bridging the holes of an edited passage happens here, between cores only, and scattered
+    chance seeds next to a passage never stretch its boundaries.
+    """
+    count = len(cores)
+    group = np.arange(count)
+    order = np.lexsort((cores.i0, cores.right, cores.left))
+    open_groups: list[list[int]] = []  # [group, i0, i1, j0, j1] of groups still reachable
+    current_pair = (-1, -1)
+    for core in order.tolist():
+        pair = (int(cores.left[core]), int(cores.right[core]))
+        i0, i1, j0, j1 = (int(cores.i0[core]), int(cores.i1[core]), int(cores.j0[core]), int(cores.j1[core]))
+        if pair != current_pair:
+            open_groups, current_pair = [], pair
+        open_groups = [g for g in open_groups if g[2] + gap >= i0]
+        target = next(
+            (g for g in open_groups if j0 <= g[4] + gap and j1 >= g[3] - gap),
+            None,
+        )
+        if target is None:
+            open_groups.append([core, i0, i1, j0, j1])
+        else:
+            group[core] = target[0]
+            target[2] = max(target[2], i1)
+            target[3] = min(target[3], j0)
+            target[4] = max(target[4], j1)
+    label = np.full(len(seeds), -1, dtype=np.int64)
+    alive = np.flatnonzero(cores.label >= 0)
+    _, compact = np.unique(group, return_inverse=True)
+    label[alive] = compact[cores.label[alive]]
+    return _summarise(seeds, label, alive)

@@ -39,6 +39,15 @@ class AlignConfig:
     # Largest hole (tokens) inside one passage, on either side: an inserted clause or a
     # reordered sentence is shorter than this; the distance between two reused paragraphs is not.
     gap: int = 20
+    # Passages are built from dense cores: seeds no more than core_gap tokens apart on either
+    # axis, at least core_seeds of them. Chance matches rarely make a core, so they can neither
+    # chain two passages together nor stretch one's boundaries; cores then join across `gap`.
+    core_gap: int = 18
+    core_seeds: int = 3
+    # A passage's edges are trimmed to where edge_rows seeded words fall within edge_window
+    # tokens: a lone chance match just outside a passage is not part of it.
+    edge_window: int = 10
+    edge_rows: int = 3
     # Distinct content words a passage must match. A formulaic title such as «قائد الجيش
     # الوطني الليبي المشير خليفة حفتر» has 6; reused news passages share dozens.
     min_words: int = 10

@@ -82,12 +82,12 @@ def words(text: str) -> Words:
     forms = _from_code_points(spaced).split()
     if len(forms) != len(starts):  # would mean str.split and the table disagree on a space
         raise RuntimeError("tokeniser tables disagree with str.split; please report this text")
-    if len(origin):
-        orig_starts = origin[starts]
-        orig_ends = origin[ends - 1] + 1 if len(ends) else ends
-    else:
-        orig_starts = orig_ends = np.zeros(0, dtype=np.int64)
-    return Words(forms, orig_starts.astype(np.int64), np.asarray(orig_ends, dtype=np.int64))
+    # A token ends where the next kept character begins, so marks that normalisation deleted
+    # after its last letter (a final haraka, tatweel, a joiner) stay inside its span.
+    boundary = np.r_[origin, len(text)].astype(np.int64)
+    orig_starts = boundary[starts]
+    orig_ends = boundary[ends]
+    return Words(forms, orig_starts, orig_ends)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from naql.text import Vocabulary, normalize, normalize_with_offsets, words
+
+ARABIC = "".join(chr(c) for c in range(0x0621, 0x064B)) + "ىةأإآؤئ"
+MARKS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0640\u0670\u200c\u200d\u200f"
+EXTRA = " \n\t.,،؛؟«»“”-—0123456789٠١٢٣٤٥٦٧٨٩ﻻﷲAbCdÉİß"
+arabicish = st.text(alphabet=ARABIC + MARKS + EXTRA, max_size=200)
+anything = st.text(max_size=200)
+
+
+@given(st.one_of(arabicish, anything))
+@settings(max_examples=300)
+def test_normalization_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@given(st.one_of(arabicish, anything))
+@settings(max_examples=300)
+def test_every_token_slices_the_original_to_itself(text: str) -> None:
+    found = words(text)
+    assert len(found.forms) == len(found.starts) == len(found.ends)
+    for form, start, end in zip(found.forms, found.starts.tolist(), found.ends.tolist()):
+        assert 0 <= start < end <= len(text)
+        assert normalize(text[start:end]) == form
+
+
+@given(st.one_of(arabicish, anything))
+@settings(max_examples=200)
+def test_offsets_point_at_the_source_characters(text: str) -> None:
+    normalized, origin = normalize_with_offsets(text)
+    assert len(origin) == len(normalized)
+    assert list(origin) == sorted(origin)
+    for position, source in zip(range(len(normalized)), origin.tolist()):
+        assert normalize(text[source]) != "" or normalized[position] == text[source]
+
+
+def test_arabic_orthography_is_folded() -> None:
+    assert normalize("أكّد الرئيسُ إنّ المسؤولة آمنة") == "اكد الرءيس ان المسءوله امنه"
+    assert normalize("مسئول") == normalize("مسؤول")
+    assert normalize("على مستشفى") == "علي مستشفي"
+    assert normalize("٢٠١٨ ۲۰۱۸") == "2018 2018"
+    assert normalize("لـ«الشرق الأوسط»، حسناً؟") == 'ل"الشرق الاوسط", حسنا?'
+    assert normalize("ﻻ") == "لا"
+
+
+def test_latin_is_casefolded() -> None:
+    assert normalize("According to REUTERS") == "according to reuters"
+    assert words("Selon l'AFP, İstanbul").forms == ["selon", "l", "afp", "istanbul"]
+
+
+def test_tokens_keep_original_offsets_through_diacritics_and_tatweel() -> None:
+    text = "قالَ  المـــشير: «توقّع»"
+    found = words(text)
+    assert found.forms == ["قال", "المشير", "توقع"]
+    assert [text[s:e] for s, e in zip(found.starts, found.ends)] == ["قالَ", "المـــشير", "توقّع"]
+
+
+def test_vocabulary_stems_and_flags_stopwords() -> None:
+    vocabulary = Vocabulary()
+    tokens = vocabulary.tokens("وقال إن المعلمون في المدرسة والمعلمين the teachers")
+    stems = [vocabulary.stems[i] for i in tokens.ids]
+    assert tokens.stop.tolist() == [True, True, False, True, False, False, True, False]
+    assert stems[-1] == "teacher"
+    # Light stemming brings the determiner and plural forms together.
+    again = vocabulary.tokens("معلم")
+    assert again.ids[0] in tokens.ids or vocabulary.stems[again.ids[0]] in stems
+
+
+def test_vocabulary_rejects_unknown_language() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="choose one of"):
+        Vocabulary("xx")

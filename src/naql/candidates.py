@@ -68,6 +68,8 @@ def content_postings(docs: Sequence[Tokens], max_per_doc: int) -> Postings:
 
 
 def document_frequency(postings: Postings, vocabulary_size: int) -> np.ndarray:
+    if not len(postings.stem):
+        return np.zeros(vocabulary_size, dtype=np.int64)
     first = np.r_[True, (postings.stem[1:] != postings.stem[:-1]) | (postings.doc[1:] != postings.doc[:-1])]
     return np.bincount(postings.stem[first], minlength=vocabulary_size)
 

@@ -31,7 +31,7 @@ eval_app = typer.Typer(help="Score naql's output against gold data.", no_args_is
 app.add_typer(eval_app, name="eval")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager

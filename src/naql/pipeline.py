@@ -71,6 +71,8 @@ def reused_passages(
     """Candidates, then alignment: every reused passage between ``left`` and ``right`` texts
     (among ``left`` texts when ``right`` is None)."""
     timer = timer or Timer()
+    if (len(left) < 2 if right is None else not (left and right)):
+        return []
     with timer.stage("candidates"):
         pairs = candidate_pairs(left, right, vocabulary_size, config)
     with timer.stage("align"):

@@ -1,0 +1,97 @@
+"""The command line, called in-process through ``naql.cli.main``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, ROOT
+
+from naql.cli import app, main
+from naql.records import Trace, from_json
+
+
+def test_trace_on_the_example_reports_the_reuse_and_writes_json(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "trace.json"
+    assert main(["trace", str(EXAMPLE), "--json", str(out), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert "5 articles, 6 pairs with reuse" in printed
+    result = from_json(Trace, json.loads(out.read_text(encoding="utf-8")))
+    pairs = {tuple(sorted((a.a[:3], a.b[:3]))) for a in result.alignments}
+    assert pairs == {("000", "001"), ("000", "003"), ("000", "004"), ("001", "003"), ("001", "004"), ("003", "004")}
+    assert {article.outlet for article in result.articles} >= {"الشرق الأوسط", "الأيام السورية"}
+
+
+def test_bad_inputs_each_get_one_line_and_the_rest_is_traced(tmp_path: Path, capsys) -> None:
+    batch = tmp_path / "batch"
+    shutil.copytree(EXAMPLE, batch)
+    (batch / "empty.txt").write_bytes(b"")
+    (batch / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (batch / "broken.jsonl").write_text('{"id": "ok", "text": "نص سليم"}\n{"id": "bad", "text": \n', encoding="utf-8")
+    (batch / "latin1.txt").write_bytes(b"\xff\xfe\xfd\x00\x81\x8d\x8f\x90\x9d" * 3)
+    missing = tmp_path / "no-such-folder"
+    code = main(["trace", str(batch), str(missing), "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "6 articles, 6 pairs with reuse" in captured.out  # 5 pages + the good JSONL line
+    lines = [line for line in captured.err.splitlines() if line.startswith("naql: skipped")]
+    reasons = "\n".join(lines)
+    assert "empty.txt" in reasons and "binary.txt" in reasons and "latin1.txt" in reasons
+    assert "broken.jsonl:2" in reasons and str(missing) in reasons
+    assert all("Traceback" not in line for line in captured.err.splitlines())
+
+
+def test_nothing_usable_exits_non_zero(tmp_path: Path, capsys) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert main(["trace", str(tmp_path), "--no-progress"]) == 1
+    assert "no usable article" in capsys.readouterr().err
+
+
+def test_align_pan_and_eval_pan_round_trip(tmp_path: Path, capsys) -> None:
+    susp, src, gold = tmp_path / "susp", tmp_path / "src", tmp_path / "gold"
+    for folder in (susp, src, gold):
+        folder.mkdir()
+    pages = sorted(EXAMPLE.glob("*.txt"))
+    shutil.copy(pages[3], susp / "suspicious-document0001.txt")
+    shutil.copy(pages[4], src / "source-document00001.txt")
+    shutil.copy(pages[2], src / "source-document00002.txt")
+    assert main(["align", "--pan", str(susp), str(src), "--out", str(tmp_path / "det"), "--no-progress"]) == 0
+    detections = (tmp_path / "det" / "suspicious-document0001.xml").read_text(encoding="utf-8")
+    assert 'source_reference="source-document00001.txt"' in detections
+    assert "source-document00002.txt" not in detections
+    # The detections scored against themselves as gold: perfect.
+    (gold / "suspicious-document0001.xml").write_text(
+        detections.replace("detected-plagiarism", "plagiarism"), encoding="utf-8"
+    )
+    assert main(["eval", "pan", str(gold), str(tmp_path / "det"), "--json", str(tmp_path / "s.json")]) == 0
+    scores = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert scores["overall"]["plagdet"] == pytest.approx(1.0)
+
+
+def test_usage_errors_are_one_message_not_a_traceback(capsys) -> None:
+    assert main(["align"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert main(["eval", "pan", "/no/such/gold", "/tmp"]) == 2
+
+
+def _commands(group=app, prefix=""):
+    import typer.main
+
+    command = typer.main.get_command(group)
+    stack = [(prefix, command)]
+    while stack:
+        name, cmd = stack.pop()
+        subcommands = getattr(cmd, "commands", None)
+        if subcommands:
+            stack.extend((f"{name} {sub}".strip(), c) for sub, c in subcommands.items())
+        else:
+            yield name, cmd
+
+
+def test_every_command_has_an_example_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in _commands():
+        assert "Example: naql " + name in (command.help or ""), f"naql {name} has no example"
+        assert f"naql {name}" in readme, f"naql {name} is not documented in the README"

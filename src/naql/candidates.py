@@ -10,8 +10,8 @@ co-occurrences are scattered.
 Sub-quadratic by construction: the stems are admitted rarest first while the number of seeds they
 generate stays under a fixed budget, so a stem that occurs everywhere (and would produce
 ``n * n`` seeds) is never indexed, and the work is bounded by the budget, not by the number of
-pairs. A MinHash-LSH index (datasketch) complements it for whole-article near-duplicates, where a
-rare-stem index is more than needed (see :func:`near_duplicate_pairs`).
+pairs. (MinHash-LSH estimates whole-text Jaccard similarity: it cannot see a 40-word passage
+inside a 4,000-word text, nor a shuffled one, so it is not the primary index here.)
 """
 
 from __future__ import annotations

@@ -22,7 +22,10 @@ class CandidateConfig:
     max_per_doc: int = 20
     # Seeds further apart than this (in tokens, on either side) do not support each other.
     gap: int = 20
-    # Distinct words a pair must share in one cluster to be aligned at all.
+    # Distinct indexed words a pair must share in one cluster to be aligned at all. Derived from
+    # the smallest passage the aligner reports (AlignConfig.min_words = 10 content words): the
+    # budget indexes the rarer ~half of a text's content words (33-50% on ExAra), so such a
+    # passage brings about 5 indexed seeds. Lower it with min_words, never above it.
     min_seeds: int = 5
 
     def __post_init__(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from naql.errors import ConfigError
+from naql.stories import StoryConfig
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -90,3 +91,4 @@ class Config:
     text: TextConfig = field(default_factory=TextConfig)
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
+    stories: StoryConfig = field(default_factory=StoryConfig)

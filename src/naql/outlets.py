@@ -127,7 +127,8 @@ class Gazetteer:
                 continue
             start, end = int(found.starts[first]), int(found.ends[last])
             cue = first > 0 and _without_proclitics(found.forms[first - 1]) in CUES
-            quoted = (start > 0 and text[start - 1] in QUOTES) or (end < len(text) and text[end] in QUOTES)
+            # Quoted on both sides: «الرياض» is the paper, «… الجامعة العربية» closes a quotation.
+            quoted = start > 0 and text[start - 1] in QUOTES and end < len(text) and text[end] in QUOTES
             if ambiguous and not (cue or quoted):
                 continue
             result.append(Mention(self.outlets[outlet_id], start, end, text[start:end], cue or quoted))

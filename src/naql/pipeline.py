@@ -14,9 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from naql.align import TokenPassage, align_pairs, reuse_kind
+from naql.attribution import attributions
 from naql.candidates import cluster_seeds, rare_stem_seeds
 from naql.config import Config
-from naql.records import Alignment, Article, Passage, Problem, Span, Trace
+from naql.outlets import Gazetteer
+from naql.outlets import load as load_gazetteer
+from naql.provenance import StoryInput, trace_story
+from naql.records import Alignment, Article, Attribution, Passage, Problem, Span, Story, Trace, Verdict
+from naql.stories import StoryGroups, group_stories
 from naql.text import Tokens, Vocabulary
 
 # progress(stage, done, total): lets a shell draw progress bars without the library knowing how.
@@ -113,9 +118,11 @@ def trace(
     config: Config | None = None,
     problems: Sequence[Problem] = (),
     progress: Progress = _no_progress,
+    gazetteer: Gazetteer | None = None,
 ) -> Trace:
-    """Who reuses whom among ``articles``: every pair's passages and each side's share."""
+    """Who reuses whom among ``articles``, grouped into stories, with provenance and credits."""
     config = config or Config()
+    gazetteer = gazetteer or load_gazetteer()
     timer = Timer()
     vocabulary = Vocabulary(config.text.latin_language)
     with timer.stage("tokenize"):
@@ -126,21 +133,20 @@ def trace(
     by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
     for passage in passages:
         by_pair.setdefault((passage.left, passage.right), []).append(passage)
-    alignments = []
-    for (left, right), group in sorted(by_pair.items()):
-        a, b = tokens[left], tokens[right]
-        alignments.append(
-            Alignment(
-                a=articles[left].id,
-                b=articles[right].id,
-                passages=[to_passage(p, articles[left].id, articles[right].id, a, b) for p in group],
-                a_share=round(_token_share(a, [(p.i0, p.i1) for p in group]), 4),
-                b_share=round(_token_share(b, [(p.j0, p.j1) for p in group]), 4),
-            )
-        )
+    alignments = [_alignment(articles, tokens, left, right, group) for (left, right), group in sorted(by_pair.items())]
+    with timer.stage("attribution"):
+        credits = attributions(articles, gazetteer)
+    with timer.stage("stories"):
+        is_number = np.fromiter((stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary))
+        groups = group_stories(articles, tokens, alignments, len(vocabulary), is_number, config.stories)
+    with timer.stage("provenance"):
+        stories, verdicts = _provenance(articles, tokens, by_pair, credits, groups, gazetteer)
     return Trace(
         articles=list(articles),
         alignments=alignments,
+        stories=stories,
+        verdicts=verdicts,
+        attributions=credits,
         problems=list(problems),
         timings={name: round(seconds, 3) for name, seconds in timer.timings.items()},
         counts={
@@ -148,9 +154,69 @@ def trace(
             "tokens": sum(len(t) for t in tokens),
             "pairs_with_reuse": len(alignments),
             "passages": len(passages),
+            "stories": len(stories),
             "problems": len(problems),
         },
     )
+
+
+def _alignment(
+    articles: Sequence[Article], tokens: Sequence[Tokens], left: int, right: int, group: list[TokenPassage]
+) -> Alignment:
+    a, b = tokens[left], tokens[right]
+    return Alignment(
+        a=articles[left].id,
+        b=articles[right].id,
+        passages=[to_passage(p, articles[left].id, articles[right].id, a, b) for p in group],
+        a_share=round(_token_share(a, [(p.i0, p.i1) for p in group]), 4),
+        b_share=round(_token_share(b, [(p.j0, p.j1) for p in group]), 4),
+    )
+
+
+def story_label(article: Article) -> str:
+    """An article's headline: its title, else its first non-blank line."""
+    if article.title:
+        return article.title.strip()
+    for line in article.text.splitlines():
+        if line.strip():
+            return " ".join(line.split())[:160]
+    return article.id
+
+
+def _provenance(
+    articles: Sequence[Article],
+    tokens: Sequence[Tokens],
+    by_pair: dict[tuple[int, int], list[TokenPassage]],
+    credits: list[Attribution],
+    groups: StoryGroups,
+    gazetteer: Gazetteer,
+) -> tuple[list[Story], list[Verdict]]:
+    index = {article.id: k for k, article in enumerate(articles)}
+    per_article: dict[int, list[Attribution]] = {}
+    for credit in credits:
+        per_article.setdefault(index[credit.article], []).append(credit)
+    stories, verdicts = [], []
+    for number, members in enumerate(groups.members, 1):
+        inside = set(members)
+        centrality = {
+            k: sum(groups.similarity.get((min(k, o), max(k, o)), 0.0) for o in members if o != k) for k in members
+        }
+        representative = max(members, key=lambda k: (centrality[k], -k))
+        story_input = StoryInput(
+            members=members,
+            articles=articles,
+            tokens=tokens,
+            passages={pair: found for pair, found in by_pair.items() if pair[0] in inside and pair[1] in inside},
+            attributions=per_article,
+            gazetteer=gazetteer,
+            story_id=f"s{number}",
+            label=story_label(articles[representative]),
+            to_passage=lambda p: to_passage(p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]),
+        )
+        story, story_verdicts = trace_story(story_input)
+        stories.append(story)
+        verdicts.extend(story_verdicts)
+    return stories, verdicts
 
 
 @dataclass(slots=True)

@@ -92,6 +92,87 @@ class Alignment:
     b_share: float
 
 
+@dataclass(slots=True, frozen=True)
+class Attribution:
+    """An outlet credited (or named) in an article, with the words that say so.
+
+    ``role``: ``source`` (the story or a part of it comes from there), ``photo`` (a picture
+    credit), ``self`` (the outlet naming itself) or ``mention`` (named, not credited).
+    """
+
+    article: str
+    outlet: str  # gazetteer id, or the name as written when the gazetteer does not know it
+    name: str  # display name
+    role: str
+    span: Span
+    cue: str
+
+
+@dataclass(slots=True, frozen=True)
+class Signal:
+    """One piece of evidence about the direction of an edge; ``weight`` > 0 supports it."""
+
+    name: str  # date | credit | self-report | containment | agency | teaser | common-source
+    weight: float
+    detail: str
+
+
+@dataclass(slots=True)
+class Edge:
+    """``source`` → ``target``: the target took text from the source (or from what it stands for)."""
+
+    source: str
+    target: str
+    kind: str  # copied | excerpt | shared (direction unknown)
+    shared_words: int
+    signals: list[Signal]
+
+
+@dataclass(slots=True)
+class HiddenSource:
+    """A text that is not in the pile but must exist: several articles share passages that no
+    article in the pile explains, and they credit the same outlet."""
+
+    id: str
+    outlet: str
+    name: str
+    reason: str
+    explains: list[str]  # the articles whose shared text it accounts for
+    evidence: list[Passage]
+
+
+@dataclass(slots=True, frozen=True)
+class SourceShare:
+    source: str  # article id or hidden-source id
+    share: float
+
+
+@dataclass(slots=True)
+class Verdict:
+    """What naql concludes about one article within its story (classes as in the METER corpus)."""
+
+    article: str
+    story: str
+    derivation: str  # wholly derived | partially derived | independent
+    reused_share: float
+    sources: list[SourceShare]
+    added: list[Span]
+    credits: list[str]  # outlets credited as a source or for a photo (display names)
+
+
+@dataclass(slots=True)
+class Story:
+    id: str
+    label: str
+    articles: list[str]
+    origin: str | None  # article id or hidden-source id
+    origin_outlet: str | None
+    independent_sources: int
+    credited: list[str]
+    edges: list[Edge]
+    hidden: list[HiddenSource]
+
+
 @dataclass(slots=True)
 class Problem:
     """An input that could not be (fully) used: what, where, why. Never raised, always reported."""
@@ -111,6 +192,9 @@ class Trace:
 
     articles: list[Article]
     alignments: list[Alignment]
+    stories: list[Story] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)

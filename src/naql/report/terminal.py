@@ -11,6 +11,45 @@ from naql.records import Article, Trace
 EXCERPT = 70
 
 
+def print_stories(trace: Trace, console: Console) -> None:
+    articles = {article.id: article for article in trace.articles}
+    for story in trace.stories:
+        origin = story.origin or "unknown"
+        if story.origin_outlet:
+            origin = f"{story.origin_outlet} ({origin})" if not origin.startswith("hidden:") else story.origin_outlet + " — full version, not in the pile"
+        console.print(f"\n[bold]Story {story.id}[/]: {story.label}")
+        console.print(f"  articles: {', '.join(article_label(articles[a]) for a in story.articles)}")
+        console.print(f"  origin: {origin}; independent sources: {story.independent_sources}")
+        if story.credited:
+            console.print(f"  credited as source: {', '.join(story.credited)}")
+        for hidden in story.hidden:
+            console.print(f"  hidden source {hidden.id}: {hidden.reason}")
+        for edge in story.edges:
+            arrow = "→" if edge.kind != "shared" else "—"
+            why = "; ".join(signal.detail for signal in edge.signals if (signal.weight > 0) == (edge.kind != "shared" or True)) or "no direction signal"
+            console.print(f"  {edge.source} {arrow} {edge.target} [{edge.kind}, {edge.shared_words} shared words]: {why}")
+
+
+def print_articles(trace: Trace, console: Console) -> None:
+    if not trace.verdicts:
+        return
+    table = Table(title="\nArticles", title_justify="left")
+    for column in ("article", "story", "class", "reused", "from", "added", "credits"):
+        table.add_column(column)
+    articles = {article.id: article for article in trace.articles}
+    for verdict in trace.verdicts:
+        table.add_row(
+            article_label(articles[verdict.article]),
+            verdict.story,
+            verdict.derivation,
+            f"{verdict.reused_share:.0%}",
+            ", ".join(f"{s.source} ({s.share:.0%})" for s in verdict.sources) or "—",
+            f"{len(verdict.added)} spans" if verdict.added else "—",
+            ", ".join(verdict.credits) or "—",
+        )
+    console.print(table)
+
+
 def article_label(article: Article) -> str:
     return f"{article.id} ({article.outlet})" if article.outlet else article.id
 
@@ -24,10 +63,12 @@ def print_trace(trace: Trace, console: Console, *, passages: bool = True) -> Non
     articles = {article.id: article for article in trace.articles}
     seconds = sum(trace.timings.values())
     console.print(
-        f"[bold]naql trace[/]: {len(trace.articles)} articles, "
+        f"[bold]naql trace[/]: {len(trace.articles)} articles, {len(trace.stories)} stories, "
         f"{len(trace.alignments)} pairs with reuse, "
         f"{sum(len(a.passages) for a in trace.alignments)} passages ({seconds:.2f} s)"
     )
+    print_stories(trace, console)
+    print_articles(trace, console)
     if trace.alignments:
         pairs = Table(title="Who shares text with whom", title_justify="left", show_lines=False)
         pairs.add_column("article A")

@@ -1,0 +1,154 @@
+"""Who an article credits: every outlet it names, and in what role.
+
+Outlets are found with the gazetteer (:mod:`naql.outlets`); the role comes from the words
+around each mention, read on the normalised tokens of its line:
+
+- ``photo``: a picture credit: a photo agency (Getty, EPA), a mention after «مصدر الصورة»,
+  «الصورة», «تصوير», "Photo", or a parenthesised / dash-attached name closing a short caption line
+  («… في قصر الإليزيه (غيتي)», «… الموازية- الأناضول»).
+- ``self``: the article's own outlet naming itself («مصادر لـ«الشرق الأوسط»» on aawsat.com).
+- ``source``: a reporting cue before the name — حسب، بحسب، نقلا عن، وفقا لـ، ذكرت، كشفت، قالت،
+  أفادت، أوردت، نشرت، نقلت، علمت، أكدت … (with صحيفة/وكالة/قناة between), «مصادر لـ«X»» (told X),
+  «مصدر X», a dateline («الرياض - واس», «واس- الرياض:», «… 2015 م واس»), a parenthesised agency
+  after a sentence «(أ ف ب)», "according to X", "told X", "(AFP)", "X reported", French «selon X».
+- ``mention``: named without any of these (a story about an outlet is not a credit).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from naql.outlets import Gazetteer, Mention
+from naql.outlets import load as load_gazetteer
+from naql.records import Article, Attribution, Span
+from naql.text import words
+
+# Normalised forms (see naql.text.normalize) of the words that credit what follows them.
+SOURCE_CUES = frozenset(
+    """
+    حسب بحسب وحسب نقلا نقلت ونقلت نقل ونقل نقلته وفقا وفق طبقا ذكرت وذكرت ذكر وذكر كشفت وكشفت
+    كشف وكشف قالت وقالت افادت وافادت افاد اوردت واوردت اورد نشرت ونشرت نشر علمت وعلمت اكدت واكدت
+    اعلنت واعلنت اضافت واضافت اوضحت واوضحت تابعت وتابعت اشارت واشارت لفتت ولفتت بثت وبثت عرضت
+    مصادر مصدر المصدر تقرير تقريرها تقريره لصحيفه لوكاله لقناه لموقع عن
+    according told reported reports said says cited citing quoted selon rapporte dapres
+    """.split()
+)
+PHOTO_CUES = frozenset("الصوره صوره تصوير الصور photo photos image picture credit".split())
+OUTLET_NOUNS = frozenset("صحيفه جريده وكاله قناه موقع مجله اذاعه الرسميه السعوديه الاميركيه الامريكيه".split())
+# How far before a mention (in tokens) a cue may stand: «ونقلت وكالة الانباء السورية الرسمية (سانا)».
+CUE_WINDOW = 6
+CAPTION_MAX_WORDS = 25
+DATE_LIKE = re.compile(r"\d|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|هـ")
+
+
+def attributions(
+    articles: Sequence[Article], gazetteer: Gazetteer | None = None
+) -> list[Attribution]:
+    """Every outlet named in every article, with its role (see the module's docstring)."""
+    gazetteer = gazetteer or load_gazetteer()
+    found: list[Attribution] = []
+    for article in articles:
+        found.extend(article_attributions(article, gazetteer))
+    return found
+
+
+def own_outlet_id(article: Article, gazetteer: Gazetteer) -> str | None:
+    for hint in (article.outlet, article.url):
+        if hint:
+            outlet = gazetteer.lookup(hint)
+            if outlet:
+                return outlet.id
+    return None
+
+
+def article_attributions(article: Article, gazetteer: Gazetteer) -> list[Attribution]:
+    text = article.text
+    own = own_outlet_id(article, gazetteer)
+    mentions = _without_overlaps(gazetteer.mentions(text))
+    result = []
+    for mention in mentions:
+        role, cue = _role(text, mention, own)
+        result.append(
+            Attribution(
+                article=article.id,
+                outlet=mention.outlet.id,
+                name=mention.outlet.name,
+                role=role,
+                span=Span(mention.start, mention.end),
+                cue=cue,
+            )
+        )
+    return result
+
+
+def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """«وكالة الأنباء السورية (سانا)» names one outlet twice in a row: keep one credit."""
+    kept: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if kept and kept[-1].outlet.id == mention.outlet.id and mention.start - kept[-1].end <= 3:
+            continue
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return line_start, len(text) if line_end < 0 else line_end
+
+
+def _role(text: str, mention: Mention, own: str | None) -> tuple[str, str]:
+    line_start, line_end = _line_bounds(text, mention.start, mention.end)
+    before_words = words(text[line_start : mention.start]).forms
+    after_text = text[mention.end : line_end]
+    after_words = words(after_text).forms
+    line_words = len(before_words) + len(after_words) + 1
+    window = before_words[-CUE_WINDOW:]
+    if mention.outlet.kind == "photo":
+        return "photo", "photo agency"
+    photo_cue = next((w for w in window if w in PHOTO_CUES), None)
+    if photo_cue:
+        return "photo", photo_cue
+    source_cue = _source_cue(window, before_words)
+    if own is not None and mention.outlet.id == own:
+        # «مصادر لـ«الشرق الأوسط»» on the paper's own page: its own reporting, cue kept.
+        return "self", source_cue or "own outlet"
+    closes_line = not after_words or (len(after_words) <= 2 and not any(DATE_LIKE.search(w) for w in after_words))
+    attached = _attached(text, line_start, mention)
+    short_line = line_words <= CAPTION_MAX_WORDS
+    dateline = short_line and any(DATE_LIKE.search(w) for w in before_words + after_words)
+    if short_line and closes_line and attached and not source_cue and not dateline and len(before_words) >= 3:
+        return "photo", "caption credit"
+    if source_cue:
+        return "source", source_cue
+    if dateline or (attached and short_line):
+        return "source", "dateline"
+    if attached:
+        return "source", "parenthesised credit"
+    if not before_words and after_words[:1] and text[mention.end : mention.end + 3].strip()[:1] in "-–—:":
+        return "source", "dateline"
+    return "mention", ""
+
+
+def _source_cue(window: list[str], before: list[str]) -> str | None:
+    for word in reversed(window):
+        if word in SOURCE_CUES:
+            return word
+        if word not in OUTLET_NOUNS and word not in SOURCE_CUES and len(window) > 3 and word == window[0]:
+            break
+    # «مصادر لـ«الشرق الأوسط»», «قال لـ"رويترز"»: the name follows a detached lam.
+    if before and before[-1] in ("ل", "لل"):
+        return "ل"
+    return None
+
+
+def _attached(text: str, line_start: int, mention: Mention) -> bool:
+    """A credit set off by brackets or a dash: «(أ.ب)», «- الأناضول», «الموازية- الأناضول»."""
+    before = text[max(line_start, mention.start - 3) : mention.start]
+    after = text[mention.end : mention.end + 2]
+    bracketed = "(" in before and ")" in after
+    dashed = any(dash in before for dash in "-–—")
+    return bracketed or dashed

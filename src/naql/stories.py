@@ -1,0 +1,166 @@
+"""Stories: articles grouped by the event they report.
+
+Two kinds of evidence link two articles:
+
+- **reuse**: they share passages (from :mod:`naql.align`); the larger the share of either
+  article, the stronger the link;
+- **topic**: the cosine of their TF-IDF vectors over content stems (sublinear term frequency,
+  smoothed IDF), with numbers and dates weighted up because they pin an event down. A rewrite
+  that shares few verbatim words still shares the event's rarer words.
+
+Articles are then clustered by average linkage (UPGMA) over that sparse similarity graph: two
+groups merge only while the mean similarity over ALL their cross pairs stays above the
+threshold. That is what keeps "a different event about the same people" apart: it shares a few
+names with each article of the story, never enough on average, and one bridge article cannot
+chain two stories together.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import scipy.sparse as sp
+
+from naql.records import Alignment, Article
+from naql.text import Tokens
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class StoryConfig:
+    # Mean similarity two groups need to merge. Seed rewrites of one event score 0.3-0.6 with
+    # each other; reports of another event about the same people 0.05-0.2.
+    threshold: float = 0.25
+    # Reuse link strength: a pair whose shared passages cover this share of either article
+    # counts as fully linked (1.0); less scales down linearly from `reuse_floor`.
+    reuse_full: float = 0.3
+    reuse_floor: float = 0.3
+    # Topic links only between articles dated at most this far apart (when both have dates).
+    max_days: float = 3.0
+    # Pairs whose topical similarity is computed: those sharing rarer stems, admitted rarest
+    # first within this many term co-occurrences (keeps the product sub-quadratic).
+    product_budget: int = 20_000_000
+    number_weight: float = 2.0
+
+
+@dataclass(slots=True)
+class StoryGroups:
+    members: list[list[int]]  # article indices per story, largest story first
+    similarity: dict[tuple[int, int], float] = field(default_factory=dict)
+
+
+def tfidf(tokens: Sequence[Tokens], vocabulary_size: int, is_number: np.ndarray, config: StoryConfig) -> sp.csr_matrix:
+    rows, cols, counts = [], [], []
+    for row, doc in enumerate(tokens):
+        ids = doc.ids[~doc.stop]
+        if not len(ids):
+            continue
+        unique, count = np.unique(ids, return_counts=True)
+        rows.append(np.full(len(unique), row))
+        cols.append(unique)
+        counts.append(count)
+    if not rows:
+        return sp.csr_matrix((len(tokens), vocabulary_size))
+    r, c, n = np.concatenate(rows), np.concatenate(cols), np.concatenate(counts).astype(np.float64)
+    df = np.bincount(c, minlength=vocabulary_size)
+    idf = np.log((len(tokens) + 1) / (df + 1)) + 1.0
+    weight = (1.0 + np.log(n)) * idf[c] * np.where(is_number[c], config.number_weight, 1.0)
+    matrix = sp.csr_matrix((weight, (r, c)), shape=(len(tokens), vocabulary_size))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+def topical_similarity(matrix: sp.csr_matrix, config: StoryConfig) -> dict[tuple[int, int], float]:
+    """Cosine for the pairs that share admitted stems (rarest first, within the budget)."""
+    binary = matrix.copy()
+    binary.data[:] = 1
+    df = np.asarray(binary.sum(axis=0)).ravel()
+    order = np.argsort(df, kind="stable")
+    spent = np.cumsum(df[order] * df[order])
+    admitted = order[spent <= config.product_budget]
+    reduced = matrix[:, admitted]
+    # The cosine over admitted stems only: the common stems left out weigh little under IDF.
+    product = sp.triu(reduced @ reduced.T, k=1).tocoo()
+    return {(int(i), int(j)): float(v) for i, j, v in zip(product.row, product.col, product.data)}
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    text = value.strip().replace("T", " ").rstrip("Z")
+    for size, pattern in ((19, "%Y-%m-%d %H:%M:%S"), (16, "%Y-%m-%d %H:%M"), (10, "%Y-%m-%d")):
+        try:
+            return datetime.strptime(text[:size], pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def group_stories(
+    articles: Sequence[Article],
+    tokens: Sequence[Tokens],
+    alignments: Sequence[Alignment],
+    vocabulary_size: int,
+    is_number: np.ndarray,
+    config: StoryConfig | None = None,
+) -> StoryGroups:
+    config = config or StoryConfig()
+    index = {article.id: k for k, article in enumerate(articles)}
+    similarity = topical_similarity(tfidf(tokens, vocabulary_size, is_number, config), config)
+    dates = [_parse_date(article.date) for article in articles]
+    for pair in list(similarity):
+        a, b = (dates[pair[0]], dates[pair[1]])
+        if a and b and abs((a - b).total_seconds()) > config.max_days * 86400:
+            del similarity[pair]
+    for alignment in alignments:
+        i, j = sorted((index[alignment.a], index[alignment.b]))
+        share = max(alignment.a_share, alignment.b_share)
+        reuse = min(1.0, config.reuse_floor + (1 - config.reuse_floor) * share / config.reuse_full)
+        similarity[(i, j)] = max(similarity.get((i, j), 0.0), reuse)
+    members = average_linkage(len(articles), similarity, config.threshold)
+    return StoryGroups(members, similarity)
+
+
+def average_linkage(count: int, similarity: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
+    """UPGMA on a sparse graph: a missing pair has similarity 0."""
+    members: dict[int, list[int]] = {k: [k] for k in range(count)}
+    links: dict[int, dict[int, float]] = {k: {} for k in range(count)}  # summed similarity
+    heap: list[tuple[float, int, int]] = []
+    for (i, j), value in similarity.items():
+        links[i][j] = links[i].get(j, 0.0) + value
+        links[j][i] = links[j].get(i, 0.0) + value
+    for i in links:
+        for j, total in links[i].items():
+            if i < j and total >= threshold:
+                heapq.heappush(heap, (-total, i, j))
+    while heap:
+        negative, i, j = heapq.heappop(heap)
+        if i not in members or j not in members:
+            continue
+        mean = links[i].get(j, 0.0) / (len(members[i]) * len(members[j]))
+        if not math.isclose(-negative, mean) and -negative > mean:
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, i, j))
+            continue
+        if mean < threshold:
+            continue
+        # Merge j into i: sums add up, so means over all cross pairs stay exact.
+        members[i].extend(members.pop(j))
+        for other, total in links.pop(j).items():
+            links[other].pop(j, None)
+            if other == i:
+                continue
+            links[i][other] = links[i].get(other, 0.0) + total
+            links[other][i] = links[i][other]
+        links[i].pop(i, None)
+        for other, total in links[i].items():
+            merged_mean = total / (len(members[i]) * len(members[other]))
+            if merged_mean >= threshold:
+                heapq.heappush(heap, (-merged_mean, min(i, other), max(i, other)))
+    groups = [sorted(group) for group in members.values()]
+    return sorted(groups, key=lambda group: (-len(group), group[0]))

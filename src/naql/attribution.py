@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import numpy as np
+
 from naql.outlets import Gazetteer, Mention
 from naql.outlets import load as load_gazetteer
 from naql.records import Article, Attribution, Span
@@ -64,11 +66,22 @@ def own_outlet_id(article: Article, gazetteer: Gazetteer) -> str | None:
 
 def article_attributions(article: Article, gazetteer: Gazetteer) -> list[Attribution]:
     text = article.text
+    found = words(text)
+    mentions = _without_overlaps(gazetteer.mentions(text, found))
+    if not mentions:
+        return []
     own = own_outlet_id(article, gazetteer)
-    mentions = _without_overlaps(gazetteer.mentions(text))
+    # Line number of every token, so a mention's line is a slice of the token list.
+    newlines = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)
+    line_of = np.searchsorted(newlines, found.starts)
     result = []
     for mention in mentions:
-        role, cue = _role(text, mention, own)
+        line = line_of[mention.first_token]
+        line_first = int(np.searchsorted(line_of, line, side="left"))
+        line_last = int(np.searchsorted(line_of, line, side="right"))
+        before = found.forms[line_first : mention.first_token]
+        after = found.forms[mention.last_token + 1 : line_last]
+        role, cue = _role(text, mention, own, before, after)
         result.append(
             Attribution(
                 article=article.id,
@@ -100,11 +113,10 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return line_start, len(text) if line_end < 0 else line_end
 
 
-def _role(text: str, mention: Mention, own: str | None) -> tuple[str, str]:
-    line_start, line_end = _line_bounds(text, mention.start, mention.end)
-    before_words = words(text[line_start : mention.start]).forms
-    after_text = text[mention.end : line_end]
-    after_words = words(after_text).forms
+def _role(
+    text: str, mention: Mention, own: str | None, before_words: list[str], after_words: list[str]
+) -> tuple[str, str]:
+    line_start, _ = _line_bounds(text, mention.start, mention.end)
     line_words = len(before_words) + len(after_words) + 1
     window = before_words[-CUE_WINDOW:]
     if mention.outlet.kind == "photo":

@@ -87,8 +87,16 @@ class TextConfig:
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
+class ProvenanceConfig:
+    # Use article dates as a direction signal. Off for crawls whose dates are fetch times
+    # (SaudiNewsNet's date_extracted): a paper fetched before the agency is not earlier.
+    trust_dates: bool = True
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
 class Config:
     text: TextConfig = field(default_factory=TextConfig)
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     stories: StoryConfig = field(default_factory=StoryConfig)
+    provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)

@@ -17,10 +17,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
-import regex
 
 from naql.errors import ConfigError
-from naql.text import words
+from naql.text import Words, words
 
 QUOTES = "«»\"“”'‘’„"
 # Words that announce an outlet: «صحيفة X», «وكالة X», «قناة X», «موقع X», and their clitic forms.
@@ -48,6 +47,8 @@ class Mention:
     end: int
     alias: str
     marked: bool
+    first_token: int = 0
+    last_token: int = 0
 
 
 def _key(name: str) -> str:
@@ -59,7 +60,8 @@ class Gazetteer:
     outlets: dict[str, Outlet] = field(default_factory=dict)
     _names: dict[str, tuple[str, bool]] = field(default_factory=dict)  # key -> (outlet id, ambiguous)
     _domains: dict[str, str] = field(default_factory=dict)
-    _compiled: regex.Pattern[str] | None = None
+    _index: dict[str, list[tuple[tuple[str, ...], str]]] | None = None
+    _looked_up: dict[str, Outlet | None] = field(default_factory=dict)  # a corpus repeats names
 
     def add(self, outlet: Outlet) -> None:
         self.outlets[outlet.id] = outlet
@@ -70,10 +72,16 @@ class Gazetteer:
             self._names.setdefault(_key(alias), (outlet.id, True))
         for domain in outlet.domains:
             self._domains[domain.lower().removeprefix("www.")] = outlet.id
-        self._compiled = None  # rebuilt on next use
+        self._index = None  # rebuilt on next use
+        self._looked_up.clear()
 
     def lookup(self, name: str) -> Outlet | None:
         """The outlet a name (or a URL, or a domain) refers to, if the gazetteer knows it."""
+        if name not in self._looked_up:
+            self._looked_up[name] = self._lookup(name)
+        return self._looked_up[name]
+
+    def _lookup(self, name: str) -> Outlet | None:
         if "/" in name or "." in name and " " not in name.strip():
             by_domain = self.by_domain(name)
             if by_domain:
@@ -93,58 +101,68 @@ class Gazetteer:
             _, _, host = host.partition(".")
         return None
 
-    def _pattern(self) -> regex.Pattern[str]:
-        if self._compiled is None:
-            alternatives = []
-            for key in sorted(self._names, key=len, reverse=True):
-                body = regex.escape(key)
-                if key.startswith("ال"):
-                    alternatives.append(f"(?:[وف]?[بك]?ال|[وف]?لل){regex.escape(key[2:])}")
-                elif regex.match(r"\p{Arabic}", key):
-                    alternatives.append(f"(?:[وف]?[بلك]?){body}")
-                else:
-                    alternatives.append(body)
-            # Built lazily: one alternation of every name, longest first (~5 ms).
-            self._compiled = regex.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
-        return self._compiled
+    def _first_tokens(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+        """First word of every name, in every proclitic form, -> (remaining words, name key).
 
-    def mentions(self, text: str) -> list[Mention]:
-        """Every outlet named in ``text``, with original offsets, leftmost-longest."""
-        found = words(text)
-        if not found.forms:
-            return []
-        joined = " ".join(found.forms)
-        # Character position in `joined` -> token index, to map matches back to offsets.
-        lengths = np.fromiter((len(f) + 1 for f in found.forms), dtype=np.int64, count=len(found.forms))
-        token_starts = np.r_[0, np.cumsum(lengths)[:-1]]
+        Built lazily (~5 ms). Matching then costs one C-level set lookup per token of a text;
+        only the few tokens that can open a name are looked at in Python.
+        """
+        if self._index is None:
+            index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+            for key in self._names:
+                first, *rest = key.split(" ")
+                for variant in _proclitic_forms(first):
+                    index.setdefault(variant, []).append((tuple(rest), key))
+            for candidates in index.values():
+                candidates.sort(key=lambda candidate: -len(candidate[0]))  # longest name first
+            self._index = index
+        return self._index
+
+    def mentions(self, text: str, found: Words | None = None) -> list[Mention]:
+        """Every outlet named in ``text``, with original offsets, leftmost-longest.
+
+        ``found`` is ``words(text)`` when the caller has it already.
+        """
+        found = found or words(text)
+        forms = found.forms
+        index = self._first_tokens()
+        opens = np.fromiter(map(index.__contains__, forms), dtype=bool, count=len(forms))
         result = []
-        for match in self._pattern().finditer(joined):
-            first = int(np.searchsorted(token_starts, match.start(), side="right") - 1)
-            last = int(np.searchsorted(token_starts, match.end() - 1, side="right") - 1)
-            matched = match.group()
-            outlet_id, ambiguous = self._resolve(matched)
-            if outlet_id is None:
-                continue
-            start, end = int(found.starts[first]), int(found.ends[last])
-            cue = first > 0 and _without_proclitics(found.forms[first - 1]) in CUES
-            # Quoted on both sides: «الرياض» is the paper, «… الجامعة العربية» closes a quotation.
-            quoted = start > 0 and text[start - 1] in QUOTES and end < len(text) and text[end] in QUOTES
-            if ambiguous and not (cue or quoted):
-                continue
-            result.append(Mention(self.outlets[outlet_id], start, end, text[start:end], cue or quoted))
+        position = 0
+        for first in np.flatnonzero(opens).tolist():
+            if first < position:
+                continue  # inside the previous name
+            for rest, key in index[forms[first]]:
+                last = first + len(rest)
+                if tuple(forms[first + 1 : last + 1]) != rest:
+                    continue
+                outlet_id, ambiguous = self._names[key]
+                start, end = int(found.starts[first]), int(found.ends[last])
+                cue = first > 0 and _without_proclitics(forms[first - 1]) in CUES
+                # Quoted on both sides: «الرياض» is the paper, «… الجامعة العربية» closes a quotation.
+                quoted = start > 0 and text[start - 1] in QUOTES and end < len(text) and text[end] in QUOTES
+                if ambiguous and not (cue or quoted):
+                    continue
+                result.append(Mention(self.outlets[outlet_id], start, end, text[start:end], cue or quoted, first, last))
+                position = last + 1
+                break
         return result
 
-    def _resolve(self, matched: str) -> tuple[str | None, bool]:
-        if matched in self._names:
-            return self._names[matched]
-        # Strip the proclitics the pattern allowed, longest first.
-        for cut in (3, 2, 1):
-            head, rest = matched[:cut], matched[cut:]
-            for candidate in (rest, "ال" + rest[2:] if head.endswith("ل") and rest.startswith("ل") else None,
-                              "ال" + rest if head.endswith("لل") else None):
-                if candidate and candidate in self._names:
-                    return self._names[candidate]
-        return None, False
+
+def _proclitic_forms(word: str) -> set[str]:
+    """A name's first word as it may stand glued to و ف ب ل ك: «وسانا», «بالأناضول», «للشرق»."""
+    if not any("\u0600" <= char <= "\u06ff" for char in word):
+        return {word}
+    forms = {word}
+    conjunctions = ("", "و", "ف")
+    if word.startswith("ال"):
+        for conjunction in conjunctions:
+            forms.update(conjunction + preposition + word for preposition in ("", "ب", "ك"))
+            forms.add(conjunction + "ل" + word[1:])  # ل + ال = لل
+    else:
+        for conjunction in conjunctions:
+            forms.update(conjunction + preposition + word for preposition in ("", "ب", "ل", "ك"))
+    return forms
 
 
 def _without_proclitics(form: str) -> str:

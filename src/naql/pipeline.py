@@ -140,7 +140,7 @@ def trace(
         is_number = np.fromiter((stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary))
         groups = group_stories(articles, tokens, alignments, len(vocabulary), is_number, config.stories)
     with timer.stage("provenance"):
-        stories, verdicts = _provenance(articles, tokens, by_pair, credits, groups, gazetteer)
+        stories, verdicts = _provenance(articles, tokens, by_pair, credits, groups, gazetteer, config.provenance.trust_dates)
     return Trace(
         articles=list(articles),
         alignments=alignments,
@@ -190,14 +190,19 @@ def _provenance(
     credits: list[Attribution],
     groups: StoryGroups,
     gazetteer: Gazetteer,
+    trust_dates: bool,
 ) -> tuple[list[Story], list[Verdict]]:
     index = {article.id: k for k, article in enumerate(articles)}
     per_article: dict[int, list[Attribution]] = {}
     for credit in credits:
         per_article.setdefault(index[credit.article], []).append(credit)
+    story_of = {k: number for number, members in enumerate(groups.members) for k in members}
+    story_pairs: dict[int, dict[tuple[int, int], list[TokenPassage]]] = {}
+    for pair, found in by_pair.items():
+        if story_of[pair[0]] == story_of[pair[1]]:
+            story_pairs.setdefault(story_of[pair[0]], {})[pair] = found
     stories, verdicts = [], []
     for number, members in enumerate(groups.members, 1):
-        inside = set(members)
         centrality = {
             k: sum(groups.similarity.get((min(k, o), max(k, o)), 0.0) for o in members if o != k) for k in members
         }
@@ -206,10 +211,11 @@ def _provenance(
             members=members,
             articles=articles,
             tokens=tokens,
-            passages={pair: found for pair, found in by_pair.items() if pair[0] in inside and pair[1] in inside},
+            passages=story_pairs.get(number - 1, {}),
             attributions=per_article,
             gazetteer=gazetteer,
             story_id=f"s{number}",
+            trust_dates=trust_dates,
             label=story_label(articles[representative]),
             to_passage=lambda p: to_passage(p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]),
         )

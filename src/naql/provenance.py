@@ -69,6 +69,7 @@ class StoryInput:
     gazetteer: Gazetteer
     story_id: str
     label: str
+    trust_dates: bool
     to_passage: object  # callable(TokenPassage) -> Passage, from the pipeline
 
 
@@ -154,7 +155,7 @@ def _direction(a: int, b: int, story: StoryInput, facts: _Facts, pairs: _Pairs) 
     articles = story.articles
     signals: list[Signal] = []
     date_a, date_b = _parse_date(articles[a].date), _parse_date(articles[b].date)
-    trusted = not articles[a].meta.get("date_untrusted") and not articles[b].meta.get("date_untrusted")
+    trusted = story.trust_dates
     if date_a and date_b and trusted and date_a != date_b:
         earlier, weight = (a, 2.0) if date_a < date_b else (b, -2.0)
         signals.append(Signal("date", weight, f"{articles[earlier].id} is dated earlier ({min(date_a, date_b):%Y-%m-%d %H:%M})"))

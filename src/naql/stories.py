@@ -45,6 +45,8 @@ class StoryConfig:
     # first within this many term co-occurrences (keeps the product sub-quadratic).
     product_budget: int = 20_000_000
     number_weight: float = 2.0
+    # Topical pairs below this similarity are not kept (they cannot bring two groups together).
+    min_pair: float = 0.1
 
 
 @dataclass(slots=True)
@@ -86,7 +88,10 @@ def topical_similarity(matrix: sp.csr_matrix, config: StoryConfig) -> dict[tuple
     reduced = matrix[:, admitted]
     # The cosine over admitted stems only: the common stems left out weigh little under IDF.
     product = sp.triu(reduced @ reduced.T, k=1).tocoo()
-    return {(int(i), int(j)): float(v) for i, j, v in zip(product.row, product.col, product.data)}
+    # Pairs this dissimilar barely move a group's mean; dropping them keeps the graph sparse.
+    keep = product.data >= config.min_pair
+    rows, cols, values = product.row[keep], product.col[keep], product.data[keep]
+    return dict(zip(zip(rows.tolist(), cols.tolist()), values.tolist()))
 
 
 def _parse_date(value: str | None) -> datetime | None:
@@ -112,11 +117,14 @@ def group_stories(
     config = config or StoryConfig()
     index = {article.id: k for k, article in enumerate(articles)}
     similarity = topical_similarity(tfidf(tokens, vocabulary_size, is_number, config), config)
-    dates = [_parse_date(article.date) for article in articles]
-    for pair in list(similarity):
-        a, b = (dates[pair[0]], dates[pair[1]])
-        if a and b and abs((a - b).total_seconds()) > config.max_days * 86400:
-            del similarity[pair]
+    stamps = np.array(
+        [date.timestamp() if (date := _parse_date(article.date)) else np.nan for article in articles], dtype=float
+    )
+    if similarity and not np.isnan(stamps).all():
+        pairs = np.array(list(similarity), dtype=np.int64)
+        apart = np.abs(stamps[pairs[:, 0]] - stamps[pairs[:, 1]]) > config.max_days * 86400  # NaN: False
+        for i, j in pairs[apart].tolist():
+            del similarity[(i, j)]
     for alignment in alignments:
         i, j = sorted((index[alignment.a], index[alignment.b]))
         share = max(alignment.a_share, alignment.b_share)

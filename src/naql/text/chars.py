@@ -63,6 +63,14 @@ def tables() -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
     return mapping, is_word_after, expansions
 
 
+@functools.lru_cache(maxsize=1)
+def expanding() -> np.ndarray:
+    """Which BMP code points normalise to more than one character (they take the slow path)."""
+    flags = np.zeros(BMP, dtype=bool)
+    flags[list(tables()[2])] = True
+    return flags
+
+
 def astral_word(codes: np.ndarray) -> np.ndarray:
     """Word-ness for code points beyond the BMP (rare: old scripts, emoji), computed on demand."""
     return np.fromiter(

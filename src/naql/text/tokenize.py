@@ -27,7 +27,7 @@ def normalize_with_offsets(text: str) -> tuple[str, np.ndarray]:
     in_bmp = codes < chars.BMP
     mapped = codes.copy()
     mapped[in_bmp] = mapping[codes[in_bmp]]
-    if expansions and np.isin(codes, np.fromiter(expansions, dtype=np.uint32)).any():
+    if expansions and chars.expanding()[codes[in_bmp]].any():
         return _normalize_slow(codes, mapped, expansions)
     keep = np.flatnonzero(mapped != chars.DELETE)
     return _from_code_points(mapped[keep]), keep

@@ -132,7 +132,11 @@ def _role(
     attached = _attached(text, line_start, mention)
     short_line = line_words <= CAPTION_MAX_WORDS
     dateline = short_line and any(DATE_LIKE.search(w) for w in before_words + after_words)
-    if short_line and closes_line and attached and not source_cue and not dateline and len(before_words) >= 3:
+    # A caption does not end like a sentence: «… بالعاصمة (أ ف ب).» is a report's credit.
+    line_end = text.find("\n", mention.end)
+    tail = text[mention.end : len(text) if line_end < 0 else line_end]
+    ends_sentence = any(mark in tail for mark in ".!?؟")
+    if short_line and closes_line and attached and not source_cue and not dateline and not ends_sentence and len(before_words) >= 3:
         return "photo", "caption credit"
     if source_cue:
         return "source", source_cue

@@ -1,0 +1,90 @@
+"""Credits and their roles, on the seed pages and on hand-written patterns."""
+
+from __future__ import annotations
+
+import pytest
+
+from naql import outlets
+from naql.attribution import article_attributions, attributions
+from naql.records import Article
+
+GAZETTEER = outlets.load()
+
+
+def credits(text: str, outlet: str | None = None) -> set[tuple[str, str]]:
+    found = article_attributions(Article(id="x", text=text, outlet=outlet), GAZETTEER)
+    return {(a.outlet, a.role) for a in found}
+
+
+def by_article(articles: list[Article]) -> dict[str, set[tuple[str, str]]]:
+    result: dict[str, set[tuple[str, str]]] = {}
+    for a in attributions(articles, GAZETTEER):
+        result.setdefault(a.article, set()).add((a.name, a.role))
+    return result
+
+
+def test_seed_credits(haftar: list[Article]) -> None:
+    outlets_of = {"000": "الشرق الأوسط", "002": "الرئيس نيوز", "004": "الأيام السورية"}
+    pages = [Article(id=a.id, text=a.text, outlet=outlets_of.get(a.id)) for a in haftar]
+    found = by_article(pages)
+    assert found["001"] == {("الشرق الأوسط", "source"), ("سانا", "source"), ("الأناضول", "photo")}
+    assert ("الشرق الأوسط", "source") in found["002"]
+    assert not any(role == "source" and name != "الشرق الأوسط" for name, role in found["002"])
+    assert ("الشرق الأوسط", "source") in found["003"]
+    assert ("الشرق الأوسط", "source") in found["004"]
+    # Page 000 holds two stories: the Haftar teaser names itself and credits Getty for the
+    # photo; the Sullivan story credits Bloomberg and an AP photo.
+    assert found["000"] == {
+        ("الشرق الأوسط", "self"), ("غيتي", "photo"), ("بلومبرغ", "source"), ("أسوشيتد برس", "photo"),
+    }
+
+
+def test_every_credit_keeps_offsets_into_the_text(haftar: list[Article]) -> None:
+    for credit in attributions(haftar, GAZETTEER):
+        text = next(a.text for a in haftar if a.id == credit.article)
+        mention = text[credit.span.start : credit.span.end]
+        assert mention.strip() == mention and mention
+        assert GAZETTEER.lookup(mention) is not None or mention[:1] in "وفبلك"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وقال المتحدث حسب وكالة الأناضول إن الهجوم وقع فجرا.", {("anadolu", "source")}),
+        ("وأضاف نقلا عن رويترز أن الأسعار ارتفعت.", {("reuters", "source")}),
+        ("ذكرت صحيفة نيويورك تايمز أن الإدارة تدرس الخطة.", {("nytimes", "source")}),
+        ("وقال مسؤول لـ«رويترز» إن الاتفاق قريب.", {("reuters", "source")}),
+        ("الرياض - واس\nأعلنت الوزارة اليوم عن برنامج جديد.", {("spa", "source")}),
+        ("واس- الرياض: أعلنت الوزارة اليوم عن برنامج جديد.", {("spa", "source")}),
+        ("بريدة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس\nيواصل المهرجان فعالياته.", {("spa", "source")}),
+        ("قتل ثلاثة أشخاص في انفجار بالعاصمة (أ ف ب).", {("afp", "source")}),
+        ("The minister resigned on Monday, according to Reuters.", {("reuters", "source")}),
+        ("Officials told The Washington Post that talks stalled.", {("washingtonpost", "source")}),
+        ("Le ministre a démissionné, selon l'AFP.", {("afp", "source")}),
+        ("متظاهرون في ساحة التحرير وسط القاهرة (إ ب أ)", {("epa", "photo")}),
+        ("الرئيس خلال لقائه الوفد أمس - رويترز", {("reuters", "photo")}),
+        ("زار الأمير مدينة الرياض اليوم والتقى المسؤولين في الوطن.", set()),
+        ("وقالت صحيفة «الرياض» إن المشروع تأخر.", {("alriyadh", "source")}),
+    ],
+)
+def test_patterns(text: str, expected: set[tuple[str, str]]) -> None:
+    assert credits(text) == expected
+
+
+def test_own_outlet_is_self_not_a_credit() -> None:
+    text = "أكدت مصادر لـ«الشرق الأوسط» أن الزيارة تمت سرا."
+    assert credits(text, outlet="aawsat.com") == {("aawsat", "self")}
+    assert credits(text) == {("aawsat", "source")}
+
+
+def test_user_gazetteer_extends_the_builtin(tmp_path) -> None:
+    extra = tmp_path / "outlets.json"
+    extra.write_text(
+        '{"outlets": [{"id": "hespress", "name": "هسبريس", "kind": "website", "aliases": ["هسبريس", "Hespress"]}]}',
+        encoding="utf-8",
+    )
+    gazetteer = outlets.load(extra)
+    found = article_attributions(Article(id="x", text="وذكرت هسبريس أن البرلمان صادق على القانون."), gazetteer)
+    assert [(a.outlet, a.role) for a in found] == [("hespress", "source")]
+    assert gazetteer.lookup("Hespress").id == "hespress"
+    assert gazetteer.lookup("aawsat.com").id == "aawsat"

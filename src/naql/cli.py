@@ -158,6 +158,59 @@ def eval_pan(
         write_json(json_out, to_json({"overall": report.overall, "by_obfuscation": report.by_obfuscation}))
 
 
+def _load_lines(path: Path) -> list[dict]:
+    """A JSONL file (one object per line) or a JSON array of objects."""
+    text = path.read_text(encoding="utf-8")
+    if text.lstrip().startswith("["):
+        return list(json.loads(text))
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+@eval_app.command("stories")
+def eval_stories(
+    gold: Annotated[Path, typer.Argument(help="Gold stories: JSONL lines {article, story} or a JSON object {story: [articles]}.")],
+    trace_json: Annotated[Path, typer.Argument(help="The output of naql trace --json.")],
+) -> None:
+    """B-cubed precision, recall and F1 of naql's stories against gold story labels.
+
+    Example: naql eval stories gold-stories.jsonl trace.json
+    """
+    from naql.evaluate import bcubed
+
+    text = gold.read_text(encoding="utf-8")
+    if text.lstrip().startswith("{") and "\n{" not in text.strip():
+        labels = {article: story for story, members in json.loads(text).items() for article in members}
+    else:
+        labels = {str(line["article"]): str(line["story"]) for line in _load_lines(gold)}
+    result = json.loads(trace_json.read_text(encoding="utf-8"))
+    predicted = {article: story["id"] for story in result.get("stories", []) for article in story["articles"]}
+    scores = bcubed(labels, predicted)
+    out.print(
+        f"B-cubed over {scores.items} articles ({scores.gold_clusters} gold stories, "
+        f"{scores.predicted_clusters} found): precision {scores.precision:.3f}, "
+        f"recall {scores.recall:.3f}, F1 {scores.f1:.3f}"
+    )
+
+
+@eval_app.command("provenance")
+def eval_provenance(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL: {copy, source, reused, credits_source, source_outlet}.")],
+    trace_json: Annotated[Path, typer.Argument(help="The output of naql trace --json.")],
+) -> None:
+    """Precision and recall of origins (is the gold source the copy's origin?) and of credits.
+
+    Example: naql eval provenance gold-provenance.jsonl trace.json
+    """
+    from naql.evaluate import provenance_scores
+
+    scores = provenance_scores(_load_lines(gold), json.loads(trace_json.read_text(encoding="utf-8")))
+    for name, part in (("origin", scores.origin), ("credits", scores.credits)):
+        out.print(
+            f"{name}: precision {part.precision:.3f}, recall {part.recall:.3f}, F1 {part.f1:.3f} "
+            f"(tp {part.true_positives}, fp {part.false_positives}, fn {part.false_negatives})"
+        )
+
+
 def write_json(path: Path, data: object) -> None:
     """Write atomically, so an interrupted run never leaves half a file behind."""
     temporary = path.with_name(path.name + ".part")

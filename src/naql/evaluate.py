@@ -271,3 +271,113 @@ def _score(
         detections=len(detections),
         detected_cases=detected_cases,
     )
+
+
+# --- Stories: B-cubed ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ClusterScores:
+    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998; Amigó et al. 2009)."""
+
+    precision: float
+    recall: float
+    f1: float
+    items: int
+    gold_clusters: int
+    predicted_clusters: int
+
+
+def bcubed(gold: Mapping[str, str], predicted: Mapping[str, str]) -> ClusterScores:
+    """B-cubed over the items of ``gold`` (item -> cluster label); an item missing from
+    ``predicted`` counts as a cluster of its own."""
+    items = list(gold)
+    if not items:
+        return ClusterScores(1.0, 1.0, 1.0, 0, 0, 0)
+    predicted_label = {item: predicted.get(item, f"\0{item}") for item in items}
+    gold_members: dict[str, set[str]] = {}
+    predicted_members: dict[str, set[str]] = {}
+    for item in items:
+        gold_members.setdefault(gold[item], set()).add(item)
+        predicted_members.setdefault(predicted_label[item], set()).add(item)
+    precision = recall = 0.0
+    for item in items:
+        same_gold = gold_members[gold[item]]
+        same_predicted = predicted_members[predicted_label[item]]
+        both = len(same_gold & same_predicted)
+        precision += both / len(same_predicted)
+        recall += both / len(same_gold)
+    precision /= len(items)
+    recall /= len(items)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return ClusterScores(precision, recall, f1, len(items), len(gold_members), len(predicted_members))
+
+
+# --- Provenance: origin and credits -----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DetectionScores:
+    precision: float
+    recall: float
+    f1: float
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+
+def detection_scores(tp: int, fp: int, fn: int) -> DetectionScores:
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return DetectionScores(precision, recall, f1, tp, fp, fn)
+
+
+@dataclass(slots=True)
+class ProvenanceScores:
+    """Origin: is the gold source article the origin naql gives for the copy's story?
+    Credits: does naql find the copy's credit to the source outlet?"""
+
+    origin: DetectionScores
+    credits: DetectionScores
+    pairs: int
+
+
+def provenance_scores(gold: Sequence[Mapping[str, object]], trace: Mapping[str, object]) -> ProvenanceScores:
+    """Score a ``naql trace --json`` result against gold lines of the form
+    ``{"copy": id, "source": id, "reused": bool, "credits_source": bool, "source_outlet": id}``.
+
+    A positive line (reused) counts a true positive when the copy's story has the source
+    article as its origin (or as the copy's direct source), else a false negative; a negative
+    line counts a false positive when naql names the source article as the copy's origin.
+    Credits compare the gold ``credits_source`` with naql finding a ``source``-role credit of
+    ``source_outlet`` in the copy.
+    """
+    stories = {story["id"]: story for story in trace.get("stories", [])}  # type: ignore[union-attr]
+    verdicts = {verdict["article"]: verdict for verdict in trace.get("verdicts", [])}  # type: ignore[union-attr]
+    credited: dict[str, set[str]] = {}
+    for attribution in trace.get("attributions", []):  # type: ignore[union-attr]
+        if attribution["role"] == "source":
+            credited.setdefault(attribution["article"], set()).add(attribution["outlet"])
+    origin = [0, 0, 0]
+    credit = [0, 0, 0]
+    for line in gold:
+        copy, source = str(line["copy"]), str(line["source"])
+        verdict = verdicts.get(copy)
+        story = stories.get(verdict["story"]) if verdict else None
+        direct = {share["source"] for share in verdict["sources"]} if verdict else set()
+        found = bool(story) and (story["origin"] == source or source in direct)  # type: ignore[index]
+        if line.get("reused"):
+            origin[0 if found else 2] += 1
+        elif found:
+            origin[1] += 1
+        if "credits_source" in line:
+            gold_credit = bool(line["credits_source"])
+            naql_credit = str(line.get("source_outlet")) in credited.get(copy, set())
+            if gold_credit and naql_credit:
+                credit[0] += 1
+            elif naql_credit:
+                credit[1] += 1
+            elif gold_credit:
+                credit[2] += 1
+    return ProvenanceScores(detection_scores(*origin), detection_scores(*credit), len(gold))

@@ -1,0 +1,43 @@
+"""B-cubed and provenance scoring, hand-computed."""
+
+from __future__ import annotations
+
+import pytest
+
+from naql.evaluate import bcubed, provenance_scores
+
+
+def test_bcubed_perfect_and_all_in_one() -> None:
+    gold = {"a": "1", "b": "1", "c": "2"}
+    assert bcubed(gold, {"a": "x", "b": "x", "c": "y"}).f1 == pytest.approx(1.0)
+    merged = bcubed(gold, {"a": "x", "b": "x", "c": "x"})
+    # a, b: precision 2/3 each; c: 1/3 -> mean 5/9; recall 1.
+    assert merged.precision == pytest.approx(5 / 9)
+    assert merged.recall == pytest.approx(1.0)
+
+
+def test_bcubed_missing_items_are_singletons() -> None:
+    scores = bcubed({"a": "1", "b": "1"}, {})
+    assert scores.precision == pytest.approx(1.0)
+    assert scores.recall == pytest.approx(0.5)
+
+
+def test_provenance_scores_count_origins_and_credits() -> None:
+    trace = {
+        "stories": [{"id": "s1", "origin": "spa1"}, {"id": "s2", "origin": "p3"}],
+        "verdicts": [
+            {"article": "p1", "story": "s1", "sources": [{"source": "spa1", "share": 0.9}]},
+            {"article": "p2", "story": "s2", "sources": []},
+            {"article": "p3", "story": "s2", "sources": []},
+        ],
+        "attributions": [{"article": "p1", "outlet": "spa", "role": "source"}],
+    }
+    gold = [
+        {"copy": "p1", "source": "spa1", "reused": True, "credits_source": True, "source_outlet": "spa"},
+        {"copy": "p2", "source": "spa2", "reused": True, "credits_source": True, "source_outlet": "spa"},
+        {"copy": "p3", "source": "spa1", "reused": False, "credits_source": False, "source_outlet": "spa"},
+    ]
+    scores = provenance_scores(gold, trace)
+    assert (scores.origin.true_positives, scores.origin.false_positives, scores.origin.false_negatives) == (1, 0, 1)
+    assert scores.origin.precision == 1.0 and scores.origin.recall == 0.5
+    assert (scores.credits.true_positives, scores.credits.false_negatives) == (1, 1)

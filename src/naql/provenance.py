@@ -311,23 +311,26 @@ def _origin(graph: nx.DiGraph, story: StoryInput, facts: _Facts, hidden: list) -
 
 
 def _independent_sources(graph: nx.DiGraph, edges: list[Edge], story: StoryInput, facts: _Facts, hidden: list) -> int:
-    """Distinct origins behind the story: roots of the reuse graph, with articles linked by
-    shared text of unknown direction counted once per group, and one outlet counted once."""
+    """Distinct origins behind the story.
+
+    Articles linked by reuse, in any direction or none known, form one family with one origin
+    (everything in it traces back, through shared text, to one source); a family's source is
+    its root's outlet, so two families rooted at the same outlet count once. Articles in the
+    story that share no text with the others (joined by topic) are independent reports.
+    """
     undirected = nx.Graph()
     undirected.add_nodes_from(graph.nodes)
     undirected.add_edges_from((e.source, e.target) for e in edges)
     by_id = {story.articles[k].id: k for k in story.members}
     sources: set[str] = set()
-    for component in nx.connected_components(undirected):
-        roots = [n for n in component if graph.in_degree(n) == 0]
-        if len(component) > 1 and len(roots) > 1 and not any(graph.out_degree(n) for n in roots):
-            roots = roots[:1]  # only "shared" edges: one group, one source of unknown origin
-        for node in roots:
-            if node.startswith("hidden:"):
-                sources.add("outlet:" + node.removeprefix("hidden:"))
-            else:
-                outlet = facts.outlet[by_id[node]]
-                sources.add(f"outlet:{outlet}" if outlet else f"article:{node}")
+    for family in nx.connected_components(undirected):
+        roots = sorted(n for n in family if graph.in_degree(n) == 0)
+        root = next((n for n in roots if graph.out_degree(n)), roots[0] if roots else sorted(family)[0])
+        if root.startswith("hidden:"):
+            sources.add("outlet:" + root.removeprefix("hidden:"))
+        else:
+            outlet = facts.outlet[by_id[root]]
+            sources.add(f"outlet:{outlet}" if outlet else f"article:{root}")
     return len(sources)
 
 

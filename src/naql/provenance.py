@@ -266,6 +266,8 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
         shared = min(pairs.words(a, pairs.of(a, b)), pairs.words(b, pairs.of(b, a)))
         if total >= 1 or total <= -1:
             source, target = (a, b) if total > 0 else (b, a)
+            if total < 0:  # weights were for a -> b; positive must support the edge as drawn
+                signals = [Signal(sig.name, -sig.weight, sig.detail) for sig in signals]
             edges.append(Edge(articles[source].id, articles[target].id, "copied", shared, signals))
             graph.add_edge(articles[source].id, articles[target].id)
             parents[target].append((articles[source].id, pairs.of(target, source)))

@@ -25,9 +25,13 @@ def print_stories(trace: Trace, console: Console) -> None:
         for hidden in story.hidden:
             console.print(f"  hidden source {hidden.id}: {hidden.reason}")
         for edge in story.edges:
-            arrow = "→" if edge.kind != "shared" else "—"
-            why = "; ".join(signal.detail for signal in edge.signals if (signal.weight > 0) == (edge.kind != "shared" or True)) or "no direction signal"
-            console.print(f"  {edge.source} {arrow} {edge.target} [{edge.kind}, {edge.shared_words} shared words]: {why}")
+            arrow = "—" if edge.kind == "shared" else "→"
+            console.print(f"  {edge.source} {arrow} {edge.target} ({edge.kind}, {edge.shared_words} shared words)")
+            for signal in edge.signals:
+                stance = "for" if signal.weight > 0 else "against"
+                if edge.kind == "shared":
+                    stance = f"{signal.weight:+.1f}"
+                console.print(f"      {signal.name} [{stance}]: {signal.detail}", highlight=False)
 
 
 def print_articles(trace: Trace, console: Console) -> None:

@@ -64,13 +64,28 @@ def own_outlet_id(article: Article, gazetteer: Gazetteer) -> str | None:
     return None
 
 
+BYLINE_FIELDS = ("author", "byline", "credit", "source_line")
+
+
 def article_attributions(article: Article, gazetteer: Gazetteer) -> list[Attribution]:
-    text = article.text
+    """Credits in the article's text and in its byline fields (``meta["author"]`` …)."""
+    own = own_outlet_id(article, gazetteer)
+    found = _credits_in(article.id, article.text, gazetteer, own, "text")
+    for name in BYLINE_FIELDS:
+        value = article.meta.get(name)
+        if isinstance(value, str) and value.strip():
+            # A byline names who supplied the copy: «الرياض - واس», «عين اليوم – واس».
+            for credit in _credits_in(article.id, value, gazetteer, own, name):
+                role = credit.role if credit.role in ("self", "photo") else "source"
+                found.append(Attribution(credit.article, credit.outlet, credit.name, role, credit.span, credit.cue or "byline", name))
+    return found
+
+
+def _credits_in(article_id: str, text: str, gazetteer: Gazetteer, own: str | None, where: str) -> list[Attribution]:
     found = words(text)
     mentions = _without_overlaps(gazetteer.mentions(text, found))
     if not mentions:
         return []
-    own = own_outlet_id(article, gazetteer)
     # Line number of every token, so a mention's line is a slice of the token list.
     newlines = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)
     line_of = np.searchsorted(newlines, found.starts)
@@ -84,12 +99,13 @@ def article_attributions(article: Article, gazetteer: Gazetteer) -> list[Attribu
         role, cue = _role(text, mention, own, before, after)
         result.append(
             Attribution(
-                article=article.id,
+                article=article_id,
                 outlet=mention.outlet.id,
                 name=mention.outlet.name,
                 role=role,
                 span=Span(mention.start, mention.end),
                 cue=cue,
+                where=where,
             )
         )
     return result

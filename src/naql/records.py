@@ -106,6 +106,9 @@ class Attribution:
     role: str
     span: Span
     cue: str
+    # Where the credit stands: "text", or the metadata field that carries it ("author": many
+    # sites credit agency copy only in the byline, «الرياض - واس»). ``span`` indexes that field.
+    where: str = "text"
 
 
 @dataclass(slots=True, frozen=True)

@@ -15,9 +15,10 @@ from naql.records import Trace, from_json
 
 def test_trace_on_the_example_reports_the_reuse_and_writes_json(tmp_path: Path, capsys) -> None:
     out = tmp_path / "trace.json"
-    assert main(["trace", str(EXAMPLE), "--json", str(out), "--no-progress"]) == 0
+    # The raw pages (--no-clean): the cleaned trace is tested in tests/clean/test_clean_cli.py.
+    assert main(["trace", str(EXAMPLE), "--json", str(out), "--no-progress", "--no-clean"]) == 0
     printed = capsys.readouterr().out
-    assert "6 pairs with reuse" in printed
+    assert "5 articles" in printed and "6 pairs with reuse" in printed
     result = from_json(Trace, json.loads(out.read_text(encoding="utf-8")))
     pairs = {tuple(sorted((a.a[:3], a.b[:3]))) for a in result.alignments}
     assert pairs == {("000", "001"), ("000", "003"), ("000", "004"), ("001", "003"), ("001", "004"), ("003", "004")}
@@ -32,7 +33,7 @@ def test_bad_inputs_each_get_one_line_and_the_rest_is_traced(tmp_path: Path, cap
     (batch / "broken.jsonl").write_text('{"id": "ok", "text": "نص سليم"}\n{"id": "bad", "text": \n', encoding="utf-8")
     (batch / "latin1.txt").write_bytes(b"\xff\xfe\xfd\x00\x81\x8d\x8f\x90\x9d" * 3)
     missing = tmp_path / "no-such-folder"
-    code = main(["trace", str(batch), str(missing), "--no-progress"])
+    code = main(["trace", str(batch), str(missing), "--no-progress", "--no-clean"])
     captured = capsys.readouterr()
     assert code == 0
     assert "6 pairs with reuse" in captured.out and "ok" in captured.out  # the good JSONL line too

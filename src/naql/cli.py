@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
@@ -72,11 +72,16 @@ def trace(
     language: Annotated[str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")] = "en",
     passages: Annotated[bool, typer.Option(help="List every passage in the summary.")] = True,
     progress: Annotated[bool, typer.Option(help="Progress bars on stderr (terminals only).")] = True,
+    clean: Annotated[
+        bool, typer.Option(help="Clean the pages first: chrome out, repeats collapsed, multi-story pages split.")
+    ] = True,
+    explain_clean: Annotated[bool, typer.Option("--explain-clean", help="List every line cleaning dropped, and why.")] = False,
 ) -> None:
     """Find which articles reuse which, how much, and the passages.
 
     Example: naql trace examples/haftar --json trace.json
     """
+    from naql.clean import CleanConfig, explain_drops
     from naql.config import Config, TextConfig
     from naql.ingest import ReadOptions, read_articles
     from naql.pipeline import trace as run_trace
@@ -92,12 +97,68 @@ def trace(
         err.print("naql: no usable article was read", highlight=False)
         raise typer.Exit(1)
     config = Config(text=TextConfig(latin_language=language))
+    cleaning = CleanConfig() if clean else None
     with progress_bars(progress) as on_progress:
-        result = run_trace(read.articles, config, read.problems, on_progress)  # type: ignore[arg-type]
+        result = run_trace(read.articles, config, read.problems, on_progress, cleaning=cleaning)  # type: ignore[arg-type]
+    if explain_clean:
+        print_drops(explain_drops(result.articles, read.articles) if clean else [])
     print_trace(result, out, passages=passages)
     if json_out is not None:
         write_json(json_out, to_json(result))
         err.print(f"naql: wrote {json_out}", highlight=False)
+
+
+@app.command("clean")
+def clean_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, zip archives or - for stdin.")],
+    out_file: Annotated[Path, typer.Option("--out", help="Write the cleaned articles here, one JSON record a line.")],
+    text_field: Annotated[str, typer.Option(help="JSON/CSV field holding the article text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSON/CSV field holding the article id.")] = "id",
+    outlet_field: Annotated[str, typer.Option(help="JSON/CSV field naming the outlet.")] = "outlet",
+    date_field: Annotated[str, typer.Option(help="JSON/CSV field holding the date.")] = "date",
+    url_field: Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")] = "url",
+    title_field: Annotated[str, typer.Option(help="JSON/CSV field holding the title.")] = "title",
+    explain_clean: Annotated[bool, typer.Option("--explain-clean", help="List every dropped line, and why.")] = False,
+) -> None:
+    """Pages to articles: chrome blanked (offsets kept), repeats collapsed, multi-story pages split.
+
+    Example: naql clean examples/haftar --out clean.jsonl
+    """
+    from naql.clean import explain
+    from naql.ingest import ReadOptions, read_articles
+    from naql.pipeline import clean as run_clean
+
+    options = ReadOptions(
+        text_field=text_field, id_field=id_field, outlet_field=outlet_field,
+        date_field=date_field, url_field=url_field, title_field=title_field,
+    )
+    read = read_articles(paths, options)
+    report_problems(read.problems)
+    if not read.articles:
+        err.print("naql: no usable article was read", highlight=False)
+        raise typer.Exit(1)
+    result = run_clean(read.articles)
+    if explain_clean:
+        print_drops(explain(result))
+    write_jsonl(out_file, (to_json(article) for article in result.articles))
+    reasons = ", ".join(f"{reason} {count}" for reason, count in result.dropped.items())
+    out.print(
+        f"{len(read.articles)} pages, {len(result.articles)} articles, "
+        f"{sum(result.dropped.values())} lines dropped" + (f" ({reasons})" if reasons else ""),
+        markup=False, highlight=False, soft_wrap=True,
+    )
+    err.print(f"naql: wrote {out_file}", highlight=False)
+
+
+def print_drops(rows: Sequence[object]) -> None:
+    """One line per dropped line: article, offsets in the input, reason, the text itself."""
+    out.print(f"{len(rows)} lines dropped by cleaning (article, offsets in the input, reason: text):",
+              highlight=False)
+    for row in rows:
+        out.print(
+            f"  {row.article}  {row.start}-{row.end}  {row.reason}: {row.text}",  # type: ignore[attr-defined]
+            markup=False, highlight=False, soft_wrap=True,
+        )
 
 
 @app.command()
@@ -215,6 +276,15 @@ def write_json(path: Path, data: object) -> None:
     """Write atomically, so an interrupted run never leaves half a file behind."""
     temporary = path.with_name(path.name + ".part")
     temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    temporary.replace(path)
+
+
+def write_jsonl(path: Path, records: Iterable[object]) -> None:
+    """One JSON record a line, written atomically like :func:`write_json`."""
+    temporary = path.with_name(path.name + ".part")
+    with temporary.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     temporary.replace(path)
 
 

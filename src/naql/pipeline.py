@@ -16,6 +16,7 @@ import numpy as np
 from naql.align import TokenPassage, align_pairs, reuse_kind
 from naql.attribution import attributions
 from naql.candidates import cluster_seeds, rare_stem_seeds
+from naql.clean import CleanConfig, CleanResult, clean_articles
 from naql.config import Config
 from naql.outlets import Gazetteer
 from naql.outlets import load as load_gazetteer
@@ -119,11 +120,19 @@ def trace(
     problems: Sequence[Problem] = (),
     progress: Progress = _no_progress,
     gazetteer: Gazetteer | None = None,
+    cleaning: CleanConfig | None = None,
 ) -> Trace:
-    """Who reuses whom among ``articles``, grouped into stories, with provenance and credits."""
+    """Who reuses whom among ``articles``, grouped into stories, with provenance and credits.
+
+    With ``cleaning``, the pages are cleaned first (:mod:`naql.clean`: chrome out, multi-story
+    pages split) and the trace is of the cleaned articles."""
     config = config or Config()
     gazetteer = gazetteer or load_gazetteer()
     timer = Timer()
+    dropped_lines = None
+    if cleaning is not None:
+        cleaned = clean(articles, cleaning, timer)
+        articles, dropped_lines = cleaned.articles, sum(cleaned.dropped.values())
     vocabulary = Vocabulary(config.text.latin_language)
     with timer.stage("tokenize"):
         tokens = tokenize([article.text for article in articles], vocabulary, progress)
@@ -156,8 +165,15 @@ def trace(
             "passages": len(passages),
             "stories": len(stories),
             "problems": len(problems),
+            **({"dropped_lines": dropped_lines} if dropped_lines is not None else {}),
         },
     )
+
+
+def clean(articles: Sequence[Article], config: CleanConfig | None = None, timer: Timer | None = None) -> CleanResult:
+    """The cleaning stage (:func:`naql.clean.clean_articles`) under a timer."""
+    with (timer or Timer()).stage("clean"):
+        return clean_articles(articles, config)
 
 
 def _alignment(

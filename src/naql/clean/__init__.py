@@ -317,7 +317,8 @@ def _clean_page(
             meta["outlet_from"] = outlet_from
         if date_from:
             meta["date_from"] = date_from
-        title = article.title if part == 0 and article.title else titles[part] or article.title
+        # The reader's title is the page's, so the first story's; a later story has its own headline.
+        title = (article.title or titles[0]) if part == 0 else titles[part]
         if split:
             meta["page"] = article.id
             if part > 0 and article.title:

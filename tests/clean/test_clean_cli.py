@@ -83,3 +83,21 @@ def test_after_cleaning_no_pair_involves_page_002() -> None:
     result = trace(read_articles([str(EXAMPLE)]).articles, cleaning=CleanConfig())
     pairs = {tuple(sorted((a.a[:3], a.b[:3]))) for a in result.alignments}
     assert not any("002" in pair for pair in pairs)
+
+
+def test_naql_clean_takes_the_same_reading_options_as_trace(tmp_path: Path, capsys) -> None:
+    records = [
+        {"source": "الرئيس نيوز", "content": page.read_text(encoding="utf-8"), "key": page.name[:3]}
+        for page in sorted(EXAMPLE.glob("*.txt"))
+    ]
+    source = tmp_path / "pages.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "clean.jsonl"
+    code = main(["clean", str(source), "--out", str(out), "--text-field", "content",
+                 "--outlet-field", "source", "--id-field", "key"])
+    assert code == 0
+    articles = [from_json(Article, json.loads(line)) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [article.id for article in articles] == ["000#1", "000#2", "001", "002", "003", "004"]
+    assert {article.outlet for article in articles} == {"الرئيس نيوز"}
+    assert main(["clean", str(tmp_path / "nothing-here"), "--out", str(out)]) == 1
+    assert "no usable article" in capsys.readouterr().err

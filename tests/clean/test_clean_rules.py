@@ -191,3 +191,44 @@ def test_a_crawler_echo_goes_a_sentence_recurring_later_stays() -> None:
 def test_bad_config_is_refused_with_a_reason(settings: dict) -> None:
     with pytest.raises(ConfigError):
         CleanConfig(**settings)
+
+
+def _made_up_story(seed: int) -> tuple[str, list[str]]:
+    import random
+
+    rng = random.Random(seed)
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+
+    def sentence(count: int) -> str:
+        return " ".join("".join(rng.choice(letters) for _ in range(rng.randint(3, 7))) for _ in range(count))
+
+    return sentence(6), [sentence(25) + "." for _ in range(3)]
+
+
+def _laid_out(headline: str, body: list[str], caption: str) -> list[str]:
+    """A story head as news sites print it: headline, photo caption twice, «TT», the headline
+    again, the caption twice more, then the body."""
+    return [headline, caption, caption, "TT", headline, caption, caption, *body]
+
+
+def test_a_repeated_page_layout_block_starts_a_new_story_without_a_read_more_marker() -> None:
+    first, second = _made_up_story(1), _made_up_story(2)
+    lines = _laid_out(first[0], first[1], "صورة من اللقاء (رويترز)")
+    lines += _laid_out(second[0], second[1], "صورة أخرى من المؤتمر (أ.ب)")
+    text = "\n\n".join(lines)
+    parts = clean_articles([Article(id="p", text=text)]).articles
+    assert [part.id for part in parts] == ["p#1", "p#2"]
+    assert [part.title for part in parts] == [first[0], second[0]]
+    assert parts[1].offset == text.index(second[0])
+    for part in parts:
+        assert sorted({drop.reason for drop in part.dropped}) == [
+            "font-size button", "repeated caption", "repeated headline"
+        ]
+
+
+def test_the_same_layout_twice_for_one_story_is_not_a_split() -> None:
+    headline, body = _made_up_story(3)
+    lines = _laid_out(headline, body[:2], "صورة من اللقاء (رويترز)")
+    lines += _laid_out(headline + " من جديد", body[1:], "صورة من اللقاء (رويترز)")
+    (article,) = clean_articles([Article(id="q", text="\n".join(lines))]).articles
+    assert article.id == "q"

@@ -4,6 +4,7 @@ metadata read from the text."""
 from __future__ import annotations
 
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,7 @@ def assert_faithful(article: Article, page: Article) -> None:
 def assert_partition(parts: list[Article], page: Article) -> None:
     """The articles cut from one page tile it: contiguous, first at its start, last at its end."""
     assert parts[0].offset == page.offset
-    for before, after in zip(parts, parts[1:]):
+    for before, after in pairwise(parts):
         assert before.offset + len(before.text) == after.offset
     assert parts[-1].offset + len(parts[-1].text) == page.offset + len(page.text)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from naql.clean import CleanConfig, clean_articles, explain
+from naql.clean import CleanConfig, CleanResult, clean_articles, explain
 from naql.ingest import ReadOptions, read_articles
 from naql.records import Article
 
@@ -28,7 +28,7 @@ def page(article_id: str, outlet: str, lines: list[str]) -> Article:
     return Article(id=article_id, text="\n\n".join(lines), outlet=outlet)
 
 
-def drops_of(result, text: str) -> set[str]:  # noqa: ANN001
+def drops_of(result: CleanResult, text: str) -> set[str]:
     return {row.reason for row in explain(result) if row.text == text}
 
 

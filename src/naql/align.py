@@ -278,13 +278,26 @@ def _trimmed_extent(
 
 
 def shared_phrases(a: Tokens, b: Tokens, passage: TokenPassage) -> int:
-    """Distinct content-word bigrams the two sides of a passage share.
+    """Distinct phrases the two sides of a passage share: maximal runs of consecutive content
+    words found together on the other side, counted on the side with fewer.
 
-    Chance overlap between two reports of one topic is names and topic words, in no order;
-    reuse keeps phrases. So a passage of middling density must also share phrases; only a
-    dense one (most words of each side found on the other) may do without (shuffled copies).
+    Chance overlap between two reports of one topic is names, titles and stock phrases, in no
+    order; reuse keeps many phrases. A formulaic title («قائد الجيش الوطني الليبي المشير خليفة
+    حفتر») is ONE phrase however long, so three or four set phrases never pass for reuse. A
+    passage of middling density must share ``min_phrases`` of them; only a dense one (most
+    words of each side found on the other) may do without (shuffled copies).
     """
-    return len(np.intersect1d(_bigrams(a, passage.i0, passage.i1), _bigrams(b, passage.j0, passage.j1)))
+    bigrams_a = _bigrams(a, passage.i0, passage.i1)
+    bigrams_b = _bigrams(b, passage.j0, passage.j1)
+    shared = np.intersect1d(bigrams_a, bigrams_b)
+    return min(_runs(np.isin(bigrams_a, shared)), _runs(np.isin(bigrams_b, shared)))
+
+
+def _runs(flags: np.ndarray) -> int:
+    """Number of maximal runs of True."""
+    if not len(flags):
+        return 0
+    return int(flags[0]) + int((flags[1:] & ~flags[:-1]).sum())
 
 
 def _bigrams(doc: Tokens, start: int, end: int) -> np.ndarray:

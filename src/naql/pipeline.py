@@ -280,7 +280,7 @@ def align_pan(
     """PAN text-alignment mode: one detections XML per suspicious document in ``out_dir``."""
     from naql import pan
 
-    config = config or Config()
+    config = config or Config.for_pan()
     timer = Timer()
     problems: list[Problem] = []
     with timer.stage("read"):

@@ -251,7 +251,7 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
             kind = "excerpt" if k in own else "copied"
             detail = (
                 f"{articles[k].id} is a truncated teaser of «{node.name}»" if k in own
-                else f"{articles[k].id} credits «{node.outlet}» and shares its passages with {', '.join(articles[p].id for p in partners if pairs.words(k, pairs.of(k, p)))}"
+                else f"{articles[k].id} credits «{_outlet_name(story, node.outlet)}» and shares its passages with {', '.join(articles[p].id for p in partners if pairs.words(k, pairs.of(k, p)))}"
             )
             edges.append(Edge(node.id, articles[k].id, kind, pairs.words(k, mask), [Signal("common-source", 3.0, detail)]))
             graph.add_edge(node.id, articles[k].id)
@@ -287,6 +287,11 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
         ),
         verdicts,
     )
+
+
+def _outlet_name(story: StoryInput, outlet: str) -> str:
+    known = story.gazetteer.outlets.get(outlet)
+    return known.name if known else outlet
 
 
 def _origin(graph: nx.DiGraph, story: StoryInput, facts: _Facts, hidden: list) -> tuple[str | None, str | None]:

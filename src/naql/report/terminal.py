@@ -31,7 +31,7 @@ def print_stories(trace: Trace, console: Console) -> None:
                 stance = "for" if signal.weight > 0 else "against"
                 if edge.kind == "shared":
                     stance = f"{signal.weight:+.1f}"
-                console.print(f"      {signal.name} [{stance}]: {signal.detail}", highlight=False)
+                console.print(f"      {signal.name} ({stance}): {signal.detail}", highlight=False, markup=False)
 
 
 def print_articles(trace: Trace, console: Console) -> None:

@@ -24,7 +24,10 @@ def test_bcubed_missing_items_are_singletons() -> None:
 
 def test_provenance_scores_count_origins_and_credits() -> None:
     trace = {
-        "stories": [{"id": "s1", "origin": "spa1"}, {"id": "s2", "origin": "p3"}],
+        "stories": [
+            {"id": "s1", "origin": "spa1", "edges": [{"source": "spa1", "target": "p1", "kind": "copied"}]},
+            {"id": "s2", "origin": "p3", "edges": [{"source": "p3", "target": "p2", "kind": "shared"}]},
+        ],
         "verdicts": [
             {"article": "p1", "story": "s1", "sources": [{"source": "spa1", "share": 0.9}]},
             {"article": "p2", "story": "s2", "sources": []},

@@ -347,9 +347,10 @@ def provenance_scores(gold: Sequence[Mapping[str, object]], trace: Mapping[str, 
     """Score a ``naql trace --json`` result against gold lines of the form
     ``{"copy": id, "source": id, "reused": bool, "credits_source": bool, "source_outlet": id}``.
 
-    A positive line (reused) counts a true positive when the copy's story has the source
-    article as its origin (or as the copy's direct source), else a false negative; a negative
-    line counts a false positive when naql names the source article as the copy's origin.
+    A positive line (reused) counts a true positive when naql traces the copy back to the
+    source article (the source is an ancestor of the copy along the story's directed edges),
+    else a false negative; a negative line counts a false positive when naql does trace it there.
+    Being in the same story is not enough: a paper may report the agency's event in its own words.
     Credits compare the gold ``credits_source`` with naql finding a ``source``-role credit of
     ``source_outlet`` in the copy.
     """
@@ -365,8 +366,7 @@ def provenance_scores(gold: Sequence[Mapping[str, object]], trace: Mapping[str, 
         copy, source = str(line["copy"]), str(line["source"])
         verdict = verdicts.get(copy)
         story = stories.get(verdict["story"]) if verdict else None
-        direct = {share["source"] for share in verdict["sources"]} if verdict else set()
-        found = bool(story) and (story["origin"] == source or source in direct)  # type: ignore[index]
+        found = bool(story) and source in _ancestors(copy, story)  # type: ignore[arg-type]
         if line.get("reused"):
             origin[0 if found else 2] += 1
         elif found:
@@ -381,3 +381,18 @@ def provenance_scores(gold: Sequence[Mapping[str, object]], trace: Mapping[str, 
             elif gold_credit:
                 credit[2] += 1
     return ProvenanceScores(detection_scores(*origin), detection_scores(*credit), len(gold))
+
+
+def _ancestors(article: str, story: Mapping[str, object]) -> set[str]:
+    parents: dict[str, set[str]] = {}
+    for edge in story.get("edges", []):  # type: ignore[union-attr]
+        if edge["kind"] != "shared":
+            parents.setdefault(edge["target"], set()).add(edge["source"])
+    seen: set[str] = set()
+    frontier = [article]
+    while frontier:
+        for parent in parents.get(frontier.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                frontier.append(parent)
+    return seen

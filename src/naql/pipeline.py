@@ -22,7 +22,7 @@ from naql.outlets import Gazetteer
 from naql.outlets import load as load_gazetteer
 from naql.provenance import StoryInput, trace_story
 from naql.records import Alignment, Article, Attribution, Passage, Problem, Span, Story, Trace, Verdict
-from naql.stories import StoryGroups, group_stories
+from naql.stories import StoryGroups, article_similarity, group_stories
 from naql.text import Tokens, Vocabulary
 
 # progress(stage, done, total): lets a shell draw progress bars without the library knowing how.
@@ -73,14 +73,17 @@ def reused_passages(
     vocabulary_size: int,
     config: Config,
     timer: Timer | None = None,
+    similar_pairs: Sequence[tuple[int, int]] = (),
 ) -> list[TokenPassage]:
     """Candidates, then alignment: every reused passage between ``left`` and ``right`` texts
-    (among ``left`` texts when ``right`` is None)."""
+    (among ``left`` texts when ``right`` is None). ``similar_pairs`` (whole-text near
+    neighbours) are aligned too: formulaic wire copy, made of common words only, gives the
+    rare-stem index few seeds although it is copied whole."""
     timer = timer or Timer()
     if (len(left) < 2 if right is None else not (left and right)):
         return []
     with timer.stage("candidates"):
-        pairs = candidate_pairs(left, right, vocabulary_size, config)
+        pairs = sorted(set(candidate_pairs(left, right, vocabulary_size, config)) | set(similar_pairs))
     with timer.stage("align"):
         return align_pairs(left, left if right is None else right, pairs, vocabulary_size, config.align)
 
@@ -136,8 +139,12 @@ def trace(
     vocabulary = Vocabulary(config.text.latin_language)
     with timer.stage("tokenize"):
         tokens = tokenize([article.text for article in articles], vocabulary, progress)
+    with timer.stage("similarity"):
+        is_number = np.fromiter((stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary))
+        topical = article_similarity(articles, tokens, len(vocabulary), is_number, config.stories)
+        similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
     progress("align", 0, 1)
-    passages = reused_passages(tokens, None, len(vocabulary), config, timer)
+    passages = reused_passages(tokens, None, len(vocabulary), config, timer, similar)
     progress("align", 1, 1)
     by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
     for passage in passages:
@@ -146,8 +153,7 @@ def trace(
     with timer.stage("attribution"):
         credits = attributions(articles, gazetteer)
     with timer.stage("stories"):
-        is_number = np.fromiter((stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary))
-        groups = group_stories(articles, tokens, alignments, len(vocabulary), is_number, config.stories)
+        groups = group_stories(articles, alignments, topical, config.stories)
     with timer.stage("provenance"):
         stories, verdicts = _provenance(articles, tokens, by_pair, credits, groups, gazetteer, config.provenance.trust_dates)
     return Trace(

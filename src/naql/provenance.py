@@ -54,6 +54,8 @@ from naql.text import Tokens
 WHOLLY = 0.8  # METER: an article whose words are at least this much reused is wholly derived
 MIN_ADDED_WORDS = 8  # shorter unshared stretches are edits, not added material
 MIN_HIDDEN_WORDS = 10  # shared words no pile article explains, before a hidden source is inferred
+# «مصادر لـ«X»», «مصدر لـX», «وعلمت «X»», "told X": the outlet as the recipient of its sources.
+RECIPIENT_CUES = frozenset({"مصادر", "مصدر", "ل", "لل", "علمت", "وعلمت", "told"})
 TEASER = re.compile(r"(المزيد|اقرا المزيد|تابع القراءه|read more|continue reading)\W*$", re.IGNORECASE)
 
 
@@ -101,7 +103,7 @@ def _facts(story: StoryInput) -> _Facts:
         facts.kind[k] = story.gazetteer.outlets[outlet_id].kind if outlet_id in story.gazetteer.outlets else None
         found = story.attributions.get(k, [])
         facts.credits[k] = {a.outlet for a in found if a.role == "source"}
-        facts.self_report[k] = any(a.role == "self" and a.cue != "own outlet" for a in found)
+        facts.self_report[k] = any(a.role == "self" and a.where == "text" and a.cue in RECIPIENT_CUES for a in found)
         facts.teaser[k] = is_teaser(article)
     return facts
 
@@ -165,9 +167,9 @@ def _direction(a: int, b: int, story: StoryInput, facts: _Facts, pairs: _Pairs) 
             name = story.gazetteer.outlets[outlet].name
             signals.append(Signal("credit", 3.0 * sign, f"{articles[y].id} credits «{name}», the outlet of {articles[x].id}"))
         if facts.self_report[x] and not facts.self_report[y]:
-            signals.append(Signal("self-report", 1.5 * sign, f"{articles[x].id} names itself as the recipient of its sources"))
+            signals.append(Signal("self-report", 1.0 * sign, f"{articles[x].id} names itself as the recipient of its sources"))
         if facts.kind[x] == "agency" and facts.kind[y] not in (None, "agency"):
-            signals.append(Signal("agency", 1.0 * sign, f"{articles[x].id} is a news agency's copy"))
+            signals.append(Signal("agency", 2.0 * sign, f"{articles[x].id} is a news agency's copy"))
     spread_a = _interleave(story.tokens[a], pairs.of(a, b))
     spread_b = _interleave(story.tokens[b], pairs.of(b, a))
     if abs(spread_a - spread_b) >= 0.1:
@@ -258,12 +260,15 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
             if k not in own:
                 parents[k].append((node.id, mask))
         explained |= {(a, b) for a in family for b in family}
-    for (a, b), found in sorted(story.passages.items()):
-        if (a, b) in explained:
-            continue
-        signals = _direction(a, b, story, facts, pairs)
-        total = sum(signal.weight for signal in signals)
+    decided: dict[tuple[int, int], tuple[float, list[Signal]]] = {}
+    for a, b in sorted(story.passages):
+        if (a, b) not in explained:
+            signals = _direction(a, b, story, facts, pairs)
+            decided[(a, b)] = (sum(signal.weight for signal in signals), signals)
+    for (a, b), (total, signals) in decided.items():
         shared = min(pairs.words(a, pairs.of(a, b)), pairs.words(b, pairs.of(b, a)))
+        if _through_common_parent(a, b, decided, pairs):
+            continue  # both took it from the same article: no edge between the siblings
         if total >= 1 or total <= -1:
             source, target = (a, b) if total > 0 else (b, a)
             if total < 0:  # weights were for a -> b; positive must support the edge as drawn
@@ -287,6 +292,32 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
         ),
         verdicts,
     )
+
+
+SIBLING_COVER = 0.8  # share of two siblings' common text that their common parent must account for
+
+
+def _through_common_parent(
+    a: int, b: int, decided: dict[tuple[int, int], tuple[float, list[Signal]]], pairs: _Pairs
+) -> bool:
+    """Whether a third article is a decided source of both ``a`` and ``b`` and accounts for
+    what they share: then their overlap is inherited, not copied from one another."""
+    def source_of(parent: int, child: int) -> bool:
+        key = (min(parent, child), max(parent, child))
+        if key not in decided:
+            return False
+        total = decided[key][0]
+        return total >= 1 if parent < child else total <= -1
+
+    common_a = pairs.of(a, b)
+    common_b = pairs.of(b, a)
+    for parent in {p for pair in decided for p in pair} - {a, b}:
+        if source_of(parent, a) and source_of(parent, b):
+            inherited_a = (common_a & pairs.of(a, parent)).sum() / max(common_a.sum(), 1)
+            inherited_b = (common_b & pairs.of(b, parent)).sum() / max(common_b.sum(), 1)
+            if inherited_a >= SIBLING_COVER and inherited_b >= SIBLING_COVER:
+                return True
+    return False
 
 
 def _outlet_name(story: StoryInput, outlet: str) -> str:

@@ -106,16 +106,15 @@ def _parse_date(value: str | None) -> datetime | None:
     return None
 
 
-def group_stories(
+def article_similarity(
     articles: Sequence[Article],
     tokens: Sequence[Tokens],
-    alignments: Sequence[Alignment],
     vocabulary_size: int,
     is_number: np.ndarray,
     config: StoryConfig | None = None,
-) -> StoryGroups:
+) -> dict[tuple[int, int], float]:
+    """Topical similarity of article pairs (i < j) worth keeping, dated pairs too far apart out."""
     config = config or StoryConfig()
-    index = {article.id: k for k, article in enumerate(articles)}
     similarity = topical_similarity(tfidf(tokens, vocabulary_size, is_number, config), config)
     stamps = np.array(
         [date.timestamp() if (date := _parse_date(article.date)) else np.nan for article in articles], dtype=float
@@ -125,6 +124,19 @@ def group_stories(
         apart = np.abs(stamps[pairs[:, 0]] - stamps[pairs[:, 1]]) > config.max_days * 86400  # NaN: False
         for i, j in pairs[apart].tolist():
             del similarity[(i, j)]
+    return similarity
+
+
+def group_stories(
+    articles: Sequence[Article],
+    alignments: Sequence[Alignment],
+    topical: dict[tuple[int, int], float],
+    config: StoryConfig | None = None,
+) -> StoryGroups:
+    """Average-linkage stories over topical similarity and reuse links (see the module doc)."""
+    config = config or StoryConfig()
+    index = {article.id: k for k, article in enumerate(articles)}
+    similarity = dict(topical)
     for alignment in alignments:
         i, j = sorted((index[alignment.a], index[alignment.b]))
         share = max(alignment.a_share, alignment.b_share)

@@ -100,35 +100,22 @@ def align_pairs(
     common = _common_stems(left, right, vocabulary_size, config.max_df)
     left_index: dict[int, _DocIndex] = {}
     right_index: dict[int, _DocIndex] = {}
-    parts_i, parts_j, parts_l, parts_r = [], [], [], []
+    passages: list[TokenPassage] = []
+    chunk: list[tuple[int, int, np.ndarray, np.ndarray]] = []
+    size = 0
     for a, b in pairs:
         ia = left_index.get(a) or left_index.setdefault(a, _doc_index(left[a], common, config.max_per_doc))
         ib = right_index.get(b) or right_index.setdefault(b, _doc_index(right[b], common, config.max_per_doc))
         i, j = _pair_seeds(ia, ib)
-        parts_i.append(i)
-        parts_j.append(j)
-        parts_l.append(np.full(len(i), a, dtype=np.int64))
-        parts_r.append(np.full(len(i), b, dtype=np.int64))
-    seeds = Seeds(np.concatenate(parts_l), np.concatenate(parts_r), np.concatenate(parts_i), np.concatenate(parts_j))
-    cores = cluster_seeds(seeds, gap=config.core_gap, min_seeds=config.core_seeds)
-    clusters = merge_clusters(seeds, cores, gap=config.gap)
-    passages: list[TokenPassage] = []
-    seed_order = np.argsort(clusters.label, kind="stable")
-    bounds = np.searchsorted(clusters.label[seed_order], np.arange(len(clusters) + 1))
-    for k in np.flatnonzero(np.minimum(clusters.distinct_i, clusters.distinct_j) >= config.min_words):
-        members = seed_order[bounds[k] : bounds[k + 1]]
-        extent = _trimmed_extent(seeds.i[members], seeds.j[members], config.edge_window, config.edge_rows)
-        if extent is None:
-            continue
-        i0, i1, j0, j1, distinct_i, distinct_j = extent
-        a, b = int(clusters.left[k]), int(clusters.right[k])
-        ca, cb = left_index[a], right_index[b]
-        words_a = int(ca.content_before[i1 + 1] - ca.content_before[i0])
-        words_b = int(cb.content_before[j1 + 1] - cb.content_before[j0])
-        matched = min(distinct_i, distinct_j)
-        density = min(distinct_i / max(words_a, 1), distinct_j / max(words_b, 1))
-        if matched >= config.min_words and density >= config.min_density:
-            passages.append(TokenPassage(a, b, i0, i1, j0, j1, matched, float(density)))
+        chunk.append((a, b, i, j))
+        size += len(i)
+        # Pairs are clustered independently, so a batch of a few million seeds at a time gives
+        # the same passages with bounded memory and cheaper sorts.
+        if size >= SEEDS_PER_BATCH:
+            passages.extend(_passages_in(chunk, left_index, right_index, config))
+            chunk, size = [], 0
+    if chunk:
+        passages.extend(_passages_in(chunk, left_index, right_index, config))
     passages = [
         p for p in passages
         if p.density >= config.dense
@@ -226,6 +213,43 @@ def _best_source_location(passages: list[TokenPassage]) -> list[TokenPassage]:
 def _mostly_inside(start: int, end: int, other_start: int, other_end: int) -> bool:
     overlap = min(end, other_end) - max(start, other_start) + 1
     return overlap > 0.5 * (end - start + 1)
+
+
+SEEDS_PER_BATCH = 4_000_000
+
+
+def _passages_in(
+    chunk: list[tuple[int, int, np.ndarray, np.ndarray]],
+    left_index: dict[int, _DocIndex],
+    right_index: dict[int, _DocIndex],
+    config: AlignConfig,
+) -> list[TokenPassage]:
+    seeds = Seeds(
+        np.concatenate([np.full(len(i), a, dtype=np.int64) for a, _, i, _ in chunk]),
+        np.concatenate([np.full(len(i), b, dtype=np.int64) for _, b, i, _ in chunk]),
+        np.concatenate([i for _, _, i, _ in chunk]),
+        np.concatenate([j for _, _, _, j in chunk]),
+    )
+    cores = cluster_seeds(seeds, gap=config.core_gap, min_seeds=config.core_seeds)
+    clusters = merge_clusters(seeds, cores, gap=config.gap)
+    passages: list[TokenPassage] = []
+    seed_order = np.argsort(clusters.label, kind="stable")
+    bounds = np.searchsorted(clusters.label[seed_order], np.arange(len(clusters) + 1))
+    for k in np.flatnonzero(np.minimum(clusters.distinct_i, clusters.distinct_j) >= config.min_words):
+        members = seed_order[bounds[k] : bounds[k + 1]]
+        extent = _trimmed_extent(seeds.i[members], seeds.j[members], config.edge_window, config.edge_rows)
+        if extent is None:
+            continue
+        i0, i1, j0, j1, distinct_i, distinct_j = extent
+        a, b = int(clusters.left[k]), int(clusters.right[k])
+        ca, cb = left_index[a], right_index[b]
+        words_a = int(ca.content_before[i1 + 1] - ca.content_before[i0])
+        words_b = int(cb.content_before[j1 + 1] - cb.content_before[j0])
+        matched = min(distinct_i, distinct_j)
+        density = min(distinct_i / max(words_a, 1), distinct_j / max(words_b, 1))
+        if matched >= config.min_words and density >= config.min_density:
+            passages.append(TokenPassage(a, b, i0, i1, j0, j1, matched, float(density)))
+    return passages
 
 
 def _common_stems(left: Sequence[Tokens], right: Sequence[Tokens], size: int, max_df: float) -> np.ndarray:

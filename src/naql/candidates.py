@@ -170,7 +170,10 @@ def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) ->
         if not len(alive):
             break
         coordinate = seeds.i[alive] if round_number % 2 == 0 else seeds.j[alive]
-        order = np.lexsort((coordinate, label[alive]))
+        # One int64 key (group, position) sorts faster than a two-key lexsort; ties are the
+        # same position in the same group, whose order does not matter.
+        span = int(coordinate.max()) + 1
+        order = np.argsort(label[alive] * span + coordinate)
         alive, coordinate = alive[order], coordinate[order]
         lab = label[alive]
         new_label = np.cumsum(np.r_[True, (lab[1:] != lab[:-1]) | (np.diff(coordinate) > gap)]) - 1

@@ -31,7 +31,7 @@ class CandidateConfig:
     # Pairs whose whole-text TF-IDF cosine reaches this are aligned as well (trace mode): wire
     # copy of formulaic items (royal receptions, cables) shares mostly common words, which the
     # rare-stem index leaves out. Rewrites of one event score 0.2-0.3 on the seeds; copies 0.6+.
-    min_cosine: float = 0.3
+    min_cosine: float = 0.4
 
     def __post_init__(self) -> None:
         if self.seed_budget < 1000:

@@ -47,6 +47,8 @@ class StoryConfig:
     number_weight: float = 2.0
     # Topical pairs below this similarity are not kept (they cannot bring two groups together).
     min_pair: float = 0.1
+    # A pair whose rare-stem part of the cosine is below this is not looked at further.
+    min_partial: float = 0.02
 
 
 @dataclass(slots=True)
@@ -86,12 +88,26 @@ def topical_similarity(matrix: sp.csr_matrix, config: StoryConfig) -> dict[tuple
     spent = np.cumsum(df[order] * df[order])
     admitted = order[spent <= config.product_budget]
     reduced = matrix[:, admitted]
-    # The cosine over admitted stems only: the common stems left out weigh little under IDF.
+    # Sharing rarer stems makes a pair a candidate; its cosine is then computed on ALL stems:
+    # wire copy of a formulaic item (a royal reception) is mostly common words, which a
+    # cosine over rare stems alone would miss as the corpus grows and the budget gets tighter.
     product = sp.triu(reduced @ reduced.T, k=1).tocoo()
+    candidate = product.data >= config.min_partial
+    rows, cols = product.row[candidate], product.col[candidate]
+    values = _rowwise_dot(matrix, rows, cols)
     # Pairs this dissimilar barely move a group's mean; dropping them keeps the graph sparse.
-    keep = product.data >= config.min_pair
-    rows, cols, values = product.row[keep], product.col[keep], product.data[keep]
-    return dict(zip(zip(rows.tolist(), cols.tolist()), values.tolist()))
+    keep = values >= config.min_pair
+    return dict(zip(zip(rows[keep].tolist(), cols[keep].tolist()), values[keep].tolist()))
+
+
+def _rowwise_dot(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 200_000) -> np.ndarray:
+    """``matrix[rows[k]] · matrix[cols[k]]`` for every k, in chunks (sparse row gathers, C)."""
+    values = np.empty(len(rows), dtype=np.float64)
+    for start in range(0, len(rows), chunk):
+        end = start + chunk
+        left, right = matrix[rows[start:end]], matrix[cols[start:end]]
+        values[start:end] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    return values
 
 
 def _parse_date(value: str | None) -> datetime | None:

@@ -30,7 +30,8 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Score naql's output against gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
-out = Console()
+# Off a terminal (pipes, CI logs) rich would wrap at 80 columns; tables read better wider.
+out = Console(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -76,8 +77,15 @@ def trace(
         bool, typer.Option(help="Clean the pages first: chrome out, repeats collapsed, multi-story pages split.")
     ] = True,
     explain_clean: Annotated[bool, typer.Option("--explain-clean", help="List every line cleaning dropped, and why.")] = False,
+    trust_dates: Annotated[
+        bool, typer.Option(help="Use article dates as a direction signal (turn off when they are crawl times).")
+    ] = True,
+    outlets: Annotated[
+        Optional[Path], typer.Option(help="A JSON file of extra outlets (same form as naql's data/outlets.json).")
+    ] = None,
 ) -> None:
-    """Find which articles reuse which, how much, and the passages.
+    """Group articles into stories, find who reuses whom (passages, shares), who credits whom,
+    the original and the independent sources.
 
     Example: naql trace examples/haftar --json trace.json
     """
@@ -96,10 +104,16 @@ def trace(
     if not read.articles:
         err.print("naql: no usable article was read", highlight=False)
         raise typer.Exit(1)
-    config = Config(text=TextConfig(latin_language=language))
+    from naql.config import ProvenanceConfig
+    from naql.outlets import load as load_gazetteer
+
+    config = Config(text=TextConfig(latin_language=language), provenance=ProvenanceConfig(trust_dates=trust_dates))
     cleaning = CleanConfig() if clean else None
+    gazetteer = load_gazetteer(outlets)
     with progress_bars(progress) as on_progress:
-        result = run_trace(read.articles, config, read.problems, on_progress, cleaning=cleaning)  # type: ignore[arg-type]
+        result = run_trace(
+            read.articles, config, read.problems, on_progress, gazetteer=gazetteer, cleaning=cleaning  # type: ignore[arg-type]
+        )
     if explain_clean:
         print_drops(explain_drops(result.articles, read.articles) if clean else [])
     print_trace(result, out, passages=passages)

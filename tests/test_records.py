@@ -5,7 +5,24 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from naql.records import Alignment, Article, Drop, Passage, Problem, Span, Trace, from_json, to_json
+from naql.records import (
+    Alignment,
+    Article,
+    Attribution,
+    Drop,
+    Edge,
+    HiddenSource,
+    Passage,
+    Problem,
+    Signal,
+    SourceShare,
+    Span,
+    Story,
+    Trace,
+    Verdict,
+    from_json,
+    to_json,
+)
 
 offsets = st.integers(min_value=0, max_value=10_000)
 spans = st.builds(lambda a, n: Span(a, a + n), offsets, offsets)
@@ -25,8 +42,22 @@ alignments = st.builds(
     Alignment, a=ids, b=ids, passages=st.lists(passages, max_size=3),
     a_share=st.floats(0, 1), b_share=st.floats(0, 1),
 )
+signals = st.builds(Signal, name=ids, weight=st.floats(-5, 5), detail=st.text(max_size=20))
+edges = st.builds(Edge, source=ids, target=ids, kind=st.sampled_from(["copied", "excerpt", "shared"]),
+                  shared_words=st.integers(0, 500), signals=st.lists(signals, max_size=3))
+hidden = st.builds(HiddenSource, id=ids, outlet=ids, name=ids, reason=st.text(max_size=20),
+                   explains=st.lists(ids, max_size=3), evidence=st.lists(passages, max_size=2))
+stories = st.builds(Story, id=ids, label=st.text(max_size=20), articles=st.lists(ids, max_size=4), origin=st.none() | ids,
+                    origin_outlet=maybe, independent_sources=st.integers(0, 5), credited=st.lists(ids, max_size=3),
+                    edges=st.lists(edges, max_size=3), hidden=st.lists(hidden, max_size=1))
+verdicts = st.builds(Verdict, article=ids, story=ids, derivation=st.sampled_from(["wholly derived", "partially derived", "independent"]),
+                     reused_share=st.floats(0, 1), sources=st.lists(st.builds(SourceShare, source=ids, share=st.floats(0, 1)), max_size=2),
+                     added=st.lists(spans, max_size=3), credits=st.lists(ids, max_size=3))
+credits = st.builds(Attribution, article=ids, outlet=ids, name=ids, role=st.sampled_from(["source", "photo", "self", "mention"]),
+                    span=spans, cue=st.text(max_size=8), where=st.sampled_from(["text", "author"]))
 traces = st.builds(
     Trace, articles=st.lists(articles, max_size=3), alignments=st.lists(alignments, max_size=3),
+    stories=st.lists(stories, max_size=2), verdicts=st.lists(verdicts, max_size=3), attributions=st.lists(credits, max_size=3),
     problems=st.lists(st.builds(Problem, path=ids, reason=st.text(max_size=10), line=st.none() | offsets), max_size=2),
     timings=st.dictionaries(st.text(max_size=5), st.floats(0, 100), max_size=2),
     counts=st.dictionaries(st.text(max_size=5), st.integers(0, 100), max_size=2),

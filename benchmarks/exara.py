@@ -24,12 +24,16 @@ DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "ex
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT)
     parser.add_argument("--out", type=Path, default=None, help="keep the detections here")
     args = parser.parse_args()
     if not (args.corpus / "susp").is_dir():
-        print(f"exara: {args.corpus}: no susp/ folder (is ../shared/corpus there?)", file=sys.stderr)
+        print(
+            f"exara: {args.corpus}: no susp/ folder (is ../shared/corpus there?)", file=sys.stderr
+        )
         return 2
     out = args.out or Path(tempfile.mkdtemp(prefix="naql-exara-"))
     start = time.perf_counter()
@@ -42,7 +46,9 @@ def main() -> int:
     print(f"{'obfuscation':<28} {'cases':>6} {'prec':>7} {'recall':>7} {'gran':>7} {'plagdet':>8}")
     rows = [("all", report.overall)] + sorted(report.by_obfuscation.items())
     for name, s in rows:
-        print(f"{name:<28} {s.cases:>6} {s.precision:>7.4f} {s.recall:>7.4f} {s.granularity:>7.4f} {s.plagdet:>8.4f}")
+        print(
+            f"{name:<28} {s.cases:>6} {s.precision:>7.4f} {s.recall:>7.4f} {s.granularity:>7.4f} {s.plagdet:>8.4f}"
+        )
     stages = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in run.timings.items())
     print(f"stages: {stages}, evaluate {time.perf_counter() - evaluated:.2f}s")
     print(f"wall time (align + eval): {wall:.2f} s")

@@ -28,7 +28,9 @@ OPTIONS = ReadOptions(text_field="content", outlet_field="source", date_field="d
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT)
     parser.add_argument("--repeat", type=int, default=3, help="runs; the fastest is reported")
     args = parser.parse_args()
@@ -51,19 +53,29 @@ def main() -> int:
     articles = read.articles
     skipped = Counter(problem.reason.split(": ", 1)[-1] for problem in read.problems)
     print(f"SaudiNewsNet: {len(zips)} zips, {len(articles) + len(read.problems):,} records read")
-    print(f"  articles: {len(articles):,}; skipped: "
-          + (", ".join(f"{n:,} {reason}" for reason, n in skipped.most_common()) or "none"))
-    print(f"  with outlet: {sum(a.outlet is not None for a in articles):,}, "
-          f"with date: {sum(a.date is not None for a in articles):,}, "
-          f"with both: {sum(a.outlet is not None and a.date is not None for a in articles):,}")
-    print(f"  after cleaning: {len(cleaned.articles):,} articles "
-          f"({len(cleaned.articles) - len(articles):,} more from split pages)")
-    print(f"time: read {reading:.2f} s ({len(articles) / reading:,.0f} articles/s), "
-          f"clean {cleaning:.2f} s ({len(articles) / cleaning:,.0f} articles/s)")
+    print(
+        f"  articles: {len(articles):,}; skipped: "
+        + (", ".join(f"{n:,} {reason}" for reason, n in skipped.most_common()) or "none")
+    )
+    print(
+        f"  with outlet: {sum(a.outlet is not None for a in articles):,}, "
+        f"with date: {sum(a.date is not None for a in articles):,}, "
+        f"with both: {sum(a.outlet is not None and a.date is not None for a in articles):,}"
+    )
+    print(
+        f"  after cleaning: {len(cleaned.articles):,} articles "
+        f"({len(cleaned.articles) - len(articles):,} more from split pages)"
+    )
+    print(
+        f"time: read {reading:.2f} s ({len(articles) / reading:,.0f} articles/s), "
+        f"clean {cleaning:.2f} s ({len(articles) / cleaning:,.0f} articles/s)"
+    )
     print(f"read+clean: {total:.2f} s, {len(articles) / total:,.0f} articles/s (bar: 5,000)")
     dropped = ", ".join(f"{reason} {n:,}" for reason, n in cleaned.dropped.items())
     print(f"dropped lines: {sum(cleaned.dropped.values()):,} ({dropped})")
-    print(f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"peak memory (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
     return 0
 
 

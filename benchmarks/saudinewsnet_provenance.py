@@ -24,11 +24,16 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 
 
 def gold_lines(sample: Path = SAMPLE) -> list[dict]:
-    lines = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [
+        json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     return [
         {
-            "copy": line["paper_url"], "source": line["spa_url"], "reused": line["rerun"],
-            "credits_source": line["credits_spa"], "source_outlet": "spa",
+            "copy": line["paper_url"],
+            "source": line["spa_url"],
+            "reused": line["rerun"],
+            "credits_source": line["credits_spa"],
+            "source_outlet": "spa",
         }
         for line in lines
     ]
@@ -41,7 +46,9 @@ def run_trace(corpus: Path, since: str) -> dict:
     from naql.pipeline import trace
     from naql.records import to_json
 
-    options = ReadOptions(text_field="content", outlet_field="source", date_field="date_extracted", id_field="url")
+    options = ReadOptions(
+        text_field="content", outlet_field="source", date_field="date_extracted", id_field="url"
+    )
     read = read_articles([str(z) for z in sorted(corpus.glob("*.zip"))], options)
     articles = [a for a in read.articles if (a.date or "") >= since]
     articles = clean_articles(articles).articles
@@ -50,17 +57,29 @@ def run_trace(corpus: Path, since: str) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--trace", type=Path, default=None, help="a naql trace --json output to score")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--trace", type=Path, default=None, help="a naql trace --json output to score"
+    )
     parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--since", default="2015-08-09", help="crawl date of the first article traced")
+    parser.add_argument(
+        "--since", default="2015-08-09", help="crawl date of the first article traced"
+    )
     args = parser.parse_args()
     start = time.perf_counter()
-    trace = json.loads(args.trace.read_text(encoding="utf-8")) if args.trace else run_trace(args.corpus, args.since)
+    trace = (
+        json.loads(args.trace.read_text(encoding="utf-8"))
+        if args.trace
+        else run_trace(args.corpus, args.since)
+    )
     gold = gold_lines()
     scores = provenance_scores(gold, trace)
     positives = sum(1 for line in gold if line["reused"])
-    print(f"sample: {len(gold)} pairs ({positives} re-runs of SPA copy, {len(gold) - positives} hard negatives)")
+    print(
+        f"sample: {len(gold)} pairs ({positives} re-runs of SPA copy, {len(gold) - positives} hard negatives)"
+    )
     for name, part in (("origin", scores.origin), ("credits", scores.credits)):
         print(
             f"{name:8} precision {part.precision:.3f}  recall {part.recall:.3f}  F1 {part.f1:.3f}  "

@@ -28,7 +28,9 @@ DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "sa
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT)
     parser.add_argument("--json", type=Path, default=None, help="write the full trace here")
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles (0 = all)")
@@ -38,7 +40,9 @@ def main() -> int:
         print(f"trace_saudinewsnet: no zips in {args.corpus}", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    options = ReadOptions(text_field="content", outlet_field="source", date_field="date_extracted", id_field="url")
+    options = ReadOptions(
+        text_field="content", outlet_field="source", date_field="date_extracted", id_field="url"
+    )
     read = read_articles([str(z) for z in zips], options)
     articles = read.articles[: args.limit] if args.limit else read.articles
     read_seconds = time.perf_counter() - start
@@ -52,13 +56,19 @@ def main() -> int:
     outlet = {a.id: a.outlet for a in result.articles}
     spa_origin = [s for s in result.stories if s.origin and outlet.get(s.origin) == "was"]
     derived_from_spa = sum(
-        1 for s in spa_origin for v in result.verdicts
+        1
+        for s in spa_origin
+        for v in result.verdicts
         if v.story == s.id and v.derivation != "independent" and outlet.get(v.article) != "was"
     )
     multi = [s for s in result.stories if len(s.articles) > 1]
     print(f"SaudiNewsNet: {len(articles)} articles read ({len(read.problems)} problems)")
-    print(f"stories: {len(result.stories)} ({len(multi)} with 2+ articles), pairs with reuse: {len(result.alignments)}")
-    print(f"stories whose origin is an SPA (was) article: {len(spa_origin)}; paper articles derived from them: {derived_from_spa}")
+    print(
+        f"stories: {len(result.stories)} ({len(multi)} with 2+ articles), pairs with reuse: {len(result.alignments)}"
+    )
+    print(
+        f"stories whose origin is an SPA (was) article: {len(spa_origin)}; paper articles derived from them: {derived_from_spa}"
+    )
     kinds = collections.Counter(v.derivation for v in result.verdicts)
     print("derivation classes:", dict(kinds))
     stages = {"read": read_seconds, "clean": clean_seconds, **result.timings}

@@ -61,7 +61,9 @@ def overlap(span, expected: tuple[int, int]) -> float:
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 10_000), edit=st.sampled_from(["verbatim", "edited", "shuffled", "marked"]))
+@given(
+    seed=st.integers(0, 10_000), edit=st.sampled_from(["verbatim", "edited", "shuffled", "marked"])
+)
 def test_planted_passage_is_found_once_with_exact_offsets(seed: int, edit: str) -> None:
     source, suspicious, source_range, suspicious_range = planted(seed, edit)
     found = align_two(suspicious, source)
@@ -76,10 +78,13 @@ def test_planted_passage_is_found_once_with_exact_offsets(seed: int, edit: str) 
     assert overlap(passage.a_span, suspicious_range) >= 0.8
     assert overlap(passage.b_span, source_range) >= 0.8
     if edit in ("verbatim", "marked"):
-        assert passage.a_span.start == suspicious_range[0] and passage.a_span.end == suspicious_range[1]
-        assert normalize(suspicious[passage.a_span.start : passage.a_span.end]).replace("\u0640", "") == normalize(
-            source[passage.b_span.start : passage.b_span.end]
+        assert (
+            passage.a_span.start == suspicious_range[0]
+            and passage.a_span.end == suspicious_range[1]
         )
+        assert normalize(suspicious[passage.a_span.start : passage.a_span.end]).replace(
+            "\u0640", ""
+        ) == normalize(source[passage.b_span.start : passage.b_span.end])
         assert passage.kind == "verbatim"
     if edit == "shuffled":
         assert passage.kind == "shuffled"

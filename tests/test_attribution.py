@@ -35,7 +35,10 @@ def test_seed_credits(haftar: list[Article]) -> None:
     # Page 000 holds two stories: the Haftar teaser names itself and credits Getty for the
     # photo; the Sullivan story credits Bloomberg and an AP photo.
     assert found["000"] == {
-        ("الشرق الأوسط", "self"), ("غيتي", "photo"), ("بلومبرغ", "source"), ("أسوشيتد برس", "photo"),
+        ("الشرق الأوسط", "self"),
+        ("غيتي", "photo"),
+        ("بلومبرغ", "source"),
+        ("أسوشيتد برس", "photo"),
     }
 
 
@@ -56,7 +59,10 @@ def test_every_credit_keeps_offsets_into_the_text(haftar: list[Article]) -> None
         ("وقال مسؤول لـ«رويترز» إن الاتفاق قريب.", {("reuters", "source")}),
         ("الرياض - واس\nأعلنت الوزارة اليوم عن برنامج جديد.", {("spa", "source")}),
         ("واس- الرياض: أعلنت الوزارة اليوم عن برنامج جديد.", {("spa", "source")}),
-        ("بريدة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس\nيواصل المهرجان فعالياته.", {("spa", "source")}),
+        (
+            "بريدة 25 شوال 1436 هـ الموافق 10 اغسطس 2015 م واس\nيواصل المهرجان فعالياته.",
+            {("spa", "source")},
+        ),
         ("قتل ثلاثة أشخاص في انفجار بالعاصمة (أ ف ب).", {("afp", "source")}),
         ("The minister resigned on Monday, according to Reuters.", {("reuters", "source")}),
         ("Officials told The Washington Post that talks stalled.", {("washingtonpost", "source")}),
@@ -84,7 +90,9 @@ def test_user_gazetteer_extends_the_builtin(tmp_path) -> None:
         encoding="utf-8",
     )
     gazetteer = outlets.load(extra)
-    found = article_attributions(Article(id="x", text="وذكرت هسبريس أن البرلمان صادق على القانون."), gazetteer)
+    found = article_attributions(
+        Article(id="x", text="وذكرت هسبريس أن البرلمان صادق على القانون."), gazetteer
+    )
     assert [(a.outlet, a.role) for a in found] == [("hespress", "source")]
     assert gazetteer.lookup("Hespress").id == "hespress"
     assert gazetteer.lookup("aawsat.com").id == "aawsat"

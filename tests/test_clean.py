@@ -20,9 +20,16 @@ PAGES = {path.name[:3]: path.name.removesuffix(".txt") for path in sorted(EXAMPL
 # test checks this set EXACTLY: these go, and nothing else does.
 EXPECTED_DROPS = {
     "000": {
-        6: "repeated caption", 7: "font-size button", 9: "repeated headline", 11: "repeated caption",
-        12: "repeated caption", 19: "read more",
-        26: "repeated caption", 27: "font-size button", 29: "repeated headline", 31: "repeated caption",
+        6: "repeated caption",
+        7: "font-size button",
+        9: "repeated headline",
+        11: "repeated caption",
+        12: "repeated caption",
+        19: "read more",
+        26: "repeated caption",
+        27: "font-size button",
+        29: "repeated headline",
+        31: "repeated caption",
         32: "repeated caption",
     },
     "001": {1: "section", 21: "read also"},
@@ -87,8 +94,12 @@ def assert_faithful(article: Article, page: Article) -> None:
     expected = list(original)
     previous_end = 0
     for drop in article.dropped:
-        assert previous_end <= drop.span.start < drop.span.end <= len(article.text), "drops sorted, disjoint"
-        assert "\n" not in original[drop.span.start : drop.span.end], "a drop never blanks a newline"
+        assert previous_end <= drop.span.start < drop.span.end <= len(article.text), (
+            "drops sorted, disjoint"
+        )
+        assert "\n" not in original[drop.span.start : drop.span.end], (
+            "a drop never blanks a newline"
+        )
         assert original[drop.span.start : drop.span.end].strip(), "a drop covers text"
         expected[drop.span.start : drop.span.end] = " " * len(drop.span)
         previous_end = drop.span.end
@@ -129,7 +140,9 @@ def test_named_chrome_lines_are_gone_and_captions_are_kept_once(cleaned) -> None
     assert "\n0\n" not in text["003"]
     for page in ("003", "004"):
         assert "اترك رد" not in text[page] and "لن يتم نشر عنوان بريدك" not in text[page]
-    caption = "الرئيس ماكرون والمشير حفتر في اللقاء الذي جمعهما في قصر الإليزيه في 29 مايو 2018 (غيتي)"
+    caption = (
+        "الرئيس ماكرون والمشير حفتر في اللقاء الذي جمعهما في قصر الإليزيه في 29 مايو 2018 (غيتي)"
+    )
     assert text["000#1"].count(caption) == 1
     assert text["000#1"].count("حفتر زار دمشق سراً للتنسيق ضد إردوغان") == 1
     assert text["000#2"].count("مستشار الأمن القومي جيك سوليفان (أ.ب)") == 1
@@ -142,7 +155,8 @@ def test_every_body_paragraph_survives_at_its_place(bare_pages, cleaned) -> None
         name = page.id[:3]
         lines = page.text.split("\n")
         body = {
-            number for number, line in enumerate(lines, 1)
+            number
+            for number, line in enumerate(lines, 1)
             if len(line.split()) >= 12 and number not in CAPTIONS[name]
         }
         assert body == set(BODY[name]), f"{name}: the hand-made body list is out of date"
@@ -150,7 +164,11 @@ def test_every_body_paragraph_survives_at_its_place(bare_pages, cleaned) -> None
         for number in BODY[name]:
             start = sum(len(line) + 1 for line in lines[: number - 1])
             line = lines[number - 1]
-            holder = [a for a in parts if a.offset <= start and start + len(line) <= a.offset + len(a.text)]
+            holder = [
+                a
+                for a in parts
+                if a.offset <= start and start + len(line) <= a.offset + len(a.text)
+            ]
             assert len(holder) == 1, f"{name}:{number} is not inside exactly one article"
             article = holder[0]
             assert article.text[start - article.offset : start - article.offset + len(line)] == line
@@ -181,10 +199,18 @@ def test_offsets_point_into_the_input_on_every_article(bare_pages, cleaned) -> N
 def test_outlets_come_from_the_pages_own_bylines(cleaned) -> None:
     outlets = {short(article.id): article.outlet for article in cleaned.articles}
     assert outlets == {
-        "000#1": None, "000#2": None, "001": None, "002": "الرئيس نيوز", "003": None, "004": "الأيام السورية",
+        "000#1": None,
+        "000#2": None,
+        "001": None,
+        "002": "الرئيس نيوز",
+        "003": None,
+        "004": "الأيام السورية",
     }
     by_id = {short(article.id): article for article in cleaned.articles}
-    assert by_id["002"].meta["outlet_from"] == "byline" and by_id["004"].meta["outlet_from"] == "byline"
+    assert (
+        by_id["002"].meta["outlet_from"] == "byline"
+        and by_id["004"].meta["outlet_from"] == "byline"
+    )
     # «مصدر الشرق الأوسط» at the end of 004 is a credit, not a byline: it stays.
     assert "مصدر الشرق الأوسط" in by_id["004"].text
 
@@ -204,7 +230,10 @@ def test_with_the_sidecar_the_given_outlet_stands_and_its_byline_still_goes() ->
 
 
 def test_cleaning_is_pure_and_idempotent(bare_pages) -> None:
-    before = [(page.id, page.text, page.outlet, dict(page.meta), list(page.dropped)) for page in bare_pages]
+    before = [
+        (page.id, page.text, page.outlet, dict(page.meta), list(page.dropped))
+        for page in bare_pages
+    ]
     once = clean_articles(bare_pages)
     assert [(p.id, p.text, p.outlet, dict(p.meta), list(p.dropped)) for p in bare_pages] == before
     twice = clean_articles(once.articles)
@@ -215,9 +244,14 @@ def test_cleaning_is_pure_and_idempotent(bare_pages) -> None:
 
 
 def test_a_small_batch_learns_no_chrome_and_drop_counts_add_up(cleaned) -> None:
-    assert "frequent in outlet" not in cleaned.dropped and "frequent across outlets" not in cleaned.dropped
+    assert (
+        "frequent in outlet" not in cleaned.dropped
+        and "frequent across outlets" not in cleaned.dropped
+    )
     assert sum(cleaned.dropped.values()) == sum(len(rows) for rows in EXPECTED_DROPS.values())
-    assert sum(cleaned.dropped.values()) == sum(len(article.dropped) for article in cleaned.articles)
+    assert sum(cleaned.dropped.values()) == sum(
+        len(article.dropped) for article in cleaned.articles
+    )
 
 
 def test_splitting_can_be_switched_off(bare_pages) -> None:

@@ -21,7 +21,14 @@ def test_trace_on_the_example_reports_the_reuse_and_writes_json(tmp_path: Path, 
     assert "5 articles" in printed and "6 pairs with reuse" in printed
     result = from_json(Trace, json.loads(out.read_text(encoding="utf-8")))
     pairs = {tuple(sorted((a.a[:3], a.b[:3]))) for a in result.alignments}
-    assert pairs == {("000", "001"), ("000", "003"), ("000", "004"), ("001", "003"), ("001", "004"), ("003", "004")}
+    assert pairs == {
+        ("000", "001"),
+        ("000", "003"),
+        ("000", "004"),
+        ("001", "003"),
+        ("001", "004"),
+        ("003", "004"),
+    }
     assert {article.outlet for article in result.articles} >= {"الشرق الأوسط", "الأيام السورية"}
 
 
@@ -30,7 +37,9 @@ def test_bad_inputs_each_get_one_line_and_the_rest_is_traced(tmp_path: Path, cap
     shutil.copytree(EXAMPLE, batch)
     (batch / "empty.txt").write_bytes(b"")
     (batch / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    (batch / "broken.jsonl").write_text('{"id": "ok", "text": "نص سليم"}\n{"id": "bad", "text": \n', encoding="utf-8")
+    (batch / "broken.jsonl").write_text(
+        '{"id": "ok", "text": "نص سليم"}\n{"id": "bad", "text": \n', encoding="utf-8"
+    )
     (batch / "latin1.txt").write_bytes(b"\xff\xfe\xfd\x00\x81\x8d\x8f\x90\x9d" * 3)
     missing = tmp_path / "no-such-folder"
     code = main(["trace", str(batch), str(missing), "--no-progress", "--no-clean"])
@@ -58,7 +67,12 @@ def test_align_pan_and_eval_pan_round_trip(tmp_path: Path, capsys) -> None:
     shutil.copy(pages[3], susp / "suspicious-document0001.txt")
     shutil.copy(pages[4], src / "source-document00001.txt")
     shutil.copy(pages[2], src / "source-document00002.txt")
-    assert main(["align", "--pan", str(susp), str(src), "--out", str(tmp_path / "det"), "--no-progress"]) == 0
+    assert (
+        main(
+            ["align", "--pan", str(susp), str(src), "--out", str(tmp_path / "det"), "--no-progress"]
+        )
+        == 0
+    )
     detections = (tmp_path / "det" / "suspicious-document0001.xml").read_text(encoding="utf-8")
     assert 'source_reference="source-document00001.txt"' in detections
     assert "source-document00002.txt" not in detections
@@ -66,7 +80,10 @@ def test_align_pan_and_eval_pan_round_trip(tmp_path: Path, capsys) -> None:
     (gold / "suspicious-document0001.xml").write_text(
         detections.replace("detected-plagiarism", "plagiarism"), encoding="utf-8"
     )
-    assert main(["eval", "pan", str(gold), str(tmp_path / "det"), "--json", str(tmp_path / "s.json")]) == 0
+    assert (
+        main(["eval", "pan", str(gold), str(tmp_path / "det"), "--json", str(tmp_path / "s.json")])
+        == 0
+    )
     scores = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert scores["overall"]["plagdet"] == pytest.approx(1.0)
 

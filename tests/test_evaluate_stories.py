@@ -25,8 +25,16 @@ def test_bcubed_missing_items_are_singletons() -> None:
 def test_provenance_scores_count_origins_and_credits() -> None:
     trace = {
         "stories": [
-            {"id": "s1", "origin": "spa1", "edges": [{"source": "spa1", "target": "p1", "kind": "copied"}]},
-            {"id": "s2", "origin": "p3", "edges": [{"source": "p3", "target": "p2", "kind": "shared"}]},
+            {
+                "id": "s1",
+                "origin": "spa1",
+                "edges": [{"source": "spa1", "target": "p1", "kind": "copied"}],
+            },
+            {
+                "id": "s2",
+                "origin": "p3",
+                "edges": [{"source": "p3", "target": "p2", "kind": "shared"}],
+            },
         ],
         "verdicts": [
             {"article": "p1", "story": "s1", "sources": [{"source": "spa1", "share": 0.9}]},
@@ -36,11 +44,33 @@ def test_provenance_scores_count_origins_and_credits() -> None:
         "attributions": [{"article": "p1", "outlet": "spa", "role": "source"}],
     }
     gold = [
-        {"copy": "p1", "source": "spa1", "reused": True, "credits_source": True, "source_outlet": "spa"},
-        {"copy": "p2", "source": "spa2", "reused": True, "credits_source": True, "source_outlet": "spa"},
-        {"copy": "p3", "source": "spa1", "reused": False, "credits_source": False, "source_outlet": "spa"},
+        {
+            "copy": "p1",
+            "source": "spa1",
+            "reused": True,
+            "credits_source": True,
+            "source_outlet": "spa",
+        },
+        {
+            "copy": "p2",
+            "source": "spa2",
+            "reused": True,
+            "credits_source": True,
+            "source_outlet": "spa",
+        },
+        {
+            "copy": "p3",
+            "source": "spa1",
+            "reused": False,
+            "credits_source": False,
+            "source_outlet": "spa",
+        },
     ]
     scores = provenance_scores(gold, trace)
-    assert (scores.origin.true_positives, scores.origin.false_positives, scores.origin.false_negatives) == (1, 0, 1)
+    assert (
+        scores.origin.true_positives,
+        scores.origin.false_positives,
+        scores.origin.false_negatives,
+    ) == (1, 0, 1)
     assert scores.origin.precision == 1.0 and scores.origin.recall == 0.5
     assert (scores.credits.true_positives, scores.credits.false_negatives) == (1, 1)

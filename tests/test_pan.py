@@ -32,8 +32,14 @@ def test_read_features_reads_both_names_and_attributes(tmp_path: Path) -> None:
     features = read_features(xml)
     assert features == [
         PanFeature(
-            "suspicious-document0007.txt", 10, 20, "source-document00001.txt", 5, 25,
-            "word shuffling", "artificial",
+            "suspicious-document0007.txt",
+            10,
+            20,
+            "source-document00001.txt",
+            5,
+            25,
+            "word shuffling",
+            "artificial",
         ),
         PanFeature("suspicious-document0007.txt", 40, 8, "source-document00002.txt", 0, 9),
     ]
@@ -158,7 +164,13 @@ def test_reads_real_gold_file() -> None:
         pytest.skip(f"{GOLD_DIR} not available")
     assert read_features(xml) == [
         PanFeature(
-            "suspicious-document0001.txt", 119, 316, "source-document00402.txt", 19259, 316,
-            "none", "artificial",
+            "suspicious-document0001.txt",
+            119,
+            316,
+            "source-document00402.txt",
+            19259,
+            316,
+            "none",
+            "artificial",
         )
     ]

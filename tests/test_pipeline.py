@@ -11,9 +11,16 @@ def reuse_pairs(articles: list[Article]) -> set[tuple[str, str]]:
     return {tuple(sorted((alignment.a, alignment.b))) for alignment in result.alignments}  # type: ignore[misc]
 
 
-def test_seed_rewrites_reuse_each_other_and_the_different_story_stays_apart(haftar: list[Article]) -> None:
+def test_seed_rewrites_reuse_each_other_and_the_different_story_stays_apart(
+    haftar: list[Article],
+) -> None:
     assert reuse_pairs(haftar) == {
-        ("000", "001"), ("000", "003"), ("000", "004"), ("001", "003"), ("001", "004"), ("003", "004"),
+        ("000", "001"),
+        ("000", "003"),
+        ("000", "004"),
+        ("001", "003"),
+        ("001", "004"),
+        ("003", "004"),
     }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -30,7 +29,11 @@ def result() -> Trace:
 
 def test_stories_are_exactly_the_three_events(result: Trace) -> None:
     stories = {frozenset(short(a) for a in story.articles) for story in result.stories}
-    assert stories == {frozenset({"000#1", "001", "003", "004"}), frozenset({"000#2"}), frozenset({"002"})}
+    assert stories == {
+        frozenset({"000#1", "001", "003", "004"}),
+        frozenset({"000#2"}),
+        frozenset({"002"}),
+    }
     haftar = next(s for s in result.stories if len(s.articles) == 4)
     assert haftar.label == "حفتر زار دمشق سراً للتنسيق ضد إردوغان"
 
@@ -45,7 +48,10 @@ def test_origin_is_asharq_al_awsat_with_a_hidden_full_version(result: Trace) -> 
     assert haftar.origin == hidden.id
     # The evidence holds the passage the rewrites share and the teaser lacks.
     texts = {a.id: a.text for a in result.articles}
-    evidence = [texts[p.a][p.a_span.start : p.a_span.end] + texts[p.b][p.b_span.start : p.b_span.end] for p in hidden.evidence]
+    evidence = [
+        texts[p.a][p.a_span.start : p.a_span.end] + texts[p.b][p.b_span.start : p.b_span.end]
+        for p in hidden.evidence
+    ]
     assert any("تنسيق الجهود لمواجهة الدور التركي" in " ".join(text.split()) for text in evidence)
     assert PHRASE not in " ".join(texts[next(a for a in texts if short(a) == "000#1")].split())
     edges = {(short(e.target), e.kind) for e in haftar.edges if e.source == hidden.id}
@@ -95,4 +101,6 @@ def test_schema_file_is_regenerated_with_the_records() -> None:
     from naql.schema import trace_schema
 
     on_disk = json.loads((ROOT / "schema" / "trace.schema.json").read_text(encoding="utf-8"))
-    assert on_disk == trace_schema(), "records changed: run python -m naql.schema > schema/trace.schema.json"
+    assert on_disk == trace_schema(), (
+        "records changed: run python -m naql.schema > schema/trace.schema.json"
+    )

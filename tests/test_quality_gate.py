@@ -17,7 +17,9 @@ FLOOR = json.loads((Path(__file__).parent / "quality_floor.json").read_text(enco
 
 def test_exara_slice_stays_above_the_pinned_floor(tmp_path: Path) -> None:
     corpus = shared("exara-dev")
-    names = sorted(path.name for path in (corpus / "susp").glob("*.txt"))[: FLOOR["slice_documents"]]
+    names = sorted(path.name for path in (corpus / "susp").glob("*.txt"))[
+        : FLOOR["slice_documents"]
+    ]
     suspicious = tmp_path / "susp"
     suspicious.mkdir()
     for name in names:

@@ -15,7 +15,12 @@ from conftest import ROOT, shared
 
 from naql.evaluate import provenance_scores
 
-FLOORS = {"origin_precision": 0.8, "origin_recall": 0.9, "credit_precision": 0.95, "credit_recall": 0.9}
+FLOORS = {
+    "origin_precision": 0.8,
+    "origin_recall": 0.9,
+    "credit_precision": 0.95,
+    "credit_recall": 0.9,
+}
 
 
 def test_spa_copy_is_traced_to_the_agency_credited_or_not() -> None:

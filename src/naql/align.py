@@ -79,7 +79,9 @@ def _pair_seeds(a: _DocIndex, b: _DocIndex) -> tuple[np.ndarray, np.ndarray]:
     fanout = hi - lo
     total = int(fanout.sum())
     which_a = np.repeat(np.arange(len(a.stems)), fanout)
-    which_b = np.repeat(lo, fanout) + (np.arange(total) - np.repeat(np.cumsum(fanout) - fanout, fanout))
+    which_b = np.repeat(lo, fanout) + (
+        np.arange(total) - np.repeat(np.cumsum(fanout) - fanout, fanout)
+    )
     i, j = a.positions[which_a], b.positions[which_b]
     # A bigram seed usually repeats its first word's unigram seed: one dot is enough.
     unique = np.unique(i * (int(j.max()) + 1 if len(j) else 1) + j)
@@ -104,8 +106,12 @@ def align_pairs(
     chunk: list[tuple[int, int, np.ndarray, np.ndarray]] = []
     size = 0
     for a, b in pairs:
-        ia = left_index.get(a) or left_index.setdefault(a, _doc_index(left[a], common, config.max_per_doc))
-        ib = right_index.get(b) or right_index.setdefault(b, _doc_index(right[b], common, config.max_per_doc))
+        ia = left_index.get(a) or left_index.setdefault(
+            a, _doc_index(left[a], common, config.max_per_doc)
+        )
+        ib = right_index.get(b) or right_index.setdefault(
+            b, _doc_index(right[b], common, config.max_per_doc)
+        )
         i, j = _pair_seeds(ia, ib)
         chunk.append((a, b, i, j))
         size += len(i)
@@ -117,7 +123,8 @@ def align_pairs(
     if chunk:
         passages.extend(_passages_in(chunk, left_index, right_index, config))
     passages = [
-        p for p in passages
+        p
+        for p in passages
         if p.density >= config.dense
         or shared_phrases(left[p.left], right[p.right], p) >= config.min_phrases
     ]
@@ -235,9 +242,13 @@ def _passages_in(
     passages: list[TokenPassage] = []
     seed_order = np.argsort(clusters.label, kind="stable")
     bounds = np.searchsorted(clusters.label[seed_order], np.arange(len(clusters) + 1))
-    for k in np.flatnonzero(np.minimum(clusters.distinct_i, clusters.distinct_j) >= config.min_words):
+    for k in np.flatnonzero(
+        np.minimum(clusters.distinct_i, clusters.distinct_j) >= config.min_words
+    ):
         members = seed_order[bounds[k] : bounds[k + 1]]
-        extent = _trimmed_extent(seeds.i[members], seeds.j[members], config.edge_window, config.edge_rows)
+        extent = _trimmed_extent(
+            seeds.i[members], seeds.j[members], config.edge_window, config.edge_rows
+        )
         if extent is None:
             continue
         i0, i1, j0, j1, distinct_i, distinct_j = extent
@@ -252,7 +263,9 @@ def _passages_in(
     return passages
 
 
-def _common_stems(left: Sequence[Tokens], right: Sequence[Tokens], size: int, max_df: float) -> np.ndarray:
+def _common_stems(
+    left: Sequence[Tokens], right: Sequence[Tokens], size: int, max_df: float
+) -> np.ndarray:
     """Stems in more than ``max_df`` of the texts: near-stopwords that seed everywhere.
 
     Only applied to corpora of 20 texts or more: in a handful of articles about one story every
@@ -298,7 +311,14 @@ def _trimmed_extent(
         return None
     inside &= (j >= span_j[0]) & (j <= span_j[1])
     rows_i, rows_j = np.unique(i[inside]), np.unique(j[inside])
-    return int(rows_i[0]), int(rows_i[-1]), int(rows_j[0]), int(rows_j[-1]), len(rows_i), len(rows_j)
+    return (
+        int(rows_i[0]),
+        int(rows_i[-1]),
+        int(rows_j[0]),
+        int(rows_j[-1]),
+        len(rows_i),
+        len(rows_j),
+    )
 
 
 def shared_phrases(a: Tokens, b: Tokens, passage: TokenPassage) -> int:

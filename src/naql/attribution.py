@@ -37,11 +37,15 @@ SOURCE_CUES = frozenset(
     """.split()
 )
 PHOTO_CUES = frozenset("الصوره صوره تصوير الصور photo photos image picture credit".split())
-OUTLET_NOUNS = frozenset("صحيفه جريده وكاله قناه موقع مجله اذاعه الرسميه السعوديه الاميركيه الامريكيه".split())
+OUTLET_NOUNS = frozenset(
+    "صحيفه جريده وكاله قناه موقع مجله اذاعه الرسميه السعوديه الاميركيه الامريكيه".split()
+)
 # How far before a mention (in tokens) a cue may stand: «ونقلت وكالة الانباء السورية الرسمية (سانا)».
 CUE_WINDOW = 6
 CAPTION_MAX_WORDS = 25
-DATE_LIKE = re.compile(r"\d|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|هـ")
+DATE_LIKE = re.compile(
+    r"\d|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|هـ"
+)
 
 
 def attributions(
@@ -77,11 +81,23 @@ def article_attributions(article: Article, gazetteer: Gazetteer) -> list[Attribu
             # A byline names who supplied the copy: «الرياض - واس», «عين اليوم – واس».
             for credit in _credits_in(article.id, value, gazetteer, own, name):
                 role = credit.role if credit.role in ("self", "photo") else "source"
-                found.append(Attribution(credit.article, credit.outlet, credit.name, role, credit.span, credit.cue or "byline", name))
+                found.append(
+                    Attribution(
+                        credit.article,
+                        credit.outlet,
+                        credit.name,
+                        role,
+                        credit.span,
+                        credit.cue or "byline",
+                        name,
+                    )
+                )
     return found
 
 
-def _credits_in(article_id: str, text: str, gazetteer: Gazetteer, own: str | None, where: str) -> list[Attribution]:
+def _credits_in(
+    article_id: str, text: str, gazetteer: Gazetteer, own: str | None, where: str
+) -> list[Attribution]:
     found = words(text)
     mentions = _without_overlaps(gazetteer.mentions(text, found))
     if not mentions:
@@ -144,7 +160,9 @@ def _role(
     if own is not None and mention.outlet.id == own:
         # «مصادر لـ«الشرق الأوسط»» on the paper's own page: its own reporting, cue kept.
         return "self", source_cue or "own outlet"
-    closes_line = not after_words or (len(after_words) <= 2 and not any(DATE_LIKE.search(w) for w in after_words))
+    closes_line = not after_words or (
+        len(after_words) <= 2 and not any(DATE_LIKE.search(w) for w in after_words)
+    )
     attached = _attached(text, line_start, mention)
     short_line = line_words <= CAPTION_MAX_WORDS
     dateline = short_line and any(DATE_LIKE.search(w) for w in before_words + after_words)
@@ -152,7 +170,15 @@ def _role(
     line_end = text.find("\n", mention.end)
     tail = text[mention.end : len(text) if line_end < 0 else line_end]
     ends_sentence = any(mark in tail for mark in ".!?؟")
-    if short_line and closes_line and attached and not source_cue and not dateline and not ends_sentence and len(before_words) >= 3:
+    if (
+        short_line
+        and closes_line
+        and attached
+        and not source_cue
+        and not dateline
+        and not ends_sentence
+        and len(before_words) >= 3
+    ):
         return "photo", "caption credit"
     if source_cue:
         return "source", source_cue
@@ -160,7 +186,11 @@ def _role(
         return "source", "dateline"
     if attached:
         return "source", "parenthesised credit"
-    if not before_words and after_words[:1] and text[mention.end : mention.end + 3].strip()[:1] in "-–—:":
+    if (
+        not before_words
+        and after_words[:1]
+        and text[mention.end : mention.end + 3].strip()[:1] in "-–—:"
+    ):
         return "source", "dateline"
     return "mention", ""
 
@@ -169,7 +199,12 @@ def _source_cue(window: list[str], before: list[str]) -> str | None:
     for word in reversed(window):
         if word in SOURCE_CUES:
             return word
-        if word not in OUTLET_NOUNS and word not in SOURCE_CUES and len(window) > 3 and word == window[0]:
+        if (
+            word not in OUTLET_NOUNS
+            and word not in SOURCE_CUES
+            and len(window) > 3
+            and word == window[0]
+        ):
             break
     # «مصادر لـ«الشرق الأوسط»», «قال لـ"رويترز"»: the name follows a detached lam.
     if before and before[-1] in ("ل", "لل"):

@@ -70,7 +70,9 @@ def content_postings(docs: Sequence[Tokens], max_per_doc: int) -> Postings:
 def document_frequency(postings: Postings, vocabulary_size: int) -> np.ndarray:
     if not len(postings.stem):
         return np.zeros(vocabulary_size, dtype=np.int64)
-    first = np.r_[True, (postings.stem[1:] != postings.stem[:-1]) | (postings.doc[1:] != postings.doc[:-1])]
+    first = np.r_[
+        True, (postings.stem[1:] != postings.stem[:-1]) | (postings.doc[1:] != postings.doc[:-1])
+    ]
     return np.bincount(postings.stem[first], minlength=vocabulary_size)
 
 
@@ -178,7 +180,9 @@ def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) ->
         lab = label[alive]
         new_label = np.cumsum(np.r_[True, (lab[1:] != lab[:-1]) | (np.diff(coordinate) > gap)]) - 1
         # Size by distinct positions on this axis, so one word repeated does not make a group.
-        distinct = np.r_[True, (new_label[1:] != new_label[:-1]) | (coordinate[1:] != coordinate[:-1])]
+        distinct = np.r_[
+            True, (new_label[1:] != new_label[:-1]) | (coordinate[1:] != coordinate[:-1])
+        ]
         size = np.bincount(new_label[distinct], minlength=int(new_label[-1]) + 1)
         keep = size[new_label] >= min_seeds
         alive = alive[keep]
@@ -238,7 +242,12 @@ def merge_clusters(seeds: Seeds, cores: Clusters, *, gap: int) -> Clusters:
     current_pair = (-1, -1)
     for core in order.tolist():
         pair = (int(cores.left[core]), int(cores.right[core]))
-        i0, i1, j0, j1 = (int(cores.i0[core]), int(cores.i1[core]), int(cores.j0[core]), int(cores.j1[core]))
+        i0, i1, j0, j1 = (
+            int(cores.i0[core]),
+            int(cores.i1[core]),
+            int(cores.j0[core]),
+            int(cores.j1[core]),
+        )
         if pair != current_pair:
             open_groups, current_pair = [], pair
         open_groups = [g for g in open_groups if g[2] + gap >= i0]

@@ -7,18 +7,28 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from naql import __version__
 from naql.errors import NaqlError
 from naql.records import Problem, to_json
+
+if TYPE_CHECKING:
+    from naql.ingest import ReadOptions, ReadResult
 
 app = typer.Typer(
     name="naql",
@@ -36,14 +46,19 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager
-def progress_bars(enabled: bool) -> Iterator[object]:
+def progress_bars(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
     """A pipeline progress callback that draws rich bars on stderr (only on a terminal)."""
     if not enabled or not err.is_terminal:
         yield lambda stage, done, total: None
         return
-    columns = (TextColumn("{task.description:>10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description:>10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as bars:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -60,28 +75,66 @@ def report_problems(problems: Sequence[Problem]) -> None:
         err.print(f"naql: {len(problems)} input(s) skipped", highlight=False)
 
 
+# The record-field options `trace` and `clean` share.
+TextField = Annotated[str, typer.Option(help="JSON/CSV field holding the article text.")]
+IdField = Annotated[str, typer.Option(help="JSON/CSV field holding the article id.")]
+OutletField = Annotated[str, typer.Option(help="JSON/CSV field naming the outlet.")]
+DateField = Annotated[str, typer.Option(help="JSON/CSV field holding the date.")]
+UrlField = Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")]
+TitleField = Annotated[str, typer.Option(help="JSON/CSV field holding the title.")]
+
+
+def read_or_exit(paths: Sequence[str], options: ReadOptions) -> ReadResult:
+    """Read the inputs, report what was skipped, and stop (exit 1) if nothing usable was read."""
+    from naql.ingest import read_articles
+
+    read = read_articles(paths, options)
+    report_problems(read.problems)
+    if not read.articles:
+        err.print("naql: no usable article was read", highlight=False)
+        raise typer.Exit(1)
+    return read
+
+
 @app.command()
 def trace(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders, zip archives or - for stdin.")],
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the full result as JSON here.")] = None,
-    text_field: Annotated[str, typer.Option(help="JSON/CSV field holding the article text.")] = "text",
-    id_field: Annotated[str, typer.Option(help="JSON/CSV field holding the article id.")] = "id",
-    outlet_field: Annotated[str, typer.Option(help="JSON/CSV field naming the outlet.")] = "outlet",
-    date_field: Annotated[str, typer.Option(help="JSON/CSV field holding the date.")] = "date",
-    url_field: Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")] = "url",
-    title_field: Annotated[str, typer.Option(help="JSON/CSV field holding the title.")] = "title",
-    language: Annotated[str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")] = "en",
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders, zip archives or - for stdin.")
+    ],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the full result as JSON here.")
+    ] = None,
+    text_field: TextField = "text",
+    id_field: IdField = "id",
+    outlet_field: OutletField = "outlet",
+    date_field: DateField = "date",
+    url_field: UrlField = "url",
+    title_field: TitleField = "title",
+    language: Annotated[
+        str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")
+    ] = "en",
     passages: Annotated[bool, typer.Option(help="List every passage in the summary.")] = True,
-    progress: Annotated[bool, typer.Option(help="Progress bars on stderr (terminals only).")] = True,
-    clean: Annotated[
-        bool, typer.Option(help="Clean the pages first: chrome out, repeats collapsed, multi-story pages split.")
+    progress: Annotated[
+        bool, typer.Option(help="Progress bars on stderr (terminals only).")
     ] = True,
-    explain_clean: Annotated[bool, typer.Option("--explain-clean", help="List every line cleaning dropped, and why.")] = False,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            help="Clean the pages first: chrome out, repeats collapsed, multi-story pages split."
+        ),
+    ] = True,
+    explain_clean: Annotated[
+        bool, typer.Option("--explain-clean", help="List every line cleaning dropped, and why.")
+    ] = False,
     trust_dates: Annotated[
-        bool, typer.Option(help="Use article dates as a direction signal (turn off when they are crawl times).")
+        bool,
+        typer.Option(
+            help="Use article dates as a direction signal (turn off when they are crawl times)."
+        ),
     ] = True,
     outlets: Annotated[
-        Optional[Path], typer.Option(help="A JSON file of extra outlets (same form as naql's data/outlets.json).")
+        Path | None,
+        typer.Option(help="A JSON file of extra outlets (same form as naql's data/outlets.json)."),
     ] = None,
 ) -> None:
     """Group articles into stories, find who reuses whom (passages, shares), who credits whom,
@@ -90,29 +143,37 @@ def trace(
     Example: naql trace examples/haftar --json trace.json
     """
     from naql.clean import CleanConfig, explain_drops
-    from naql.config import Config, TextConfig
-    from naql.ingest import ReadOptions, read_articles
+    from naql.config import Config, ProvenanceConfig, TextConfig
+    from naql.ingest import ReadOptions
+    from naql.outlets import load as load_gazetteer
     from naql.pipeline import trace as run_trace
     from naql.report.terminal import print_trace
 
-    options = ReadOptions(
-        text_field=text_field, id_field=id_field, outlet_field=outlet_field,
-        date_field=date_field, url_field=url_field, title_field=title_field,
+    read = read_or_exit(
+        paths,
+        ReadOptions(
+            text_field=text_field,
+            id_field=id_field,
+            outlet_field=outlet_field,
+            date_field=date_field,
+            url_field=url_field,
+            title_field=title_field,
+        ),
     )
-    read = read_articles(paths, options)
-    report_problems(read.problems)
-    if not read.articles:
-        err.print("naql: no usable article was read", highlight=False)
-        raise typer.Exit(1)
-    from naql.config import ProvenanceConfig
-    from naql.outlets import load as load_gazetteer
-
-    config = Config(text=TextConfig(latin_language=language), provenance=ProvenanceConfig(trust_dates=trust_dates))
+    config = Config(
+        text=TextConfig(latin_language=language),
+        provenance=ProvenanceConfig(trust_dates=trust_dates),
+    )
     cleaning = CleanConfig() if clean else None
     gazetteer = load_gazetteer(outlets)
     with progress_bars(progress) as on_progress:
         result = run_trace(
-            read.articles, config, read.problems, on_progress, gazetteer=gazetteer, cleaning=cleaning  # type: ignore[arg-type]
+            read.articles,
+            config,
+            read.problems,
+            on_progress,
+            gazetteer=gazetteer,
+            cleaning=cleaning,
         )
     if explain_clean:
         print_drops(explain_drops(result.articles, read.articles) if clean else [])
@@ -124,33 +185,41 @@ def trace(
 
 @app.command("clean")
 def clean_command(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders, zip archives or - for stdin.")],
-    out_file: Annotated[Path, typer.Option("--out", help="Write the cleaned articles here, one JSON record a line.")],
-    text_field: Annotated[str, typer.Option(help="JSON/CSV field holding the article text.")] = "text",
-    id_field: Annotated[str, typer.Option(help="JSON/CSV field holding the article id.")] = "id",
-    outlet_field: Annotated[str, typer.Option(help="JSON/CSV field naming the outlet.")] = "outlet",
-    date_field: Annotated[str, typer.Option(help="JSON/CSV field holding the date.")] = "date",
-    url_field: Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")] = "url",
-    title_field: Annotated[str, typer.Option(help="JSON/CSV field holding the title.")] = "title",
-    explain_clean: Annotated[bool, typer.Option("--explain-clean", help="List every dropped line, and why.")] = False,
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders, zip archives or - for stdin.")
+    ],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Write the cleaned articles here, one JSON record a line.")
+    ],
+    text_field: TextField = "text",
+    id_field: IdField = "id",
+    outlet_field: OutletField = "outlet",
+    date_field: DateField = "date",
+    url_field: UrlField = "url",
+    title_field: TitleField = "title",
+    explain_clean: Annotated[
+        bool, typer.Option("--explain-clean", help="List every dropped line, and why.")
+    ] = False,
 ) -> None:
     """Pages to articles: chrome blanked (offsets kept), repeats collapsed, multi-story pages split.
 
     Example: naql clean examples/haftar --out clean.jsonl
     """
     from naql.clean import explain
-    from naql.ingest import ReadOptions, read_articles
+    from naql.ingest import ReadOptions
     from naql.pipeline import clean as run_clean
 
-    options = ReadOptions(
-        text_field=text_field, id_field=id_field, outlet_field=outlet_field,
-        date_field=date_field, url_field=url_field, title_field=title_field,
+    read = read_or_exit(
+        paths,
+        ReadOptions(
+            text_field=text_field,
+            id_field=id_field,
+            outlet_field=outlet_field,
+            date_field=date_field,
+            url_field=url_field,
+            title_field=title_field,
+        ),
     )
-    read = read_articles(paths, options)
-    report_problems(read.problems)
-    if not read.articles:
-        err.print("naql: no usable article was read", highlight=False)
-        raise typer.Exit(1)
     result = run_clean(read.articles)
     if explain_clean:
         print_drops(explain(result))
@@ -159,19 +228,25 @@ def clean_command(
     out.print(
         f"{len(read.articles)} pages, {len(result.articles)} articles, "
         f"{sum(result.dropped.values())} lines dropped" + (f" ({reasons})" if reasons else ""),
-        markup=False, highlight=False, soft_wrap=True,
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
     err.print(f"naql: wrote {out_file}", highlight=False)
 
 
 def print_drops(rows: Sequence[object]) -> None:
     """One line per dropped line: article, offsets in the input, reason, the text itself."""
-    out.print(f"{len(rows)} lines dropped by cleaning (article, offsets in the input, reason: text):",
-              highlight=False)
+    out.print(
+        f"{len(rows)} lines dropped by cleaning (article, offsets in the input, reason: text):",
+        highlight=False,
+    )
     for row in rows:
         out.print(
             f"  {row.article}  {row.start}-{row.end}  {row.reason}: {row.text}",  # type: ignore[attr-defined]
-            markup=False, highlight=False, soft_wrap=True,
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -181,8 +256,12 @@ def align(
         tuple[Path, Path],
         typer.Option(help="PAN text-alignment mode: SUSP_DIR SRC_DIR (folders of .txt files)."),
     ],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for one detections XML per suspicious document.")],
-    progress: Annotated[bool, typer.Option(help="Progress bars on stderr (terminals only).")] = True,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for one detections XML per suspicious document.")
+    ],
+    progress: Annotated[
+        bool, typer.Option(help="Progress bars on stderr (terminals only).")
+    ] = True,
 ) -> None:
     """Align every suspicious document with every source document, PAN style.
 
@@ -191,20 +270,26 @@ def align(
     from naql.pipeline import align_pan
 
     with progress_bars(progress) as on_progress:
-        run = align_pan(str(pan[0]), str(pan[1]), str(out_dir), progress=on_progress)  # type: ignore[arg-type]
+        run = align_pan(str(pan[0]), str(pan[1]), str(out_dir), progress=on_progress)
     report_problems(run.problems)
     if run.documents == 0:
         err.print("naql: no suspicious document was read", highlight=False)
         raise typer.Exit(1)
     timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in run.timings.items())
-    out.print(f"{run.detections} detections for {run.documents} suspicious documents in {out_dir} ({timings})")
+    out.print(
+        f"{run.detections} detections for {run.documents} suspicious documents in {out_dir} ({timings})"
+    )
 
 
 @eval_app.command("pan")
 def eval_pan(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of PAN gold XML files.")],
-    detections_dir: Annotated[Path, typer.Argument(help="Folder of detection XML files (naql align --pan).")],
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores as JSON here.")] = None,
+    detections_dir: Annotated[
+        Path, typer.Argument(help="Folder of detection XML files (naql align --pan).")
+    ],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the scores as JSON here.")
+    ] = None,
 ) -> None:
     """PAN 2013-15 measures: precision, recall, granularity and plagdet, overall and per obfuscation.
 
@@ -225,12 +310,19 @@ def eval_pan(
     rows = [("all", report.overall)] + sorted(report.by_obfuscation.items())
     for name, scores in rows:
         table.add_row(
-            name, str(scores.cases), str(scores.detections), f"{scores.precision:.3f}",
-            f"{scores.recall:.3f}", f"{scores.granularity:.3f}", f"{scores.plagdet:.3f}",
+            name,
+            str(scores.cases),
+            str(scores.detections),
+            f"{scores.precision:.3f}",
+            f"{scores.recall:.3f}",
+            f"{scores.granularity:.3f}",
+            f"{scores.plagdet:.3f}",
         )
     out.print(table)
     if json_out is not None:
-        write_json(json_out, to_json({"overall": report.overall, "by_obfuscation": report.by_obfuscation}))
+        write_json(
+            json_out, to_json({"overall": report.overall, "by_obfuscation": report.by_obfuscation})
+        )
 
 
 def _load_lines(path: Path) -> list[dict]:
@@ -243,7 +335,12 @@ def _load_lines(path: Path) -> list[dict]:
 
 @eval_app.command("stories")
 def eval_stories(
-    gold: Annotated[Path, typer.Argument(help="Gold stories: JSONL lines {article, story} or a JSON object {story: [articles]}.")],
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="Gold stories: JSONL lines {article, story} or a JSON object {story: [articles]}."
+        ),
+    ],
     trace_json: Annotated[Path, typer.Argument(help="The output of naql trace --json.")],
 ) -> None:
     """B-cubed precision, recall and F1 of naql's stories against gold story labels.
@@ -254,11 +351,15 @@ def eval_stories(
 
     text = gold.read_text(encoding="utf-8")
     if text.lstrip().startswith("{") and "\n{" not in text.strip():
-        labels = {article: story for story, members in json.loads(text).items() for article in members}
+        labels = {
+            article: story for story, members in json.loads(text).items() for article in members
+        }
     else:
         labels = {str(line["article"]): str(line["story"]) for line in _load_lines(gold)}
     result = json.loads(trace_json.read_text(encoding="utf-8"))
-    predicted = {article: story["id"] for story in result.get("stories", []) for article in story["articles"]}
+    predicted = {
+        article: story["id"] for story in result.get("stories", []) for article in story["articles"]
+    }
     scores = bcubed(labels, predicted)
     out.print(
         f"B-cubed over {scores.items} articles ({scores.gold_clusters} gold stories, "
@@ -269,7 +370,10 @@ def eval_stories(
 
 @eval_app.command("provenance")
 def eval_provenance(
-    gold: Annotated[Path, typer.Argument(help="Gold JSONL: {copy, source, reused, credits_source, source_outlet}.")],
+    gold: Annotated[
+        Path,
+        typer.Argument(help="Gold JSONL: {copy, source, reused, credits_source, source_outlet}."),
+    ],
     trace_json: Annotated[Path, typer.Argument(help="The output of naql trace --json.")],
 ) -> None:
     """Precision and recall of origins (is the gold source the copy's origin?) and of credits.
@@ -278,7 +382,9 @@ def eval_provenance(
     """
     from naql.evaluate import provenance_scores
 
-    scores = provenance_scores(_load_lines(gold), json.loads(trace_json.read_text(encoding="utf-8")))
+    scores = provenance_scores(
+        _load_lines(gold), json.loads(trace_json.read_text(encoding="utf-8"))
+    )
     for name, part in (("origin", scores.origin), ("credits", scores.credits)):
         out.print(
             f"{name}: precision {part.precision:.3f}, recall {part.recall:.3f}, F1 {part.f1:.3f} "
@@ -311,7 +417,10 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def root(
     version: Annotated[
-        Optional[bool], typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")
+        bool | None,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
     ] = None,
 ) -> None:
     """naql (نقل): trace how a news story travels between outlets."""

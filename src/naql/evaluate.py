@@ -38,6 +38,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import Any
 
 from naql.pan import DETECTED, GOLD, PanFeature, read_dir
 
@@ -310,7 +311,9 @@ def bcubed(gold: Mapping[str, str], predicted: Mapping[str, str]) -> ClusterScor
     precision /= len(items)
     recall /= len(items)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return ClusterScores(precision, recall, f1, len(items), len(gold_members), len(predicted_members))
+    return ClusterScores(
+        precision, recall, f1, len(items), len(gold_members), len(predicted_members)
+    )
 
 
 # --- Provenance: origin and credits -----------------------------------------------------------
@@ -343,7 +346,9 @@ class ProvenanceScores:
     pairs: int
 
 
-def provenance_scores(gold: Sequence[Mapping[str, object]], trace: Mapping[str, object]) -> ProvenanceScores:
+def provenance_scores(
+    gold: Sequence[Mapping[str, Any]], trace: Mapping[str, Any]
+) -> ProvenanceScores:
     """Score a ``naql trace --json`` result against gold lines of the form
     ``{"copy": id, "source": id, "reused": bool, "credits_source": bool, "source_outlet": id}``.
 
@@ -354,10 +359,10 @@ def provenance_scores(gold: Sequence[Mapping[str, object]], trace: Mapping[str, 
     Credits compare the gold ``credits_source`` with naql finding a ``source``-role credit of
     ``source_outlet`` in the copy.
     """
-    stories = {story["id"]: story for story in trace.get("stories", [])}  # type: ignore[union-attr]
-    verdicts = {verdict["article"]: verdict for verdict in trace.get("verdicts", [])}  # type: ignore[union-attr]
+    stories = {story["id"]: story for story in trace.get("stories", [])}
+    verdicts = {verdict["article"]: verdict for verdict in trace.get("verdicts", [])}
     credited: dict[str, set[str]] = {}
-    for attribution in trace.get("attributions", []):  # type: ignore[union-attr]
+    for attribution in trace.get("attributions", []):
         if attribution["role"] == "source":
             credited.setdefault(attribution["article"], set()).add(attribution["outlet"])
     origin = [0, 0, 0]
@@ -366,7 +371,7 @@ def provenance_scores(gold: Sequence[Mapping[str, object]], trace: Mapping[str, 
         copy, source = str(line["copy"]), str(line["source"])
         verdict = verdicts.get(copy)
         story = stories.get(verdict["story"]) if verdict else None
-        found = bool(story) and source in _ancestors(copy, story)  # type: ignore[arg-type]
+        found = story is not None and source in _ancestors(copy, story)
         if line.get("reused"):
             origin[0 if found else 2] += 1
         elif found:
@@ -383,9 +388,9 @@ def provenance_scores(gold: Sequence[Mapping[str, object]], trace: Mapping[str, 
     return ProvenanceScores(detection_scores(*origin), detection_scores(*credit), len(gold))
 
 
-def _ancestors(article: str, story: Mapping[str, object]) -> set[str]:
+def _ancestors(article: str, story: Mapping[str, Any]) -> set[str]:
     parents: dict[str, set[str]] = {}
-    for edge in story.get("edges", []):  # type: ignore[union-attr]
+    for edge in story.get("edges", []):
         if edge["kind"] != "shared":
             parents.setdefault(edge["target"], set()).add(edge["source"])
     seen: set[str] = set()

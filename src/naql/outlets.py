@@ -23,8 +23,25 @@ from naql.text import Words, words
 
 QUOTES = "«»\"“”'‘’„"
 # Words that announce an outlet: «صحيفة X», «وكالة X», «قناة X», «موقع X», and their clitic forms.
-CUES = ("صحيفه", "جريده", "وكاله", "قناه", "موقع", "مجله", "اذاعه", "تلفزيون", "شبكه", "newspaper",
-        "agency", "channel", "journal", "magazine", "site", "website", "daily")
+CUES = (
+    "صحيفه",
+    "جريده",
+    "وكاله",
+    "قناه",
+    "موقع",
+    "مجله",
+    "اذاعه",
+    "تلفزيون",
+    "شبكه",
+    "newspaper",
+    "agency",
+    "channel",
+    "journal",
+    "magazine",
+    "site",
+    "website",
+    "daily",
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -58,7 +75,9 @@ def _key(name: str) -> str:
 @dataclass(slots=True)
 class Gazetteer:
     outlets: dict[str, Outlet] = field(default_factory=dict)
-    _names: dict[str, tuple[str, bool]] = field(default_factory=dict)  # key -> (outlet id, ambiguous)
+    _names: dict[str, tuple[str, bool]] = field(
+        default_factory=dict
+    )  # key -> (outlet id, ambiguous)
     _domains: dict[str, str] = field(default_factory=dict)
     _index: dict[str, list[tuple[tuple[str, ...], str]]] | None = None
     _looked_up: dict[str, Outlet | None] = field(default_factory=dict)  # a corpus repeats names
@@ -88,8 +107,8 @@ class Gazetteer:
                 return by_domain
         key = _key(name)
         for prefix in ("", "صحيفه ", "جريده ", "وكاله ", "قناه ", "موقع "):
-            if key.startswith(prefix) and key[len(prefix):] in self._names:
-                return self.outlets[self._names[key[len(prefix):]][0]]
+            if key.startswith(prefix) and key[len(prefix) :] in self._names:
+                return self.outlets[self._names[key[len(prefix) :]][0]]
         return None
 
     def by_domain(self, url_or_domain: str) -> Outlet | None:
@@ -140,10 +159,25 @@ class Gazetteer:
                 start, end = int(found.starts[first]), int(found.ends[last])
                 cue = first > 0 and _without_proclitics(forms[first - 1]) in CUES
                 # Quoted on both sides: «الرياض» is the paper, «… الجامعة العربية» closes a quotation.
-                quoted = start > 0 and text[start - 1] in QUOTES and end < len(text) and text[end] in QUOTES
+                quoted = (
+                    start > 0
+                    and text[start - 1] in QUOTES
+                    and end < len(text)
+                    and text[end] in QUOTES
+                )
                 if ambiguous and not (cue or quoted):
                     continue
-                result.append(Mention(self.outlets[outlet_id], start, end, text[start:end], cue or quoted, first, last))
+                result.append(
+                    Mention(
+                        self.outlets[outlet_id],
+                        start,
+                        end,
+                        text[start:end],
+                        cue or quoted,
+                        first,
+                        last,
+                    )
+                )
                 position = last + 1
                 break
         return result
@@ -167,8 +201,8 @@ def _proclitic_forms(word: str) -> set[str]:
 
 def _without_proclitics(form: str) -> str:
     for prefix in ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك"):
-        if form.startswith(prefix) and form[len(prefix):] in CUES:
-            return form[len(prefix):]
+        if form.startswith(prefix) and form[len(prefix) :] in CUES:
+            return form[len(prefix) :]
     return form
 
 
@@ -176,17 +210,24 @@ def _outlets_from(data: dict) -> Iterable[Outlet]:
     for entry in data.get("outlets", []):
         try:
             yield Outlet(
-                id=entry["id"], name=entry["name"], kind=entry.get("kind", "outlet"),
-                aliases=tuple(entry.get("aliases", ())), ambiguous=tuple(entry.get("ambiguous", ())),
+                id=entry["id"],
+                name=entry["name"],
+                kind=entry.get("kind", "outlet"),
+                aliases=tuple(entry.get("aliases", ())),
+                ambiguous=tuple(entry.get("ambiguous", ())),
                 domains=tuple(entry.get("domains", ())),
             )
         except (KeyError, TypeError) as error:
-            raise ConfigError(f"outlet entry {entry!r} lacks {error}: each needs at least id and name") from None
+            raise ConfigError(
+                f"outlet entry {entry!r} lacks {error}: each needs at least id and name"
+            ) from None
 
 
 @functools.lru_cache(maxsize=1)
 def _builtin_data() -> dict:
-    return json.loads(resources.files("naql").joinpath("data/outlets.json").read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("naql").joinpath("data/outlets.json").read_text(encoding="utf-8")
+    )
 
 
 def load(extra: str | Path | None = None) -> Gazetteer:

@@ -21,7 +21,17 @@ from naql.config import Config
 from naql.outlets import Gazetteer
 from naql.outlets import load as load_gazetteer
 from naql.provenance import StoryInput, trace_story
-from naql.records import Alignment, Article, Attribution, Passage, Problem, Span, Story, Trace, Verdict
+from naql.records import (
+    Alignment,
+    Article,
+    Attribution,
+    Passage,
+    Problem,
+    Span,
+    Story,
+    Trace,
+    Verdict,
+)
 from naql.stories import StoryGroups, article_similarity, group_stories
 from naql.text import Tokens, Vocabulary
 
@@ -46,7 +56,9 @@ class Timer:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def tokenize(texts: Sequence[str], vocabulary: Vocabulary, progress: Progress = _no_progress) -> list[Tokens]:
+def tokenize(
+    texts: Sequence[str], vocabulary: Vocabulary, progress: Progress = _no_progress
+) -> list[Tokens]:
     tokens = []
     for done, text in enumerate(texts, 1):
         tokens.append(vocabulary.tokens(text))
@@ -80,17 +92,19 @@ def reused_passages(
     neighbours) are aligned too: formulaic wire copy, made of common words only, gives the
     rare-stem index few seeds although it is copied whole."""
     timer = timer or Timer()
-    if (len(left) < 2 if right is None else not (left and right)):
+    if len(left) < 2 if right is None else not (left and right):
         return []
     with timer.stage("candidates"):
-        pairs = sorted(set(candidate_pairs(left, right, vocabulary_size, config)) | set(similar_pairs))
+        pairs = sorted(
+            set(candidate_pairs(left, right, vocabulary_size, config)) | set(similar_pairs)
+        )
     with timer.stage("align"):
-        return align_pairs(left, left if right is None else right, pairs, vocabulary_size, config.align)
+        return align_pairs(
+            left, left if right is None else right, pairs, vocabulary_size, config.align
+        )
 
 
-def to_passage(
-    passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens
-) -> Passage:
+def to_passage(passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens) -> Passage:
     kind, _ = reuse_kind(a, b, passage)
     return Passage(
         a=a_id,
@@ -140,7 +154,9 @@ def trace(
     with timer.stage("tokenize"):
         tokens = tokenize([article.text for article in articles], vocabulary, progress)
     with timer.stage("similarity"):
-        is_number = np.fromiter((stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary))
+        is_number = np.fromiter(
+            (stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary)
+        )
         topical = article_similarity(articles, tokens, len(vocabulary), is_number, config.stories)
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
     progress("align", 0, 1)
@@ -149,13 +165,18 @@ def trace(
     by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
     for passage in passages:
         by_pair.setdefault((passage.left, passage.right), []).append(passage)
-    alignments = [_alignment(articles, tokens, left, right, group) for (left, right), group in sorted(by_pair.items())]
+    alignments = [
+        _alignment(articles, tokens, left, right, group)
+        for (left, right), group in sorted(by_pair.items())
+    ]
     with timer.stage("attribution"):
         credits = attributions(articles, gazetteer)
     with timer.stage("stories"):
         groups = group_stories(articles, alignments, topical, config.stories)
     with timer.stage("provenance"):
-        stories, verdicts = _provenance(articles, tokens, by_pair, credits, groups, gazetteer, config.provenance.trust_dates)
+        stories, verdicts = _provenance(
+            articles, tokens, by_pair, credits, groups, gazetteer, config.provenance.trust_dates
+        )
     return Trace(
         articles=list(articles),
         alignments=alignments,
@@ -176,14 +197,20 @@ def trace(
     )
 
 
-def clean(articles: Sequence[Article], config: CleanConfig | None = None, timer: Timer | None = None) -> CleanResult:
+def clean(
+    articles: Sequence[Article], config: CleanConfig | None = None, timer: Timer | None = None
+) -> CleanResult:
     """The cleaning stage (:func:`naql.clean.clean_articles`) under a timer."""
     with (timer or Timer()).stage("clean"):
         return clean_articles(articles, config)
 
 
 def _alignment(
-    articles: Sequence[Article], tokens: Sequence[Tokens], left: int, right: int, group: list[TokenPassage]
+    articles: Sequence[Article],
+    tokens: Sequence[Tokens],
+    left: int,
+    right: int,
+    group: list[TokenPassage],
 ) -> Alignment:
     a, b = tokens[left], tokens[right]
     return Alignment(
@@ -226,7 +253,8 @@ def _provenance(
     stories, verdicts = [], []
     for number, members in enumerate(groups.members, 1):
         centrality = {
-            k: sum(groups.similarity.get((min(k, o), max(k, o)), 0.0) for o in members if o != k) for k in members
+            k: sum(groups.similarity.get((min(k, o), max(k, o)), 0.0) for o in members if o != k)
+            for k in members
         }
         representative = max(members, key=lambda k: (centrality[k], -k))
         story_input = StoryInput(
@@ -239,7 +267,9 @@ def _provenance(
             story_id=f"s{number}",
             trust_dates=trust_dates,
             label=story_label(articles[representative]),
-            to_passage=lambda p: to_passage(p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]),
+            to_passage=lambda p: to_passage(
+                p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]
+            ),
         )
         story, story_verdicts = trace_story(story_input)
         stories.append(story)
@@ -300,7 +330,13 @@ def align_pan(
     by_document: dict[int, list[Passage]] = {index: [] for index in range(len(susp))}
     for passage in passages:
         by_document[passage.left].append(
-            to_passage(passage, susp_names[passage.left], src_names[passage.right], susp[passage.left], src[passage.right])
+            to_passage(
+                passage,
+                susp_names[passage.left],
+                src_names[passage.right],
+                susp[passage.left],
+                src[passage.right],
+            )
         )
     with timer.stage("write"):
         for index, found in by_document.items():

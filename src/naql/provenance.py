@@ -56,7 +56,9 @@ MIN_ADDED_WORDS = 8  # shorter unshared stretches are edits, not added material
 MIN_HIDDEN_WORDS = 10  # shared words no pile article explains, before a hidden source is inferred
 # «مصادر لـ«X»», «مصدر لـX», «وعلمت «X»», "told X": the outlet as the recipient of its sources.
 RECIPIENT_CUES = frozenset({"مصادر", "مصدر", "ل", "لل", "علمت", "وعلمت", "told"})
-TEASER = re.compile(r"(المزيد|اقرا المزيد|تابع القراءه|read more|continue reading)\W*$", re.IGNORECASE)
+TEASER = re.compile(
+    r"(المزيد|اقرا المزيد|تابع القراءه|read more|continue reading)\W*$", re.IGNORECASE
+)
 
 
 @dataclass(slots=True)
@@ -100,10 +102,16 @@ def _facts(story: StoryInput) -> _Facts:
         article = story.articles[k]
         outlet_id = own_outlet_id(article, story.gazetteer)
         facts.outlet[k] = outlet_id
-        facts.kind[k] = story.gazetteer.outlets[outlet_id].kind if outlet_id in story.gazetteer.outlets else None
+        facts.kind[k] = (
+            story.gazetteer.outlets[outlet_id].kind
+            if outlet_id in story.gazetteer.outlets
+            else None
+        )
         found = story.attributions.get(k, [])
         facts.credits[k] = {a.outlet for a in found if a.role == "source"}
-        facts.self_report[k] = any(a.role == "self" and a.where == "text" and a.cue in RECIPIENT_CUES for a in found)
+        facts.self_report[k] = any(
+            a.role == "self" and a.where == "text" and a.cue in RECIPIENT_CUES for a in found
+        )
         facts.teaser[k] = is_teaser(article)
     return facts
 
@@ -141,7 +149,9 @@ class _Pairs:
             self.cover[(b, a)] = _coverage(story.tokens[b], _side_ranges(found, False))
 
     def of(self, article: int, partner: int) -> np.ndarray:
-        return self.cover.get((article, partner), np.zeros(len(self.story.tokens[article]), dtype=bool))
+        return self.cover.get(
+            (article, partner), np.zeros(len(self.story.tokens[article]), dtype=bool)
+        )
 
     def words(self, article: int, mask: np.ndarray) -> int:
         return int((mask & ~self.story.tokens[article].stop).sum())
@@ -160,16 +170,36 @@ def _direction(a: int, b: int, story: StoryInput, facts: _Facts, pairs: _Pairs) 
     trusted = story.trust_dates
     if date_a and date_b and trusted and date_a != date_b:
         earlier, weight = (a, 2.0) if date_a < date_b else (b, -2.0)
-        signals.append(Signal("date", weight, f"{articles[earlier].id} is dated earlier ({min(date_a, date_b):%Y-%m-%d %H:%M})"))
+        signals.append(
+            Signal(
+                "date",
+                weight,
+                f"{articles[earlier].id} is dated earlier ({min(date_a, date_b):%Y-%m-%d %H:%M})",
+            )
+        )
     for x, y, sign in ((a, b, 1.0), (b, a, -1.0)):
         outlet = facts.outlet[x]
         if outlet and outlet in facts.credits[y] and facts.outlet[y] != outlet:
             name = story.gazetteer.outlets[outlet].name
-            signals.append(Signal("credit", 3.0 * sign, f"{articles[y].id} credits «{name}», the outlet of {articles[x].id}"))
+            signals.append(
+                Signal(
+                    "credit",
+                    3.0 * sign,
+                    f"{articles[y].id} credits «{name}», the outlet of {articles[x].id}",
+                )
+            )
         if facts.self_report[x] and not facts.self_report[y]:
-            signals.append(Signal("self-report", 1.0 * sign, f"{articles[x].id} names itself as the recipient of its sources"))
+            signals.append(
+                Signal(
+                    "self-report",
+                    1.0 * sign,
+                    f"{articles[x].id} names itself as the recipient of its sources",
+                )
+            )
         if facts.kind[x] == "agency" and facts.kind[y] not in (None, "agency"):
-            signals.append(Signal("agency", 2.0 * sign, f"{articles[x].id} is a news agency's copy"))
+            signals.append(
+                Signal("agency", 2.0 * sign, f"{articles[x].id} is a news agency's copy")
+            )
     spread_a = _interleave(story.tokens[a], pairs.of(a, b))
     spread_b = _interleave(story.tokens[b], pairs.of(b, a))
     if abs(spread_a - spread_b) >= 0.1:
@@ -177,7 +207,8 @@ def _direction(a: int, b: int, story: StoryInput, facts: _Facts, pairs: _Pairs) 
         copier, original = (b, a) if weight > 0 else (a, b)
         signals.append(
             Signal(
-                "containment", weight,
+                "containment",
+                weight,
                 f"shared text is interleaved with other material in {articles[copier].id} "
                 f"({max(spread_a, spread_b):.0%} unshared in between) and contiguous in "
                 f"{articles[original].id} ({min(spread_a, spread_b):.0%})",
@@ -186,12 +217,16 @@ def _direction(a: int, b: int, story: StoryInput, facts: _Facts, pairs: _Pairs) 
     return signals
 
 
-def _hidden_sources(story: StoryInput, facts: _Facts, pairs: _Pairs) -> list[tuple[HiddenSource, set[int], set[int]]]:
+def _hidden_sources(
+    story: StoryInput, facts: _Facts, pairs: _Pairs
+) -> list[tuple[HiddenSource, set[int], set[int]]]:
     """(node, the crediting articles it feeds, the outlet's own excerpts it explains)."""
     found = []
     credited = sorted({outlet for k in story.members for outlet in facts.credits[k]})
     for outlet in credited:
-        crediting = [k for k in story.members if outlet in facts.credits[k] and facts.outlet[k] != outlet]
+        crediting = [
+            k for k in story.members if outlet in facts.credits[k] and facts.outlet[k] != outlet
+        ]
         own = [k for k in story.members if facts.outlet[k] == outlet]
         if len(crediting) < 2 or any(not facts.teaser[k] for k in own):
             continue  # a complete article of the outlet is in the pile: it can be the source
@@ -225,8 +260,12 @@ def _hidden_sources(story: StoryInput, facts: _Facts, pairs: _Pairs) -> list[tup
         else:
             reason = f"{ids} credit «{name}» and share passages no article in the pile accounts for"
         node = HiddenSource(
-            id=f"hidden:{outlet}", outlet=outlet, name=f"{name} (full version, not in the pile)",
-            reason=reason, explains=[story.articles[k].id for k in sorted(fed | set(own))], evidence=evidence,
+            id=f"hidden:{outlet}",
+            outlet=outlet,
+            name=f"{name} (full version, not in the pile)",
+            reason=reason,
+            explains=[story.articles[k].id for k in sorted(fed | set(own))],
+            evidence=evidence,
         )
         found.append((node, set(crediting) | fed, set(own)))
     return found
@@ -252,10 +291,19 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
                 mask |= pairs.of(k, p)
             kind = "excerpt" if k in own else "copied"
             detail = (
-                f"{articles[k].id} is a truncated teaser of «{node.name}»" if k in own
+                f"{articles[k].id} is a truncated teaser of «{node.name}»"
+                if k in own
                 else f"{articles[k].id} credits «{_outlet_name(story, node.outlet)}» and shares its passages with {', '.join(articles[p].id for p in partners if pairs.words(k, pairs.of(k, p)))}"
             )
-            edges.append(Edge(node.id, articles[k].id, kind, pairs.words(k, mask), [Signal("common-source", 3.0, detail)]))
+            edges.append(
+                Edge(
+                    node.id,
+                    articles[k].id,
+                    kind,
+                    pairs.words(k, mask),
+                    [Signal("common-source", 3.0, detail)],
+                )
+            )
             graph.add_edge(node.id, articles[k].id)
             if k not in own:
                 parents[k].append((node.id, mask))
@@ -281,14 +329,23 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
     origin, origin_outlet = _origin(graph, story, facts, hidden)
     verdicts = [_verdict(k, story, facts, pairs, parents[k]) for k in story.members]
     credited = sorted(
-        {story.gazetteer.outlets[o].name if o in story.gazetteer.outlets else o for k in story.members for o in facts.credits[k]}
+        {
+            story.gazetteer.outlets[o].name if o in story.gazetteer.outlets else o
+            for k in story.members
+            for o in facts.credits[k]
+        }
     )
     return (
         Story(
-            id=story.story_id, label=story.label, articles=[articles[k].id for k in story.members],
-            origin=origin, origin_outlet=origin_outlet,
+            id=story.story_id,
+            label=story.label,
+            articles=[articles[k].id for k in story.members],
+            origin=origin,
+            origin_outlet=origin_outlet,
             independent_sources=_independent_sources(graph, edges, story, facts, hidden),
-            credited=credited, edges=edges, hidden=[node for node, _, _ in hidden],
+            credited=credited,
+            edges=edges,
+            hidden=[node for node, _, _ in hidden],
         ),
         verdicts,
     )
@@ -302,6 +359,7 @@ def _through_common_parent(
 ) -> bool:
     """Whether a third article is a decided source of both ``a`` and ``b`` and accounts for
     what they share: then their overlap is inherited, not copied from one another."""
+
     def source_of(parent: int, child: int) -> bool:
         key = (min(parent, child), max(parent, child))
         if key not in decided:
@@ -325,7 +383,9 @@ def _outlet_name(story: StoryInput, outlet: str) -> str:
     return known.name if known else outlet
 
 
-def _origin(graph: nx.DiGraph, story: StoryInput, facts: _Facts, hidden: list) -> tuple[str | None, str | None]:
+def _origin(
+    graph: nx.DiGraph, story: StoryInput, facts: _Facts, hidden: list
+) -> tuple[str | None, str | None]:
     roots = [node for node in graph.nodes if graph.in_degree(node) == 0]
     if not roots:
         return None, None
@@ -344,11 +404,17 @@ def _origin(graph: nx.DiGraph, story: StoryInput, facts: _Facts, hidden: list) -
         return best, outlet.name if outlet else node.outlet
     k = by_id[best]
     outlet_id = facts.outlet[k]
-    name = story.gazetteer.outlets[outlet_id].name if outlet_id in story.gazetteer.outlets else story.articles[k].outlet
+    name = (
+        story.gazetteer.outlets[outlet_id].name
+        if outlet_id in story.gazetteer.outlets
+        else story.articles[k].outlet
+    )
     return best, name
 
 
-def _independent_sources(graph: nx.DiGraph, edges: list[Edge], story: StoryInput, facts: _Facts, hidden: list) -> int:
+def _independent_sources(
+    graph: nx.DiGraph, edges: list[Edge], story: StoryInput, facts: _Facts, hidden: list
+) -> int:
     """Distinct origins behind the story.
 
     Articles linked by reuse, in any direction or none known, form one family with one origin
@@ -363,7 +429,9 @@ def _independent_sources(graph: nx.DiGraph, edges: list[Edge], story: StoryInput
     sources: set[str] = set()
     for family in nx.connected_components(undirected):
         roots = sorted(n for n in family if graph.in_degree(n) == 0)
-        root = next((n for n in roots if graph.out_degree(n)), roots[0] if roots else sorted(family)[0])
+        root = next(
+            (n for n in roots if graph.out_degree(n)), roots[0] if roots else sorted(family)[0]
+        )
         if root.startswith("hidden:"):
             sources.add("outlet:" + root.removeprefix("hidden:"))
         else:
@@ -372,7 +440,9 @@ def _independent_sources(graph: nx.DiGraph, edges: list[Edge], story: StoryInput
     return len(sources)
 
 
-def _verdict(k: int, story: StoryInput, facts: _Facts, pairs: _Pairs, parents: list[tuple[str, np.ndarray]]) -> Verdict:
+def _verdict(
+    k: int, story: StoryInput, facts: _Facts, pairs: _Pairs, parents: list[tuple[str, np.ndarray]]
+) -> Verdict:
     tokens = story.tokens[k]
     covered = np.zeros(len(tokens), dtype=bool)
     sources = []
@@ -387,14 +457,23 @@ def _verdict(k: int, story: StoryInput, facts: _Facts, pairs: _Pairs, parents: l
     added = _added_spans(tokens, covered) if parents else []
     credited = sorted(
         {
-            (story.gazetteer.outlets[a.outlet].name if a.outlet in story.gazetteer.outlets else a.name)
+            (
+                story.gazetteer.outlets[a.outlet].name
+                if a.outlet in story.gazetteer.outlets
+                else a.name
+            )
             for a in story.attributions.get(k, [])
             if a.role in ("source", "photo")
         }
     )
     return Verdict(
-        article=story.articles[k].id, story=story.story_id, derivation=derivation,
-        reused_share=round(share, 4), sources=sources, added=added, credits=credited,
+        article=story.articles[k].id,
+        story=story.story_id,
+        derivation=derivation,
+        reused_share=round(share, 4),
+        sources=sources,
+        added=added,
+        credits=credited,
     )
 
 

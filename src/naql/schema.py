@@ -46,7 +46,7 @@ def _type_schema(annotation: Any, definitions: dict[str, Any]) -> dict[str, Any]
         return {"type": "array", "items": _type_schema(args[0], definitions)}
     if origin is dict:
         return {"type": "object", "additionalProperties": _type_schema(args[1], definitions)}
-    if dataclasses.is_dataclass(annotation):
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         _define(annotation, definitions)
         return {"$ref": f"#/$defs/{annotation.__name__}"}
     simple = {str: "string", int: "integer", float: "number", bool: "boolean"}
@@ -61,7 +61,10 @@ def _define(cls: type, definitions: dict[str, Any]) -> None:
         return
     definitions[name] = {}  # placeholder against recursion
     hints = typing.get_type_hints(cls)
-    properties = {field.name: _type_schema(hints[field.name], definitions) for field in dataclasses.fields(cls)}
+    properties = {
+        field.name: _type_schema(hints[field.name], definitions)
+        for field in dataclasses.fields(cls)
+    }
     definitions[name] = {
         "type": "object",
         "description": DESCRIPTIONS.get(name, ""),

@@ -57,7 +57,9 @@ class StoryGroups:
     similarity: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
-def tfidf(tokens: Sequence[Tokens], vocabulary_size: int, is_number: np.ndarray, config: StoryConfig) -> sp.csr_matrix:
+def tfidf(
+    tokens: Sequence[Tokens], vocabulary_size: int, is_number: np.ndarray, config: StoryConfig
+) -> sp.csr_matrix:
     rows, cols, counts = [], [], []
     for row, doc in enumerate(tokens):
         ids = doc.ids[~doc.stop]
@@ -100,7 +102,9 @@ def topical_similarity(matrix: sp.csr_matrix, config: StoryConfig) -> dict[tuple
     return dict(zip(zip(rows[keep].tolist(), cols[keep].tolist()), values[keep].tolist()))
 
 
-def _rowwise_dot(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 200_000) -> np.ndarray:
+def _rowwise_dot(
+    matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 200_000
+) -> np.ndarray:
     """``matrix[rows[k]] · matrix[cols[k]]`` for every k, in chunks (sparse row gathers, C)."""
     values = np.empty(len(rows), dtype=np.float64)
     for start in range(0, len(rows), chunk):
@@ -133,11 +137,17 @@ def article_similarity(
     config = config or StoryConfig()
     similarity = topical_similarity(tfidf(tokens, vocabulary_size, is_number, config), config)
     stamps = np.array(
-        [date.timestamp() if (date := _parse_date(article.date)) else np.nan for article in articles], dtype=float
+        [
+            date.timestamp() if (date := _parse_date(article.date)) else np.nan
+            for article in articles
+        ],
+        dtype=float,
     )
     if similarity and not np.isnan(stamps).all():
         pairs = np.array(list(similarity), dtype=np.int64)
-        apart = np.abs(stamps[pairs[:, 0]] - stamps[pairs[:, 1]]) > config.max_days * 86400  # NaN: False
+        apart = (
+            np.abs(stamps[pairs[:, 0]] - stamps[pairs[:, 1]]) > config.max_days * 86400
+        )  # NaN: False
         for i, j in pairs[apart].tolist():
             del similarity[(i, j)]
     return similarity
@@ -162,7 +172,9 @@ def group_stories(
     return StoryGroups(members, similarity)
 
 
-def average_linkage(count: int, similarity: dict[tuple[int, int], float], threshold: float) -> list[list[int]]:
+def average_linkage(
+    count: int, similarity: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
     """UPGMA on a sparse graph: a missing pair has similarity 0."""
     members: dict[int, list[int]] = {k: [k] for k in range(count)}
     links: dict[int, dict[int, float]] = {k: {} for k in range(count)}  # summed similarity

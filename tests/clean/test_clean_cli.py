@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from naql.clean import CleanConfig
 from naql.cli import main
 from naql.ingest import read_articles
@@ -14,7 +12,14 @@ from naql.pipeline import trace
 from naql.records import Article, Trace, from_json
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "haftar"
-REUSE = {("000", "001"), ("000", "003"), ("000", "004"), ("001", "003"), ("001", "004"), ("003", "004")}
+REUSE = {
+    ("000", "001"),
+    ("000", "003"),
+    ("000", "004"),
+    ("001", "003"),
+    ("001", "004"),
+    ("003", "004"),
+}
 
 
 def test_naql_clean_writes_articles_with_offsets_and_drops(tmp_path: Path, capsys) -> None:
@@ -22,8 +27,18 @@ def test_naql_clean_writes_articles_with_offsets_and_drops(tmp_path: Path, capsy
     assert main(["clean", str(EXAMPLE), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "5 pages, 6 articles, 25 lines dropped" in printed
-    articles = [from_json(Article, json.loads(line)) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [article.id[:3] + article.id[20:] for article in articles] == ["000#1", "000#2", "001", "002", "003", "004"]
+    articles = [
+        from_json(Article, json.loads(line))
+        for line in out.read_text(encoding="utf-8").splitlines()
+    ]
+    assert [article.id[:3] + article.id[20:] for article in articles] == [
+        "000#1",
+        "000#2",
+        "001",
+        "002",
+        "003",
+        "004",
+    ]
     pages = {page.id: page for page in read_articles([str(EXAMPLE)]).articles}
     for article in articles:
         page = pages[article.id.split("#")[0]]
@@ -43,13 +58,18 @@ def test_explain_clean_lists_every_dropped_line(tmp_path: Path, capsys) -> None:
     rows = [line for line in printed.splitlines() if line.startswith("  ")]
     assert len(rows) == 25
     assert any("comment box" in row and "اترك رد" in row for row in rows)
-    assert any("date banner" in row and "الأربعاء 24 أبريل 2024 الموافق 15 شوال 1445" in row for row in rows)
+    assert any(
+        "date banner" in row and "الأربعاء 24 أبريل 2024 الموافق 15 شوال 1445" in row
+        for row in rows
+    )
     assert any(row.split()[1:4] == ["0-11", "section:", "سياسة"] for row in rows)
 
 
 def test_trace_cleans_by_default_and_no_clean_skips_it(tmp_path: Path, capsys) -> None:
     out = tmp_path / "trace.json"
-    assert main(["trace", str(EXAMPLE), "--json", str(out), "--no-progress", "--explain-clean"]) == 0
+    assert (
+        main(["trace", str(EXAMPLE), "--json", str(out), "--no-progress", "--explain-clean"]) == 0
+    )
     printed = capsys.readouterr().out
     assert "naql trace: 6 articles" in printed and "25 lines dropped by cleaning" in printed
     result = from_json(Trace, json.loads(out.read_text(encoding="utf-8")))
@@ -84,12 +104,29 @@ def test_naql_clean_takes_the_same_reading_options_as_trace(tmp_path: Path, caps
         for page in sorted(EXAMPLE.glob("*.txt"))
     ]
     source = tmp_path / "pages.jsonl"
-    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    source.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
     out = tmp_path / "clean.jsonl"
-    code = main(["clean", str(source), "--out", str(out), "--text-field", "content",
-                 "--outlet-field", "source", "--id-field", "key"])
+    code = main(
+        [
+            "clean",
+            str(source),
+            "--out",
+            str(out),
+            "--text-field",
+            "content",
+            "--outlet-field",
+            "source",
+            "--id-field",
+            "key",
+        ]
+    )
     assert code == 0
-    articles = [from_json(Article, json.loads(line)) for line in out.read_text(encoding="utf-8").splitlines()]
+    articles = [
+        from_json(Article, json.loads(line))
+        for line in out.read_text(encoding="utf-8").splitlines()
+    ]
     assert [article.id for article in articles] == ["000#1", "000#2", "001", "002", "003", "004"]
     assert {article.outlet for article in articles} == {"الرئيس نيوز"}
     assert main(["clean", str(tmp_path / "nothing-here"), "--out", str(out)]) == 1

@@ -16,7 +16,9 @@ LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 
 
 def words(rng: random.Random, count: int) -> str:
-    return " ".join("".join(rng.choice(LETTERS) for _ in range(rng.randint(3, 7))) for _ in range(count))
+    return " ".join(
+        "".join(rng.choice(LETTERS) for _ in range(rng.randint(3, 7))) for _ in range(count)
+    )
 
 
 def story(rng: random.Random) -> list[str]:
@@ -38,7 +40,13 @@ def test_an_outlets_comment_box_line_is_learned_a_long_shared_paragraph_is_not()
     shared = words(rng, 30) + "."  # one long paragraph re-run by several outlets
     pages = []
     for n in range(10):
-        pages.append(page(f"site{n}", "موقع المثال", [*story(rng), shared if n < 4 else words(rng, 25), comment]))
+        pages.append(
+            page(
+                f"site{n}",
+                "موقع المثال",
+                [*story(rng), shared if n < 4 else words(rng, 25), comment],
+            )
+        )
     for n in range(20):
         lines = story(rng)
         if n < 6:
@@ -67,7 +75,9 @@ def test_a_short_line_of_one_story_rerun_everywhere_is_reuse_not_chrome() -> Non
     wire = story(rng)
     pages = []
     for n in range(12):  # twelve outlets re-run one wire story, each adding a sentence of its own
-        pages.append(page(f"copy{n}", f"صحيفة {n}", [*wire[:3], quote, *wire[3:], words(rng, 15) + "."]))
+        pages.append(
+            page(f"copy{n}", f"صحيفة {n}", [*wire[:3], quote, *wire[3:], words(rng, 15) + "."])
+        )
     pages += [page(f"x{n}", f"صحيفة {n % 12}", story(rng)) for n in range(40)]
     result = clean_articles(pages)
     assert drops_of(result, quote) == set()
@@ -94,7 +104,9 @@ def saudinewsnet_day() -> list[Article]:
     return read.articles
 
 
-def test_saudinewsnet_day_offsets_hold_and_agency_chrome_goes(saudinewsnet_day: list[Article]) -> None:
+def test_saudinewsnet_day_offsets_hold_and_agency_chrome_goes(
+    saudinewsnet_day: list[Article],
+) -> None:
     result = clean_articles(saudinewsnet_day)
     pages = {(page.path, page.id): page for page in saudinewsnet_day}
     for article in result.articles:

@@ -11,25 +11,54 @@ from naql.records import Article
 # Lines of every kind the rules care about, plus noise: chrome, captions, headlines, datelines,
 # bylines, body text, blanks of all sorts, ligatures and direction marks.
 POOL = [
-    "اترك رد", "لن يتم نشر عنوان بريدك الإلكتروني.", "المزيد....", "TT", "0", "عاجل", "عرب وعالم",
-    "رئيس التحرير", "شيماء جلال", "الأربعاء 24 أبريل 2024 الموافق 15 شوال 1445", "نشر في 12 مارس 2020",
-    "الرئيس نيوز", "الأيام السورية؛ قسم الأخبار", "مستشار الأمن القومي جيك سوليفان (أ.ب)",
-    "حفتر زار دمشق سراً للتنسيق ضد إردوغان", "سوليفان إلى السعودية ويتبعه بلينكن",
+    "اترك رد",
+    "لن يتم نشر عنوان بريدك الإلكتروني.",
+    "المزيد....",
+    "TT",
+    "0",
+    "عاجل",
+    "عرب وعالم",
+    "رئيس التحرير",
+    "شيماء جلال",
+    "الأربعاء 24 أبريل 2024 الموافق 15 شوال 1445",
+    "نشر في 12 مارس 2020",
+    "الرئيس نيوز",
+    "الأيام السورية؛ قسم الأخبار",
+    "مستشار الأمن القومي جيك سوليفان (أ.ب)",
+    "حفتر زار دمشق سراً للتنسيق ضد إردوغان",
+    "سوليفان إلى السعودية ويتبعه بلينكن",
     "أكدت مصادر متطابقة لـ«الشرق الأوسط» قيام قائد «الجيش الوطني الليبي» المشير خليفة حفتر بزيارة سرية إلى دمشق.",
     "نقلت وكالة «بلومبرغ» الأميركية للأنباء عن مسؤولين في إدارة الرئيس جو بايدن أن مستشار الأمن القومي سيزور المملكة.",
-    "", " ", "\t", "\u200f", "\xa0\xa0", "ﻻ يوجد", "Read more", "x" * 400, "كلمة " * 70,
+    "",
+    " ",
+    "\t",
+    "\u200f",
+    "\xa0\xa0",
+    "ﻻ يوجد",
+    "Read more",
+    "x" * 400,
+    "كلمة " * 70,
 ]
 
-line = st.one_of(st.sampled_from(POOL), st.text(alphabet=" \tابت\u064e\u0640()-:؛0123456789TtA.«»", max_size=30))
+line = st.one_of(
+    st.sampled_from(POOL), st.text(alphabet=" \tابت\u064e\u0640()-:؛0123456789TtA.«»", max_size=30)
+)
 page_text = st.lists(line, max_size=30).flatmap(
     lambda lines: st.sampled_from(["\n", "\r\n", "\n\n"]).map(lambda sep: sep.join(lines))
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(page_text, st.sampled_from([None, "الرئيس نيوز", "موقع"])), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.tuples(page_text, st.sampled_from([None, "الرئيس نيوز", "موقع"])), min_size=1, max_size=6
+    )
+)
 def test_cleaning_only_blanks_lines_and_slices_pages(pages: list[tuple[str, str | None]]) -> None:
-    articles = [Article(id=f"p{n}", text=text, outlet=outlet, offset=100 * n) for n, (text, outlet) in enumerate(pages)]
+    articles = [
+        Article(id=f"p{n}", text=text, outlet=outlet, offset=100 * n)
+        for n, (text, outlet) in enumerate(pages)
+    ]
     result = clean_articles(articles)
     by_page: dict[str, list[Article]] = {}
     for article in result.articles:

@@ -26,7 +26,7 @@ def key(line: str) -> str:
         ("لن يتم نشر عنوان بريدك الإلكتروني. الحقول الإلزامية مشار إليها بـ *", "comment box"),
         ("Leave a Reply", "comment box"),
         ("Your email address will not be published. Required fields are marked *", "comment box"),
-        ("اقرأ أيضا: اتفاق بين حكومة \"الثني\" و\"الأسد\" على افتتاح بعثات دبلوماسية", "read also"),
+        ('اقرأ أيضا: اتفاق بين حكومة "الثني" و"الأسد" على افتتاح بعثات دبلوماسية', "read also"),
         ("إقرأ أيضاً", "read also"),
         ("Read also: the talks in Berlin", "read also"),
         ("المزيد....", "read more"),
@@ -79,9 +79,15 @@ BYLINES = Bylines(gazetteer())
 @pytest.mark.parametrize(
     ("line", "caption"),
     [
-        ("الرئيس ماكرون والمشير حفتر في اللقاء الذي جمعهما في قصر الإليزيه في 29 مايو 2018 (غيتي)", True),
+        (
+            "الرئيس ماكرون والمشير حفتر في اللقاء الذي جمعهما في قصر الإليزيه في 29 مايو 2018 (غيتي)",
+            True,
+        ),
         ("مستشار الأمن القومي جيك سوليفان (أ.ب)", True),
-        ("الزيارة مهدت الطريق لاستنئناف العلاقات بين النظام والحكومة الليبية الموازية- الأناضول", True),
+        (
+            "الزيارة مهدت الطريق لاستنئناف العلاقات بين النظام والحكومة الليبية الموازية- الأناضول",
+            True,
+        ),
         ("خليفة حفتر خلال زيارته لليونان مصدر الصورة :الشرق الأوسط", True),
         ("صورة أرشيفية لقوات حفتر (أرشيفية)", True),
         ("حفتر يصل إلى دمشق (فيديو)", False),
@@ -128,7 +134,13 @@ def test_date_lines(line: str, iso: str | None, banner: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["الرياض 26 شوال 1436 هـ الموافق 11 أغسطس 2015 م واس", "حفتر زار دمشق في 12 مارس 2020", "2020", "31/02/2020"]
+    "line",
+    [
+        "الرياض 26 شوال 1436 هـ الموافق 11 أغسطس 2015 م واس",
+        "حفتر زار دمشق في 12 مارس 2020",
+        "2020",
+        "31/02/2020",
+    ],
 )
 def test_not_date_lines(line: str) -> None:
     found = date_line(key(line))
@@ -148,7 +160,9 @@ def test_a_dateline_under_the_headline_is_the_date_a_banner_above_it_is_not() ->
         Article(id="b", text=f"الخميس 5 مارس 2020\n{HEAD}\n{BODY}"),
         Article(id="c", text=f"12 مارس 2020\n{HEAD}\n{BODY}"),
         # The crawl date is not the publication date, whatever the page prints.
-        Article(id="d", text=f"{HEAD}\n12 مارس 2020\n{BODY}", meta={"warc_date": "2020-03-12T08:00:00Z"}),
+        Article(
+            id="d", text=f"{HEAD}\n12 مارس 2020\n{BODY}", meta={"warc_date": "2020-03-12T08:00:00Z"}
+        ),
         Article(id="e", text=f"{HEAD}\nنشر في 12 مارس 2020\n{BODY}", date="2020-03-13"),
     ]
     result = {article.id: article for article in clean_articles(pages).articles}
@@ -161,7 +175,9 @@ def test_a_dateline_under_the_headline_is_the_date_a_banner_above_it_is_not() ->
 
 
 def test_the_readers_title_and_metadata_win() -> None:
-    page = Article(id="x", text=f"الرئيس نيوز\n{HEAD}\n{BODY}", title="عنوان من الصفحة", outlet="موقع آخر")
+    page = Article(
+        id="x", text=f"الرئيس نيوز\n{HEAD}\n{BODY}", title="عنوان من الصفحة", outlet="موقع آخر"
+    )
     (article,) = clean_articles([page]).articles
     assert article.title == "عنوان من الصفحة" and article.outlet == "موقع آخر"
     assert article.dropped == []  # another outlet's name on top is a credit, not this page's byline
@@ -186,7 +202,12 @@ def test_a_crawler_echo_goes_a_sentence_recurring_later_stays() -> None:
 
 @pytest.mark.parametrize(
     "settings",
-    [{"outlet_share": 1.5}, {"frequent_max_words": 0}, {"guard_sample": 1}, {"caption_max_words": 60}],
+    [
+        {"outlet_share": 1.5},
+        {"frequent_max_words": 0},
+        {"guard_sample": 1},
+        {"caption_max_words": 60},
+    ],
 )
 def test_bad_config_is_refused_with_a_reason(settings: dict) -> None:
     with pytest.raises(ConfigError):
@@ -200,7 +221,9 @@ def _made_up_story(seed: int) -> tuple[str, list[str]]:
     letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 
     def sentence(count: int) -> str:
-        return " ".join("".join(rng.choice(letters) for _ in range(rng.randint(3, 7))) for _ in range(count))
+        return " ".join(
+            "".join(rng.choice(letters) for _ in range(rng.randint(3, 7))) for _ in range(count)
+        )
 
     return sentence(6), [sentence(25) + "." for _ in range(3)]
 
@@ -222,7 +245,9 @@ def test_a_repeated_page_layout_block_starts_a_new_story_without_a_read_more_mar
     assert parts[1].offset == text.index(second[0])
     for part in parts:
         assert sorted({drop.reason for drop in part.dropped}) == [
-            "font-size button", "repeated caption", "repeated headline"
+            "font-size button",
+            "repeated caption",
+            "repeated headline",
         ]
 
 

@@ -96,16 +96,33 @@ class CleanConfig:
     outlets_file: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("pattern_max_words", "frequent_max_words", "outlet_min_pages", "cross_min_pages",
-                     "cross_min_outlets", "guard_sample", "caption_max_words", "headline_max_words",
-                     "byline_max_words", "head_lines", "head_window", "min_story_words"):
+        for name in (
+            "pattern_max_words",
+            "frequent_max_words",
+            "outlet_min_pages",
+            "cross_min_pages",
+            "cross_min_outlets",
+            "guard_sample",
+            "caption_max_words",
+            "headline_max_words",
+            "byline_max_words",
+            "head_lines",
+            "head_window",
+            "min_story_words",
+        ):
             if getattr(self, name) < 1:
-                raise ConfigError(f"CleanConfig.{name} is {getattr(self, name)}; it must be at least 1")
+                raise ConfigError(
+                    f"CleanConfig.{name} is {getattr(self, name)}; it must be at least 1"
+                )
         for name in ("outlet_share", "cross_share", "story_overlap", "split_max_overlap"):
             if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ConfigError(f"CleanConfig.{name} is {getattr(self, name)}; it is a share, 0 to 1")
+                raise ConfigError(
+                    f"CleanConfig.{name} is {getattr(self, name)}; it is a share, 0 to 1"
+                )
         if self.guard_sample < 2:
-            raise ConfigError("CleanConfig.guard_sample must be at least 2 (it compares pages in pairs)")
+            raise ConfigError(
+                "CleanConfig.guard_sample must be at least 2 (it compares pages in pairs)"
+            )
 
         longest = _short_words(self)
         if longest > 40:
@@ -117,8 +134,13 @@ class CleanConfig:
 
 def _short_words(config: CleanConfig) -> int:
     """The longest line (in words) any rule looks at; longer lines are body text."""
-    return max(config.pattern_max_words, config.frequent_max_words, config.caption_max_words,
-               config.headline_max_words, config.byline_max_words)
+    return max(
+        config.pattern_max_words,
+        config.frequent_max_words,
+        config.caption_max_words,
+        config.headline_max_words,
+        config.byline_max_words,
+    )
 
 
 @dataclass(slots=True)
@@ -253,7 +275,11 @@ def _clean_page(
             reasons[index] = reason
             read_more = read_more or reason == READ_MORE
             editor_title = reason == EDITOR and words <= 4 and rules.is_title_alone(key)
-    starts = story_starts(lines, reasons, captions, config) if config.split and (repeats or read_more) else []
+    starts = (
+        story_starts(lines, reasons, captions, config)
+        if config.split and (repeats or read_more)
+        else []
+    )
     bounds = [0, *starts, count]
 
     known: Outlet | None | bool = False  # resolved only when a byline asks (most pages have none)
@@ -272,7 +298,12 @@ def _clean_page(
             named = context.byline(lines[i].key)
             if named is None:
                 continue
-            if outlet is None and i in head and config.infer_metadata and named.kind not in CREDIT_KINDS:
+            if (
+                outlet is None
+                and i in head
+                and config.infer_metadata
+                and named.kind not in CREDIT_KINDS
+            ):
                 outlet, outlet_from, known = named.name, BYLINE, named
                 reasons[i] = BYLINE
             else:
@@ -296,16 +327,26 @@ def _clean_page(
                 continue
             reasons[i] = DATELINE
             iso = found.iso
-            if date is None and iso and config.infer_metadata and not any(
-                dates.same_day(iso, article.meta.get(name)) for name in CRAWL_FIELDS
+            if (
+                date is None
+                and iso
+                and config.infer_metadata
+                and not any(dates.same_day(iso, article.meta.get(name)) for name in CRAWL_FIELDS)
             ):
                 date, date_from = iso, DATELINE
         if repeats:
-            _collapse_repeats(article.title if part == 0 else None, lines, kept, reasons, captions, title_index)
+            _collapse_repeats(
+                article.title if part == 0 else None, lines, kept, reasons, captions, title_index
+            )
 
     split = len(bounds) > 2
-    if not split and not article.dropped and outlet_from is None and date_from is None \
-            and (article.title or titles[0] is None):
+    if (
+        not split
+        and not article.dropped
+        and outlet_from is None
+        and date_from is None
+        and (article.title or titles[0] is None)
+    ):
         # The common case: one story, nothing found in the text to add to the metadata.
         text, drops = _blank(article.text, lines, reasons, 0, count, 0, len(article.text))
         return [(_copy(article, text=text, dropped=drops), drops)]
@@ -333,8 +374,15 @@ def _clean_page(
         ]
         dropped = sorted(old + drops, key=lambda d: (d.span.start, d.span.end)) if old else drops
         cleaned = _copy(
-            article, text=text, dropped=dropped, title=title, meta=meta, outlet=outlet, date=date,
-            id=f"{article.id}#{part + 1}" if split else article.id, offset=article.offset + begin,
+            article,
+            text=text,
+            dropped=dropped,
+            title=title,
+            meta=meta,
+            outlet=outlet,
+            date=date,
+            id=f"{article.id}#{part + 1}" if split else article.id,
+            offset=article.offset + begin,
         )
         results.append((cleaned, drops))
     return results
@@ -362,7 +410,12 @@ def _headline(
     """The story's headline: its first kept line with letters that is not a date or a caption,
     if that line is short enough to be one."""
     for i in kept:
-        if reasons[i] is None and i not in date_lines and not captions[i] and rules.has_letters(lines[i].key):
+        if (
+            reasons[i] is None
+            and i not in date_lines
+            and not captions[i]
+            and rules.has_letters(lines[i].key)
+        ):
             line = lines[i]
             return i if not line.long and line.words <= config.headline_max_words else None
     return None
@@ -408,7 +461,13 @@ def _title_key(given: str | None, lines: list[Line], title_index: int | None) ->
 
 
 def _blank(
-    text: str, lines: list[Line], reasons: list[str | None], first: int, stop: int, begin: int, end: int
+    text: str,
+    lines: list[Line],
+    reasons: list[str | None],
+    first: int,
+    stop: int,
+    begin: int,
+    end: int,
 ) -> tuple[str, list[Drop]]:
     """The slice ``text[begin:end]`` with the dropped lines among ``lines[first:stop]`` blanked."""
     pieces: list[str] = []
@@ -419,7 +478,7 @@ def _blank(
         if reason is None:
             continue
         line = lines[index]
-        pieces.append(text[position:line.start])
+        pieces.append(text[position : line.start])
         pieces.append(" " * (line.end - line.start))
         drops.append(Drop(Span(line.start - begin, line.end - begin), reason))
         position = line.end
@@ -441,10 +500,14 @@ def explain(result: CleanResult) -> list[DropRow]:
 def explain_drops(cleaned: Sequence[Article], originals: Sequence[Article]) -> list[DropRow]:
     """:func:`explain` when only the cleaned articles and the pages they came from are at hand:
     each article is matched to its page by path and id (``meta["page"]`` for a split story)."""
-    by_key: dict[tuple[str | None, Any], Article] = {(page.path, page.id): page for page in originals}
+    by_key: dict[tuple[str | None, Any], Article] = {
+        (page.path, page.id): page for page in originals
+    }
     rows = []
     for article in cleaned:
-        page = by_key.get((article.path, article.id)) or by_key.get((article.path, article.meta.get("page")))
+        page = by_key.get((article.path, article.id)) or by_key.get(
+            (article.path, article.meta.get("page"))
+        )
         if page is not None:
             rows.extend(_rows(article, page))
     return rows
@@ -458,7 +521,7 @@ def _rows(article: Article, page: Article) -> list[DropRow]:
             article.offset + drop.span.start,
             article.offset + drop.span.end,
             drop.reason,
-            page.text[shift + drop.span.start: shift + drop.span.end],
+            page.text[shift + drop.span.start : shift + drop.span.end],
         )
         for drop in article.dropped
     ]

@@ -29,15 +29,63 @@ GREGORIAN_MONTHS: dict[int, tuple[str, ...]] = {
     11: ("نوفمبر", "تشرين الثاني", "november", "nov"),
     12: ("ديسمبر", "كانون الأول", "december", "dec"),
 }
-HIJRI_MONTHS = ("محرم", "صفر", "ربيع الأول", "ربيع الآخر", "ربيع الثاني", "جمادى الأولى",
-                "جمادى الآخرة", "جمادى الثانية", "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة",
-                "ذو الحجة")
-WEEKDAYS = ("السبت", "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة",
-            "saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
-            "sat", "sun", "mon", "tue", "wed", "thu", "fri")
+HIJRI_MONTHS = (
+    "محرم",
+    "صفر",
+    "ربيع الأول",
+    "ربيع الآخر",
+    "ربيع الثاني",
+    "جمادى الأولى",
+    "جمادى الآخرة",
+    "جمادى الثانية",
+    "رجب",
+    "شعبان",
+    "رمضان",
+    "شوال",
+    "ذو القعدة",
+    "ذو الحجة",
+)
+WEEKDAYS = (
+    "السبت",
+    "الأحد",
+    "الاثنين",
+    "الإثنين",
+    "الثلاثاء",
+    "الأربعاء",
+    "الخميس",
+    "الجمعة",
+    "saturday",
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "sat",
+    "sun",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+)
 # Words that announce a publication date: «نشر في», «تاريخ النشر:», «آخر تحديث», "Published on".
-CUES = ("نشر في", "نشر بتاريخ", "نشر", "تاريخ النشر", "بتاريخ", "آخر تحديث", "تم التحديث",
-        "published on", "published", "updated on", "updated", "posted on", "posted", "date")
+CUES = (
+    "نشر في",
+    "نشر بتاريخ",
+    "نشر",
+    "تاريخ النشر",
+    "بتاريخ",
+    "آخر تحديث",
+    "تم التحديث",
+    "published on",
+    "published",
+    "updated on",
+    "updated",
+    "posted on",
+    "posted",
+    "date",
+)
 
 
 def _alt(names: Iterable[str]) -> str:
@@ -47,7 +95,9 @@ def _alt(names: Iterable[str]) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], dict[str, int]]:
-    month_numbers = {fold(name): number for number, names in GREGORIAN_MONTHS.items() for name in names}
+    month_numbers = {
+        fold(name): number for number, names in GREGORIAN_MONTHS.items() for name in names
+    }
     month = _alt(month_numbers)
     gregorian = (
         rf"(?P<d>\d{{1,2}})\s*(?P<m>{month})(?:\s*[/(]\s*{month}\s*\)?)?[\s,]*(?P<y>\d{{4}})(?:\s*م\b)?"
@@ -56,7 +106,13 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], dict[str, int]]
         r"|(?P<d>\d{1,2})[-/.](?P<mm>\d{1,2})[-/.](?P<y>\d{4})"
     )
     hijri = rf"(?P<hijri>\d{{1,2}}\s*{_alt(HIJRI_MONTHS)}\s*\d{{4}}(?:\s*ه\b)?)"
-    time = r"(?:" + fold("الساعة") + r"\s*)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:" + fold("ص|م|مساء|صباحا") + r"|am|pm)?"
+    time = (
+        r"(?:"
+        + fold("الساعة")
+        + r"\s*)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:"
+        + fold("ص|م|مساء|صباحا")
+        + r"|am|pm)?"
+    )
     one = rf"(?:{gregorian}|{hijri})"
     line = (
         rf"[\W_]*(?:{_alt(CUES)}\W*)?(?:(?P<weekday>{_alt(WEEKDAYS)})[\s,\-]*)?{one}"

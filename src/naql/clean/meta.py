@@ -58,7 +58,7 @@ class Bylines:
         if found is None:
             for cue in _CUES:
                 if forms.startswith(cue):
-                    return self._index.get(forms[len(cue):])
+                    return self._index.get(forms[len(cue) :])
         return found
 
     def is_outlet(self, name: str) -> bool:

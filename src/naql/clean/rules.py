@@ -23,20 +23,96 @@ def fold(pattern: str) -> str:
 
 SECTIONS = (
     # Section and menu names printed above a story («سياسة عربية» on page 001, «عرب وعالم» on 002).
-    "سياسة عربية", "عرب وعالم", "عربي ودولي", "عربية ودولية", "عربي وعالمي", "عربي", "دولي",
-    "أخبار عربية", "أخبار دولية", "أخبار محلية", "أخبار العالم", "شؤون عربية", "شؤون دولية",
-    "محليات", "محلي", "سياسة", "اقتصاد", "رياضة", "ثقافة", "ثقافة وفنون", "فن", "فنون", "منوعات",
-    "تكنولوجيا", "تقنية", "علوم", "صحة", "مقالات", "مقالات الرأي", "آراء", "رأي", "حوادث",
-    "تقارير", "ملفات", "تحقيقات", "الرئيسية", "أخبار", "الأخبار", "آخر الأخبار", "الأكثر قراءة",
-    "home", "news", "latest news", "world", "politics", "business", "economy", "sport", "sports",
-    "opinion", "culture", "technology", "health", "most read",
+    "سياسة عربية",
+    "عرب وعالم",
+    "عربي ودولي",
+    "عربية ودولية",
+    "عربي وعالمي",
+    "عربي",
+    "دولي",
+    "أخبار عربية",
+    "أخبار دولية",
+    "أخبار محلية",
+    "أخبار العالم",
+    "شؤون عربية",
+    "شؤون دولية",
+    "محليات",
+    "محلي",
+    "سياسة",
+    "اقتصاد",
+    "رياضة",
+    "ثقافة",
+    "ثقافة وفنون",
+    "فن",
+    "فنون",
+    "منوعات",
+    "تكنولوجيا",
+    "تقنية",
+    "علوم",
+    "صحة",
+    "مقالات",
+    "مقالات الرأي",
+    "آراء",
+    "رأي",
+    "حوادث",
+    "تقارير",
+    "ملفات",
+    "تحقيقات",
+    "الرئيسية",
+    "أخبار",
+    "الأخبار",
+    "آخر الأخبار",
+    "الأكثر قراءة",
+    "home",
+    "news",
+    "latest news",
+    "world",
+    "politics",
+    "business",
+    "economy",
+    "sport",
+    "sports",
+    "opinion",
+    "culture",
+    "technology",
+    "health",
+    "most read",
 )
 SHARE_WORDS = (
     # Share buttons and their networks, as a row of link texts.
-    "شارك", "شاركها", "مشاركة", "انشر", "أرسل", "طباعة", "تويتر", "فيسبوك", "فيس بوك", "واتساب",
-    "واتس اب", "تلغرام", "تيليجرام", "لينكدإن", "لينكد إن", "ماسنجر", "بريد إلكتروني", "نسخ الرابط",
-    "share", "tweet", "print", "email", "e-mail", "facebook", "twitter", "whatsapp", "telegram",
-    "linkedin", "pinterest", "messenger", "reddit", "copy link", "x",
+    "شارك",
+    "شاركها",
+    "مشاركة",
+    "انشر",
+    "أرسل",
+    "طباعة",
+    "تويتر",
+    "فيسبوك",
+    "فيس بوك",
+    "واتساب",
+    "واتس اب",
+    "تلغرام",
+    "تيليجرام",
+    "لينكدإن",
+    "لينكد إن",
+    "ماسنجر",
+    "بريد إلكتروني",
+    "نسخ الرابط",
+    "share",
+    "tweet",
+    "print",
+    "email",
+    "e-mail",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "telegram",
+    "linkedin",
+    "pinterest",
+    "messenger",
+    "reddit",
+    "copy link",
+    "x",
 )
 
 
@@ -50,24 +126,49 @@ _SHARE = f"(?:{_alternatives(SHARE_WORDS)})"
 # (reason, pattern in ordinary spelling): each line says what the chrome is.
 BUILTIN: tuple[tuple[str, str], ...] = (
     # The heading of a comment form («اترك رد» closes page 003 and 004), and counters of comments.
-    ("comment box", (r"اترك (?:ردا?|تعليقا?)|أضف تعليق(?:ا|ك)?|(?:ال)?تعليقات|لا توجد تعليقات|"
-                     r"leave a (?:reply|comment)|(?:\d+ )?comments?|no comments(?: yet)?")),
+    (
+        "comment box",
+        (
+            r"اترك (?:ردا?|تعليقا?)|أضف تعليق(?:ا|ك)?|(?:ال)?تعليقات|لا توجد تعليقات|"
+            r"leave a (?:reply|comment)|(?:\d+ )?comments?|no comments(?: yet)?"
+        ),
+    ),
     # The form's privacy notice: «لن يتم نشر عنوان بريدك الإلكتروني.» (WordPress, Arabic and English).
-    ("comment box", (r"لن يتم نشر عنوان بريدك الإلكتروني(?:\W+الحقول الإلزامية مشار إليها ب\W*)?|"
-                     r"your email address will not be published(?:\W+required fields are marked\W*)?")),
+    (
+        "comment box",
+        (
+            r"لن يتم نشر عنوان بريدك الإلكتروني(?:\W+الحقول الإلزامية مشار إليها ب\W*)?|"
+            r"your email address will not be published(?:\W+required fields are marked\W*)?"
+        ),
+    ),
     # A link to another story: «اقرأ أيضا: …» (page 001), «شاهد أيضا», «قد يهمك», "Read also: …".
     # The linked headline must follow a colon, dash or the like: «اقرأ أيضا ما كتبه…» is a sentence.
-    ("read also", (r"(?:اقرأ|إقرأ|شاهد|طالع) (?:أيضا|أيضاً|كذلك)(?:\s*[:|»>.\-]+.*)?|"
-                   r"قد يهمك(?: أيضا)?(?:\s*[:|»>.\-]+.*)?|"
-                   r"(?:مواضيع|أخبار|مقالات) ذات صلة|ذات صلة|(?:read|see) also(?:\s*[:|»>.\-]+.*)?|"
-                   r"related(?: articles| stories| posts| news)?")),
+    (
+        "read also",
+        (
+            r"(?:اقرأ|إقرأ|شاهد|طالع) (?:أيضا|أيضاً|كذلك)(?:\s*[:|»>.\-]+.*)?|"
+            r"قد يهمك(?: أيضا)?(?:\s*[:|»>.\-]+.*)?|"
+            r"(?:مواضيع|أخبار|مقالات) ذات صلة|ذات صلة|(?:read|see) also(?:\s*[:|»>.\-]+.*)?|"
+            r"related(?: articles| stories| posts| news)?"
+        ),
+    ),
     # The teaser's cut: «المزيد....» (page 000), «اقرأ المزيد», "Read more", «التفاصيل».
-    ("read more", (r"(?:اقرأ |لقراءة )?المزيد|للمزيد|اقرأ التفاصيل|التفاصيل|تابع القراءة|"
-                   r"(?:read|see|view) more|continue reading|more")),
+    (
+        "read more",
+        (
+            r"(?:اقرأ |لقراءة )?المزيد|للمزيد|اقرأ التفاصيل|التفاصيل|تابع القراءة|"
+            r"(?:read|see|view) more|continue reading|more"
+        ),
+    ),
     # The masthead's editor line: «رئيس التحرير» alone (page 002; the name on the next line goes
     # too) or «رئيس التحرير: فلان». Without the colon a name after it may be a photo caption.
-    ("editor", (r"(?:رئيس التحرير|رئيس مجلس الإدارة|مدير التحرير|editor[- ]in[- ]chief|managing editor)"
-                r"(?:\s*:\s*\w+(?:\s\w+){0,3})?")),
+    (
+        "editor",
+        (
+            r"(?:رئيس التحرير|رئيس مجلس الإدارة|مدير التحرير|editor[- ]in[- ]chief|managing editor)"
+            r"(?:\s*:\s*\w+(?:\s\w+){0,3})?"
+        ),
+    ),
     # A "breaking" banner: «عاجل» (page 002), «خبر عاجل», "Breaking news".
     ("breaking", r"عاجل|خبر عاجل|أخبار عاجلة|breaking(?: news)?|urgent"),
     # A section name or a breadcrumb of them: «عرب وعالم», «الرئيسية » سياسة».
@@ -79,17 +180,37 @@ BUILTIN: tuple[tuple[str, str], ...] = (
     # Share buttons: «شارك», «فيسبوك تويتر واتساب», "Share on Facebook".
     ("share buttons", rf"{_SHARE}(?:\W+(?:(?:على|عبر|on|via)\W+)?{_SHARE})*"),
     # Copyright and rights lines of the footer.
-    ("copyright", (r".{0,60}(?:جميع الحقوق محفوظة|حقوق النشر محفوظة|الحقوق محفوظة|all rights reserved|"
-                   r"©|copyright).{0,60}")),
+    (
+        "copyright",
+        (
+            r".{0,60}(?:جميع الحقوق محفوظة|حقوق النشر محفوظة|الحقوق محفوظة|all rights reserved|"
+            r"©|copyright).{0,60}"
+        ),
+    ),
     # Follow-us, newsletter and app prompts.
-    ("follow us", (r"(?:تابعونا|تابعنا|تابعوا) (?:على|عبر|في).{0,60}|follow us.{0,60}|"
-                   r"(?:اشترك|سجل) في (?:النشرة|نشرتنا).{0,60}|subscribe.{0,60}")),
+    (
+        "follow us",
+        (
+            r"(?:تابعونا|تابعنا|تابعوا) (?:على|عبر|في).{0,60}|follow us.{0,60}|"
+            r"(?:اشترك|سجل) في (?:النشرة|نشرتنا).{0,60}|subscribe.{0,60}"
+        ),
+    ),
     # Tag lists: «الوسوم: …», "Tags: …".
-    ("tags", (r"(?:الوسوم|الكلمات المفتاحية|كلمات مفتاحية|كلمات دلالية|tags|keywords)\W.{0,200}|"
-              r"(?:الوسوم|الكلمات المفتاحية|tags)")),
+    (
+        "tags",
+        (
+            r"(?:الوسوم|الكلمات المفتاحية|كلمات مفتاحية|كلمات دلالية|tags|keywords)\W.{0,200}|"
+            r"(?:الوسوم|الكلمات المفتاحية|tags)"
+        ),
+    ),
     # Pager and navigation links.
-    ("navigation", (r"(?:التالي|السابق|next|previous|prev|back to top|العودة للأعلى|"
-                    r"إلى الأعلى|الصفحة الرئيسية)(?:\W+(?:التالي|السابق|next|previous|prev))*")),
+    (
+        "navigation",
+        (
+            r"(?:التالي|السابق|next|previous|prev|back to top|العودة للأعلى|"
+            r"إلى الأعلى|الصفحة الرئيسية)(?:\W+(?:التالي|السابق|next|previous|prev))*"
+        ),
+    ),
 )
 
 # A whole line: the pattern with any punctuation, bullets or symbols around it.
@@ -118,7 +239,8 @@ def builtin_reason(key: str) -> str | None:
 
 # An editor title alone on its line; the name follows on the next one («رئيس التحرير» / «شيماء جلال»).
 _TITLE_ALONE = re.compile(
-    _EDGE + fold(r"(?:رئيس التحرير|رئيس مجلس الإدارة|مدير التحرير|editor[- ]in[- ]chief|managing editor)")
+    _EDGE
+    + fold(r"(?:رئيس التحرير|رئيس مجلس الإدارة|مدير التحرير|editor[- ]in[- ]chief|managing editor)")
     + _EDGE,
     re.IGNORECASE,
 )
@@ -152,14 +274,38 @@ def looks_like_name(key: str) -> bool:
 # headline ending in «(فيديو)» is not a caption.
 PHOTO_WORDS = frozenset(
     normalize(word)
-    for word in ("أرشيفية", "أرشيف", "صورة أرشيفية", "صورة", "وكالات", "خاص", "إنترنت", "الإنترنت",
-                 "مواقع التواصل", "مواقع التواصل الاجتماعي", "تواصل اجتماعي", "archive", "file photo",
-                 "file", "getty images", "getty", "afp", "reuters", "ap", "epa")
+    for word in (
+        "أرشيفية",
+        "أرشيف",
+        "صورة أرشيفية",
+        "صورة",
+        "وكالات",
+        "خاص",
+        "إنترنت",
+        "الإنترنت",
+        "مواقع التواصل",
+        "مواقع التواصل الاجتماعي",
+        "تواصل اجتماعي",
+        "archive",
+        "file photo",
+        "file",
+        "getty images",
+        "getty",
+        "afp",
+        "reuters",
+        "ap",
+        "epa",
+    )
 )
 _PAREN_CREDIT = re.compile(r"\(([^()]{1,40})\)\W*$")
 _DASH_CREDIT = re.compile(r"-\s*([^-]{2,40}?)\W*$")
-_PHOTO_CUE = re.compile(fold(r"مصدر الصورة|الصورة\s*:|صورة\s*:|تصوير\s*:|photo\s*:|photo credit|"
-                             r"image\s*:|credit\s*:|getty images"), re.IGNORECASE)
+_PHOTO_CUE = re.compile(
+    fold(
+        r"مصدر الصورة|الصورة\s*:|صورة\s*:|تصوير\s*:|photo\s*:|photo credit|"
+        r"image\s*:|credit\s*:|getty images"
+    ),
+    re.IGNORECASE,
+)
 
 
 # Substrings every photo cue contains: a cheap test before the pattern.
@@ -171,7 +317,10 @@ def caption_credit(key: str, is_outlet: Callable[[str], bool]) -> bool:
     if any(cue in key for cue in _PHOTO_CUE_WORDS) and _PHOTO_CUE.search(key):
         return True
     tail = key.rstrip(" .")
-    for pattern in (_PAREN_CREDIT if tail.endswith(")") else None, _DASH_CREDIT if "-" in key else None):
+    for pattern in (
+        _PAREN_CREDIT if tail.endswith(")") else None,
+        _DASH_CREDIT if "-" in key else None,
+    ):
         found = pattern.search(key) if pattern is not None else None
         if found:
             credit = found.group(1).strip()

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 READ_MORE = "read more"
 
 
-def word_set(lines: Sequence[Line], keep: Sequence[bool], start: int, end: int) -> tuple[int, set[str]]:
+def word_set(
+    lines: Sequence[Line], keep: Sequence[bool], start: int, end: int
+) -> tuple[int, set[str]]:
     """Kept words between lines ``start`` and ``end``: how many, and the set of the long ones."""
     count, found = 0, set[str]()
     for index in range(start, end):
@@ -52,16 +54,21 @@ def story_starts(
     candidates: set[int] = set()
     for position, index in enumerate(nonblank):
         if reasons[index] == READ_MORE:
-            following = next((j for j in nonblank[position + 1:] if reasons[j] is None), None)
+            following = next((j for j in nonblank[position + 1 :] if reasons[j] is None), None)
             if following is not None:
                 candidates.add(following)
     heads = []
     for position, index in enumerate(nonblank):
         line = lines[index]
-        if (reasons[index] is not None or captions[index] or line.long
-                or line.words > config.headline_max_words or not has_letters(line.key)):
+        if (
+            reasons[index] is not None
+            or captions[index]
+            or line.long
+            or line.words > config.headline_max_words
+            or not has_letters(line.key)
+        ):
             continue
-        window = nonblank[position + 1: position + 1 + config.head_window]
+        window = nonblank[position + 1 : position + 1 + config.head_window]
         for offset, other in enumerate(window):
             if lines[other].key == line.key:
                 if any(captions[k] or reasons[k] is not None for k in window[:offset]):

@@ -220,7 +220,9 @@ def decode_bytes(data: bytes, *, hint: str | None = None) -> Decoded:
                 lenient = _utf8_lenient(data)
                 if lenient:
                     return lenient
-            raise DecodeFailure(f"unknown encoding (not valid {bom} despite its byte-order mark)")
+            raise DecodeFailure(
+                f"unknown encoding (not valid {bom} despite its byte-order mark)"
+            ) from None
         return Decoded(_strip_bom(text), bom)
 
     reason = binary_reason(data[:HEAD])

@@ -16,9 +16,15 @@ def print_stories(trace: Trace, console: Console) -> None:
     for story in trace.stories:
         origin = story.origin or "unknown"
         if story.origin_outlet:
-            origin = f"{story.origin_outlet} ({origin})" if not origin.startswith("hidden:") else story.origin_outlet + " — full version, not in the pile"
+            origin = (
+                f"{story.origin_outlet} ({origin})"
+                if not origin.startswith("hidden:")
+                else story.origin_outlet + " — full version, not in the pile"
+            )
         console.print(f"\n[bold]Story {story.id}[/]: {story.label}")
-        console.print(f"  articles: {', '.join(article_label(articles[a]) for a in story.articles)}")
+        console.print(
+            f"  articles: {', '.join(article_label(articles[a]) for a in story.articles)}"
+        )
         console.print(f"  origin: {origin}; independent sources: {story.independent_sources}")
         if story.credited:
             console.print(f"  credited as source: {', '.join(story.credited)}")
@@ -26,12 +32,18 @@ def print_stories(trace: Trace, console: Console) -> None:
             console.print(f"  hidden source {hidden.id}: {hidden.reason}")
         for edge in story.edges:
             arrow = "—" if edge.kind == "shared" else "→"
-            console.print(f"  {edge.source} {arrow} {edge.target} ({edge.kind}, {edge.shared_words} shared words)")
+            console.print(
+                f"  {edge.source} {arrow} {edge.target} ({edge.kind}, {edge.shared_words} shared words)"
+            )
             for signal in edge.signals:
                 stance = "for" if signal.weight > 0 else "against"
                 if edge.kind == "shared":
                     stance = f"{signal.weight:+.1f}"
-                console.print(f"      {signal.name} ({stance}): {signal.detail}", highlight=False, markup=False)
+                console.print(
+                    f"      {signal.name} ({stance}): {signal.detail}",
+                    highlight=False,
+                    markup=False,
+                )
 
 
 def print_articles(trace: Trace, console: Console) -> None:
@@ -104,6 +116,8 @@ def print_trace(trace: Trace, console: Console, *, passages: bool = True) -> Non
                 line.append(" ⇄ ")
                 line.append(f"{b.id} [{passage.b_span.start}:{passage.b_span.end}]", style="cyan")
                 line.append(f"  {passage.kind}, {passage.matched_words} words\n")
-                line.append(f"    A: {_excerpt(a.text, passage.a_span.start, passage.a_span.end)}\n")
+                line.append(
+                    f"    A: {_excerpt(a.text, passage.a_span.start, passage.a_span.end)}\n"
+                )
                 line.append(f"    B: {_excerpt(b.text, passage.b_span.start, passage.b_span.end)}")
                 console.print(line)

@@ -56,7 +56,9 @@ def tables() -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
         mapping = closed
     for code, text in list(expansions.items()):
         expansions[code] = "".join(
-            chr(mapping[ord(ch)]) if ord(ch) < BMP else ch for ch in text if mapping[ord(ch)] != DELETE
+            chr(mapping[ord(ch)]) if ord(ch) < BMP else ch
+            for ch in text
+            if mapping[ord(ch)] != DELETE
         )
     # Word-ness is a property of the normalised character: «٣» becomes «3», a word character.
     is_word_after = is_word[np.minimum(mapping, BMP - 1)] & (mapping != DELETE)

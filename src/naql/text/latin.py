@@ -6,10 +6,26 @@ import numpy as np
 
 # Snowball stemmers PyStemmer ships, by ISO 639-1 code, for ``--language``.
 SNOWBALL = {
-    "ar": "arabic", "en": "english", "fr": "french", "de": "german", "es": "spanish",
-    "it": "italian", "pt": "portuguese", "nl": "dutch", "tr": "turkish", "ru": "russian",
-    "fa": "persian", "id": "indonesian", "sv": "swedish", "da": "danish", "no": "norwegian",
-    "fi": "finnish", "hu": "hungarian", "ro": "romanian", "el": "greek", "ca": "catalan",
+    "ar": "arabic",
+    "en": "english",
+    "fr": "french",
+    "de": "german",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+    "tr": "turkish",
+    "ru": "russian",
+    "fa": "persian",
+    "id": "indonesian",
+    "sv": "swedish",
+    "da": "danish",
+    "no": "norwegian",
+    "fi": "finnish",
+    "hu": "hungarian",
+    "ro": "romanian",
+    "el": "greek",
+    "ca": "catalan",
 }
 
 STOPWORDS_RAW = frozenset(

@@ -113,3 +113,20 @@ def test_every_command_has_an_example_and_is_in_the_readme() -> None:
     for name, command in _commands():
         assert "Example: naql " + name in (command.help or ""), f"naql {name} has no example"
         assert f"naql {name}" in readme, f"naql {name} is not documented in the README"
+
+
+def test_clean_output_reads_back_with_offsets_and_traces_the_same(tmp_path: Path, capsys) -> None:
+    cleaned = tmp_path / "clean.jsonl"
+    assert main(["clean", str(EXAMPLE), "--out", str(cleaned)]) == 0
+    direct, again = tmp_path / "direct.json", tmp_path / "again.json"
+    assert main(["trace", str(EXAMPLE), "--json", str(direct), "--no-progress"]) == 0
+    arguments = ["trace", str(cleaned), "--no-clean", "--json", str(again), "--no-progress"]
+    assert main(arguments) == 0
+    first = from_json(Trace, json.loads(direct.read_text(encoding="utf-8")))
+    second = from_json(Trace, json.loads(again.read_text(encoding="utf-8")))
+    assert [(a.id, a.offset, a.dropped) for a in first.articles] == [
+        (a.id, a.offset, a.dropped) for a in second.articles
+    ]
+    assert [(a.a, a.b, a.passages) for a in first.alignments] == [
+        (a.a, a.b, a.passages) for a in second.alignments
+    ]

@@ -32,7 +32,7 @@ from naql.records import (
     Trace,
     Verdict,
 )
-from naql.stories import StoryGroups, article_similarity, group_stories
+from naql.stories import StoryGroups, article_similarity, group_stories, term_weights
 from naql.text import Tokens, Vocabulary
 
 # progress(stage, done, total): lets a shell draw progress bars without the library knowing how.
@@ -154,10 +154,8 @@ def trace(
     with timer.stage("tokenize"):
         tokens = tokenize([article.text for article in articles], vocabulary, progress)
     with timer.stage("similarity"):
-        is_number = np.fromiter(
-            (stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary)
-        )
-        topical = article_similarity(articles, tokens, len(vocabulary), is_number, config.stories)
+        boost = term_weights(vocabulary, config.stories)
+        topical = article_similarity(articles, tokens, boost, config.stories)
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
     progress("align", 0, 1)
     passages = reused_passages(tokens, None, len(vocabulary), config, timer, similar)

@@ -5,8 +5,10 @@ Two kinds of evidence link two articles:
 - **reuse**: they share passages (from :mod:`naql.align`); the larger the share of either
   article, the stronger the link;
 - **topic**: the cosine of their TF-IDF vectors over content stems (sublinear term frequency,
-  smoothed IDF), with numbers and dates weighted up because they pin an event down. A rewrite
-  that shares few verbatim words still shares the event's rarer words.
+  smoothed IDF), with numbers (figures, dates) and places weighted up because they pin an event
+  down; articles dated too far apart are not linked by topic. A rewrite that shares few
+  verbatim words still shares the event's rarer words. (Named entities are not recognised — no
+  Arabic NER model ships in a package that runs here; IDF weighting carries names instead.)
 
 Articles are then clustered by average linkage (UPGMA) over that sparse similarity graph: two
 groups merge only while the mean similarity over ALL their cross pairs stays above the
@@ -22,12 +24,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import resources
 
 import numpy as np
 import scipy.sparse as sp
 
 from naql.records import Alignment, Article
-from naql.text import Tokens
+from naql.text import Tokens, Vocabulary, words
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -45,6 +48,7 @@ class StoryConfig:
     # first within this many term co-occurrences (keeps the product sub-quadratic).
     product_budget: int = 20_000_000
     number_weight: float = 2.0
+    place_weight: float = 1.5
     # Topical pairs below this similarity are not kept (they cannot bring two groups together).
     min_pair: float = 0.1
     # A pair whose rare-stem part of the cosine is below this is not looked at further.
@@ -57,8 +61,26 @@ class StoryGroups:
     similarity: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
+def term_weights(vocabulary: Vocabulary, config: StoryConfig) -> np.ndarray:
+    """Per stem id, how much a term pins an event down: numbers and places count more."""
+    place_ids: list[int] = []
+    for line in (
+        resources.files("naql").joinpath("data/places.txt").read_text(encoding="utf-8").splitlines()
+    ):
+        if line.strip() and not line.startswith("#"):
+            ids, stop = vocabulary.encode(words(line).forms)
+            place_ids.extend(ids[~stop].tolist())
+    weights = np.ones(len(vocabulary), dtype=np.float64)
+    numbers = np.fromiter(
+        (stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary)
+    )
+    weights[numbers] = config.number_weight
+    weights[place_ids] = config.place_weight
+    return weights
+
+
 def tfidf(
-    tokens: Sequence[Tokens], vocabulary_size: int, is_number: np.ndarray, config: StoryConfig
+    tokens: Sequence[Tokens], vocabulary_size: int, boost: np.ndarray, config: StoryConfig
 ) -> sp.csr_matrix:
     rows, cols, counts = [], [], []
     for row, doc in enumerate(tokens):
@@ -74,7 +96,7 @@ def tfidf(
     r, c, n = np.concatenate(rows), np.concatenate(cols), np.concatenate(counts).astype(np.float64)
     df = np.bincount(c, minlength=vocabulary_size)
     idf = np.log((len(tokens) + 1) / (df + 1)) + 1.0
-    weight = (1.0 + np.log(n)) * idf[c] * np.where(is_number[c], config.number_weight, 1.0)
+    weight = (1.0 + np.log(n)) * idf[c] * boost[c]
     matrix = sp.csr_matrix((weight, (r, c)), shape=(len(tokens), vocabulary_size))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
@@ -129,13 +151,14 @@ def _parse_date(value: str | None) -> datetime | None:
 def article_similarity(
     articles: Sequence[Article],
     tokens: Sequence[Tokens],
-    vocabulary_size: int,
-    is_number: np.ndarray,
+    boost: np.ndarray,
     config: StoryConfig | None = None,
 ) -> dict[tuple[int, int], float]:
-    """Topical similarity of article pairs (i < j) worth keeping, dated pairs too far apart out."""
+    """Topical similarity of article pairs (i < j) worth keeping, dated pairs too far apart out.
+
+    ``boost`` holds a weight per stem id (:func:`term_weights`)."""
     config = config or StoryConfig()
-    similarity = topical_similarity(tfidf(tokens, vocabulary_size, is_number, config), config)
+    similarity = topical_similarity(tfidf(tokens, len(boost), boost, config), config)
     stamps = np.array(
         [
             date.timestamp() if (date := _parse_date(article.date)) else np.nan

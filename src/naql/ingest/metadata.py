@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from naql.ingest.options import ReadOptions
-from naql.records import Article, Problem
+from naql.records import Article, Problem, from_json
 
 SIDECAR_NAME = "metadata.jsonl"
 META_FIELDS = ("outlet", "url", "date", "title")
@@ -78,6 +79,14 @@ def missing_field_reason(field: str, keys: Any, flag: str = "--text-field") -> s
     return f"no field {field!r} (available: {available}; use {flag})"
 
 
+_ARTICLE_FIELDS = frozenset(field.name for field in dataclasses.fields(Article))
+
+
+def _is_naql_article(record: Mapping[str, Any], options: ReadOptions) -> bool:
+    """A record written by ``naql clean``: exactly the Article fields, default field names."""
+    return options.text_field == "text" and set(record) == _ARTICLE_FIELDS
+
+
 def article_from_record(
     record: Any, options: ReadOptions, *, default_id: str, path: str
 ) -> Article | str:
@@ -87,6 +96,15 @@ def article_from_record(
         if record is None:
             kind = "null"
         return f"not a JSON object (got {kind})"
+    if _is_naql_article(record, options):
+        # `naql clean --out` output read back: keep its offsets and drops exactly.
+        try:
+            article = from_json(Article, dict(record))
+        except (TypeError, ValueError) as error:
+            return f"not a valid naql article record ({error})"
+        if not article.path:
+            article.path = path
+        return article
     text = lookup(record, options.text_field)
     if text is MISSING:
         return missing_field_reason(options.text_field, record.keys())

@@ -130,3 +130,24 @@ def test_clean_output_reads_back_with_offsets_and_traces_the_same(tmp_path: Path
     assert [(a.a, a.b, a.passages) for a in first.alignments] == [
         (a.a, a.b, a.passages) for a in second.alignments
     ]
+
+
+def test_align_pan_with_a_pairs_file_aligns_only_those_pairs(tmp_path: Path, capsys) -> None:
+    susp, src = tmp_path / "susp", tmp_path / "src"
+    susp.mkdir()
+    src.mkdir()
+    pages = sorted(EXAMPLE.glob("*.txt"))
+    shutil.copy(pages[3], susp / "suspicious-document0001.txt")
+    shutil.copy(pages[4], src / "source-document00001.txt")
+    shutil.copy(pages[1], src / "source-document00002.txt")
+    pairs = tmp_path / "pairs"
+    pairs.write_text(
+        "suspicious-document0001.txt source-document00002.txt\nbroken line\n", encoding="utf-8"
+    )
+    out = tmp_path / "det"
+    arguments = ["align", "--pan", str(susp), str(src), "--out", str(out), "--no-progress"]
+    assert main([*arguments, "--pairs", str(pairs)]) == 0
+    assert f"{pairs}:2" in capsys.readouterr().err  # the broken line, named, then skipped
+    detections = (out / "suspicious-document0001.xml").read_text(encoding="utf-8")
+    assert 'source_reference="source-document00002.txt"' in detections  # 003 and 001 share text
+    assert "source-document00001.txt" not in detections  # not a listed pair

@@ -259,18 +259,28 @@ def align(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder for one detections XML per suspicious document.")
     ],
+    pairs: Annotated[
+        Path | None,
+        typer.Option(help="PAN pairs file ('suspicious source' per line): align only these pairs."),
+    ] = None,
     progress: Annotated[
         bool, typer.Option(help="Progress bars on stderr (terminals only).")
     ] = True,
 ) -> None:
-    """Align every suspicious document with every source document, PAN style.
+    """Align suspicious with source documents, PAN style: the pairs given, or those naql finds.
 
     Example: naql align --pan corpus/susp corpus/src --out detections/
     """
     from naql.pipeline import align_pan
 
     with progress_bars(progress) as on_progress:
-        run = align_pan(str(pan[0]), str(pan[1]), str(out_dir), progress=on_progress)
+        run = align_pan(
+            str(pan[0]),
+            str(pan[1]),
+            str(out_dir),
+            progress=on_progress,
+            pairs_file=None if pairs is None else str(pairs),
+        )
     report_problems(run.problems)
     if run.documents == 0:
         err.print("naql: no suspicious document was read", highlight=False)

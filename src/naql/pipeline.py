@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -286,8 +287,6 @@ class PanRun:
 
 
 def _read_folder(folder: str, problems: list[Problem]) -> tuple[list[str], list[str]]:
-    from pathlib import Path
-
     root = Path(folder)
     if not root.is_dir():
         problems.append(Problem(folder, "no such folder"))
@@ -304,14 +303,44 @@ def _read_folder(folder: str, problems: list[Problem]) -> tuple[list[str], list[
     return names, texts
 
 
+def _read_pairs(
+    pairs_file: str, susp_names: list[str], src_names: list[str], problems: list[Problem]
+) -> list[tuple[int, int]]:
+    susp_index = {name: k for k, name in enumerate(susp_names)}
+    src_index = {name: k for k, name in enumerate(src_names)}
+    pairs = []
+    try:
+        lines = Path(pairs_file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(pairs_file, f"cannot read the pairs file ({error})"))
+        return []
+    for number, line in enumerate(lines, 1):
+        names = line.split()
+        if not names:
+            continue
+        if len(names) != 2 or names[0] not in susp_index or names[1] not in src_index:
+            problems.append(
+                Problem(pairs_file, f"not a known 'suspicious source' pair: {line!r}", number)
+            )
+            continue
+        pairs.append((susp_index[names[0]], src_index[names[1]]))
+    return sorted(set(pairs))
+
+
 def align_pan(
     suspicious_dir: str,
     source_dir: str,
     out_dir: str,
     config: Config | None = None,
     progress: Progress = _no_progress,
+    pairs_file: str | None = None,
 ) -> PanRun:
-    """PAN text-alignment mode: one detections XML per suspicious document in ``out_dir``."""
+    """PAN text-alignment mode: one detections XML per suspicious document in ``out_dir``.
+
+    With ``pairs_file`` (PAN's ``pairs``: one "suspicious source" pair of file names a line),
+    exactly those pairs are aligned, as in the PAN task; without it naql finds the candidate
+    pairs itself among all suspicious × source documents.
+    """
     from naql import pan
 
     config = config or Config.for_pan()
@@ -324,7 +353,14 @@ def align_pan(
     with timer.stage("tokenize"):
         susp = tokenize(susp_texts, vocabulary, progress)
         src = tokenize(src_texts, vocabulary, progress)
-    passages = reused_passages(susp, src, len(vocabulary), config, timer) if susp and src else []
+    if pairs_file is not None:
+        with timer.stage("align"):
+            wanted = _read_pairs(pairs_file, susp_names, src_names, problems)
+            passages = align_pairs(susp, src, wanted, len(vocabulary), config.align)
+    else:
+        passages = (
+            reused_passages(susp, src, len(vocabulary), config, timer) if susp and src else []
+        )
     by_document: dict[int, list[Passage]] = {index: [] for index in range(len(susp))}
     for passage in passages:
         by_document[passage.left].append(

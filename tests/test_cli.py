@@ -151,3 +151,13 @@ def test_align_pan_with_a_pairs_file_aligns_only_those_pairs(tmp_path: Path, cap
     detections = (out / "suspicious-document0001.xml").read_text(encoding="utf-8")
     assert 'source_reference="source-document00002.txt"' in detections  # 003 and 001 share text
     assert "source-document00001.txt" not in detections  # not a listed pair
+
+
+def test_repeated_ids_are_renamed_and_said(tmp_path: Path, capsys) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(sorted(EXAMPLE.glob("*.txt"))[3], tmp_path / folder / "page.txt")
+    assert main(["trace", str(tmp_path), "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert "id 'page' repeated; renamed 'page~2'" in captured.err
+    assert "1 pairs with reuse" in captured.out

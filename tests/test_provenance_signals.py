@@ -33,13 +33,17 @@ def test_an_agency_copy_is_the_source_of_a_paper_credited_or_not() -> None:
 
 def test_a_credit_points_the_edge_at_the_credited_outlet() -> None:
     original = Article(id="aawsat", text=WIRE, url="https://aawsat.com/1")
-    rewrite = Article(id="site", text="حسب صحيفة الشرق الأوسط،\n" + WIRE + EXTRA, url="https://example.org/2")
+    rewrite = Article(
+        id="site", text="حسب صحيفة الشرق الأوسط،\n" + WIRE + EXTRA, url="https://example.org/2"
+    )
     assert edges_of([rewrite, original]) == {("aawsat", "site", "copied")}
 
 
 def test_trusted_dates_decide_and_untrusted_ones_do_not() -> None:
     first = Article(id="first", text=WIRE, date="2024-01-01 08:00", url="https://a.example/1")
-    second = Article(id="second", text=WIRE + EXTRA, date="2024-01-01 12:00", url="https://b.example/2")
+    second = Article(
+        id="second", text=WIRE + EXTRA, date="2024-01-01 12:00", url="https://b.example/2"
+    )
     assert ("first", "second", "copied") in edges_of([second, first])
     without = edges_of([second, first], trust_dates=False)
     assert ("second", "first", "copied") not in without

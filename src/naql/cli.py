@@ -175,6 +175,8 @@ def trace(
             gazetteer=gazetteer,
             cleaning=cleaning,
         )
+    for notice in result.problems[len(read.problems) :]:
+        err.print(f"naql: note: {notice}", markup=False, highlight=False)
     if explain_clean:
         print_drops(explain_drops(result.articles, read.articles) if clean else [])
     print_trace(result, out, passages=passages)

@@ -6,6 +6,7 @@ them re-implements a stage.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -151,6 +152,8 @@ def trace(
     if cleaning is not None:
         cleaned = clean(articles, cleaning, timer)
         articles, dropped_lines = cleaned.articles, sum(cleaned.dropped.values())
+    articles, renamed = unique_ids(articles)
+    problems = [*problems, *renamed]
     vocabulary = Vocabulary(config.text.latin_language)
     with timer.stage("tokenize"):
         tokens = tokenize([article.text for article in articles], vocabulary, progress)
@@ -202,6 +205,25 @@ def clean(
     """The cleaning stage (:func:`naql.clean.clean_articles`) under a timer."""
     with (timer or Timer()).stage("clean"):
         return clean_articles(articles, config)
+
+
+def unique_ids(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
+    """Every article an id of its own: a repeated id (two folders' «index.txt») gets «~2», «~3»,
+    and the renaming is reported, since results are keyed by id."""
+    seen: dict[str, int] = {}
+    result, problems = [], []
+    for article in articles:
+        count = seen[article.id] = seen.get(article.id, 0) + 1
+        if count > 1:
+            new_id = f"{article.id}~{count}"
+            problems.append(
+                Problem(
+                    article.path or article.id, f"id {article.id!r} repeated; renamed {new_id!r}"
+                )
+            )
+            article = dataclasses.replace(article, id=new_id)
+        result.append(article)
+    return result, problems
 
 
 def _alignment(

@@ -56,3 +56,29 @@ def test_siblings_of_one_source_get_no_edge_between_them() -> None:
     edges = edges_of([one, two, agency])
     assert {("spa", "one", "copied"), ("spa", "two", "copied")} <= edges
     assert not any({source, target} == {"one", "two"} for source, target, _ in edges)
+
+
+def _suez(day: str, ships: int, tons: int, north: int, south: int) -> str:
+    return (
+        f"أعلنت هيئة قناة السويس اليوم {day} أن حركة الملاحة في القناة شهدت عبور {ships} سفينة "
+        f"بإجمالي حمولات صافية بلغت {tons} ألف طن، وأوضحت الهيئة في بيان صحفي أن عدد السفن المتجهة "
+        f"شمالا بلغ {north} سفينة فيما بلغ عدد السفن المتجهة جنوبا {south} سفينة من مختلف الأنواع "
+        "والأحجام بينها ناقلات نفط وسفن حاويات وسفن بضائع عامة، مؤكدة انتظام حركة الملاحة في الاتجاهين."
+    )
+
+
+def test_same_wording_with_other_figures_is_a_template_not_a_copy() -> None:
+    monday = Article(
+        id="monday", text=_suez("الاثنين", 47, 2950, 24, 23), url="https://a.example/1"
+    )
+    tuesday = Article(
+        id="tuesday", text=_suez("الثلاثاء", 52, 3110, 27, 25), url="https://b.example/2"
+    )
+    assert edges_of([monday, tuesday]) == {("monday", "tuesday", "template")}
+    # The same item re-run with its figures is a copy.
+    rerun = Article(
+        id="rerun", text=_suez("الاثنين", 47, 2950, 24, 23) + EXTRA, url="https://c.example/3"
+    )
+    edges = edges_of([monday, rerun])
+    assert any(kind in ("copied", "shared") for _, _, kind in edges)
+    assert not any(kind == "template" for _, _, kind in edges)

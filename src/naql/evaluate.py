@@ -391,7 +391,7 @@ def provenance_scores(
 def _ancestors(article: str, story: Mapping[str, Any]) -> set[str]:
     parents: dict[str, set[str]] = {}
     for edge in story.get("edges", []):
-        if edge["kind"] != "shared":
+        if edge["kind"] in ("copied", "excerpt"):
             parents.setdefault(edge["target"], set()).add(edge["source"])
     seen: set[str] = set()
     frontier = [article]

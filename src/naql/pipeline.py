@@ -159,6 +159,9 @@ def trace(
         tokens = tokenize([article.text for article in articles], vocabulary, progress)
     with timer.stage("similarity"):
         boost = term_weights(vocabulary, config.stories)
+        is_number = np.fromiter(
+            (stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary)
+        )
         topical = article_similarity(articles, tokens, boost, config.stories)
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
     progress("align", 0, 1)
@@ -177,7 +180,14 @@ def trace(
         groups = group_stories(articles, alignments, topical, config.stories)
     with timer.stage("provenance"):
         stories, verdicts = _provenance(
-            articles, tokens, by_pair, credits, groups, gazetteer, config.provenance.trust_dates
+            articles,
+            tokens,
+            by_pair,
+            credits,
+            groups,
+            gazetteer,
+            config.provenance.trust_dates,
+            is_number,
         )
     return Trace(
         articles=list(articles),
@@ -261,6 +271,7 @@ def _provenance(
     groups: StoryGroups,
     gazetteer: Gazetteer,
     trust_dates: bool,
+    is_number: np.ndarray,
 ) -> tuple[list[Story], list[Verdict]]:
     index = {article.id: k for k, article in enumerate(articles)}
     per_article: dict[int, list[Attribution]] = {}
@@ -287,6 +298,7 @@ def _provenance(
             gazetteer=gazetteer,
             story_id=f"s{number}",
             trust_dates=trust_dates,
+            is_number=is_number,
             label=story_label(articles[representative]),
             to_passage=lambda p: to_passage(
                 p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]

@@ -75,6 +75,7 @@ class StoryInput:
     label: str
     trust_dates: bool
     to_passage: object  # callable(TokenPassage) -> Passage, from the pipeline
+    is_number: np.ndarray | None = None  # per stem id: a figure (digits)
 
 
 @dataclass(slots=True)
@@ -315,6 +316,12 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
             decided[(a, b)] = (sum(signal.weight for signal in signals), signals)
     for (a, b), (total, signals) in decided.items():
         shared = min(pairs.words(a, pairs.of(a, b)), pairs.words(b, pairs.of(b, a)))
+        figures = _different_figures(a, b, story, pairs)
+        if figures:
+            # Same wording, other facts: two instances of one template (a cable, a market
+            # close), not a copy of one another.
+            edges.append(Edge(articles[a].id, articles[b].id, "template", shared, [figures]))
+            continue
         if _through_common_parent(a, b, decided, pairs):
             continue  # both took it from the same article: no edge between the siblings
         if total >= 1 or total <= -1:
@@ -348,6 +355,39 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
             hidden=[node for node, _, _ in hidden],
         ),
         verdicts,
+    )
+
+
+MIN_FIGURES = 3  # figures each side must hold in its shared text before they can disagree
+
+
+def _different_figures(a: int, b: int, story: StoryInput, pairs: _Pairs) -> Signal | None:
+    """A template signal: the shared wording carries mostly DIFFERENT figures on each side.
+
+    A copy keeps its source's figures (an updated copy changes one or two); two reports cast in
+    one formula — yesterday's and today's Suez transits, two market closes — share the words
+    and differ in the numbers.
+    """
+    if story.is_number is None:
+        return None
+    found = []
+    for article, partner in ((a, b), (b, a)):
+        tokens = story.tokens[article]
+        ids = tokens.ids[pairs.of(article, partner)]
+        found.append(ids[story.is_number[ids]])
+    if min(len(found[0]), len(found[1])) < MIN_FIGURES:
+        return None
+    values_a, counts_a = np.unique(found[0], return_counts=True)
+    values_b, counts_b = np.unique(found[1], return_counts=True)
+    _, in_a, in_b = np.intersect1d(values_a, values_b, return_indices=True)
+    common = int(np.minimum(counts_a[in_a], counts_b[in_b]).sum())
+    fewer = min(len(found[0]), len(found[1]))
+    if common >= 0.5 * fewer:
+        return None
+    return Signal(
+        "figures",
+        0.0,
+        f"same wording, different figures: {common} of {fewer} numbers in the shared text agree",
     )
 
 
@@ -424,7 +464,7 @@ def _independent_sources(
     """
     undirected = nx.Graph()
     undirected.add_nodes_from(graph.nodes)
-    undirected.add_edges_from((e.source, e.target) for e in edges)
+    undirected.add_edges_from((e.source, e.target) for e in edges if e.kind != "template")
     by_id = {story.articles[k].id: k for k in story.members}
     sources: set[str] = set()
     for family in nx.connected_components(undirected):

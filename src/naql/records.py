@@ -126,7 +126,9 @@ class Edge:
 
     source: str
     target: str
-    kind: str  # copied | excerpt | shared (direction unknown)
+    kind: (
+        str  # copied | excerpt | shared (direction unknown) | template (same formula, other facts)
+    )
     shared_words: int
     signals: list[Signal]
 

@@ -31,13 +31,13 @@ def print_stories(trace: Trace, console: Console) -> None:
         for hidden in story.hidden:
             console.print(f"  hidden source {hidden.id}: {hidden.reason}")
         for edge in story.edges:
-            arrow = "—" if edge.kind == "shared" else "→"
+            arrow = {"shared": "—", "template": "≈"}.get(edge.kind, "→")
             console.print(
                 f"  {edge.source} {arrow} {edge.target} ({edge.kind}, {edge.shared_words} shared words)"
             )
             for signal in edge.signals:
                 stance = "for" if signal.weight > 0 else "against"
-                if edge.kind == "shared":
+                if edge.kind in ("shared", "template"):
                     stance = f"{signal.weight:+.1f}"
                 console.print(
                     f"      {signal.name} ({stance}): {signal.detail}",

@@ -118,7 +118,7 @@ def rare_stem_seeds(
     """
     self_join = right is None
     lpost = content_postings(left, max_per_doc)
-    rpost = lpost if self_join else content_postings(right, max_per_doc)  # type: ignore[arg-type]
+    rpost = lpost if right is None else content_postings(right, max_per_doc)
     lcount = np.bincount(lpost.stem, minlength=vocabulary_size)
     rcount = np.bincount(rpost.stem, minlength=vocabulary_size)
     df = document_frequency(lpost, vocabulary_size)

@@ -26,7 +26,7 @@ edge between them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -74,7 +74,7 @@ class StoryInput:
     story_id: str
     label: str
     trust_dates: bool
-    to_passage: object  # callable(TokenPassage) -> Passage, from the pipeline
+    to_passage: Callable[[TokenPassage], Passage]  # from the pipeline: token -> text offsets
     is_number: np.ndarray | None = None  # per stem id: a figure (digits)
 
 
@@ -248,7 +248,7 @@ def _hidden_sources(
             )
             if unexplained >= MIN_HIDDEN_WORDS:
                 fed |= {c1, c2}
-                evidence.extend(story.to_passage(p) for p in story.passages[key])  # type: ignore[operator]
+                evidence.extend(story.to_passage(p) for p in story.passages[key])
         if not fed:
             continue
         name = story.gazetteer.outlets[outlet].name if outlet in story.gazetteer.outlets else outlet

@@ -114,6 +114,9 @@ def trace(
         str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")
     ] = "en",
     passages: Annotated[bool, typer.Option(help="List every passage in the summary.")] = True,
+    top: Annotated[
+        int, typer.Option(help="Stories and pairs shown in the terminal (all go to --json).")
+    ] = 20,
     progress: Annotated[
         bool, typer.Option(help="Progress bars on stderr (terminals only).")
     ] = True,
@@ -179,7 +182,7 @@ def trace(
         err.print(f"naql: note: {notice}", markup=False, highlight=False)
     if explain_clean:
         print_drops(explain_drops(result.articles, read.articles) if clean else [])
-    print_trace(result, out, passages=passages)
+    print_trace(result, out, passages=passages, top=top)
     if json_out is not None:
         write_json(json_out, to_json(result))
         err.print(f"naql: wrote {json_out}", highlight=False)

@@ -388,3 +388,32 @@ def reuse_kind(a: Tokens, b: Tokens, passage: TokenPassage) -> tuple[str, float]
     if ordered >= max(0.5, passage.density * 0.75):
         return "edited", ordered
     return "shuffled", ordered
+
+
+MIN_FIGURES = 3  # figures each side must hold in its shared text before they can disagree
+
+
+def figures_disagree(
+    a: Tokens, b: Tokens, passages: Sequence[TokenPassage], is_number: np.ndarray
+) -> tuple[int, int] | None:
+    """(agreeing, compared) numbers when the shared wording carries mostly DIFFERENT figures.
+
+    A copy keeps its source's figures (an updated copy changes one or two); two reports cast in
+    one formula — yesterday's and today's Suez transits, two market closes, one cable to two
+    countries' dates — share the words and differ in the numbers: a template, not a copy.
+    """
+    found = []
+    for doc, ranges in (
+        (a, [(p.i0, p.i1) for p in passages]),
+        (b, [(p.j0, p.j1) for p in passages]),
+    ):
+        ids = np.concatenate([doc.ids[start : end + 1] for start, end in ranges])
+        found.append(ids[is_number[ids]])
+    fewer = min(len(found[0]), len(found[1]))
+    if fewer < MIN_FIGURES:
+        return None
+    values_a, counts_a = np.unique(found[0], return_counts=True)
+    values_b, counts_b = np.unique(found[1], return_counts=True)
+    _, in_a, in_b = np.intersect1d(values_a, values_b, return_indices=True)
+    common = int(np.minimum(counts_a[in_a], counts_b[in_b]).sum())
+    return (common, fewer) if common < 0.5 * fewer else None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from naql.align import TokenPassage, align_pairs, reuse_kind
+from naql.align import TokenPassage, align_pairs, figures_disagree, reuse_kind
 from naql.attribution import attributions
 from naql.candidates import cluster_seeds, rare_stem_seeds
 from naql.clean import CleanConfig, CleanResult, clean_articles
@@ -174,10 +174,17 @@ def trace(
         _alignment(articles, tokens, left, right, group)
         for (left, right), group in sorted(by_pair.items())
     ]
+    templates = {
+        pair: found
+        for pair, group in by_pair.items()
+        if (found := figures_disagree(tokens[pair[0]], tokens[pair[1]], group, is_number))
+    }
     with timer.stage("attribution"):
         credits = attributions(articles, gazetteer)
     with timer.stage("stories"):
-        groups = group_stories(articles, alignments, topical, config.stories)
+        # Template instances (same formula, other figures) are different events: no reuse link.
+        linked = [a for a, pair in zip(alignments, sorted(by_pair)) if pair not in templates]
+        groups = group_stories(articles, linked, topical, config.stories)
     with timer.stage("provenance"):
         stories, verdicts = _provenance(
             articles,
@@ -187,7 +194,7 @@ def trace(
             groups,
             gazetteer,
             config.provenance.trust_dates,
-            is_number,
+            templates,
         )
     return Trace(
         articles=list(articles),
@@ -271,7 +278,7 @@ def _provenance(
     groups: StoryGroups,
     gazetteer: Gazetteer,
     trust_dates: bool,
-    is_number: np.ndarray,
+    templates: dict[tuple[int, int], tuple[int, int]],
 ) -> tuple[list[Story], list[Verdict]]:
     index = {article.id: k for k, article in enumerate(articles)}
     per_article: dict[int, list[Attribution]] = {}
@@ -298,7 +305,11 @@ def _provenance(
             gazetteer=gazetteer,
             story_id=f"s{number}",
             trust_dates=trust_dates,
-            is_number=is_number,
+            templates={
+                pair: templates[pair]
+                for pair in story_pairs.get(number - 1, {})
+                if pair in templates
+            },
             label=story_label(articles[representative]),
             to_passage=lambda p: to_passage(
                 p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]

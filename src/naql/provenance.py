@@ -75,7 +75,8 @@ class StoryInput:
     label: str
     trust_dates: bool
     to_passage: Callable[[TokenPassage], Passage]  # from the pipeline: token -> text offsets
-    is_number: np.ndarray | None = None  # per stem id: a figure (digits)
+    # Pairs whose shared wording carries mostly different figures: (common, fewer) numbers.
+    templates: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -316,11 +317,20 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
             decided[(a, b)] = (sum(signal.weight for signal in signals), signals)
     for (a, b), (total, signals) in decided.items():
         shared = min(pairs.words(a, pairs.of(a, b)), pairs.words(b, pairs.of(b, a)))
-        figures = _different_figures(a, b, story, pairs)
-        if figures:
+        if (a, b) in story.templates:
             # Same wording, other facts: two instances of one template (a cable, a market
             # close), not a copy of one another.
-            edges.append(Edge(articles[a].id, articles[b].id, "template", shared, [figures]))
+            common, fewer = story.templates[(a, b)]
+            detail = f"same wording, different figures: {common} of {fewer} numbers agree"
+            edges.append(
+                Edge(
+                    articles[a].id,
+                    articles[b].id,
+                    "template",
+                    shared,
+                    [Signal("figures", 0.0, detail)],
+                )
+            )
             continue
         if _through_common_parent(a, b, decided, pairs):
             continue  # both took it from the same article: no edge between the siblings
@@ -355,39 +365,6 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
             hidden=[node for node, _, _ in hidden],
         ),
         verdicts,
-    )
-
-
-MIN_FIGURES = 3  # figures each side must hold in its shared text before they can disagree
-
-
-def _different_figures(a: int, b: int, story: StoryInput, pairs: _Pairs) -> Signal | None:
-    """A template signal: the shared wording carries mostly DIFFERENT figures on each side.
-
-    A copy keeps its source's figures (an updated copy changes one or two); two reports cast in
-    one formula — yesterday's and today's Suez transits, two market closes — share the words
-    and differ in the numbers.
-    """
-    if story.is_number is None:
-        return None
-    found = []
-    for article, partner in ((a, b), (b, a)):
-        tokens = story.tokens[article]
-        ids = tokens.ids[pairs.of(article, partner)]
-        found.append(ids[story.is_number[ids]])
-    if min(len(found[0]), len(found[1])) < MIN_FIGURES:
-        return None
-    values_a, counts_a = np.unique(found[0], return_counts=True)
-    values_b, counts_b = np.unique(found[1], return_counts=True)
-    _, in_a, in_b = np.intersect1d(values_a, values_b, return_indices=True)
-    common = int(np.minimum(counts_a[in_a], counts_b[in_b]).sum())
-    fewer = min(len(found[0]), len(found[1]))
-    if common >= 0.5 * fewer:
-        return None
-    return Signal(
-        "figures",
-        0.0,
-        f"same wording, different figures: {common} of {fewer} numbers in the shared text agree",
     )
 
 

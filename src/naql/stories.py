@@ -42,8 +42,10 @@ class StoryConfig:
     # counts as fully linked (1.0); less scales down linearly from `reuse_floor`.
     reuse_full: float = 0.3
     reuse_floor: float = 0.3
-    # Topic links only between articles dated at most this far apart (when both have dates).
+    # Topic links only between articles dated at most this far apart (when both have dates);
+    # reuse links too, unless one article is mostly the other (a re-run days later).
     max_days: float = 3.0
+    rerun_share: float = 0.8
     # Pairs whose topical similarity is computed: those sharing rarer stems, admitted rarest
     # first within this many term co-occurrences (keeps the product sub-quadratic).
     product_budget: int = 20_000_000
@@ -186,9 +188,16 @@ def group_stories(
     config = config or StoryConfig()
     index = {article.id: k for k, article in enumerate(articles)}
     similarity = dict(topical)
+    dates = [_parse_date(article.date) for article in articles]
     for alignment in alignments:
         i, j = sorted((index[alignment.a], index[alignment.b]))
         share = max(alignment.a_share, alignment.b_share)
+        first, second = dates[i], dates[j]
+        apart = bool(
+            first and second and abs((first - second).total_seconds()) > config.max_days * 86400
+        )
+        if apart and share < config.rerun_share:
+            continue  # shared wording days apart (a daily market report's formula): another event
         reuse = min(1.0, config.reuse_floor + (1 - config.reuse_floor) * share / config.reuse_full)
         similarity[(i, j)] = max(similarity.get((i, j), 0.0), reuse)
     members = average_linkage(len(articles), similarity, config.threshold)

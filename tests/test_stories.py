@@ -24,3 +24,14 @@ def test_reuse_links_join_and_the_date_window_only_limits_topic() -> None:
     groups = group_stories(articles, [shared], topical={}, config=StoryConfig())
     assert groups.members == [[0, 1], [2]]
     assert groups.similarity[(0, 1)] == 1.0
+
+
+def test_reuse_days_apart_links_only_a_rerun() -> None:
+    articles = [
+        Article(id="mon", text="x", date="2015-08-03"),
+        Article(id="sat", text="y", date="2015-08-08"),
+    ]
+    formula = Alignment(a="mon", b="sat", passages=[], a_share=0.4, b_share=0.4)
+    rerun = Alignment(a="mon", b="sat", passages=[], a_share=0.9, b_share=0.95)
+    assert group_stories(articles, [formula], topical={}).members == [[0], [1]]
+    assert group_stories(articles, [rerun], topical={}).members == [[0, 1]]

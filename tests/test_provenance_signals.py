@@ -82,3 +82,18 @@ def test_same_wording_with_other_figures_is_a_template_not_a_copy() -> None:
     edges = edges_of([monday, rerun])
     assert any(kind in ("copied", "shared") for _, _, kind in edges)
     assert not any(kind == "template" for _, _, kind in edges)
+
+
+def test_two_rewrites_crediting_an_absent_outlet_get_a_hidden_source() -> None:
+    one = Article(id="one", text="ذكرت وكالة رويترز أن\n" + WIRE + EXTRA, url="https://a.example/1")
+    two = Article(id="two", text="نقلا عن رويترز،\n" + WIRE, url="https://b.example/2")
+    result = trace([one, two])
+    story = next(s for s in result.stories if len(s.articles) == 2)
+    assert story.origin == "hidden:reuters" and story.origin_outlet == "رويترز"
+    assert story.independent_sources == 1
+    assert [h.id for h in story.hidden] == ["hidden:reuters"]
+    assert {(e.source, e.target) for e in story.edges} == {
+        ("hidden:reuters", "one"),
+        ("hidden:reuters", "two"),
+    }
+    assert "no article in the pile" in story.hidden[0].reason

@@ -96,3 +96,17 @@ def test_user_gazetteer_extends_the_builtin(tmp_path) -> None:
     assert [(a.outlet, a.role) for a in found] == [("hespress", "source")]
     assert gazetteer.lookup("Hespress").id == "hespress"
     assert gazetteer.lookup("aawsat.com").id == "aawsat"
+
+
+def test_a_latin_script_pile_names_outlets_in_latin() -> None:
+    from naql.pipeline import trace
+
+    articles = [
+        Article(id="a", text="The central bank kept rates unchanged, according to Reuters."),
+        Article(id="b", text="Le ministre a démissionné, selon l'AFP."),
+    ]
+    names = {(c.article, c.name, c.role) for c in trace(articles).attributions}
+    assert names == {("a", "Reuters", "source"), ("b", "AFP", "source")}
+    # An Arabic pile keeps the Arabic names, and matching is the same either way.
+    assert outlets.load(latin_names=True).lookup("رويترز").name == "Reuters"
+    assert outlets.load().lookup("Reuters").name == "رويترز"

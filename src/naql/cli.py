@@ -148,7 +148,6 @@ def trace(
     from naql.clean import CleanConfig, explain_drops
     from naql.config import Config, ProvenanceConfig, TextConfig
     from naql.ingest import ReadOptions
-    from naql.outlets import load as load_gazetteer
     from naql.pipeline import trace as run_trace
     from naql.report.terminal import print_trace
 
@@ -168,15 +167,14 @@ def trace(
         provenance=ProvenanceConfig(trust_dates=trust_dates),
     )
     cleaning = CleanConfig() if clean else None
-    gazetteer = load_gazetteer(outlets)
     with progress_bars(progress) as on_progress:
         result = run_trace(
             read.articles,
             config,
             read.problems,
             on_progress,
-            gazetteer=gazetteer,
             cleaning=cleaning,
+            outlets_file=None if outlets is None else str(outlets),
         )
     for notice in result.problems[len(read.problems) :]:
         err.print(f"naql: note: {notice}", markup=False, highlight=False)

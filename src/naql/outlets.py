@@ -8,6 +8,7 @@ Names that are also ordinary words or places («الرياض», «اليوم», 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Iterable
@@ -230,16 +231,42 @@ def _builtin_data() -> dict:
     )
 
 
-def load(extra: str | Path | None = None) -> Gazetteer:
-    """The built-in gazetteer, extended (or overridden, by id) with a user file of the same form."""
-    gazetteer = Gazetteer()
-    for outlet in _outlets_from(_builtin_data()):
-        gazetteer.add(outlet)
+def load(extra: str | Path | None = None, *, latin_names: bool = False) -> Gazetteer:
+    """The built-in gazetteer, extended (or overridden, by id) with a user file of the same form.
+
+    ``latin_names``: show each outlet by its first Latin-script alias («Reuters», not «رويترز»),
+    for a pile written in Latin script.
+    """
+    outlets = list(_outlets_from(_builtin_data()))
     if extra is not None:
         try:
             data = json.loads(Path(extra).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise ConfigError(f"{extra}: cannot read the outlets file ({error})") from None
-        for outlet in _outlets_from(data):
-            gazetteer.add(outlet)
+        outlets.extend(_outlets_from(data))
+    gazetteer = Gazetteer()
+    for outlet in outlets:
+        gazetteer.add(_with_latin_name(outlet) if latin_names else outlet)
     return gazetteer
+
+
+def _with_latin_name(outlet: Outlet) -> Outlet:
+    latin = next(
+        (alias for alias in outlet.aliases if alias.isascii() and any(c.isalpha() for c in alias)),
+        None,
+    )
+    if latin is None:
+        return outlet
+    # The Arabic display name stays an alias, so matching is unchanged.
+    aliases = outlet.aliases if outlet.name in outlet.aliases else (outlet.name, *outlet.aliases)
+    return dataclasses.replace(outlet, name=latin, aliases=aliases)
+
+
+def mostly_latin(texts: Iterable[str], sample: int = 2000) -> bool:
+    """Whether most of the letters in (the start of) these texts are Latin rather than Arabic."""
+    latin = arabic = 0
+    for text in texts:
+        head = text[:sample]
+        latin += sum(1 for char in head if "a" <= char.lower() <= "z")
+        arabic += sum(1 for char in head if "\u0600" <= char <= "\u06ff")
+    return latin > arabic

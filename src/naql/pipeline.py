@@ -20,7 +20,7 @@ from naql.attribution import attributions
 from naql.candidates import cluster_seeds, rare_stem_seeds
 from naql.clean import CleanConfig, CleanResult, clean_articles
 from naql.config import Config
-from naql.outlets import Gazetteer
+from naql.outlets import Gazetteer, mostly_latin
 from naql.outlets import load as load_gazetteer
 from naql.provenance import StoryInput, trace_story
 from naql.records import (
@@ -140,13 +140,15 @@ def trace(
     progress: Progress = _no_progress,
     gazetteer: Gazetteer | None = None,
     cleaning: CleanConfig | None = None,
+    outlets_file: str | None = None,
 ) -> Trace:
     """Who reuses whom among ``articles``, grouped into stories, with provenance and credits.
 
     With ``cleaning``, the pages are cleaned first (:mod:`naql.clean`: chrome out, multi-story
     pages split) and the trace is of the cleaned articles."""
     config = config or Config()
-    gazetteer = gazetteer or load_gazetteer()
+    if gazetteer is None:
+        gazetteer = load_gazetteer(outlets_file, latin_names=mostly_latin(a.text for a in articles))
     timer = Timer()
     dropped_lines = None
     if cleaning is not None:

@@ -148,7 +148,7 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def _role(
     text: str, mention: Mention, own: str | None, before_words: list[str], after_words: list[str]
 ) -> tuple[str, str]:
-    line_start, _ = _line_bounds(text, mention.start, mention.end)
+    line_start, line_end = _line_bounds(text, mention.start, mention.end)
     line_words = len(before_words) + len(after_words) + 1
     window = before_words[-CUE_WINDOW:]
     if mention.outlet.kind == "photo":
@@ -167,8 +167,7 @@ def _role(
     short_line = line_words <= CAPTION_MAX_WORDS
     dateline = short_line and any(DATE_LIKE.search(w) for w in before_words + after_words)
     # A caption does not end like a sentence: «… بالعاصمة (أ ف ب).» is a report's credit.
-    line_end = text.find("\n", mention.end)
-    tail = text[mention.end : len(text) if line_end < 0 else line_end]
+    tail = text[mention.end : line_end]
     ends_sentence = any(mark in tail for mark in ".!?؟")
     if (
         short_line

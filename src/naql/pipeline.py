@@ -34,7 +34,13 @@ from naql.records import (
     Trace,
     Verdict,
 )
-from naql.stories import StoryGroups, article_similarity, group_stories, term_weights
+from naql.stories import (
+    StoryGroups,
+    article_similarity,
+    group_stories,
+    number_stems,
+    term_weights,
+)
 from naql.text import Tokens, Vocabulary
 
 # progress(stage, done, total): lets a shell draw progress bars without the library knowing how.
@@ -161,9 +167,7 @@ def trace(
         tokens = tokenize([article.text for article in articles], vocabulary, progress)
     with timer.stage("similarity"):
         boost = term_weights(vocabulary, config.stories)
-        is_number = np.fromiter(
-            (stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary)
-        )
+        is_number = number_stems(vocabulary)
         topical = article_similarity(articles, tokens, boost, config.stories)
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
     progress("align", 0, 1)

@@ -315,6 +315,7 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
         if (a, b) not in explained:
             signals = _direction(a, b, story, facts, pairs)
             decided[(a, b)] = (sum(signal.weight for signal in signals), signals)
+    linked = {k for pair in decided for k in pair}  # articles with a decided pair
     for (a, b), (total, signals) in decided.items():
         shared = min(pairs.words(a, pairs.of(a, b)), pairs.words(b, pairs.of(b, a)))
         if (a, b) in story.templates:
@@ -332,7 +333,7 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
                 )
             )
             continue
-        if _through_common_parent(a, b, decided, pairs):
+        if _through_common_parent(a, b, decided, linked, pairs):
             continue  # both took it from the same article: no edge between the siblings
         if total >= 1 or total <= -1:
             source, target = (a, b) if total > 0 else (b, a)
@@ -372,7 +373,11 @@ SIBLING_COVER = 0.8  # share of two siblings' common text that their common pare
 
 
 def _through_common_parent(
-    a: int, b: int, decided: dict[tuple[int, int], tuple[float, list[Signal]]], pairs: _Pairs
+    a: int,
+    b: int,
+    decided: dict[tuple[int, int], tuple[float, list[Signal]]],
+    linked: set[int],
+    pairs: _Pairs,
 ) -> bool:
     """Whether a third article is a decided source of both ``a`` and ``b`` and accounts for
     what they share: then their overlap is inherited, not copied from one another."""
@@ -386,7 +391,7 @@ def _through_common_parent(
 
     common_a = pairs.of(a, b)
     common_b = pairs.of(b, a)
-    for parent in {p for pair in decided for p in pair} - {a, b}:
+    for parent in linked - {a, b}:
         if source_of(parent, a) and source_of(parent, b):
             inherited_a = (common_a & pairs.of(a, parent)).sum() / max(common_a.sum(), 1)
             inherited_b = (common_b & pairs.of(b, parent)).sum() / max(common_b.sum(), 1)

@@ -63,6 +63,13 @@ class StoryGroups:
     similarity: dict[tuple[int, int], float] = field(default_factory=dict)
 
 
+def number_stems(vocabulary: Vocabulary) -> np.ndarray:
+    """Per stem id: is it a figure (digits only)."""
+    return np.fromiter(
+        (stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary)
+    )
+
+
 def term_weights(vocabulary: Vocabulary, config: StoryConfig) -> np.ndarray:
     """Per stem id, how much a term pins an event down: numbers and places count more."""
     place_ids: list[int] = []
@@ -73,10 +80,7 @@ def term_weights(vocabulary: Vocabulary, config: StoryConfig) -> np.ndarray:
             ids, stop = vocabulary.encode(words(line).forms)
             place_ids.extend(ids[~stop].tolist())
     weights = np.ones(len(vocabulary), dtype=np.float64)
-    numbers = np.fromiter(
-        (stem.isdigit() for stem in vocabulary.stems), dtype=bool, count=len(vocabulary)
-    )
-    weights[numbers] = config.number_weight
+    weights[number_stems(vocabulary)] = config.number_weight
     weights[place_ids] = config.place_weight
     return weights
 

@@ -394,26 +394,45 @@ MIN_FIGURES = 3  # figures each side must hold in its shared text before they ca
 
 
 def figures_disagree(
-    a: Tokens, b: Tokens, passages: Sequence[TokenPassage], is_number: np.ndarray
+    a: Tokens,
+    b: Tokens,
+    passages: Sequence[TokenPassage],
+    is_number: np.ndarray,
+    stems: Sequence[str],
 ) -> tuple[int, int] | None:
-    """(agreeing, compared) numbers when the shared wording carries mostly DIFFERENT figures.
+    """(agreeing, compared) figures when the shared wording carries mostly DIFFERENT figures.
 
     A copy keeps its source's figures (an updated copy changes one or two); two reports cast in
     one formula — yesterday's and today's Suez transits, two market closes, one cable to two
     countries' dates — share the words and differ in the numbers: a template, not a copy.
+    Outlets write one figure in several ways («627,006», «627.006», «627006»: the tokenizer
+    splits at the separator), so a figure agrees when the other side holds it whole or as a
+    part of one of its figures.
     """
-    found = []
+    found: list[list[str]] = []
     for doc, ranges in (
         (a, [(p.i0, p.i1) for p in passages]),
         (b, [(p.j0, p.j1) for p in passages]),
     ):
         ids = np.concatenate([doc.ids[start : end + 1] for start, end in ranges])
-        found.append(ids[is_number[ids]])
+        found.append([stems[i] for i in ids[is_number[ids]].tolist()])
     fewer = min(len(found[0]), len(found[1]))
     if fewer < MIN_FIGURES:
         return None
-    values_a, counts_a = np.unique(found[0], return_counts=True)
-    values_b, counts_b = np.unique(found[1], return_counts=True)
-    _, in_a, in_b = np.intersect1d(values_a, values_b, return_indices=True)
-    common = int(np.minimum(counts_a[in_a], counts_b[in_b]).sum())
+    agree = [
+        sum(1 for figure in side if figure_in(figure, other))
+        for side, other in ((found[0], found[1]), (found[1], found[0]))
+    ]
+    common = min(agree)
     return (common, fewer) if common < 0.5 * fewer else None
+
+
+def figure_in(figure: str, others: Sequence[str]) -> bool:
+    """Whether ``figure`` is among ``others``: whole, as a part of a longer figure there, or as
+    the run of its parts there (thousands separators split «627,006» into two tokens on one side
+    only: «627» and «006» on one side, «627006» on the other)."""
+    if figure in others:
+        return True
+    if len(figure) >= 2 and any(figure in other for other in others if len(other) > len(figure)):
+        return True
+    return len(figure) >= 4 and figure in "".join(others)

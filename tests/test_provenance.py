@@ -84,7 +84,9 @@ def test_verdicts_say_who_took_what_and_what_was_added(result: Trace) -> None:
         assert [s.source for s in verdict.sources] == ["hidden:aawsat"]
         assert 0.1 < verdict.reused_share < 0.8
         assert verdict.added, f"{rewrite} added material of its own"
-    assert verdicts["000#1"].derivation == "independent"
+    # The teaser is the paper's own text cut short: an excerpt, as the graph draws it.
+    assert verdicts["000#1"].derivation == "excerpt"
+    assert [s.source for s in verdicts["000#1"].sources] == ["hidden:aawsat"]
     assert verdicts["002"].derivation == "independent"
     # 001's paragraph from SANA about the memorandum is its own addition, not Asharq Al-Awsat's.
     texts = {short(a.id): a.text for a in result.articles}
@@ -104,3 +106,48 @@ def test_schema_file_is_regenerated_with_the_records() -> None:
     assert on_disk == trace_schema(), (
         "records changed: run python -m naql.schema > schema/trace.schema.json"
     )
+
+
+def test_every_story_has_a_named_origin_and_named_sources(result: Trace) -> None:
+    by_members = {frozenset(short(a) for a in story.articles): story for story in result.stories}
+    haftar = by_members[frozenset({"000#1", "001", "003", "004"})]
+    sullivan = by_members[frozenset({"000#2"})]
+    rais = by_members[frozenset({"002"})]
+    assert haftar.sources == ["الشرق الأوسط"]
+    # A one-article story crediting a source has that source as its origin, not in the pile.
+    assert sullivan.origin_outlet == "بلومبرغ" and sullivan.sources == ["بلومبرغ"]
+    assert rais.origin_outlet == "الشرق الأوسط" and rais.sources == ["الشرق الأوسط"]
+    assert rais.origin == "hidden:aawsat"
+    assert {e.kind for e in rais.edges} == {"credited"}
+    assert all(s.independent_sources == len(s.sources) for s in result.stories)
+
+
+def test_the_summary_names_outlets_never_internal_ids(result: Trace) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from naql.report.terminal import print_trace
+
+    buffer = StringIO()
+    print_trace(result, Console(file=buffer, width=400))
+    assert "hidden:" not in buffer.getvalue()
+    assert "بلومبرغ (not in the pile)" in buffer.getvalue()
+
+
+def test_the_teaser_is_an_excerpt_without_metadata_too(tmp_path) -> None:
+    """Without metadata.jsonl the teaser's outlet is read from its self-mention, and said."""
+    for page in EXAMPLE.glob("*.txt"):
+        (tmp_path / page.name).write_bytes(page.read_bytes())
+    found = trace(read_articles([str(tmp_path)]).articles, cleaning=CleanConfig())
+    articles = {short(a.id): a for a in found.articles}
+    assert articles["000#1"].outlet == "الشرق الأوسط"
+    assert "لـ«الشرق الأوسط»" in articles["000#1"].meta["outlet_from"]
+    assert articles["000#2"].outlet == "الشرق الأوسط"  # the same page
+    assert articles["001"].outlet is None and articles["003"].outlet is None
+    haftar = next(s for s in found.stories if len(s.articles) == 4)
+    into_teaser = {e.kind for e in haftar.edges if short(e.target) == "000#1"}
+    assert into_teaser == {"excerpt"}
+    verdicts = {short(v.article): v for v in found.verdicts}
+    assert verdicts["000#1"].derivation == "excerpt"
+    assert haftar.origin_outlet == "الشرق الأوسط" and haftar.sources == ["الشرق الأوسط"]

@@ -68,6 +68,33 @@ def own_outlet_id(article: Article, gazetteer: Gazetteer) -> str | None:
     return None
 
 
+# «مصادر لـ«X»», «مصدر لـX»: sources told X. A page of an unknown outlet whose only credits of X
+# are these names X as the recipient of its own sources: the page is X's own (seed 000 without
+# its metadata). «علمت «X»» is left out: rewrites copy it with the rest of X's sentence.
+TOLD_CUES = frozenset({"مصادر", "مصدر", "ل", "لل", "told"})
+
+
+def outlet_from_page(
+    article: Article, credits: Sequence[Attribution], gazetteer: Gazetteer
+) -> tuple[str, str] | None:
+    """(outlet name, why) when an article of unknown outlet names itself as the recipient of
+    its sources and credits that outlet in no other way; None otherwise."""
+    if own_outlet_id(article, gazetteer) is not None:
+        return None
+    told = {c.outlet for c in credits if c.where == "text" and c.cue in TOLD_CUES}
+    otherwise = {
+        c.outlet for c in credits if c.role in ("source", "photo") and c.cue not in TOLD_CUES
+    }
+    candidates = sorted(told - otherwise)
+    if len(candidates) != 1 or candidates[0] not in gazetteer.outlets:
+        return None
+    outlet = gazetteer.outlets[candidates[0]]
+    span = next(c.span for c in credits if c.outlet == outlet.id and c.cue in TOLD_CUES)
+    line_start, line_end = _line_bounds(article.text, span.start, span.end)
+    cue = " ".join(article.text[max(line_start, span.start - 40) : span.end + 2].split())
+    return outlet.name, f"the page names itself as its sources' recipient: «…{cue}»"
+
+
 BYLINE_FIELDS = ("author", "byline", "credit", "source_line")
 
 

@@ -16,13 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from naql.align import TokenPassage, align_pairs, figures_disagree, reuse_kind
-from naql.attribution import attributions
+from naql.attribution import article_attributions, attributions, outlet_from_page
 from naql.candidates import cluster_seeds, rare_stem_seeds
 from naql.clean import CleanConfig, CleanResult, clean_articles
 from naql.config import Config
 from naql.outlets import Gazetteer, mostly_latin
 from naql.outlets import load as load_gazetteer
 from naql.provenance import StoryInput, trace_story
+from naql.provenance.hidden import calendar_stems
 from naql.records import (
     Alignment,
     Article,
@@ -183,10 +184,14 @@ def trace(
     templates = {
         pair: found
         for pair, group in by_pair.items()
-        if (found := figures_disagree(tokens[pair[0]], tokens[pair[1]], group, is_number))
+        if (
+            found := figures_disagree(
+                tokens[pair[0]], tokens[pair[1]], group, is_number, vocabulary.stems
+            )
+        )
     }
     with timer.stage("attribution"):
-        credits = attributions(articles, gazetteer)
+        articles, credits = attribute(articles, gazetteer)
     with timer.stage("stories"):
         # Template instances (same formula, other figures) are different events: no reuse link.
         linked = [a for a, pair in zip(alignments, sorted(by_pair)) if pair not in templates]
@@ -201,6 +206,7 @@ def trace(
             gazetteer,
             config.provenance.trust_dates,
             templates,
+            vocabulary,
         )
     return Trace(
         articles=list(articles),
@@ -220,6 +226,37 @@ def trace(
             **({"dropped_lines": dropped_lines} if dropped_lines is not None else {}),
         },
     )
+
+
+def attribute(
+    articles: Sequence[Article], gazetteer: Gazetteer
+) -> tuple[list[Article], list[Attribution]]:
+    """Every credit of every article; an article of unknown outlet that names itself as its
+    sources' recipient («مصادر … لـ«الشرق الأوسط»») gets that outlet, and says so in
+    ``meta["outlet_from"]``."""
+    credits = attributions(articles, gazetteer)
+    per_article: dict[str, list[Attribution]] = {}
+    for credit in credits:
+        per_article.setdefault(credit.article, []).append(credit)
+    result = list(articles)
+    for article in articles:
+        found = outlet_from_page(article, per_article.get(article.id, []), gazetteer)
+        if found is None:
+            continue
+        name, why = found
+        page = article.id.split("#", 1)[0]
+        for j, other in enumerate(result):  # the other stories split off the same page
+            if other.id == article.id or (
+                other.id.split("#", 1)[0] == page
+                and other.path == article.path
+                and not other.outlet
+            ):
+                reason = why if other.id == article.id else f"the same page as {article.id}: {why}"
+                result[j] = dataclasses.replace(
+                    other, outlet=name, meta={**other.meta, "outlet_from": reason}
+                )
+                per_article[other.id] = article_attributions(result[j], gazetteer)
+    return result, [credit for article in result for credit in per_article.get(article.id, [])]
 
 
 def clean(
@@ -285,7 +322,10 @@ def _provenance(
     gazetteer: Gazetteer,
     trust_dates: bool,
     templates: dict[tuple[int, int], tuple[int, int]],
+    vocabulary: Vocabulary,
 ) -> tuple[list[Story], list[Verdict]]:
+    calendar = calendar_stems(vocabulary)  # may learn stems: before the figures list
+    figures = [stem if stem.isdigit() else "" for stem in vocabulary.stems]
     index = {article.id: k for k, article in enumerate(articles)}
     per_article: dict[int, list[Attribution]] = {}
     for credit in credits:
@@ -317,6 +357,8 @@ def _provenance(
                 if pair in templates
             },
             label=story_label(articles[representative]),
+            figures=figures,
+            calendar=calendar,
             to_passage=lambda p: to_passage(
                 p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]
             ),

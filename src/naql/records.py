@@ -13,7 +13,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(slots=True, frozen=True, order=True)
@@ -126,9 +126,9 @@ class Edge:
 
     source: str
     target: str
-    kind: (
-        str  # copied | excerpt | shared (direction unknown) | template (same formula, other facts)
-    )
+    # copied | excerpt (an outlet's own text cut short) | shared (direction unknown) |
+    # template (same formula, other facts) | credited (the target credits a source not in the pile)
+    kind: str
     shared_words: int
     signals: list[Signal]
 
@@ -139,11 +139,14 @@ class HiddenSource:
     article in the pile explains, and they credit the same outlet."""
 
     id: str
-    outlet: str
+    outlet: str | None  # gazetteer id when credits or agencies name it; None when unnamed
     name: str
     reason: str
     explains: list[str]  # the articles whose shared text it accounts for
     evidence: list[Passage]
+    # Per article: what it alone has inside the shared passages (a figure, a clause, a fuller
+    # title), the proof that neither article can be the other's only source.
+    alone: dict[str, list[Span]] = field(default_factory=dict)
 
 
 @dataclass(slots=True, frozen=True)
@@ -158,7 +161,8 @@ class Verdict:
 
     article: str
     story: str
-    derivation: str  # wholly derived | partially derived | independent
+    # wholly derived | partially derived | independent | excerpt (its outlet's own text, cut short)
+    derivation: str
     reused_share: float
     sources: list[SourceShare]
     added: list[Span]
@@ -176,6 +180,9 @@ class Story:
     credited: list[str]
     edges: list[Edge]
     hidden: list[HiddenSource]
+    # The independent sources by name, one per root of the transmission graph that no shared
+    # text connects to another («واس», «الشرق الأوسط (not in the pile)»).
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

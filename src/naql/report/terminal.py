@@ -22,6 +22,12 @@ def print_trace(trace: Trace, console: Console, *, passages: bool = True, top: i
         f"{len(trace.alignments)} pairs with reuse, "
         f"{sum(len(a.passages) for a in trace.alignments)} passages ({seconds:.2f} s)"
     )
+    for article in trace.articles:
+        if article.meta.get("outlet_from"):
+            _plain(
+                console,
+                f"  {article.id}: outlet {article.outlet}, read from {article.meta['outlet_from']}",
+            )
     shown = trace.stories[:top]
     for story in shown:
         print_story(story, articles, console)
@@ -31,25 +37,27 @@ def print_trace(trace: Trace, console: Console, *, passages: bool = True, top: i
 
 
 def print_story(story: Story, articles: dict[str, Article], console: Console) -> None:
-    origin = story.origin or "unknown"
-    if story.origin_outlet:
-        origin = (
-            f"{story.origin_outlet} ({origin})"
-            if not origin.startswith("hidden:")
-            else story.origin_outlet + " — full version, not in the pile"
-        )
+    names = node_names(story)
+    origin = names.get(story.origin or "", story.origin or "unknown")
+    if story.origin in articles and story.origin_outlet:
+        origin = f"{story.origin_outlet} ({story.origin})"
     console.print(f"\n[bold]Story {story.id}[/]: {escape(story.label)}")
     members = ", ".join(article_label(articles[a]) for a in story.articles)
     _plain(console, f"  articles: {members}")
-    _plain(console, f"  origin: {origin}; independent sources: {story.independent_sources}")
+    sources = f" ({'; '.join(story.sources)})" if story.sources else ""
+    _plain(
+        console,
+        f"  origin: {origin}; independent sources: {story.independent_sources}{sources}",
+    )
     if story.credited:
         _plain(console, f"  credited as source: {', '.join(story.credited)}")
     for hidden in story.hidden:
-        _plain(console, f"  hidden source {hidden.id}: {hidden.reason}")
+        _plain(console, f"  not in the pile: {hidden.name}: {hidden.reason}")
     for edge in story.edges:
         arrow = {"shared": "—", "template": "≈"}.get(edge.kind, "→")
-        words = f"{edge.shared_words} shared words"
-        _plain(console, f"  {edge.source} {arrow} {edge.target} ({edge.kind}, {words})")
+        words = f"{edge.shared_words} shared words" if edge.kind != "credited" else "a credit"
+        source = names.get(edge.source, edge.source)
+        _plain(console, f"  {source} {arrow} {edge.target} ({edge.kind}, {words})")
         for signal in edge.signals:
             stance = "for" if signal.weight > 0 else "against"
             if edge.kind in ("shared", "template"):
@@ -65,13 +73,24 @@ def print_articles(trace: Trace, shown: set[str], console: Console) -> None:
     for column in ("article", "story", "class", "reused", "from", "added", "credits"):
         table.add_column(column)
     articles = {article.id: article for article in trace.articles}
+    names = {
+        (story.id, node): name
+        for story in trace.stories
+        for node, name in node_names(story).items()
+    }
     for verdict in verdicts:
         table.add_row(
             escape(article_label(articles[verdict.article])),
             verdict.story,
             verdict.derivation,
             f"{verdict.reused_share:.0%}",
-            escape(", ".join(f"{s.source} ({s.share:.0%})" for s in verdict.sources)) or "—",
+            escape(
+                ", ".join(
+                    f"{names.get((verdict.story, s.source), s.source)} ({s.share:.0%})"
+                    for s in verdict.sources
+                )
+            )
+            or "—",
             f"{len(verdict.added)} spans" if verdict.added else "—",
             escape(", ".join(verdict.credits)) or "—",
         )
@@ -120,6 +139,11 @@ def print_pairs(
             line.append(f"    A: {_excerpt(a.text, passage.a_span.start, passage.a_span.end)}\n")
             line.append(f"    B: {_excerpt(b.text, passage.b_span.start, passage.b_span.end)}")
             console.print(line)
+
+
+def node_names(story: Story) -> dict[str, str]:
+    """What a reader sees for a story's hidden nodes: their names, never their ids."""
+    return {hidden.id: hidden.name for hidden in story.hidden}
 
 
 def article_label(article: Article) -> str:

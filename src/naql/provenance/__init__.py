@@ -1,0 +1,170 @@
+"""Provenance inside a story: who took text from whom, the original, hidden common sources, how
+many independent sources stand behind the story, and what each article added.
+
+One module per decision, composed in :func:`trace_story`:
+
+- :mod:`~naql.provenance.facts`: what is known of each article (outlet, credits, teaser) and
+  which tokens each pair's passages cover;
+- :mod:`~naql.provenance.hidden`: texts not in the pile that must exist — an outlet's full
+  version several articles credit, and common sources (each side of a pair has, inside the
+  shared passages, what the other lacks: neither is the other's source);
+- :mod:`~naql.provenance.direction`: the vote that orients a copy, and siblings of one source;
+- :mod:`~naql.provenance.origin`: credited origins, the origin, the independent sources named;
+- :mod:`~naql.provenance.verdicts`: per-article class, sources, shares and added material.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from naql.provenance.direction import Decided, signals, through_common_parent
+from naql.provenance.facts import Pairs, StoryInput, gather, is_teaser
+from naql.provenance.hidden import common_source_pairs, credited_sources, hang_common_sources
+from naql.provenance.origin import credited_origins, independent_sources, origin
+from naql.provenance.verdicts import verdict
+from naql.records import Edge, HiddenSource, Signal, Story, Verdict
+
+__all__ = ["StoryInput", "is_teaser", "trace_story"]
+
+
+def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
+    facts = gather(story)
+    pairs = Pairs(story)
+    articles = story.articles
+    graph = nx.DiGraph()
+    graph.add_nodes_from(articles[k].id for k in story.members)
+    edges: list[Edge] = []
+    hidden: dict[str, HiddenSource] = {}
+    parents: dict[int, list[tuple[str, np.ndarray]]] = {k: [] for k in story.members}
+    excerpt_of: dict[int, str] = {}
+    explained: set[tuple[int, int]] = set()
+    for node, fed, own in credited_sources(story, facts, pairs):
+        hidden[node.id] = node
+        family = fed | own
+        for k in sorted(family):
+            mask = _shared_with(k, family, pairs)
+            if k in own:
+                kind, detail = "excerpt", f"{articles[k].id} is a truncated teaser of «{node.name}»"
+                excerpt_of[k] = node.id
+            else:
+                kind = "copied"
+                partners = ", ".join(
+                    articles[p].id for p in sorted(family - {k}) if pairs.words(k, pairs.of(k, p))
+                )
+                detail = (
+                    f"{articles[k].id} credits «{facts.name(story, node.outlet)}» and shares "
+                    f"its passages with {partners}"
+                )
+            edges.append(
+                Edge(
+                    node.id,
+                    articles[k].id,
+                    kind,
+                    pairs.words(k, mask),
+                    [Signal("common-source", 3.0, detail)],
+                )
+            )
+            graph.add_edge(node.id, articles[k].id)
+            parents[k].append((node.id, mask))
+        explained |= {(a, b) for a in family for b in family}
+    open_pairs = [pair for pair in sorted(story.passages) if pair not in explained]
+    for a, b in open_pairs:
+        if (a, b) in story.templates:
+            # Same wording, other facts: two instances of one template (a cable, a market
+            # close), not a copy of one another.
+            common, fewer = story.templates[(a, b)]
+            detail = f"same wording, different figures: {common} of {fewer} numbers agree"
+            edges.append(
+                Edge(
+                    articles[a].id,
+                    articles[b].id,
+                    "template",
+                    _shared(a, b, pairs),
+                    [Signal("figures", 0.0, detail)],
+                )
+            )
+    open_pairs = [pair for pair in open_pairs if pair not in story.templates]
+    judged = common_source_pairs(story, facts, pairs, open_pairs)
+    decided: Decided = {}
+    for a, b in open_pairs:
+        if (a, b) not in judged:
+            found = signals(a, b, story, facts, pairs)
+            decided[(a, b)] = (sum(signal.weight for signal in found), found)
+    linked = {k for pair in decided for k in pair}
+    for (a, b), (total, found) in decided.items():
+        if through_common_parent(a, b, decided, linked, pairs):
+            continue  # both took it from the same article: no edge between the siblings
+        shared = _shared(a, b, pairs)
+        if total >= 1 or total <= -1:
+            source, target = (a, b) if total > 0 else (b, a)
+            if total < 0:  # weights were for a -> b; positive must support the edge as drawn
+                found = [Signal(sig.name, -sig.weight, sig.detail) for sig in found]
+            edges.append(Edge(articles[source].id, articles[target].id, "copied", shared, found))
+            graph.add_edge(articles[source].id, articles[target].id)
+            parents[target].append((articles[source].id, pairs.of(target, source)))
+        else:
+            edges.append(Edge(articles[a].id, articles[b].id, "shared", shared, found))
+    for node, members in hang_common_sources(judged, graph, story, facts, pairs):
+        hidden[node.id] = node
+        for k in sorted(members):
+            mask = _shared_with(k, members, pairs)
+            mine = node.alone.get(articles[k].id, [])
+            if node.outlet is not None and facts.outlet[k] == node.outlet:
+                # The agency's own item, a shorter cut of the fuller version the others used.
+                kind, detail = "excerpt", f"{articles[k].id} is «{node.name}» cut short"
+                excerpt_of[k] = node.id
+            else:
+                kind = "copied"
+                detail = f"{articles[k].id} alone has, inside the shared passages, " + (
+                    "; ".join(f"«{_quote(articles[k].text, s.start, s.end)}»" for s in mine[:3])
+                    or "nothing the others lack"
+                )
+            edges.append(
+                Edge(
+                    node.id,
+                    articles[k].id,
+                    kind,
+                    pairs.words(k, mask),
+                    [Signal("common-source", 3.0, detail)],
+                )
+            )
+            parents[k].append((node.id, mask))
+    edges.extend(credited_origins(graph, story, facts, hidden))
+    origin_id, origin_outlet = origin(graph, story, facts, hidden)
+    sources = independent_sources(graph, edges, story, facts, hidden)
+    verdicts = [
+        verdict(k, story, facts, pairs, parents[k], excerpt_of.get(k)) for k in story.members
+    ]
+    credited = sorted({facts.name(story, o) or o for k in story.members for o in facts.credits[k]})
+    return (
+        Story(
+            id=story.story_id,
+            label=story.label,
+            articles=[articles[k].id for k in story.members],
+            origin=origin_id,
+            origin_outlet=origin_outlet,
+            independent_sources=len(sources),
+            credited=credited,
+            edges=edges,
+            hidden=list(hidden.values()),
+            sources=sources,
+        ),
+        verdicts,
+    )
+
+
+def _shared(a: int, b: int, pairs: Pairs) -> int:
+    return min(pairs.words(a, pairs.of(a, b)), pairs.words(b, pairs.of(b, a)))
+
+
+def _shared_with(k: int, family: set[int], pairs: Pairs) -> np.ndarray:
+    mask = np.zeros(len(pairs.story.tokens[k]), dtype=bool)
+    for other in family - {k}:
+        mask |= pairs.of(k, other)
+    return mask
+
+
+def _quote(text: str, start: int, end: int, limit: int = 60) -> str:
+    words = " ".join(text[start:end].split())
+    return words if len(words) <= limit else words[: limit - 1] + "…"

@@ -1,0 +1,130 @@
+"""What provenance knows about each article of a story before it draws anything: its outlet and
+the outlet's kind, the outlets it credits as its source, whether it names itself as the
+recipient of its sources, whether it is a truncated teaser; and, per pair, which of an
+article's tokens its passages with another article cover."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from naql.align import TokenPassage
+from naql.attribution import own_outlet_id
+from naql.outlets import Gazetteer
+from naql.records import Article, Attribution, Passage
+from naql.text import Tokens, normalize
+
+# «مصادر لـ«X»», «مصدر لـX», «وعلمت «X»», "told X": the outlet as the recipient of its sources.
+RECIPIENT_CUES = frozenset({"مصادر", "مصدر", "ل", "لل", "علمت", "وعلمت", "told"})
+TEASER = re.compile(
+    r"(المزيد|اقرا المزيد|تابع القراءه|read more|continue reading)\W*$", re.IGNORECASE
+)
+
+
+@dataclass(slots=True)
+class StoryInput:
+    """Everything provenance needs about one story, by article index."""
+
+    members: list[int]
+    articles: Sequence[Article]
+    tokens: Sequence[Tokens]
+    passages: dict[tuple[int, int], list[TokenPassage]]  # (a, b) with a < b
+    attributions: dict[int, list[Attribution]]
+    gazetteer: Gazetteer
+    story_id: str
+    label: str
+    trust_dates: bool
+    to_passage: Callable[[TokenPassage], Passage]  # from the pipeline: token -> text offsets
+    # Pairs whose shared wording carries mostly different figures: (common, fewer) numbers.
+    templates: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # Per stem id: a figure's digits, else "" (what "a figure the other side lacks" compares),
+    # and whether it is a calendar word or date number (never material of its own).
+    figures: Sequence[str] = ()
+    calendar: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+
+@dataclass(slots=True)
+class Facts:
+    outlet: dict[int, str | None] = field(default_factory=dict)
+    kind: dict[int, str | None] = field(default_factory=dict)
+    credits: dict[int, set[str]] = field(default_factory=dict)  # outlet ids credited as source
+    self_report: dict[int, bool] = field(default_factory=dict)
+    teaser: dict[int, bool] = field(default_factory=dict)
+
+    def name(self, story: StoryInput, outlet: str | None) -> str | None:
+        """An outlet's display name (the gazetteer's), or the id when the gazetteer lacks it."""
+        if outlet is None:
+            return None
+        known = story.gazetteer.outlets.get(outlet)
+        return known.name if known else outlet
+
+
+def is_teaser(article: Article) -> bool:
+    """A page that stops at «المزيد....» / "Read more" is an excerpt of a longer original."""
+    tail = normalize(article.text.rstrip()[-40:])
+    if TEASER.search(tail):
+        return True
+    return any("more" in drop.reason or "المزيد" in drop.reason for drop in article.dropped)
+
+
+def gather(story: StoryInput) -> Facts:
+    facts = Facts()
+    for k in story.members:
+        article = story.articles[k]
+        outlet_id = own_outlet_id(article, story.gazetteer)
+        facts.outlet[k] = outlet_id
+        facts.kind[k] = (
+            story.gazetteer.outlets[outlet_id].kind
+            if outlet_id in story.gazetteer.outlets
+            else None
+        )
+        found = story.attributions.get(k, [])
+        facts.credits[k] = {a.outlet for a in found if a.role == "source"}
+        facts.self_report[k] = any(
+            a.role == "self" and a.where == "text" and a.cue in RECIPIENT_CUES for a in found
+        )
+        facts.teaser[k] = is_teaser(article)
+    return facts
+
+
+def coverage(tokens: Tokens, ranges: list[tuple[int, int]]) -> np.ndarray:
+    mask = np.zeros(len(tokens), dtype=bool)
+    for start, end in ranges:
+        mask[start : end + 1] = True
+    return mask
+
+
+def side_ranges(passages: list[TokenPassage], first_side: bool) -> list[tuple[int, int]]:
+    return [(p.i0, p.i1) if first_side else (p.j0, p.j1) for p in passages]
+
+
+class Pairs:
+    """Token coverage of each article by its passages with each other member."""
+
+    def __init__(self, story: StoryInput) -> None:
+        self.story = story
+        self.cover: dict[tuple[int, int], np.ndarray] = {}
+        for (a, b), found in story.passages.items():
+            self.cover[(a, b)] = coverage(story.tokens[a], side_ranges(found, True))
+            self.cover[(b, a)] = coverage(story.tokens[b], side_ranges(found, False))
+
+    def of(self, article: int, partner: int) -> np.ndarray:
+        return self.cover.get(
+            (article, partner), np.zeros(len(self.story.tokens[article]), dtype=bool)
+        )
+
+    def ranges(self, article: int, partner: int) -> list[tuple[int, int]]:
+        """The token ranges of ``article``'s passages with ``partner``."""
+        key = (min(article, partner), max(article, partner))
+        return side_ranges(self.story.passages.get(key, []), article == key[0])
+
+    def words(self, article: int, mask: np.ndarray) -> int:
+        return int((mask & ~self.story.tokens[article].stop).sum())
+
+    def share(self, article: int, mask: np.ndarray) -> float:
+        content = ~self.story.tokens[article].stop
+        total = int(content.sum())
+        return float((mask & content).sum() / total) if total else 0.0

@@ -1,0 +1,305 @@
+"""Hidden sources: texts not in the pile that must exist.
+
+Two ways to know one:
+
+- **credited**: two or more articles credit the same outlet X and share passages that no article
+  of X in the pile accounts for (X is absent, or present only as a truncated teaser): X's full
+  text must exist («الشرق الأوسط (full version, not in the pile)»).
+- **common source**: two articles share passages and each has, INSIDE them, material the other
+  lacks — a figure, a clause, a fuller title. A copy can drop words from its source and change a
+  few, but it cannot know a figure or a clause its source never had: neither article can be the
+  other's only source, both took the passage from a third text (most often one press release or
+  wire item run by both). Pairs judged so are grouped (one release run by four papers is one
+  node), and the node is named when the evidence says whose it is: an agency's fuller version
+  when the agency's own item is among them (its shorter cut) and nobody credits anyone else; an
+  outlet all the group credit; otherwise "a text not in the pile behind A and B".
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import networkx as nx
+import numpy as np
+
+from naql.align import figure_in
+from naql.provenance.facts import Facts, Pairs, StoryInput
+from naql.records import HiddenSource, Passage, Span
+from naql.text import Vocabulary, words
+
+MIN_HIDDEN_WORDS = 10  # shared words no pile article explains, before a hidden source is inferred
+# A run of this many content words one side alone has inside a shared passage is a clause or a
+# fuller title («وزير الخارجية البحريني الشيخ خالد بن أحمد» against «وزير الخارجية»); shorter
+# runs are the edits a copier makes (a swapped verb, «اليوم» for «أمس»). Read off the hand-read
+# SaudiNewsNet pairs: no re-run of agency copy there has a 3-word run on both sides.
+MIN_CLAUSE = 3
+# Share of an agency's item that its passages with a paper must cover before the paper is read
+# as a fuller version of the same copy (rather than another story that quotes a line of it).
+FULLER_SHARE = 0.5
+# A dateline («الرياض 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس») or a weekday is how an
+# outlet stamps its copy, not material of the story: these words and day, month and year
+# numbers are never counted as what one side alone has.
+CALENDAR = """
+يناير فبراير مارس ابريل أبريل مايو يونيو يوليو اغسطس أغسطس سبتمبر اكتوبر أكتوبر نوفمبر ديسمبر
+كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين محرم صفر ربيع جمادى رجب شعبان رمضان شوال
+القعدة الحجة ذي هـ م الموافق السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة أمس
+اليوم غدا غداً واس
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday yesterday today
+"""
+
+
+def calendar_stems(vocabulary: Vocabulary) -> np.ndarray:
+    """Per stem id: a calendar word, or a number that reads as a day, a month or a year."""
+    ids, _ = vocabulary.encode(words(CALENDAR).forms)
+    mask = np.zeros(len(vocabulary), dtype=bool)
+    mask[ids] = True
+    for stem_id, stem in enumerate(vocabulary.stems):
+        if stem.isdigit() and (
+            len(stem) <= 2 or (len(stem) == 4 and stem[:2] in ("14", "19", "20"))
+        ):
+            mask[stem_id] = True
+    return mask
+
+
+def credited_sources(
+    story: StoryInput, facts: Facts, pairs: Pairs
+) -> list[tuple[HiddenSource, set[int], set[int]]]:
+    """(node, the crediting articles it feeds, the outlet's own excerpts it explains)."""
+    found = []
+    credited = sorted({outlet for k in story.members for outlet in facts.credits[k]})
+    for outlet in credited:
+        crediting = [
+            k for k in story.members if outlet in facts.credits[k] and facts.outlet[k] != outlet
+        ]
+        own = [k for k in story.members if facts.outlet[k] == outlet]
+        if len(crediting) < 2 or any(not facts.teaser[k] for k in own):
+            continue  # a complete article of the outlet is in the pile: it can be the source
+        evidence: list[Passage] = []
+        fed: set[int] = set()
+        for c1, c2 in combinations(crediting, 2):
+            key = (min(c1, c2), max(c1, c2))
+            if key not in story.passages:
+                continue
+            explained_1 = np.zeros(len(story.tokens[c1]), dtype=bool)
+            explained_2 = np.zeros(len(story.tokens[c2]), dtype=bool)
+            for p in own:
+                explained_1 |= pairs.of(c1, p)
+                explained_2 |= pairs.of(c2, p)
+            unexplained = min(
+                pairs.words(c1, pairs.of(c1, c2) & ~explained_1),
+                pairs.words(c2, pairs.of(c2, c1) & ~explained_2),
+            )
+            if unexplained >= MIN_HIDDEN_WORDS:
+                fed |= {c1, c2}
+                evidence.extend(story.to_passage(p) for p in story.passages[key])
+        if not fed:
+            continue
+        name = facts.name(story, outlet)
+        ids = ", ".join(story.articles[k].id for k in sorted(fed))
+        if own:
+            reason = (
+                f"{ids} credit «{name}» and share passages absent from its truncated teaser "
+                f"{', '.join(story.articles[k].id for k in own)}: they used its full version"
+            )
+        else:
+            reason = f"{ids} credit «{name}» and share passages no article in the pile accounts for"
+        node = HiddenSource(
+            id=f"hidden:{outlet}",
+            outlet=outlet,
+            name=f"{name} (full version, not in the pile)",
+            reason=reason,
+            explains=[story.articles[k].id for k in sorted(fed | set(own))],
+            evidence=evidence,
+        )
+        found.append((node, set(crediting) | fed, set(own)))
+    return found
+
+
+def alone_in_shared(x: int, y: int, story: StoryInput, pairs: Pairs) -> list[tuple[int, int]]:
+    """Token ranges (inclusive) of what ``x`` alone has inside its passages with ``y``: each
+    figure ``y`` never gives, and each run of ``MIN_CLAUSE``+ content words ``y`` never uses."""
+    tx, ty = story.tokens[x], story.tokens[y]
+    theirs = np.unique(ty.ids[~ty.stop])
+    # In text order: «627,006» is two tokens whose run must read «627006».
+    their_figures = [story.figures[i] for i in ty.ids.tolist() if story.figures[i]]
+    stamped = _own_stamp(x, story)
+    found: list[tuple[int, int]] = []
+    for start, end in pairs.ranges(x, y):
+        keep = ~tx.stop[start : end + 1] & ~stamped[start : end + 1]
+        if len(story.calendar):
+            keep &= ~story.calendar[tx.ids[start : end + 1]]
+        positions = start + np.flatnonzero(keep)
+        if not len(positions):
+            continue
+        ids = tx.ids[positions]
+        absent = ~np.isin(ids, theirs)
+        for k, stem in enumerate(ids.tolist()):
+            figure = story.figures[stem]
+            if figure:
+                absent[k] = not figure_in(figure, their_figures)
+                if absent[k]:
+                    found.append((int(positions[k]), int(positions[k])))
+        # Runs of absent content words (function words between them do not break a run).
+        edges = np.diff(np.r_[0, absent.astype(np.int8), 0])
+        for first, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+            if stop - first >= MIN_CLAUSE:
+                found.append((int(positions[first]), int(positions[stop - 1])))
+    return sorted(set(found))
+
+
+def _own_stamp(k: int, story: StoryInput, max_words: int = 12, lead: int = 5) -> np.ndarray:
+    """Tokens on the lines where the article names its own outlet in a stamp — a short line, or
+    one that opens with the name («رابط الخبر بصحيفة الوئام: <headline>», «عكاظ (الرياض)»):
+    the outlet's stamp, not material of the story."""
+    tokens, text = story.tokens[k], story.articles[k].text
+    mask = np.zeros(len(tokens), dtype=bool)
+    for credit in story.attributions.get(k, []):
+        if credit.role != "self" or credit.where != "text":
+            continue
+        line_start = text.rfind("\n", 0, credit.span.start) + 1
+        line_end = text.find("\n", credit.span.end)
+        line_end = len(text) if line_end < 0 else line_end
+        first = int(np.searchsorted(tokens.starts, line_start))
+        last = int(np.searchsorted(tokens.starts, line_end))
+        before = int(np.searchsorted(tokens.starts, credit.span.start)) - first
+        if last - first <= max_words or before <= lead:
+            mask[first:last] = True
+    return mask
+
+
+Judged = dict[tuple[int, int], tuple[list[tuple[int, int]], list[tuple[int, int]]]]
+
+
+def common_source_pairs(
+    story: StoryInput, facts: Facts, pairs: Pairs, candidates: list[tuple[int, int]]
+) -> Judged:
+    """The pairs among ``candidates`` that took their shared text from a third one, with what
+    each side alone has inside it (token ranges)."""
+    judged: Judged = {}
+    for a, b in candidates:
+        if facts.outlet[a] is not None and facts.outlet[a] == facts.outlet[b]:
+            continue  # one outlet's own texts (a series, a continuation): no third text needed
+        mine, theirs = alone_in_shared(a, b, story, pairs), alone_in_shared(b, a, story, pairs)
+        wire = _agency_and_paper(a, b, facts)
+        if wire is None:
+            common = bool(mine and theirs)
+        else:
+            paper_alone = theirs if wire[0] == a else mine
+            common = bool(paper_alone) and _fuller_version(*wire, story, facts, pairs)
+        if common:
+            judged[(a, b)] = (mine, theirs)
+    return judged
+
+
+def hang_common_sources(
+    judged: Judged, graph: nx.DiGraph, story: StoryInput, facts: Facts, pairs: Pairs
+) -> list[tuple[HiddenSource, set[int]]]:
+    """Hidden common sources for the ``judged`` pairs, drawn into ``graph``: strongest pair
+    first, a pair whose two articles already descend from one node (an agency item both re-ran,
+    a common source drawn before) needs no node of its own; one that shares an article with a
+    node drawn before joins it (one release run by four papers is one node)."""
+    articles = story.articles
+    nodes: list[tuple[HiddenSource, set[int]]] = []
+    node_of: dict[int, int] = {}  # article -> index in nodes
+
+    def lineage(k: int) -> set[str]:
+        return nx.ancestors(graph, articles[k].id) | {articles[k].id}
+
+    order = sorted(judged, key=lambda pair: (-_shared_words(pair, pairs), pair))
+    for a, b in order:
+        if lineage(a) & lineage(b):
+            continue
+        joined = next((node_of[k] for k in (a, b) if k in node_of), None)
+        if joined is None:
+            joined = len(nodes)
+            nodes.append(
+                (
+                    HiddenSource(
+                        id=f"hidden:{story.story_id}.{joined + 1}",
+                        outlet=None,
+                        name="",
+                        reason="",
+                        explains=[],
+                        evidence=[],
+                    ),
+                    set(),
+                )
+            )
+        node, members = nodes[joined]
+        for k, ranges in zip((a, b), judged[(a, b)]):
+            tokens = story.tokens[k]
+            spans = node.alone.setdefault(articles[k].id, [])
+            for i, j in ranges:
+                span = Span(int(tokens.starts[i]), int(tokens.ends[j]))
+                if span not in spans:
+                    spans.append(span)
+            if k not in members:
+                members.add(k)
+                node_of[k] = joined
+                graph.add_edge(node.id, articles[k].id)
+        node.evidence.extend(story.to_passage(p) for p in story.passages[(a, b)])
+    for node, members in nodes:
+        ordered = sorted(members)
+        node.outlet, node.name = _name(ordered, story, facts)
+        node.explains = [articles[k].id for k in ordered]
+        ids = ", ".join(node.explains)
+        node.reason = (
+            f"{ids} share passages and each has there what the other lacks (a figure, a clause, "
+            f"a fuller title): neither is the other's source, all took it from {node.name}"
+        )
+    return nodes
+
+
+def _shared_words(pair: tuple[int, int], pairs: Pairs) -> int:
+    a, b = pair
+    return min(pairs.words(a, pairs.of(a, b)), pairs.words(b, pairs.of(b, a)))
+
+
+def _agency_and_paper(a: int, b: int, facts: Facts) -> tuple[int, int] | None:
+    """(the agency's item, the paper's article) when exactly one of the two is an agency's."""
+    agencies = [k for k in (a, b) if facts.kind[k] == "agency"]
+    if len(agencies) != 1:
+        return None
+    return (a, b) if agencies[0] == a else (b, a)
+
+
+def _fuller_version(agency: int, paper: int, story: StoryInput, facts: Facts, pairs: Pairs) -> bool:
+    """A paper that credits nobody, holds more than the agency's item and has, inside the
+    passages they share, material the item lacks, drew on the agency's fuller version (or the
+    release behind it): the item is its sibling, not its source. An agency's item is the
+    shorter cut of its own copy, so it alone having nothing there is no sign of a copy. A
+    paper that credits the agency re-ran this item (its own additions are its own)."""
+    if facts.credits[paper]:
+        return False
+    content = {k: int((~story.tokens[k].stop).sum()) for k in (agency, paper)}
+    if content[agency] >= content[paper]:
+        return False
+    # The paper ran the agency's story, only fuller: most of the item is in the shared text.
+    return pairs.share(agency, pairs.of(agency, paper)) >= FULLER_SHARE
+
+
+def _name(members: list[int], story: StoryInput, facts: Facts) -> tuple[str | None, str]:
+    """Whose text the common source is, when the evidence says so: the agency whose item is
+    among the members (its own item is a cut of it) when every other member shares text with
+    that item and no member credits anyone else; an outlet all the members credit; otherwise
+    nobody known."""
+    items = [k for k in members if facts.kind[k] == "agency"]
+    agencies = sorted({outlet for k in items if (outlet := facts.outlet[k]) is not None})
+    credited = set().union(*(facts.credits[k] for k in members))
+    # Every member must share text with the agency's item: a paper that shares only with
+    # another paper of the group may have drawn on the release, not on the agency.
+    with_item = all(
+        any((min(k, i), max(k, i)) in story.passages for i in items)
+        for k in members
+        if k not in items
+    )
+    if len(agencies) == 1 and credited <= set(agencies) and with_item:
+        agency = agencies[0]
+        return agency, f"{facts.name(story, agency)} (fuller version, not in the pile)"
+    shared_credits = set.intersection(*(facts.credits[k] for k in members))
+    named = sorted(o for o in shared_credits if o not in {facts.outlet[k] for k in members})
+    if named:
+        return named[0], f"{facts.name(story, named[0])} (not in the pile)"
+    names = ", ".join(story.articles[k].id for k in members)
+    return None, f"a text not in the pile behind {names}"

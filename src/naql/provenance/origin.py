@@ -1,0 +1,132 @@
+"""Where a story started and how many independent sources stand behind it.
+
+- **Credited origins**: an article that no text in the pile feeds, yet credits a source («حسب
+  الشرق الأوسط», «نقلت بلومبرغ»), took its story from that source: the credited outlet's article
+  when the story holds one, else a node «X (not in the pile)». A one-article story that credits
+  a source so gets that source as its origin.
+- **Origin**: the root of the transmission graph that reaches the most articles (then the
+  earliest, then the first by id).
+- **Independent sources**: the roots of the transmission graph, two roots counting as one when
+  shared text of unknown direction connects them or when they are the same outlet; each named
+  by its outlet («واس», «الشرق الأوسط (full version, not in the pile)») — never by an id.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from naql.provenance.facts import Facts, StoryInput
+from naql.records import Edge, HiddenSource, Signal
+from naql.stories import _parse_date
+
+
+def credited_origins(
+    graph: nx.DiGraph, story: StoryInput, facts: Facts, hidden: dict[str, HiddenSource]
+) -> list[Edge]:
+    """Edges (and, in ``hidden``, nodes) from the sources that root articles credit."""
+    edges: list[Edge] = []
+    by_id = {story.articles[k].id: k for k in story.members}
+    of_outlet: dict[str, list[int]] = {}
+    for k in story.members:
+        if facts.outlet[k]:
+            of_outlet.setdefault(facts.outlet[k], []).append(k)  # type: ignore[arg-type]
+    roots = [n for n in sorted(graph.nodes) if n in by_id and graph.in_degree(n) == 0]
+    for root in roots:
+        k = by_id[root]
+        for outlet in sorted(facts.credits[k] - {facts.outlet[k]}):
+            name = facts.name(story, outlet)
+            detail = f"{root} credits «{name}» as its source"
+            in_pile = [
+                story.articles[o].id
+                for o in of_outlet.get(outlet, [])
+                if not nx.has_path(graph, root, story.articles[o].id)
+            ]
+            if in_pile:
+                source = in_pile[0]
+            else:
+                source = f"hidden:{outlet}"
+                node = hidden.get(source)
+                if node is None:
+                    node = hidden[source] = HiddenSource(
+                        id=source,
+                        outlet=outlet,
+                        name=f"{name} (not in the pile)",
+                        reason=f"credited as the source, and no text of «{name}» is in the pile",
+                        explains=[],
+                        evidence=[],
+                    )
+                node.explains.append(root)
+            graph.add_edge(source, root)
+            edges.append(Edge(source, root, "credited", 0, [Signal("credit", 3.0, detail)]))
+    return edges
+
+
+def origin(
+    graph: nx.DiGraph, story: StoryInput, facts: Facts, hidden: dict[str, HiddenSource]
+) -> tuple[str | None, str | None]:
+    """(origin node id, its outlet's display name)."""
+    roots = [node for node in graph.nodes if graph.in_degree(node) == 0]
+    if not roots:
+        return None, None
+    by_id = {story.articles[k].id: k for k in story.members}
+
+    def rank(node: str) -> tuple:
+        reach = len(nx.descendants(graph, node))
+        k = by_id.get(node)
+        date = _parse_date(story.articles[k].date) if k is not None else None
+        return (-reach, date is None, date or 0, node)
+
+    best = sorted(roots, key=rank)[0]
+    return best, source_name(best, story, facts, hidden)
+
+
+def source_name(node: str, story: StoryInput, facts: Facts, hidden: dict[str, HiddenSource]) -> str:
+    """What a user reads for a node: an outlet's name, a hidden source's name, never an id
+    (an article of an unknown outlet is named by its id, which is all there is)."""
+    if node in hidden:
+        found = hidden[node]
+        return facts.name(story, found.outlet) if found.outlet else found.name  # type: ignore[return-value]
+    k = next(k for k in story.members if story.articles[k].id == node)
+    outlet = facts.outlet[k]
+    if outlet:
+        return facts.name(story, outlet)  # type: ignore[return-value]
+    return story.articles[k].outlet or node
+
+
+def independent_sources(
+    graph: nx.DiGraph,
+    edges: list[Edge],
+    story: StoryInput,
+    facts: Facts,
+    hidden: dict[str, HiddenSource],
+) -> list[str]:
+    """The names of the story's independent sources (see the module doc)."""
+    roots = {node for node in graph.nodes if graph.in_degree(node) == 0}
+    root_of = {
+        node: {r for r in nx.ancestors(graph, node) if r in roots} or {node} for node in graph
+    }
+    joined = nx.Graph()
+    joined.add_nodes_from(roots)
+    for edge in edges:
+        if edge.kind == "shared":  # direction unknown: whoever fed one end fed the other too
+            ends = root_of[edge.source] | root_of[edge.target]
+            first = min(ends)
+            joined.add_edges_from((first, other) for other in ends if other != first)
+    by_id = {story.articles[k].id: k for k in story.members}
+
+    def key(node: str) -> str:
+        if node in hidden:
+            outlet = hidden[node].outlet
+            return f"outlet:{outlet}" if outlet else node
+        outlet = facts.outlet[by_id[node]]
+        return f"outlet:{outlet}" if outlet else node
+
+    for node in roots:  # one outlet behind two families is one source
+        for other in roots:
+            if node < other and key(node) == key(other):
+                joined.add_edge(node, other)
+    names = []
+    for family in sorted(nx.connected_components(joined), key=lambda f: min(f)):
+        best = max(sorted(family), key=lambda n: len(nx.descendants(graph, n)))
+        names.append(source_name(best, story, facts, hidden))
+    return names

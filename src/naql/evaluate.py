@@ -353,8 +353,8 @@ def provenance_scores(
     ``{"copy": id, "source": id, "reused": bool, "credits_source": bool, "source_outlet": id}``.
 
     A positive line (reused) counts a true positive when naql traces the copy back to the
-    source article (the source is an ancestor of the copy along the story's directed edges),
-    else a false negative; a negative line counts a false positive when naql does trace it there.
+    source article's text (:func:`traced`), else a false negative; a negative line counts a
+    false positive when naql does trace it there.
     Being in the same story is not enough: a paper may report the agency's event in its own words.
     Credits compare the gold ``credits_source`` with naql finding a ``source``-role credit of
     ``source_outlet`` in the copy.
@@ -371,7 +371,7 @@ def provenance_scores(
         copy, source = str(line["copy"]), str(line["source"])
         verdict = verdicts.get(copy)
         story = stories.get(verdict["story"]) if verdict else None
-        found = story is not None and source in _ancestors(copy, story)
+        found = story is not None and traced(source, copy, story)
         if line.get("reused"):
             origin[0 if found else 2] += 1
         elif found:
@@ -388,6 +388,20 @@ def provenance_scores(
     return ProvenanceScores(detection_scores(*origin), detection_scores(*credit), len(gold))
 
 
+def traced(source: str, copy: str, story: Mapping[str, Any]) -> bool:
+    """Whether naql traces ``copy``'s text back to ``source``'s: ``source`` is an ancestor of
+    ``copy`` along copied/excerpt edges, or both descend from one text not in the pile of
+    which ``source`` is an excerpt (an agency's item and a paper that ran the agency's fuller
+    version: the paper's text is the agency's, though not this cut of it)."""
+    ancestors = _ancestors(copy, story)
+    if source in ancestors:
+        return True
+    return any(
+        edge["kind"] == "excerpt" and edge["target"] == source and edge["source"] in ancestors
+        for edge in story.get("edges", [])
+    )
+
+
 def _ancestors(article: str, story: Mapping[str, Any]) -> set[str]:
     parents: dict[str, set[str]] = {}
     for edge in story.get("edges", []):
@@ -401,3 +415,95 @@ def _ancestors(article: str, story: Mapping[str, Any]) -> set[str]:
                 seen.add(parent)
                 frontier.append(parent)
     return seen
+
+
+# What a hand-read pair label says naql should do with the pair, by measure name.
+PAIR_MEASURES = {
+    "same_event_together": "pairs reporting the same event, kept in one story",
+    "different_event_apart": "pairs reporting different events of one topic, kept apart",
+    "unrelated_apart": "unrelated pairs, kept apart",
+    "direction": "copies: the source traced as the copy's ancestor",
+    "agency_direction": "papers' re-runs of agency copy: the agency traced as the source",
+    "common_source_not_copy": "shared text both took from a third text: neither drawn as the other's source",
+    "template_not_copy": "template instances: neither drawn as the other's source",
+}
+
+
+@dataclass(slots=True)
+class PairScore:
+    correct: int = 0
+    total: int = 0
+    wrong: list[int] = field(default_factory=list)  # gold line numbers (or ``pair`` ids) missed
+
+    @property
+    def rate(self) -> float:
+        return self.correct / self.total if self.total else 1.0
+
+
+def pair_scores(
+    gold: Sequence[Mapping[str, Any]], trace: Mapping[str, Any], agency: str = "was"
+) -> dict[str, PairScore]:
+    """Score a trace against hand-read pairs ``{a, b, event, reuse, a_source, b_source}``
+    (``a``/``b`` may be given as ``a_url``/``b_url``; ``event``: same, different or unrelated;
+    ``reuse``: none, a_to_b, b_to_a, common_source, template or unclear).
+
+    An article given by URL matches the trace's id for it and the parts a page was split into
+    (``id#1``, ``id#2``). "Drawn as a source" means an ancestor along ``copied``/``excerpt``
+    edges, as in :func:`provenance_scores`; articles in different stories are never drawn so.
+    """
+    stories = {story["id"]: story for story in trace.get("stories", [])}
+    story_of = {
+        article: story["id"] for story in trace.get("stories", []) for article in story["articles"]
+    }
+    parts: dict[str, list[str]] = {}
+    for article in story_of:
+        parts.setdefault(article.split("#", 1)[0].split("~", 1)[0], []).append(article)
+    ancestors: dict[str, set[str]] = {}
+
+    def ancestors_of(article: str) -> set[str]:
+        if article not in ancestors:
+            ancestors[article] = _ancestors(article, stories[story_of[article]])
+        return ancestors[article]
+
+    def drawn(source: list[str], copy: list[str]) -> bool:
+        """``source`` drawn as (an ancestor of) ``copy``'s source."""
+        return any(s in ancestors_of(c) for c in copy for s in source)
+
+    def traced_back(source: list[str], copy: list[str]) -> bool:
+        return any(traced(s, c, stories[story_of[c]]) for c in copy for s in source)
+
+    scores = {name: PairScore() for name in PAIR_MEASURES}
+
+    def count(name: str, ok: bool, key: int) -> None:
+        scores[name].total += 1
+        if ok:
+            scores[name].correct += 1
+        else:
+            scores[name].wrong.append(key)
+
+    for number, line in enumerate(gold, 1):
+        key = int(line.get("pair", number))
+        a = parts.get(str(line.get("a", line.get("a_url"))), [])
+        b = parts.get(str(line.get("b", line.get("b_url"))), [])
+        if not a or not b:
+            continue  # not in the trace: nothing to score
+        together = any(story_of[x] == story_of[y] for x in a for y in b)
+        event, reuse = line.get("event"), line.get("reuse")
+        if event == "same":
+            count("same_event_together", together, key)
+        elif event == "different":
+            count("different_event_apart", not together, key)
+        elif event == "unrelated":
+            count("unrelated_apart", not together, key)
+        if reuse in ("a_to_b", "b_to_a"):
+            source, copy = (a, b) if reuse == "a_to_b" else (b, a)
+            ok = traced_back(source, copy) and not drawn(copy, source)
+            count("direction", ok, key)
+            side = "a_source" if reuse == "a_to_b" else "b_source"
+            other = "b_source" if reuse == "a_to_b" else "a_source"
+            if line.get(side) == agency and line.get(other) != agency:
+                count("agency_direction", ok, key)
+        elif reuse in ("common_source", "template"):
+            name = "common_source_not_copy" if reuse == "common_source" else "template_not_copy"
+            count(name, not drawn(a, b) and not drawn(b, a), key)
+    return scores

@@ -38,6 +38,7 @@ from naql.records import (
 from naql.stories import (
     StoryGroups,
     article_similarity,
+    formula_pairs,
     group_stories,
     number_stems,
     term_weights,
@@ -193,9 +194,16 @@ def trace(
     with timer.stage("attribution"):
         articles, credits = attribute(articles, gazetteer)
     with timer.stage("stories"):
-        # Template instances (same formula, other figures) are different events: no reuse link.
-        linked = [a for a, pair in zip(alignments, sorted(by_pair)) if pair not in templates]
-        groups = group_stories(articles, linked, topical, config.stories)
+        # Template instances (same formula, other figures) and pairs sharing only a formula
+        # are different events: neither their shared text nor their topic links them.
+        shares = {pair: max(a.a_share, a.b_share) for a, pair in zip(alignments, sorted(by_pair))}
+        apart = set(templates) | formula_pairs(
+            [a.date for a in articles], tokens, by_pair, shares, boost, config.stories
+        )
+        linked = [a for a, pair in zip(alignments, sorted(by_pair)) if pair not in apart]
+        groups = group_stories(
+            articles, linked, {p: v for p, v in topical.items() if p not in apart}, config.stories
+        )
     with timer.stage("provenance"):
         stories, verdicts = _provenance(
             articles,

@@ -25,12 +25,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
 from naql.records import Alignment, Article
 from naql.text import Tokens, Vocabulary, words
+
+if TYPE_CHECKING:  # align imports config, which imports this module's StoryConfig
+    from naql.align import TokenPassage
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)
@@ -55,6 +59,13 @@ class StoryConfig:
     min_pair: float = 0.1
     # A pair whose rare-stem part of the cosine is below this is not looked at further.
     min_partial: float = 0.02
+    # Shared text links two articles as one event only when what each adds is alike too: with
+    # at least `fresh_terms` terms of its own on each side whose cosine is below `fresh_cosine`,
+    # the shared text is a formula (a club's training-report boilerplate, a forecast's
+    # wording, an agency's background paragraph) and the two report different days. Set on
+    # the hand-read SaudiNewsNet pairs (tests/data/saudinewsnet_pairs.md).
+    fresh_terms: int = 20
+    fresh_cosine: float = 0.15
     # Pairs sharing `top_shared` of the `top_terms` heaviest terms of each text are candidates
     # too (see _top_term_pairs); terms among the heaviest of over `top_max_docs` texts are not.
     top_terms: int = 10
@@ -182,6 +193,53 @@ def _rowwise_dot(
         left, right = matrix[rows[start:end]], matrix[cols[start:end]]
         values[start:end] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
     return values
+
+
+def formula_pairs(
+    dates: Sequence[str | None],
+    tokens: Sequence[Tokens],
+    passages: dict[tuple[int, int], list[TokenPassage]],
+    shares: dict[tuple[int, int], float],
+    boost: np.ndarray,
+    config: StoryConfig,
+) -> set[tuple[int, int]]:
+    """Pairs dated on different days whose shared text is a formula: each adds enough of its
+    own and the additions are unalike (see ``StoryConfig.fresh_cosine``). A re-run (``shares``
+    at least ``rerun_share``) is never one, nor are reports of one day (rewrites of one event
+    add each its own background)."""
+    size = len(boost)
+    df = np.zeros(size, dtype=np.float64)
+    for doc in tokens:
+        df[np.unique(doc.ids[~doc.stop])] += 1
+    weight = (np.log((len(tokens) + 1) / (df + 1)) + 1.0) * boost
+    days = [(date.date() if (date := _parse_date(doc)) else None) for doc in dates]
+    found = set()
+    for (a, b), group in passages.items():
+        if shares.get((a, b), 0.0) >= config.rerun_share:
+            continue
+        if days[a] is None or days[b] is None or days[a] == days[b]:
+            continue  # one day's reports: rewrites adding each its own background
+        fresh_a = _fresh(tokens[a], [(p.i0, p.i1) for p in group], weight)
+        fresh_b = _fresh(tokens[b], [(p.j0, p.j1) for p in group], weight)
+        if min(len(fresh_a[0]), len(fresh_b[0])) < config.fresh_terms:
+            continue
+        _, in_a, in_b = np.intersect1d(fresh_a[0], fresh_b[0], return_indices=True)
+        dot = float((fresh_a[1][in_a] * fresh_b[1][in_b]).sum())
+        norm = float(np.sqrt((fresh_a[1] ** 2).sum() * (fresh_b[1] ** 2).sum()))
+        if dot < config.fresh_cosine * norm:
+            found.add((a, b))
+    return found
+
+
+def _fresh(
+    doc: Tokens, ranges: list[tuple[int, int]], weight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A text's own terms (outside the shared ranges) and their TF-IDF weights."""
+    covered = np.zeros(len(doc), dtype=bool)
+    for start, end in ranges:
+        covered[start : end + 1] = True
+    ids, counts = np.unique(doc.ids[~covered & ~doc.stop], return_counts=True)
+    return ids, (1.0 + np.log(counts)) * weight[ids]
 
 
 def _parse_date(value: str | None) -> datetime | None:

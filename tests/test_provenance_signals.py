@@ -102,3 +102,91 @@ def test_two_rewrites_crediting_an_absent_outlet_get_a_hidden_source() -> None:
         ("hidden:reuters", "two"),
     }
     assert "no article in the pile" in story.hidden[0].reason
+
+
+def _with(clause: str, after: str) -> str:
+    """WIRE with ``clause`` inserted right after the words ``after``."""
+    at = WIRE.index(after) + len(after)
+    return WIRE[:at] + " " + clause + WIRE[at:]
+
+
+OWN_A = "بحضور وكيل الوزارة للشؤون الوقائية الدكتور عبدالله عسيري"
+OWN_B = "وبتكلفة إجمالية بلغت 45 مليون ريال تتحملها الميزانية"
+
+
+def test_each_side_having_what_the_other_lacks_is_a_common_source_not_a_copy() -> None:
+    one = Article(
+        id="okaz", text=_with(OWN_A, "الأشهر الثلاثة المقبلة،"), url="https://www.okaz.com.sa/1"
+    )
+    two = Article(
+        id="riyadh", text=_with(OWN_B, "والمستشفيات الحكومية،"), url="https://www.alriyadh.com/2"
+    )
+    result = trace([one, two])
+    story = next(s for s in result.stories if len(s.articles) == 2)
+    assert not any(e.kind == "copied" and e.source in ("okaz", "riyadh") for e in story.edges)
+    [node] = story.hidden
+    assert node.outlet is None and "not in the pile" in node.name
+    assert {(e.source, e.target) for e in story.edges} == {(node.id, "okaz"), (node.id, "riyadh")}
+    texts = {a.id: a.text for a in result.articles}
+    alone = {k: " ".join(texts[k][s.start : s.end] for s in v) for k, v in node.alone.items()}
+    assert "عبدالله عسيري" in alone["okaz"] and "45" in alone["riyadh"]
+    assert story.origin == node.id and story.independent_sources == 1
+
+
+def test_a_copy_with_nothing_of_its_own_inside_the_passage_stays_a_copy() -> None:
+    fuller = Article(
+        id="okaz",
+        text=_with(OWN_A, "الأشهر الثلاثة المقبلة،") + EXTRA,
+        url="https://www.okaz.com.sa/1",
+    )
+    trimmed = Article(id="riyadh", text=WIRE, url="https://www.alriyadh.com/2")
+    result = trace([fuller, trimmed])
+    assert not any(s.hidden for s in result.stories)
+
+
+def test_a_paper_fuller_than_the_agency_item_drew_on_the_agency_fuller_version() -> None:
+    agency = Article(id="spa", text="الرياض - واس\n" + WIRE, url="https://www.spa.gov.sa/1")
+    paper = Article(
+        id="paper",
+        text=_with(OWN_B, "والمستشفيات الحكومية،") + EXTRA,
+        url="https://www.okaz.com.sa/2",
+    )
+    result = trace([agency, paper])
+    story = next(s for s in result.stories if len(s.articles) == 2)
+    [node] = story.hidden
+    assert node.outlet == "spa" and "fuller version" in node.name
+    assert {(e.target, e.kind) for e in story.edges} == {("spa", "excerpt"), ("paper", "copied")}
+    assert story.origin_outlet == "واس" and story.sources == ["واس"]
+    # Crediting the agency, the same paper re-ran this item: a copy.
+    credited = Article(
+        id="paper", text="الرياض - واس\n" + paper.text, url="https://www.okaz.com.sa/2"
+    )
+    edges = edges_of([agency, credited])
+    assert ("spa", "paper", "copied") in edges
+
+
+def test_two_days_sharing_only_a_formula_are_two_stories_and_one_day_is_one() -> None:
+    formula = (
+        "وأوضح المتحدث الرسمي للنادي أن الفريق يواصل تحضيراته للموسم الجديد في معسكره الخارجي "
+        "تحت إشراف الجهاز الفني بقيادة المدرب الروماني، وأن الإدارة حريصة على توفير كل سبل "
+        "النجاح للاعبين قبل انطلاق الدوري، مؤكدا أن المعسكر يسير وفق البرنامج المعد له سلفا."
+    )
+    monday = (
+        "خاض الفريق الأول لكرة القدم مساء الاثنين مباراة ودية أمام نادي سالزبورغ النمساوي انتهت "
+        "بفوزه بهدفين نظيفين سجلهما المهاجم البرازيلي والظهير الأيسر في الشوط الثاني، وشارك "
+        "الحارس الاحتياطي في المباراة كاملة بعد تعافيه من الإصابة التي لحقت به في الركبة.\n"
+        + formula
+    )
+    wednesday = (
+        "أجرى الفريق الأول تدريبا صباحيا الأربعاء ركز فيه الجهاز الفني على الجوانب اللياقية "
+        "والتكتيكية، وغاب عن الحصة لاعب الوسط بسبب الإنفلونزا فيما خضع قائد الفريق لبرنامج "
+        "علاجي خاص في العيادة الطبية، وتقرر منح اللاعبين راحة يوم الخميس قبل السفر إلى ميونخ.\n"
+        + formula
+    )
+    first = Article(id="mon", text=monday, url="https://a.example/1", date="2015-08-03")
+    second = Article(id="wed", text=wednesday, url="https://b.example/2", date="2015-08-05")
+    result = trace([first, second], Config(provenance=ProvenanceConfig(trust_dates=False)))
+    assert sorted(len(s.articles) for s in result.stories) == [1, 1]
+    same_day = Article(id="wed", text=wednesday, url="https://b.example/2", date="2015-08-03")
+    result = trace([first, same_day], Config(provenance=ProvenanceConfig(trust_dates=False)))
+    assert [len(s.articles) for s in result.stories] == [2]

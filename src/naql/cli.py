@@ -405,6 +405,39 @@ def eval_provenance(
         )
 
 
+@eval_app.command("pairs")
+def eval_pairs(
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="Hand-read pairs, JSONL: {a, b, event, reuse} (a/b or a_url/b_url; event: "
+            "same|different|unrelated; reuse: none|a_to_b|b_to_a|common_source|template|unclear)."
+        ),
+    ],
+    trace_json: Annotated[Path, typer.Argument(help="The output of naql trace --json.")],
+    agency: Annotated[
+        str, typer.Option(help="Outlet id (a_source/b_source) of the agency whose re-runs count.")
+    ] = "was",
+) -> None:
+    """Score stories and provenance on hand-read pairs: same-event pairs kept together,
+    different events apart, copies drawn the right way, common sources and templates not drawn
+    as copies.
+
+    Example: naql eval pairs tests/data/saudinewsnet_pairs.jsonl trace.json
+    """
+    from naql.evaluate import PAIR_MEASURES, pair_scores
+
+    scores = pair_scores(
+        _load_lines(gold), json.loads(trace_json.read_text(encoding="utf-8")), agency=agency
+    )
+    for name, score in scores.items():
+        if score.total:
+            out.print(
+                f"{PAIR_MEASURES[name]}: {score.rate:.3f} ({score.correct} of {score.total})",
+                highlight=False,
+            )
+
+
 def write_json(path: Path, data: object) -> None:
     """Write atomically, so an interrupted run never leaves half a file behind."""
     temporary = path.with_name(path.name + ".part")

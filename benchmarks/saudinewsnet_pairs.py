@@ -1,0 +1,69 @@
+"""Stories and provenance on the hand-read SaudiNewsNet pairs, for the full-corpus trace.
+
+    python benchmarks/saudinewsnet_pairs.py [--trace TRACE.json] [--corpus DIR]
+
+The pairs (tests/data/saudinewsnet_pairs.jsonl; how they were drawn and read in the .md beside
+it) were labelled by reading, without naql's output. Without --trace the whole corpus is read,
+cleaned and traced here (dates untrusted: they are crawl times), as benchmarks/
+trace_saudinewsnet.py does. Prints each measure, its count and the pairs missed, and the SPA
+sample's origin precision/recall on the same trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from naql.evaluate import PAIR_MEASURES, pair_scores, provenance_scores
+
+ROOT = Path(__file__).resolve().parents[1]
+PAIRS = ROOT / "tests" / "data" / "saudinewsnet_pairs.jsonl"
+CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"
+
+
+def gold_pairs(path: Path = PAIRS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def full_trace(corpus: Path) -> dict:
+    """The whole corpus, read, cleaned and traced as the trace benchmark does."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from saudinewsnet_provenance import run_trace
+
+    return run_trace(corpus, since="")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--trace", type=Path, default=None, help="a naql trace --json output")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    if args.trace:
+        trace = json.loads(args.trace.read_text(encoding="utf-8"))
+    else:
+        trace = full_trace(args.corpus)
+    scores = pair_scores(gold_pairs(), trace)
+    for name, score in scores.items():
+        print(
+            f"{PAIR_MEASURES[name]}: {score.rate:.3f} ({score.correct} of {score.total})"
+            + (f"; missed pairs {score.wrong}" if score.wrong else "")
+        )
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from saudinewsnet_provenance import gold_lines
+
+    spa = provenance_scores(gold_lines(), trace)
+    print(
+        f"SPA sample origin: precision {spa.origin.precision:.3f}, recall {spa.origin.recall:.3f}"
+    )
+    print(f"time: {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -334,6 +334,7 @@ def _provenance(
 ) -> tuple[list[Story], list[Verdict]]:
     calendar = calendar_stems(vocabulary)  # may learn stems: before the figures list
     figures = [stem if stem.isdigit() else "" for stem in vocabulary.stems]
+    is_figure = np.fromiter(map(bool, figures), dtype=bool, count=len(figures))
     index = {article.id: k for k, article in enumerate(articles)}
     per_article: dict[int, list[Attribution]] = {}
     for credit in credits:
@@ -366,6 +367,7 @@ def _provenance(
             },
             label=story_label(articles[representative]),
             figures=figures,
+            is_figure=is_figure,
             calendar=calendar,
             to_passage=lambda p: to_passage(
                 p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]

@@ -43,6 +43,7 @@ class StoryInput:
     # Per stem id: a figure's digits, else "" (what "a figure the other side lacks" compares),
     # and whether it is a calendar word or date number (never material of its own).
     figures: Sequence[str] = ()
+    is_figure: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     calendar: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
@@ -106,6 +107,7 @@ class Pairs:
 
     def __init__(self, story: StoryInput) -> None:
         self.story = story
+        self._cache: dict[tuple[str, int], np.ndarray] = {}
         self.cover: dict[tuple[int, int], np.ndarray] = {}
         for (a, b), found in story.passages.items():
             self.cover[(a, b)] = coverage(story.tokens[a], side_ranges(found, True))
@@ -115,6 +117,12 @@ class Pairs:
         return self.cover.get(
             (article, partner), np.zeros(len(self.story.tokens[article]), dtype=bool)
         )
+
+    def cached(self, key: tuple[str, int], compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """A per-article array computed once per story (an article meets many partners)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def ranges(self, article: int, partner: int) -> list[tuple[int, int]]:
         """The token ranges of ``article``'s passages with ``partner``."""

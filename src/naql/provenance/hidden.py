@@ -120,31 +120,42 @@ def alone_in_shared(x: int, y: int, story: StoryInput, pairs: Pairs) -> list[tup
     """Token ranges (inclusive) of what ``x`` alone has inside its passages with ``y``: each
     figure ``y`` never gives, and each run of ``MIN_CLAUSE``+ content words ``y`` never uses."""
     tx, ty = story.tokens[x], story.tokens[y]
-    theirs = np.unique(ty.ids[~ty.stop])
-    # In text order: «627,006» is two tokens whose run must read «627006».
-    their_figures = [story.figures[i] for i in ty.ids.tolist() if story.figures[i]]
-    stamped = _own_stamp(x, story)
+    ranges = pairs.ranges(x, y)
+    if not ranges:
+        return []
+    inside = np.zeros(len(tx), dtype=bool)
+    for start, end in ranges:
+        inside[start : end + 1] = True
+    keep = inside & ~tx.stop & ~pairs.cached(("stamp", x), lambda: _own_stamp(x, story))
+    if len(story.calendar):
+        keep &= ~story.calendar[tx.ids]
+    positions = np.flatnonzero(keep)
+    if not len(positions):
+        return []
+    ids = tx.ids[positions]
+    theirs = pairs.cached(("content", y), lambda: np.unique(ty.ids[~ty.stop]))
+    at = np.minimum(np.searchsorted(theirs, ids), max(len(theirs) - 1, 0))
+    absent = theirs[at] != ids if len(theirs) else np.ones(len(ids), dtype=bool)
     found: list[tuple[int, int]] = []
-    for start, end in pairs.ranges(x, y):
-        keep = ~tx.stop[start : end + 1] & ~stamped[start : end + 1]
-        if len(story.calendar):
-            keep &= ~story.calendar[tx.ids[start : end + 1]]
-        positions = start + np.flatnonzero(keep)
-        if not len(positions):
-            continue
-        ids = tx.ids[positions]
-        absent = ~np.isin(ids, theirs)
-        for k, stem in enumerate(ids.tolist()):
-            figure = story.figures[stem]
-            if figure:
-                absent[k] = not figure_in(figure, their_figures)
-                if absent[k]:
-                    found.append((int(positions[k]), int(positions[k])))
-        # Runs of absent content words (function words between them do not break a run).
-        edges = np.diff(np.r_[0, absent.astype(np.int8), 0])
-        for first, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
-            if stop - first >= MIN_CLAUSE:
-                found.append((int(positions[first]), int(positions[stop - 1])))
+    figure_at = (
+        np.flatnonzero(story.is_figure[ids]) if len(story.is_figure) else np.zeros(0, np.int64)
+    )
+    if len(figure_at):
+        # In text order: «627,006» is two tokens whose run must read «627006».
+        their_figures = [story.figures[i] for i in ty.ids[story.is_figure[ty.ids]].tolist()]
+        for k in figure_at.tolist():
+            absent[k] = not figure_in(story.figures[int(ids[k])], their_figures)
+            if absent[k]:
+                found.append((int(positions[k]), int(positions[k])))
+    # Runs of absent content words inside one passage (function words do not break a run).
+    which = np.searchsorted(np.sort([start for start, _ in ranges]), positions, side="right")
+    new_run = np.r_[True, (which[1:] != which[:-1]) | ~absent[:-1]]
+    run_id = np.cumsum(new_run)[absent]
+    where = positions[absent]
+    _, first, count = np.unique(run_id, return_index=True, return_counts=True)
+    for at, size in zip(first.tolist(), count.tolist()):
+        if size >= MIN_CLAUSE:
+            found.append((int(where[at]), int(where[at + size - 1])))
     return sorted(set(found))
 
 
@@ -180,14 +191,18 @@ def common_source_pairs(
     for a, b in candidates:
         if facts.outlet[a] is not None and facts.outlet[a] == facts.outlet[b]:
             continue  # one outlet's own texts (a series, a continuation): no third text needed
-        mine, theirs = alone_in_shared(a, b, story, pairs), alone_in_shared(b, a, story, pairs)
         wire = _agency_and_paper(a, b, facts)
-        if wire is None:
-            common = bool(mine and theirs)
-        else:
-            paper_alone = theirs if wire[0] == a else mine
-            common = bool(paper_alone) and _fuller_version(*wire, story, facts, pairs)
-        if common:
+        if wire is not None:
+            # What the agency's item alone has is the paper's trimming: only the paper's counts.
+            if not _fuller_version(*wire, story, facts, pairs):
+                continue
+            agency, paper = wire
+            if found := alone_in_shared(paper, agency, story, pairs):
+                alone = alone_in_shared(agency, paper, story, pairs)
+                judged[(a, b)] = (alone, found) if agency == a else (found, alone)
+            continue
+        mine = alone_in_shared(a, b, story, pairs)
+        if mine and (theirs := alone_in_shared(b, a, story, pairs)):
             judged[(a, b)] = (mine, theirs)
     return judged
 

@@ -22,12 +22,13 @@ def print_trace(trace: Trace, console: Console, *, passages: bool = True, top: i
         f"{len(trace.alignments)} pairs with reuse, "
         f"{sum(len(a.passages) for a in trace.alignments)} passages ({seconds:.2f} s)"
     )
-    for article in trace.articles:
-        if article.meta.get("outlet_from"):
-            _plain(
-                console,
-                f"  {article.id}: outlet {article.outlet}, read from {article.meta['outlet_from']}",
-            )
+    read_from_page = [a for a in trace.articles if a.meta.get("outlet_from")]
+    for article in read_from_page[:top]:
+        _plain(
+            console,
+            f"  {article.id}: outlet {article.outlet}, read from {article.meta['outlet_from']}",
+        )
+    _more(console, len(read_from_page) - top, "outlets read from their pages")
     shown = trace.stories[:top]
     for story in shown:
         print_story(story, articles, console)

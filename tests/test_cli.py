@@ -160,12 +160,12 @@ def test_repeated_ids_are_renamed_and_said(tmp_path: Path, capsys) -> None:
     assert main(["trace", str(tmp_path), "--no-progress"]) == 0
     captured = capsys.readouterr()
     assert "id 'page' repeated; renamed 'page~2'" in captured.err
-    assert "1 pairs with reuse" in captured.out
+    assert "1 pair with reuse" in captured.out
 
 
 def test_a_large_pile_is_summarised_in_the_terminal(capsys) -> None:
     assert main(["trace", str(EXAMPLE), "--no-progress", "--top", "1", "--no-passages"]) == 0
     printed = capsys.readouterr().out
-    assert "… and 2 more stories (all of them in --json)" in printed
+    assert "… and 2 more stories (write them all with --json FILE)" in printed
     assert "… and 5 more pairs" in printed
     assert printed.index("Story s1") < printed.index("Articles") < printed.index("Who shares text")

@@ -6,6 +6,7 @@ Every command's help carries an example; ``tests/test_cli.py`` fails if one lack
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,8 +25,9 @@ from rich.progress import (
 )
 
 from naql import __version__
-from naql.errors import NaqlError
+from naql.errors import InputError, NaqlError
 from naql.records import Problem, to_json
+from naql.report.terminal import plural
 
 if TYPE_CHECKING:
     from naql.ingest import ReadOptions, ReadResult
@@ -36,12 +38,32 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rich's panels print a type for every flag ("<bool>") and read
+    # "{story: [articles]}" in a help text as markup.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-eval_app = typer.Typer(help="Score naql's output against gold data.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Score naql's output against gold data.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 app.add_typer(eval_app, name="eval")
 
+
+class _Out(Console):
+    """stdout: a reader that stops early (``| head``) ends the run quietly, status 0 — the
+    JSON, written before the summary, is already on disk (rich's own default exits with 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        _quiet_stdout()
+        raise SystemExit(0)
+
+
 # Off a terminal (pipes, CI logs) rich would wrap at 80 columns; tables read better wider.
-out = Console(width=None if sys.stdout.isatty() else 140)
+out = _Out(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -72,7 +94,7 @@ def report_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         err.print(f"naql: skipped {problem}", markup=False, highlight=False)
     if problems:
-        err.print(f"naql: {len(problems)} input(s) skipped", highlight=False)
+        err.print(f"naql: {plural(len(problems), 'input')} skipped", highlight=False)
 
 
 # The record-field options `trace` and `clean` share.
@@ -82,6 +104,20 @@ OutletField = Annotated[str, typer.Option(help="JSON/CSV field naming the outlet
 DateField = Annotated[str, typer.Option(help="JSON/CSV field holding the date.")]
 UrlField = Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")]
 TitleField = Annotated[str, typer.Option(help="JSON/CSV field holding the title.")]
+
+
+def writable_or_exit(path: Path | None, option: str) -> None:
+    """Stop before any work when an output cannot be written (a missing folder, no write
+    permission): a long run must not fail only at its end."""
+    if path is None:
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{option} {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise InputError(f"{option} {path}: is a folder, not a file")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"{option} {path}: not writable")
 
 
 def read_or_exit(paths: Sequence[str], options: ReadOptions) -> ReadResult:
@@ -99,10 +135,12 @@ def read_or_exit(paths: Sequence[str], options: ReadOptions) -> ReadResult:
 @app.command()
 def trace(
     paths: Annotated[
-        list[str], typer.Argument(help="Files, folders, zip archives or - for stdin.")
+        list[str],
+        typer.Argument(metavar="PATH", help="Files, folders, zip archives or - for stdin."),
     ],
     json_out: Annotated[
-        Path | None, typer.Option("--json", help="Write the full result as JSON here.")
+        Path | None,
+        typer.Option("--json", metavar="FILE", help="Write the full result as JSON here."),
     ] = None,
     text_field: TextField = "text",
     id_field: IdField = "id",
@@ -115,7 +153,10 @@ def trace(
     ] = "en",
     passages: Annotated[bool, typer.Option(help="List every passage in the summary.")] = True,
     top: Annotated[
-        int, typer.Option(help="Stories and pairs shown in the terminal (all go to --json).")
+        int,
+        typer.Option(
+            min=0, help="Stories and pairs shown in the terminal, 0 for none (all go to --json)."
+        ),
     ] = 20,
     progress: Annotated[
         bool, typer.Option(help="Progress bars on stderr (terminals only).")
@@ -148,9 +189,15 @@ def trace(
     from naql.clean import CleanConfig, explain_drops
     from naql.config import Config, ProvenanceConfig, TextConfig
     from naql.ingest import ReadOptions
+    from naql.outlets import load as load_outlets
     from naql.pipeline import trace as run_trace
     from naql.report.terminal import print_trace
+    from naql.text import Vocabulary
 
+    writable_or_exit(json_out, "--json")
+    Vocabulary(language)  # an unknown language stops here, before any reading
+    if outlets is not None:
+        load_outlets(outlets)  # so does an outlets file naql cannot use
     read = read_or_exit(
         paths,
         ReadOptions(
@@ -178,18 +225,19 @@ def trace(
         )
     for notice in result.problems[len(read.problems) :]:
         err.print(f"naql: note: {notice}", markup=False, highlight=False)
-    if explain_clean:
-        print_drops(explain_drops(result.articles, read.articles) if clean else [])
-    print_trace(result, out, passages=passages, top=top)
-    if json_out is not None:
+    if json_out is not None:  # first: a closed pipe or a ^C in the summary must not lose it
         write_json(json_out, to_json(result))
         err.print(f"naql: wrote {json_out}", highlight=False)
+    if explain_clean:
+        print_drops(explain_drops(result.articles, read.articles) if clean else [])
+    print_trace(result, out, passages=passages, top=top, has_json=json_out is not None)
 
 
 @app.command("clean")
 def clean_command(
     paths: Annotated[
-        list[str], typer.Argument(help="Files, folders, zip archives or - for stdin.")
+        list[str],
+        typer.Argument(metavar="PATH", help="Files, folders, zip archives or - for stdin."),
     ],
     out_file: Annotated[
         Path, typer.Option("--out", help="Write the cleaned articles here, one JSON record a line.")
@@ -212,6 +260,7 @@ def clean_command(
     from naql.ingest import ReadOptions
     from naql.pipeline import clean as run_clean
 
+    writable_or_exit(out_file, "--out")
     read = read_or_exit(
         paths,
         ReadOptions(
@@ -229,8 +278,9 @@ def clean_command(
     write_jsonl(out_file, (to_json(article) for article in result.articles))
     reasons = ", ".join(f"{reason} {count}" for reason, count in result.dropped.items())
     out.print(
-        f"{len(read.articles)} pages, {len(result.articles)} articles, "
-        f"{sum(result.dropped.values())} lines dropped" + (f" ({reasons})" if reasons else ""),
+        f"{plural(len(read.articles), 'page')}, {plural(len(result.articles), 'article')}, "
+        f"{plural(sum(result.dropped.values()), 'line')} dropped"
+        + (f" ({reasons})" if reasons else ""),
         markup=False,
         highlight=False,
         soft_wrap=True,
@@ -296,9 +346,14 @@ def align(
 
 @eval_app.command("pan")
 def eval_pan(
-    gold_dir: Annotated[Path, typer.Argument(help="Folder of PAN gold XML files.")],
+    gold_dir: Annotated[
+        Path, typer.Argument(metavar="GOLD_DIR", help="Folder of PAN gold XML files.")
+    ],
     detections_dir: Annotated[
-        Path, typer.Argument(help="Folder of detection XML files (naql align --pan).")
+        Path,
+        typer.Argument(
+            metavar="DETECTIONS_DIR", help="Folder of detection XML files (naql align --pan)."
+        ),
     ],
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the scores as JSON here.")
@@ -338,12 +393,58 @@ def eval_pan(
         )
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+
+
 def _load_lines(path: Path) -> list[dict]:
-    """A JSONL file (one object per line) or a JSON array of objects."""
-    text = path.read_text(encoding="utf-8")
+    """A JSONL file (one object per line) or a JSON array of objects; a one-line error naming
+    the file, the line and the reason otherwise."""
+    text = _read_text(path)
+    if text.lstrip().startswith("{"):
+        try:  # one object, perhaps spread over several lines
+            return [json.loads(text)]
+        except json.JSONDecodeError:
+            pass  # JSON lines
     if text.lstrip().startswith("["):
-        return list(json.loads(text))
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+        try:
+            lines = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{path}: not JSON ({error.msg}, line {error.lineno})") from None
+    else:
+        lines = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                lines.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise InputError(f"{path}: line {number} is not JSON ({error.msg})") from None
+    if not all(isinstance(line, dict) for line in lines):
+        raise InputError(f"{path}: expected one JSON object a line")
+    return lines
+
+
+def load_trace(path: Path) -> dict:
+    """The output of ``naql trace --json``, or a one-line error saying why not."""
+    text = _read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"{path}: not JSON ({error.msg}, line {error.lineno}): expected the output of "
+            "naql trace --json"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("stories"), list):
+        raise InputError(f"{path}: not a naql trace (no stories): expected naql trace --json")
+    return data
 
 
 @eval_app.command("stories")
@@ -351,10 +452,13 @@ def eval_stories(
     gold: Annotated[
         Path,
         typer.Argument(
-            help="Gold stories: JSONL lines {article, story} or a JSON object {story: [articles]}."
+            metavar="GOLD",
+            help="Gold stories: JSONL lines {article, story} or a JSON object {story: [articles]}.",
         ),
     ],
-    trace_json: Annotated[Path, typer.Argument(help="The output of naql trace --json.")],
+    trace_json: Annotated[
+        Path, typer.Argument(metavar="TRACE.json", help="The output of naql trace --json.")
+    ],
 ) -> None:
     """B-cubed precision, recall and F1 of naql's stories against gold story labels.
 
@@ -362,14 +466,17 @@ def eval_stories(
     """
     from naql.evaluate import bcubed
 
-    text = gold.read_text(encoding="utf-8")
-    if text.lstrip().startswith("{") and "\n{" not in text.strip():
+    lines = _load_lines(gold)
+    if len(lines) == 1 and all(isinstance(members, list) for members in lines[0].values()):
+        # One object {story: [articles]} (a JSONL file of one line is {article, story}).
         labels = {
-            article: story for story, members in json.loads(text).items() for article in members
+            str(article): str(story) for story, members in lines[0].items() for article in members
         }
+    elif all("article" in line and "story" in line for line in lines):
+        labels = {str(line["article"]): str(line["story"]) for line in lines}
     else:
-        labels = {str(line["article"]): str(line["story"]) for line in _load_lines(gold)}
-    result = json.loads(trace_json.read_text(encoding="utf-8"))
+        raise InputError(f"{gold}: expected {{story: [articles]}} or JSONL {{article, story}}")
+    result = load_trace(trace_json)
     predicted = {
         article: story["id"] for story in result.get("stories", []) for article in story["articles"]
     }
@@ -385,19 +492,23 @@ def eval_stories(
 def eval_provenance(
     gold: Annotated[
         Path,
-        typer.Argument(help="Gold JSONL: {copy, source, reused, credits_source, source_outlet}."),
+        typer.Argument(
+            metavar="GOLD",
+            help="Gold JSONL: {copy, source, reused, credits_source, source_outlet}.",
+        ),
     ],
-    trace_json: Annotated[Path, typer.Argument(help="The output of naql trace --json.")],
+    trace_json: Annotated[
+        Path, typer.Argument(metavar="TRACE.json", help="The output of naql trace --json.")
+    ],
 ) -> None:
     """Precision and recall of origins (is the gold source the copy's origin?) and of credits.
 
     Example: naql eval provenance gold-provenance.jsonl trace.json
     """
     from naql.evaluate import provenance_scores
+    from naql.outlets import load as load_outlets
 
-    scores = provenance_scores(
-        _load_lines(gold), json.loads(trace_json.read_text(encoding="utf-8"))
-    )
+    scores = provenance_scores(_load_lines(gold), load_trace(trace_json), load_outlets())
     for name, part in (("origin", scores.origin), ("credits", scores.credits)):
         out.print(
             f"{name}: precision {part.precision:.3f}, recall {part.recall:.3f}, F1 {part.f1:.3f} "
@@ -410,11 +521,14 @@ def eval_pairs(
     gold: Annotated[
         Path,
         typer.Argument(
+            metavar="GOLD",
             help="Hand-read pairs, JSONL: {a, b, event, reuse} (a/b or a_url/b_url; event: "
-            "same|different|unrelated; reuse: none|a_to_b|b_to_a|common_source|template|unclear)."
+            "same|different|unrelated; reuse: none|a_to_b|b_to_a|common_source|template|unclear).",
         ),
     ],
-    trace_json: Annotated[Path, typer.Argument(help="The output of naql trace --json.")],
+    trace_json: Annotated[
+        Path, typer.Argument(metavar="TRACE.json", help="The output of naql trace --json.")
+    ],
     agency: Annotated[
         str, typer.Option(help="Outlet id (a_source/b_source) of the agency whose re-runs count.")
     ] = "was",
@@ -427,9 +541,7 @@ def eval_pairs(
     """
     from naql.evaluate import PAIR_MEASURES, pair_scores
 
-    scores = pair_scores(
-        _load_lines(gold), json.loads(trace_json.read_text(encoding="utf-8")), agency=agency
-    )
+    scores = pair_scores(_load_lines(gold), load_trace(trace_json), agency=agency)
     for name, score in scores.items():
         if score.total:
             out.print(
@@ -473,16 +585,48 @@ def root(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; ``argv`` lets tests call the CLI directly and read its exit status."""
+    """Entry point; ``argv`` lets tests call the CLI directly and read its exit status.
+
+    Every error ends in one line on stderr — a usage error too (click's own prints the usage
+    and a boxed message); a closed pipe (``| head``) ends quietly, what was asked for written.
+    """
+    # typer vendors its own click: its exceptions, not click's, reach this point.
+    from typer._click import exceptions as click
+
     try:
-        app(args=list(argv) if argv is not None else None, prog_name="naql")
-    except SystemExit as stop:  # click's standalone mode ends every run this way
+        result = app(
+            args=list(argv) if argv is not None else None, prog_name="naql", standalone_mode=False
+        )
+    except typer.Exit as stop:
+        return stop.exit_code
+    except typer.Abort:
+        err.print("naql: interrupted", highlight=False)
+        return 130
+    except click.NoArgsIsHelpError as error:  # «naql», «naql eval»: the help is the answer
+        out.print(error.format_message(), markup=False, highlight=False)
+        return 0
+    except click.ClickException as error:
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "naql"
+        hint = f" ({command} -h for help)" if isinstance(error, click.UsageError) else ""
+        err.print(f"naql: {error.format_message()}{hint}", highlight=False, markup=False)
+        return error.exit_code
+    except SystemExit as stop:
         code = stop.code
         return code if isinstance(code, int) else (0 if code is None else 1)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
     except (NaqlError, OSError) as error:
         err.print(f"naql: {error}", highlight=False, markup=False)
         return 2
-    return 0
+    return result if isinstance(result, int) else 0
+
+
+def _quiet_stdout() -> None:
+    """A reader that stopped early: send what is left of stdout (and its final flush) nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ class InputError(NaqlError):
     """An input file or record cannot be used; the message names the file and the reason."""
 
 
-class ConfigError(NaqlError):
+class ConfigError(NaqlError, ValueError):
     """A configuration value is out of range; the message says how to fix it."""
 
 

@@ -347,7 +347,7 @@ class ProvenanceScores:
 
 
 def provenance_scores(
-    gold: Sequence[Mapping[str, Any]], trace: Mapping[str, Any]
+    gold: Sequence[Mapping[str, Any]], trace: Mapping[str, Any], gazetteer: Any = None
 ) -> ProvenanceScores:
     """Score a ``naql trace --json`` result against gold lines of the form
     ``{"copy": id, "source": id, "reused": bool, "credits_source": bool, "source_outlet": id}``.
@@ -357,7 +357,8 @@ def provenance_scores(
     false positive when naql does trace it there.
     Being in the same story is not enough: a paper may report the agency's event in its own words.
     Credits compare the gold ``credits_source`` with naql finding a ``source``-role credit of
-    ``source_outlet`` in the copy.
+    ``source_outlet`` in the copy; with a ``gazetteer`` (:func:`naql.outlets.load`), the gold
+    may name the outlet as naql prints it («الشرق الأوسط», "Asharq Al-Awsat") or by its id.
     """
     stories = {story["id"]: story for story in trace.get("stories", [])}
     verdicts = {verdict["article"]: verdict for verdict in trace.get("verdicts", [])}
@@ -378,7 +379,11 @@ def provenance_scores(
             origin[1] += 1
         if "credits_source" in line:
             gold_credit = bool(line["credits_source"])
-            naql_credit = str(line.get("source_outlet")) in credited.get(copy, set())
+            outlet = str(line.get("source_outlet"))
+            if gazetteer is not None and outlet not in gazetteer.outlets:
+                known = gazetteer.lookup(outlet)
+                outlet = known.id if known else outlet
+            naql_credit = outlet in credited.get(copy, set())
             if gold_credit and naql_credit:
                 credit[0] += 1
             elif naql_credit:

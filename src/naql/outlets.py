@@ -218,7 +218,7 @@ def _outlets_from(data: dict) -> Iterable[Outlet]:
                 ambiguous=tuple(entry.get("ambiguous", ())),
                 domains=tuple(entry.get("domains", ())),
             )
-        except (KeyError, TypeError) as error:
+        except (KeyError, TypeError, AttributeError) as error:
             raise ConfigError(
                 f"outlet entry {entry!r} lacks {error}: each needs at least id and name"
             ) from None
@@ -243,7 +243,15 @@ def load(extra: str | Path | None = None, *, latin_names: bool = False) -> Gazet
             data = json.loads(Path(extra).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise ConfigError(f"{extra}: cannot read the outlets file ({error})") from None
-        outlets.extend(_outlets_from(data))
+        if not isinstance(data, dict) or not isinstance(data.get("outlets"), list):
+            raise ConfigError(
+                f'{extra}: not an outlets file: expected an object with an "outlets" list '
+                '({"outlets": [{"id": …, "name": …, "aliases": […]}]}, as naql/data/outlets.json)'
+            )
+        extra_outlets = list(_outlets_from(data))
+        if not extra_outlets:
+            raise ConfigError(f"{extra}: the outlets file holds no outlet")
+        outlets.extend(extra_outlets)
     gazetteer = Gazetteer()
     for outlet in outlets:
         gazetteer.add(_with_latin_name(outlet) if latin_names else outlet)

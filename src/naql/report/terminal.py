@@ -14,27 +14,59 @@ from naql.records import Article, Story, Trace
 EXCERPT = 70
 
 
-def print_trace(trace: Trace, console: Console, *, passages: bool = True, top: int = 20) -> None:
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """«1 story», «2 stories»: counts read as words."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def print_trace(
+    trace: Trace,
+    console: Console,
+    *,
+    passages: bool = True,
+    top: int = 20,
+    has_json: bool = False,
+) -> None:
+    """The summary; ``top`` stories and pairs at most (0: the header only), and where the
+    rest is (``has_json``: in the JSON written)."""
     articles = {article.id: article for article in trace.articles}
     seconds = sum(trace.timings.values())
-    console.print(
-        f"[bold]naql trace[/]: {len(trace.articles)} articles, {len(trace.stories)} stories, "
-        f"{len(trace.alignments)} pairs with reuse, "
-        f"{sum(len(a.passages) for a in trace.alignments)} passages ({seconds:.2f} s)"
+    pages = {article.meta.get("page", article.id) for article in trace.articles}
+    split = len(trace.articles) - len(pages)
+    from_pages = (
+        f" (from {plural(len(pages), 'page')}: {plural(split, 'page')} held more than one story)"
+        if split > 0
+        else ""
     )
+    console.print(
+        f"[bold]naql trace[/]: {plural(len(trace.articles), 'article')}{from_pages}, "
+        f"{plural(len(trace.stories), 'story', 'stories')}, "
+        f"{plural(len(trace.alignments), 'pair')} with reuse, "
+        f"{plural(sum(len(a.passages) for a in trace.alignments), 'passage')} ({seconds:.2f} s)",
+        highlight=False,
+    )
+    where = "all of them in --json" if has_json else "write them all with --json FILE"
+    if top == 0:
+        return
     read_from_page = [a for a in trace.articles if a.meta.get("outlet_from")]
     for article in read_from_page[:top]:
         _plain(
             console,
             f"  {article.id}: outlet {article.outlet}, read from {article.meta['outlet_from']}",
         )
-    _more(console, len(read_from_page) - top, "outlets read from their pages")
+    _more(
+        console,
+        len(read_from_page) - top,
+        "outlets read from their pages",
+        "outlet read from its page",
+        where,
+    )
     shown = trace.stories[:top]
     for story in shown:
         print_story(story, articles, console)
-    _more(console, len(trace.stories) - len(shown), "stories")
+    _more(console, len(trace.stories) - len(shown), "stories", "story", where)
     print_articles(trace, {a for story in shown for a in story.articles}, console)
-    print_pairs(trace, articles, console, passages=passages, top=top)
+    print_pairs(trace, articles, console, passages=passages, top=top, where=where)
 
 
 def print_story(story: Story, articles: dict[str, Article], console: Console) -> None:
@@ -92,14 +124,20 @@ def print_articles(trace: Trace, shown: set[str], console: Console) -> None:
                 )
             )
             or "—",
-            f"{len(verdict.added)} spans" if verdict.added else "—",
+            plural(len(verdict.added), "span") if verdict.added else "—",
             escape(", ".join(verdict.credits)) or "—",
         )
     console.print(table)
 
 
 def print_pairs(
-    trace: Trace, articles: dict[str, Article], console: Console, *, passages: bool, top: int
+    trace: Trace,
+    articles: dict[str, Article],
+    console: Console,
+    *,
+    passages: bool,
+    top: int,
+    where: str = "all of them in --json",
 ) -> None:
     if not trace.alignments:
         console.print("No reused passages found.")
@@ -125,7 +163,7 @@ def print_pairs(
             ", ".join(sorted({passage.kind for passage in alignment.passages})),
         )
     console.print(table)
-    _more(console, len(trace.alignments) - len(ranked), "pairs")
+    _more(console, len(trace.alignments) - len(ranked), "pairs", "pair", where)
     if not passages:
         return
     console.print("[bold]Passages[/] (character offsets into each article's text)")
@@ -136,7 +174,7 @@ def print_pairs(
             line.append(f"{a.id} [{passage.a_span.start}:{passage.a_span.end}]", style="cyan")
             line.append(" ⇄ ")
             line.append(f"{b.id} [{passage.b_span.start}:{passage.b_span.end}]", style="cyan")
-            line.append(f"  {passage.kind}, {passage.matched_words} words\n")
+            line.append(f"  {passage.kind}, {plural(passage.matched_words, 'word')}\n")
             line.append(f"    A: {_excerpt(a.text, passage.a_span.start, passage.a_span.end)}\n")
             line.append(f"    B: {_excerpt(b.text, passage.b_span.start, passage.b_span.end)}")
             console.print(line)
@@ -161,6 +199,6 @@ def _plain(console: Console, line: str) -> None:
     console.print(line, markup=False, highlight=False)
 
 
-def _more(console: Console, hidden: int, what: str) -> None:
+def _more(console: Console, hidden: int, what: str, one: str, where: str) -> None:
     if hidden > 0:
-        _plain(console, f"… and {hidden} more {what} (all of them in --json)")
+        _plain(console, f"… and {hidden} more {one if hidden == 1 else what} ({where})")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import Stemmer
 
+from naql.errors import ConfigError
 from naql.text import arabic, chars, latin
 
 
@@ -122,8 +123,9 @@ class Vocabulary:
 
     def __init__(self, latin_language: str = "en") -> None:
         if latin_language not in latin.SNOWBALL:
-            raise ValueError(
-                f"no stemmer for language {latin_language!r}; choose one of {sorted(latin.SNOWBALL)}"
+            raise ConfigError(
+                f"no stemmer for language {latin_language!r}; choose one of "
+                + ", ".join(sorted(latin.SNOWBALL))
             )
         self.latin_algorithm = latin.SNOWBALL[latin_language]
         self._form_code: dict[str, int] = {}  # form -> stem id * 2 + is_stopword

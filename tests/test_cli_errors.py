@@ -1,0 +1,145 @@
+"""The command line as a new user meets it: one line per error, never a traceback, nothing
+lost (issue: no traceback, no silent skip, no lost output)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE
+
+from naql.cli import main
+
+
+def one_line_error(capsys, arguments: list[str]) -> str:
+    """Run naql in-process (an uncaught exception fails the test); the error must be one line."""
+    code = main(arguments)
+    captured = capsys.readouterr()
+    lines = [line for line in captured.err.splitlines() if line.strip()]
+    assert code != 0, f"{arguments}: exit status 0"
+    assert "Traceback" not in captured.err
+    assert len(lines) == 1 and lines[0].startswith("naql: "), f"{arguments}: {captured.err!r}"
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("files")
+    made = {
+        "not_json": ("article.txt", "حفتر زار دمشق سرا"),
+        "no_stories": ("notrace.json", '{"articles": []}'),
+        "gold_stories": ("gold.jsonl", '{"article": "a", "story": "s"}\n'),
+        "gold_broken": ("broken.jsonl", '{"article": "a", "story": "s"}\n{"article": \n'),
+        "list": ("list.json", '[{"id": "x", "name": "X"}]'),
+        "no_outlets": ("foo.json", '{"foo": 1}'),
+        "binary": ("binary.bin", "\x00\x01\x02"),
+    }
+    paths = {}
+    for key, (name, text) in made.items():
+        paths[key] = root / name
+        paths[key].write_text(text, encoding="utf-8")
+    trace = root / "trace.json"
+    assert main(["trace", str(EXAMPLE), "--json", str(trace), "--no-progress", "--top", "0"]) == 0
+    paths["trace"] = trace
+    return paths
+
+
+def test_eval_on_a_file_that_is_not_a_trace_is_one_line(capsys, files) -> None:
+    for command in ("stories", "provenance", "pairs"):
+        gold = files["gold_stories"]
+        line = one_line_error(capsys, ["eval", command, str(gold), str(files["not_json"])])
+        assert str(files["not_json"]) in line and "not JSON" in line
+        line = one_line_error(capsys, ["eval", command, str(gold), str(files["no_stories"])])
+        assert "not a naql trace" in line
+
+
+def test_a_broken_gold_line_is_named(capsys, files) -> None:
+    line = one_line_error(
+        capsys, ["eval", "stories", str(files["gold_broken"]), str(files["trace"])]
+    )
+    assert "line 2" in line
+
+
+def test_unknown_language_and_unusable_outlets_files_stop_before_reading(capsys, files) -> None:
+    line = one_line_error(capsys, ["trace", str(EXAMPLE), "--language", "xx"])
+    assert "'xx'" in line and "en" in line
+    for bad in ("list", "no_outlets"):
+        line = one_line_error(capsys, ["trace", str(EXAMPLE), "--outlets", str(files[bad])])
+        assert "not an outlets file" in line
+
+
+def test_output_paths_are_checked_before_the_work(capsys, tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such" / "x.json"
+    line = one_line_error(capsys, ["trace", str(EXAMPLE), "--json", str(missing)])
+    assert "does not exist" in line
+    line = one_line_error(capsys, ["clean", str(EXAMPLE), "--out", str(missing)])
+    assert "--out" in line
+
+
+def test_top_is_checked_and_zero_prints_the_header_only(capsys) -> None:
+    assert "--top" in one_line_error(capsys, ["trace", str(EXAMPLE), "--top", "-1"])
+    assert main(["trace", str(EXAMPLE), "--top", "0", "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("naql trace: 6 articles (from 5 pages: 1 page held more")
+    assert "Story" not in printed and "--json" not in printed
+
+
+def test_usage_errors_are_one_line(capsys) -> None:
+    for arguments in (["bogus"], ["trace"], ["trace", str(EXAMPLE), "--nope"], ["eval", "pan"]):
+        one_line_error(capsys, arguments)
+
+
+def test_help_reads_as_written(capsys) -> None:
+    assert main(["eval", "stories", "-h"]) == 0
+    text = capsys.readouterr().out
+    assert "{story: [articles]}" in text
+    assert main(["trace", "-h"]) == 0
+    text = capsys.readouterr().out
+    assert "<bool>" not in text and "{paths}" not in text
+    assert "--passages / --no-passages" in text
+
+
+def test_credits_are_scored_by_outlet_name_or_id(capsys, files, tmp_path: Path) -> None:
+    trace = json.loads(files["trace"].read_text(encoding="utf-8"))
+    rewrite = next(a["id"] for a in trace["articles"] if a["id"].startswith("003"))
+    teaser = next(a["id"] for a in trace["articles"] if a["id"].startswith("000"))
+    for outlet in ("aawsat", "الشرق الأوسط", "Asharq Al-Awsat"):
+        gold = tmp_path / "gold.jsonl"
+        line = {
+            "copy": rewrite,
+            "source": teaser,
+            "reused": True,
+            "credits_source": True,
+            "source_outlet": outlet,
+        }
+        gold.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+        assert main(["eval", "provenance", str(gold), str(files["trace"])]) == 0
+        assert "credits: precision 1.000, recall 1.000" in capsys.readouterr().out, outlet
+
+
+def test_a_closed_pipe_ends_quietly_with_the_json_written(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "naql.cli", "trace", str(EXAMPLE), "--json", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # what `| head -1` does
+    error = process.stderr.read().decode("utf-8")
+    assert process.wait(timeout=120) == 0
+    assert "Traceback" not in error and "Broken pipe" not in error
+    assert json.loads(out.read_text(encoding="utf-8"))["stories"]
+
+
+def test_counts_read_as_words(capsys, tmp_path: Path) -> None:
+    (tmp_path / "missing.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "a.txt").write_text((EXAMPLE / "002_2427181fa13bf9fd.txt").read_text(), "utf-8")
+    assert main(["trace", str(tmp_path), "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert "1 article," in captured.out and "1 story," in captured.out
+    assert "input(s)" not in captured.err

@@ -5,7 +5,9 @@
 * **chrome out** — lines of the built-in list (:mod:`naql.clean.rules`: comment boxes, «اقرأ
   أيضا», «المزيد», «رئيس التحرير» and the name under it, «عاجل», section names, «TT», a lone
   counter, share buttons…) and short lines the batch shows to be boilerplate
-  (:mod:`naql.clean.frequency`);
+  (:mod:`naql.clean.frequency`). A lone counter or a date line goes only from a story's head
+  or tail: between two of its paragraphs it is the story's own («(2)» of a serial, the review
+  dates of a results list), unless the batch repeats it;
 * **repeats collapsed** — a caption printed twice, the headline printed again above the body:
   the first stays, the repeats go;
 * **metadata from the text** — when the reader gave none: the outlet from the page's byline
@@ -243,6 +245,7 @@ def _clean_page(
     captions = [False] * count
     small: list[int] = []  # kept short lines that may be a byline
     dated: list[int] = []  # kept short lines with a digit: maybe a date line
+    counters: list[int] = []  # lone numbers: dropped for now, kept if they stand inside the body
     repeats = read_more = False
     seen: set[str] = set()
     editor_title = False  # the line before was «رئيس التحرير» alone
@@ -273,6 +276,8 @@ def _clean_page(
             editor_title = False
         else:
             reasons[index] = reason
+            if reason == rules.COUNTER:
+                counters.append(index)
             read_more = read_more or reason == READ_MORE
             editor_title = reason == EDITOR and words <= 4 and rules.is_title_alone(key)
     starts = (
@@ -317,10 +322,25 @@ def _clean_page(
                 found = context.date(lines[i].key)
                 if found is not None:
                     date_lines[i] = found
+        numbered = [i for i in counters if first <= i < stop]
         title_index = None
-        if article.title is None or part > 0 or date_lines or repeats:
+        if article.title is None or part > 0 or date_lines or repeats or numbered:
             title_index = _headline(lines, kept, reasons, captions, date_lines, config)
         titles.append(lines[title_index].text if title_index is not None else None)
+        if date_lines or numbered:
+            # A date or a number between two of the story's paragraphs is the story's own (the
+            # review dates of an exam-results list, a serial's «(2)»): only the page's head and
+            # tail hold banners and counters. Lines the whole batch repeats still go.
+            inner = _body_interior(lines, kept, reasons, captions, date_lines, title_index)
+            if inner is not None:
+                low, high = inner
+                for i in numbered:
+                    if low < i < high:
+                        reasons[i] = context.chrome.reason(group, lines[i].key)
+                        if reasons[i] is None:
+                            kept.append(i)
+                kept.sort()
+                date_lines = {i: found for i, found in date_lines.items() if not low < i < high}
         for i, found in date_lines.items():
             if (title_index is None or i < title_index) and found.banner_shape:
                 reasons[i] = DATE_BANNER  # «الأربعاء 24 أبريل 2024 الموافق 15 شوال 1445» atop 002
@@ -419,6 +439,30 @@ def _headline(
             line = lines[i]
             return i if not line.long and line.words <= config.headline_max_words else None
     return None
+
+
+def _body_interior(
+    lines: list[Line],
+    kept: list[int],
+    reasons: list[str | None],
+    captions: list[bool],
+    date_lines: Mapping[int, object],
+    title_index: int | None,
+) -> tuple[int, int] | None:
+    """The story's first and last body lines: kept lines after its headline that hold a word or a
+    number and are neither captions nor date lines (None when it has fewer than two). A photo's
+    caption and the headline sit above the text with the counters and banners around them, so
+    they do not open the body; a list of bare numbers does close it."""
+    body = [
+        i
+        for i in kept
+        if reasons[i] is None
+        and (title_index is None or i > title_index)
+        and i not in date_lines
+        and not captions[i]
+        and (rules.has_letters(lines[i].key) or rules.has_digit(lines[i].key))
+    ]
+    return (body[0], body[-1]) if len(body) > 1 else None
 
 
 def _collapse_repeats(

@@ -120,6 +120,9 @@ def _alternatives(names: tuple[str, ...]) -> str:
     return "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
 
 
+# The reason of a lone number: the one built-in reason that depends on where the line stands.
+COUNTER = "counter"
+
 _SECTION = f"(?:{_alternatives(SECTIONS)})"
 _SHARE = f"(?:{_alternatives(SHARE_WORDS)})"
 
@@ -175,8 +178,9 @@ BUILTIN: tuple[tuple[str, str], ...] = (
     ("section", rf"{_SECTION}(?:\W+{_SECTION})*"),
     # Asharq Al-Awsat's font-size toggle, printed «TT» under each photo (page 000).
     ("font-size button", r"tt|a\W*a|a\+\W*a-|a-\W*a\+"),
-    # A lone number: a share or comment counter («0» under the photo on page 003).
-    ("counter", r"\d{1,3}"),
+    # A lone number: a share or comment counter («0» under the photo on page 003). Only in a page's
+    # head or tail: inside the body the same shape numbers a story's parts (see naql.clean).
+    (COUNTER, r"\d{1,3}"),
     # Share buttons: «شارك», «فيسبوك تويتر واتساب», "Share on Facebook".
     ("share buttons", rf"{_SHARE}(?:\W+(?:(?:على|عبر|on|via)\W+)?{_SHARE})*"),
     # Copyright and rights lines of the footer.

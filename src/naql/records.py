@@ -13,7 +13,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(slots=True, frozen=True, order=True)
@@ -187,11 +187,19 @@ class Story:
 
 @dataclass(slots=True)
 class Problem:
-    """An input that could not be (fully) used: what, where, why. Never raised, always reported."""
+    """An input that could not be (fully) used: what, where, why. Never raised, always reported.
+
+    ``skipped`` is False for a notice about an input that WAS used (a few bytes decoded as
+    U+FFFD): worth a line, but not a skip. ``count`` is how many inputs or records this one
+    Problem stands for: 1, except for a summary line such as the per-file cap's "50 more problems
+    in this file not shown", so that summing ``count`` over skips gives the exact number skipped.
+    """
 
     path: str
     reason: str
     line: int | None = None
+    skipped: bool = True
+    count: int = 1
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path

@@ -4,7 +4,9 @@ records, and every input that could not be used as a one-line :class:`~naql.reco
 Nothing raises out of :func:`iter_articles` for bad input; the rest of the batch is still read.
 Formats: ``.txt`` (one article per file), ``.jsonl``/``.ndjson``, ``.json``, ``.csv``/``.tsv``,
 ``.html``/``.htm``, ``.warc``/``.warc.gz``, ``.zip`` of any of these, and ``.gz`` of any single file;
-anything else is sniffed when named explicitly (or has no extension) and skipped in folders.
+anything else is sniffed when named explicitly (or has no extension) and skipped in folders, with
+a Problem unless it is known not to be an article (a README, a saved page's images and scripts).
+A Problem whose ``skipped`` is False is a notice: the input was used (bytes replaced in decoding).
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ def read_articles(
     paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     options: ReadOptions | None = None,
 ) -> ReadResult:
-    """Everything :func:`iter_articles` yields, collected."""
+    """Everything :func:`iter_articles` yields, collected; ``ReadResult.skipped_records`` is the
+    exact number of inputs or records skipped."""
     result = ReadResult()
     for item in iter_articles(paths, options, skipped=result.skipped):
         if isinstance(item, Problem):

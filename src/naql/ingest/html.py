@@ -17,6 +17,10 @@ Checked on real Arabic news pages (tests/data/ingest/real/), three rules correct
   crawl time is never a publication date (WARC dates stay in ``meta``);
 - a title carrying the site's own name as prefix or suffix («… - اليوم السابع») loses it;
 - the lede rule above.
+
+A page whose extracted text is only a menu («الرئيسية», «أخبار», «رياضة»: every line at most
+three words, most of them link text on the page) is not an article but a Problem: trafilatura
+returns such links as the main text of a section front or an error page.
 """
 
 from __future__ import annotations
@@ -120,6 +124,8 @@ def article_from_html(
     if sitename and _URL_LIKE.match(sitename):  # og:site_name="https://example.com/"
         sitename = domain_of(sitename)
     text = _with_lede(html, text, clean_value(get("description")))
+    if _navigation_only(html, text):
+        return [Problem(path, "no article text: only navigation/menu")]
     article = Article(
         id=article_id,
         text=text,
@@ -132,8 +138,45 @@ def article_from_html(
     )
     out: list[Article | Problem] = [article]
     if warning:
-        out.append(Problem(path, warning))
+        out.append(Problem(path, warning, skipped=False))
     return out
+
+
+# Menu entries are one to three words («الرئيسية», «اتصل بنا», «من نحن»); a line of an article,
+# even a one-line flash, is longer or is not a link.
+_MENU_ITEM_WORDS = 3
+_WORD = re.compile(r"\w+")
+
+
+def _navigation_only(html: str, text: str) -> bool:
+    """Whether ``text`` is nothing but a page's menu: every line at most
+    :data:`_MENU_ITEM_WORDS` words, and more than half of the lines made only of words the page
+    prints as link text. Short text that is not linked (a headline-only flash) stays an
+    article: the rule is meant to catch menus, not to judge length."""
+    lines = [_WORD.findall(line) for line in text.split("\n")]
+    lines = [words for words in lines if words]
+    if not lines or any(len(words) > _MENU_ITEM_WORDS for words in lines):
+        return False
+    linked = _link_words(html)
+    menu_lines = sum(1 for words in lines if linked.issuperset(words))
+    return menu_lines * 2 > len(lines)
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _link_words(html: str) -> set[str]:
+    try:
+        import lxml.html
+
+        # lxml refuses a str that declares its encoding (XHTML); the text is decoded already
+        root = lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))
+    except Exception:  # noqa: BLE001 - unparsable: no evidence of a menu, the page stays an article
+        return set()
+    words: set[str] = set()
+    for anchor in root.iter("a"):
+        words.update(_WORD.findall(anchor.text_content()))
+    return words
 
 
 # --- corrections checked on real pages (see the module docstring) ------------------------------

@@ -118,12 +118,15 @@ def article_from_record(
     article_id = clean_value(None if raw_id is MISSING else raw_id) or default_id
     fields = (options.outlet_field, options.url_field, options.date_field, options.title_field)
     outlet, url, day, title = (_field(record, name) for name in fields)
-    used = {options.text_field, options.id_field, *fields}
+    used = {options.text_field, options.id_field, options.author_field, *fields}
     meta = {
         key: value
         for key, value in record.items()
         if key not in used and key is not None and _small_scalar(value)
     }
+    author = _field(record, options.author_field)
+    if author:
+        meta["author"] = author  # under the name attribution reads bylines by
     article = Article(
         id=article_id,
         text=text,

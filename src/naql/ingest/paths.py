@@ -24,7 +24,15 @@ from naql.ingest.html import article_from_html, looks_like_html
 from naql.ingest.jsonl import read_csv, read_json, read_jsonl
 from naql.ingest.metadata import SIDECAR_NAME, apply_sidecar, parse_sidecar
 from naql.ingest.options import ReadOptions
-from naql.ingest.sources import Source, bytes_source, describe, file_source, split_name
+from naql.ingest.sources import (
+    Source,
+    bytes_source,
+    describe,
+    file_source,
+    not_an_article,
+    split_name,
+    unknown_type_reason,
+)
 from naql.ingest.text import article_from_text
 from naql.ingest.warc import read_warc
 from naql.records import Article, Problem
@@ -103,19 +111,36 @@ class _SidecarCache:
 
 
 def _capped(items: Iterator[Item]) -> Iterator[Item]:
-    """At most ``_MAX_PROBLEMS_PER_FILE`` problems per file, then one line saying how many more."""
-    seen: dict[str, int] = {}
+    """At most ``_MAX_PROBLEMS_PER_FILE`` problems per file, then one line saying how many more.
+
+    The closing line carries in ``Problem.count`` how many skips it stands for, so a caller
+    summing counts gets the real number skipped, not the number of lines shown. Hidden notices
+    (inputs used anyway) get their own line: counting them as skips would overstate the loss.
+    """
+    shown: dict[str, int] = {}
+    hidden: dict[str, tuple[int, int]] = {}  # path -> (skips, notices)
     for item in items:
         if isinstance(item, Problem):
-            n = seen.get(item.path, 0) + 1
-            seen[item.path] = n
-            if n > _MAX_PROBLEMS_PER_FILE:
+            n = shown.get(item.path, 0)
+            if n >= _MAX_PROBLEMS_PER_FILE:
+                skips, notices = hidden.get(item.path, (0, 0))
+                if item.skipped:
+                    skips += item.count
+                else:
+                    notices += item.count
+                hidden[item.path] = (skips, notices)
                 continue
+            shown[item.path] = n + 1
         yield item
-    for path, n in seen.items():
-        if n > _MAX_PROBLEMS_PER_FILE:
+    for path, (skips, notices) in hidden.items():
+        if skips:
+            yield Problem(path, f"{skips} more problems in this file not shown", count=skips)
+        if notices:
             yield Problem(
-                path, f"{n - _MAX_PROBLEMS_PER_FILE} more problems in this file not shown"
+                path,
+                f"{notices} more notes in this file not shown",
+                skipped=False,
+                count=notices,
             )
 
 
@@ -199,13 +224,16 @@ def _read_entries(
 def _load_sidecar(source: Source, into: dict[str, dict[str, Any]]) -> Iterator[Problem]:
     try:
         data = source.read()
-        text = decode_bytes(data).text
+        decoded = decode_bytes(data)
     except DecodeFailure as failure:
         yield Problem(source.path, f"metadata sidecar: {failure.reason}")
         return
     except Exception as exc:  # noqa: BLE001
         yield Problem(source.path, f"metadata sidecar: {describe(exc)}")
         return
+    text = decoded.text
+    if decoded.warning:
+        yield Problem(source.path, f"metadata sidecar: {decoded.warning}", skipped=False)
     lines = enumerate(text.split("\n"), 1)
     for item in parse_sidecar(lines, source.path):
         if isinstance(item, Problem):
@@ -262,6 +290,10 @@ def read_source(
     if fmt is None:
         if ext and not explicit:
             count(skipped, f"unsupported file type ({ext})")
+            # A file the user may have expected to be read gets a line; a README or a saved
+            # page's images and scripts would only bury the lines that matter.
+            if not not_an_article(ext):
+                yield Problem(source.path, unknown_type_reason(ext, gz))
             return
         yield from _guard(source.path, _read_sniffed(source, stem, gz, options, skipped, depth))
         return
@@ -304,10 +336,13 @@ def _read_as(
     else:  # json, csv, tsv: decoded whole
         data = source.read(gz=gz)
         try:
-            text = decode_bytes(data).text
+            decoded = decode_bytes(data)
         except DecodeFailure as failure:
             yield Problem(path, failure.reason)
             return
+        text = decoded.text
+        if decoded.warning:
+            yield Problem(path, decoded.warning, skipped=False)
         if fmt == "json":
             yield from read_json(
                 text, path=path, stem=stem, options=options, sidecar=source.sidecar

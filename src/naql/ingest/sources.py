@@ -27,6 +27,46 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
+# Files that sit next to articles without being one: documentation, and what a browser saves
+# beside a page ("Save page as… complete"). Skipped in folders without a Problem each.
+_NOT_ARTICLES = frozenset(
+    {
+        ".md",
+        ".markdown",
+        ".rst",
+        ".css",
+        ".js",
+        ".map",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".svg",
+        ".webp",
+        ".ico",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".eot",
+    }
+)
+
+
+def not_an_article(ext: str) -> bool:
+    """Whether a file with extension ``ext`` (lower-cased, with its dot) is known not to be an
+    article, so that skipping it in a folder needs no Problem."""
+    return ext in _NOT_ARTICLES
+
+
+def unknown_type_reason(ext: str, gz: bool = False) -> str:
+    """The Problem reason for a file in a folder whose extension naql does not read."""
+    shown = f"{ext}.gz" if gz else ext
+    return (
+        f"unknown file type {shown!r} (naql reads .txt, .json, .jsonl, .csv, .tsv, .html, .warc, "
+        ".zip, and .gz of these; name the file itself to have its content sniffed)"
+    )
+
+
 @dataclass(slots=True)
 class Source:
     """One input to read. ``path`` is what messages and ``Article.path`` show."""

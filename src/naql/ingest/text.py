@@ -19,7 +19,7 @@ def has_text(text: str) -> bool:
 def article_from_text(
     data: bytes, *, path: str, article_id: str, sidecar: dict[str, Any] | None = None
 ) -> list[Article | Problem]:
-    """The article in a plain-text file (plus a Problem if some bytes had to be replaced)."""
+    """The article in a plain-text file (plus a notice if some bytes had to be replaced)."""
     try:
         decoded = decode_bytes(data)
     except DecodeFailure as failure:
@@ -31,5 +31,5 @@ def article_from_text(
         article.meta["encoding"] = decoded.encoding
     out: list[Article | Problem] = [apply_sidecar(article, sidecar, override=True)]
     if decoded.warning:
-        out.append(Problem(path, decoded.warning))
+        out.append(Problem(path, decoded.warning, skipped=False))
     return out

@@ -10,6 +10,7 @@ gzip/deflate content encodings are then undone here.
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from collections.abc import Iterator, MutableMapping
 from typing import IO, Any
@@ -101,7 +102,8 @@ def _records(
         )
         for item in items:
             if isinstance(item, Problem):
-                yield Problem(path, f"{where}: {item.reason}")
+                # replace, not a new Problem: a notice must stay a notice
+                yield dataclasses.replace(item, path=path, reason=f"{where}: {item.reason}")
                 continue
             record_id = record.headers.get("WARC-Record-ID")
             if record_id:

@@ -143,3 +143,34 @@ def test_counts_read_as_words(capsys, tmp_path: Path) -> None:
     captured = capsys.readouterr()
     assert "1 article," in captured.out and "1 story," in captured.out
     assert "input(s)" not in captured.err
+
+
+def test_a_byline_field_of_another_name_is_read_with_author_field(tmp_path: Path, capsys) -> None:
+    records = tmp_path / "wire.jsonl"
+    body = (EXAMPLE / "002_2427181fa13bf9fd.txt").read_text(encoding="utf-8")
+    line = {"id": "x", "text": body, "byline": "الرياض - واس"}
+    records.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "trace.json"
+    arguments = ["trace", str(records), "--no-progress", "--json", str(out), "--top", "0"]
+    assert main([*arguments, "--author-field", "byline"]) == 0
+    credits = json.loads(out.read_text(encoding="utf-8"))["attributions"]
+    assert any(c["outlet"] == "spa" and c["where"] == "author" for c in credits)
+
+
+def test_quiet_prints_only_the_summary(tmp_path: Path, capsys) -> None:
+    (tmp_path / "binary.bin").write_bytes(b"\x00\x01")
+    (tmp_path / "a.txt").write_text((EXAMPLE / "002_2427181fa13bf9fd.txt").read_text(), "utf-8")
+    assert main(["trace", str(tmp_path), "--quiet", "--json", str(tmp_path / "t.json")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("naql trace: 1 article,")
+    assert captured.err.splitlines() == ["naql: 1 input skipped"]
+
+
+def test_repeated_problems_are_summarised_by_reason(tmp_path: Path, capsys) -> None:
+    lines = [json.dumps({"id": f"r{k}", "text": ""}) for k in range(7)]
+    lines.append(json.dumps({"id": "ok", "text": "نص كامل لمقال واحد يكفي للقراءة هنا."}))
+    (tmp_path / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["trace", str(tmp_path), "--no-progress", "--top", "0"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("empty text") == 4  # three lines, then «… and 4 more: empty text»
+    assert "… and 4 more: empty text" in err and "naql: 7 inputs skipped" in err

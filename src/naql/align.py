@@ -14,7 +14,7 @@ Works on the candidate pairs from :mod:`naql.candidates`, in three steps per pai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,8 +95,10 @@ def align_pairs(
     pairs: Sequence[tuple[int, int]],
     vocabulary_size: int,
     config: AlignConfig,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[TokenPassage]:
-    """Reused passages for each candidate pair ``(left index, right index)``."""
+    """Reused passages for each candidate pair ``(left index, right index)``;
+    ``progress(done, total)`` is told of the pairs aligned, a batch at a time."""
     if not pairs:
         return []
     common = _common_stems(left, right, vocabulary_size, config.max_df)
@@ -105,7 +107,7 @@ def align_pairs(
     passages: list[TokenPassage] = []
     chunk: list[tuple[int, int, np.ndarray, np.ndarray]] = []
     size = 0
-    for a, b in pairs:
+    for done, (a, b) in enumerate(pairs, 1):
         ia = left_index.get(a) or left_index.setdefault(
             a, _doc_index(left[a], common, config.max_per_doc)
         )
@@ -120,6 +122,8 @@ def align_pairs(
         if size >= SEEDS_PER_BATCH:
             passages.extend(_passages_in(chunk, left_index, right_index, config))
             chunk, size = [], 0
+            if progress is not None:
+                progress(done, len(pairs))
     if chunk:
         passages.extend(_passages_in(chunk, left_index, right_index, config))
     passages = [
@@ -132,6 +136,8 @@ def align_pairs(
     for passage in passages:
         _snap_ordered_edges(passage, left[passage.left], right[passage.right])
         _extend_edges(passage, left[passage.left], right[passage.right])
+    if progress is not None:
+        progress(len(pairs), len(pairs))
     return _best_source_location(passages)
 
 

@@ -5,13 +5,14 @@ Every command's help carries an example; ``tests/test_cli.py`` fails if one lack
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,10 +20,14 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
+from rich.text import Text
 
 from naql import __version__
 from naql.errors import InputError, NaqlError
@@ -67,17 +72,28 @@ out = _Out(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True, soft_wrap=True)
 
 
+class _Rate(ProgressColumn):
+    """Items a second: articles, pairs or stories, as the stage counts them."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f}/s" if speed else "", style="progress.data.speed")
+
+
 @contextmanager
 def progress_bars(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
-    """A pipeline progress callback that draws rich bars on stderr (only on a terminal)."""
+    """A pipeline progress callback that draws rich bars on stderr (only on a terminal): one
+    per stage, with counts, rate and time left."""
     if not enabled or not err.is_terminal:
         yield lambda stage, done, total: None
         return
     columns = (
-        TextColumn("{task.description:>10}"),
+        TextColumn("{task.description:>12}"),
         BarColumn(),
         MofNCompleteColumn(),
+        _Rate(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bars:
         tasks: dict[str, TaskID] = {}
@@ -90,12 +106,35 @@ def progress_bars(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
-def report_problems(problems: Sequence[Problem]) -> None:
-    for problem in problems:
-        err.print(f"naql: skipped {problem}", markup=False, highlight=False)
-    if problems:
-        err.print(f"naql: {plural(len(problems), 'input')} skipped", highlight=False)
+SHOWN_PER_REASON = 3  # repeated problems: the first few lines, then a count (all in --json)
 
+
+def report_problems(problems: Sequence[Problem], *, quiet: bool = False) -> None:
+    """Skips and notes on stderr: the first few of each reason, then how many more; a total.
+    ``quiet``: the total only."""
+    skipped = [p for p in problems if p.skipped]
+    by_reason: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_reason.setdefault(problem.reason, []).append(problem)
+    if not quiet:
+        for reason, group in by_reason.items():
+            for problem in group[:SHOWN_PER_REASON]:
+                kind = "skipped" if problem.skipped else "note:"
+                err.print(f"naql: {kind} {problem}", markup=False, highlight=False)
+            more = sum(p.count for p in group[SHOWN_PER_REASON:])
+            if more:
+                err.print(f"naql: … and {more} more: {reason}", markup=False, highlight=False)
+    total = sum(p.count for p in skipped)
+    if total:
+        err.print(f"naql: {plural(total, 'input')} skipped", highlight=False)
+
+
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Only the summary: no progress, no per-file lines (counts stay)."
+    ),
+]
 
 # The record-field options `trace` and `clean` share.
 TextField = Annotated[str, typer.Option(help="JSON/CSV field holding the article text.")]
@@ -104,6 +143,9 @@ OutletField = Annotated[str, typer.Option(help="JSON/CSV field naming the outlet
 DateField = Annotated[str, typer.Option(help="JSON/CSV field holding the date.")]
 UrlField = Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")]
 TitleField = Annotated[str, typer.Option(help="JSON/CSV field holding the title.")]
+AuthorField = Annotated[
+    str, typer.Option(help="JSON/CSV field holding the byline (credits such as «الرياض - واس»).")
+]
 
 
 def writable_or_exit(path: Path | None, option: str) -> None:
@@ -120,12 +162,12 @@ def writable_or_exit(path: Path | None, option: str) -> None:
         raise InputError(f"{option} {path}: not writable")
 
 
-def read_or_exit(paths: Sequence[str], options: ReadOptions) -> ReadResult:
+def read_or_exit(paths: Sequence[str], options: ReadOptions, quiet: bool = False) -> ReadResult:
     """Read the inputs, report what was skipped, and stop (exit 1) if nothing usable was read."""
     from naql.ingest import read_articles
 
     read = read_articles(paths, options)
-    report_problems(read.problems)
+    report_problems(read.problems, quiet=quiet)
     if not read.articles:
         err.print("naql: no usable article was read", highlight=False)
         raise typer.Exit(1)
@@ -148,6 +190,7 @@ def trace(
     date_field: DateField = "date",
     url_field: UrlField = "url",
     title_field: TitleField = "title",
+    author_field: AuthorField = "author",
     language: Annotated[
         str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")
     ] = "en",
@@ -180,6 +223,7 @@ def trace(
         Path | None,
         typer.Option(help="A JSON file of extra outlets (same form as naql's data/outlets.json)."),
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Group articles into stories, find who reuses whom (passages, shares), who credits whom,
     the original and the independent sources.
@@ -207,14 +251,16 @@ def trace(
             date_field=date_field,
             url_field=url_field,
             title_field=title_field,
+            author_field=author_field,
         ),
+        quiet,
     )
     config = Config(
         text=TextConfig(latin_language=language),
         provenance=ProvenanceConfig(trust_dates=trust_dates),
     )
     cleaning = CleanConfig() if clean else None
-    with progress_bars(progress) as on_progress:
+    with progress_bars(progress and not quiet) as on_progress:
         result = run_trace(
             read.articles,
             config,
@@ -223,11 +269,13 @@ def trace(
             cleaning=cleaning,
             outlets_file=None if outlets is None else str(outlets),
         )
-    for notice in result.problems[len(read.problems) :]:
-        err.print(f"naql: note: {notice}", markup=False, highlight=False)
-    if json_out is not None:  # first: a closed pipe or a ^C in the summary must not lose it
-        write_json(json_out, to_json(result))
-        err.print(f"naql: wrote {json_out}", highlight=False)
+        if not quiet:
+            for notice in result.problems[len(read.problems) :]:
+                err.print(f"naql: note: {notice}", markup=False, highlight=False)
+        if json_out is not None:  # first: a closed pipe or a ^C in the summary must not lose it
+            write_json(json_out, result, on_progress)
+            if not quiet:
+                err.print(f"naql: wrote {json_out}", highlight=False)
     if explain_clean:
         print_drops(explain_drops(result.articles, read.articles) if clean else [])
     print_trace(result, out, passages=passages, top=top, has_json=json_out is not None)
@@ -248,9 +296,11 @@ def clean_command(
     date_field: DateField = "date",
     url_field: UrlField = "url",
     title_field: TitleField = "title",
+    author_field: AuthorField = "author",
     explain_clean: Annotated[
         bool, typer.Option("--explain-clean", help="List every dropped line, and why.")
     ] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Pages to articles: chrome blanked (offsets kept), repeats collapsed, multi-story pages split.
 
@@ -270,7 +320,9 @@ def clean_command(
             date_field=date_field,
             url_field=url_field,
             title_field=title_field,
+            author_field=author_field,
         ),
+        quiet,
     )
     result = run_clean(read.articles)
     if explain_clean:
@@ -285,7 +337,8 @@ def clean_command(
         highlight=False,
         soft_wrap=True,
     )
-    err.print(f"naql: wrote {out_file}", highlight=False)
+    if not quiet:
+        err.print(f"naql: wrote {out_file}", highlight=False)
 
 
 def print_drops(rows: Sequence[object]) -> None:
@@ -550,11 +603,41 @@ def eval_pairs(
             )
 
 
-def write_json(path: Path, data: object) -> None:
-    """Write atomically, so an interrupted run never leaves half a file behind."""
+def write_json(
+    path: Path, data: object, progress: Callable[[str, int, int], None] | None = None
+) -> None:
+    """Write atomically, so an interrupted run never leaves half a file behind. A record with
+    long lists (a trace) is written a record at a time, with progress over them."""
     temporary = path.with_name(path.name + ".part")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    with temporary.open("w", encoding="utf-8") as handle:
+        if progress is None or not dataclasses.is_dataclass(data):
+            json.dump(to_json(data), handle, ensure_ascii=False, indent=2)
+        else:
+            _stream_record(data, handle, progress)
     temporary.replace(path)
+
+
+def _stream_record(
+    data: object, handle: IO[str], progress: Callable[[str, int, int], None]
+) -> None:
+    fields = [(f.name, getattr(data, f.name)) for f in dataclasses.fields(data)]  # type: ignore[arg-type]
+    total = sum(len(value) for _, value in fields if isinstance(value, list))
+    done = 0
+    handle.write("{")
+    for number, (name, value) in enumerate(fields):
+        handle.write(("," if number else "") + f"\n  {json.dumps(name)}: ")
+        if not isinstance(value, list):
+            handle.write(json.dumps(to_json(value), ensure_ascii=False))
+            continue
+        handle.write("[")
+        for index, item in enumerate(value):
+            handle.write(("," if index else "") + "\n    ")
+            handle.write(json.dumps(to_json(item), ensure_ascii=False))
+            done += 1
+            if done % 2048 == 0 or done == total:
+                progress("write JSON", done, total)
+        handle.write("\n  ]" if value else "]")
+    handle.write("\n}\n")
 
 
 def write_jsonl(path: Path, records: Iterable[object]) -> None:

@@ -96,6 +96,7 @@ def reused_passages(
     config: Config,
     timer: Timer | None = None,
     similar_pairs: Sequence[tuple[int, int]] = (),
+    progress: Progress = _no_progress,
 ) -> list[TokenPassage]:
     """Candidates, then alignment: every reused passage between ``left`` and ``right`` texts
     (among ``left`` texts when ``right`` is None). ``similar_pairs`` (whole-text near
@@ -110,7 +111,12 @@ def reused_passages(
         )
     with timer.stage("align"):
         return align_pairs(
-            left, left if right is None else right, pairs, vocabulary_size, config.align
+            left,
+            left if right is None else right,
+            pairs,
+            vocabulary_size,
+            config.align,
+            lambda done, total: progress("align", done, total),
         )
 
 
@@ -170,11 +176,15 @@ def trace(
     with timer.stage("similarity"):
         boost = term_weights(vocabulary, config.stories)
         is_number = number_stems(vocabulary)
-        topical = article_similarity(articles, tokens, boost, config.stories)
+        topical = article_similarity(
+            articles,
+            tokens,
+            boost,
+            config.stories,
+            lambda done, total: progress("similarity", done, total),
+        )
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
-    progress("align", 0, 1)
-    passages = reused_passages(tokens, None, len(vocabulary), config, timer, similar)
-    progress("align", 1, 1)
+    passages = reused_passages(tokens, None, len(vocabulary), config, timer, similar, progress)
     by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
     for passage in passages:
         by_pair.setdefault((passage.left, passage.right), []).append(passage)
@@ -192,7 +202,7 @@ def trace(
         )
     }
     with timer.stage("attribution"):
-        articles, credits = attribute(articles, gazetteer)
+        articles, credits = attribute(articles, gazetteer, progress)
     with timer.stage("stories"):
         # Template instances (same formula, other figures) and pairs sharing only a formula
         # are different events: neither their shared text nor their topic links them.
@@ -215,6 +225,7 @@ def trace(
             config.provenance.trust_dates,
             templates,
             vocabulary,
+            progress,
         )
     return Trace(
         articles=list(articles),
@@ -237,12 +248,15 @@ def trace(
 
 
 def attribute(
-    articles: Sequence[Article], gazetteer: Gazetteer
+    articles: Sequence[Article], gazetteer: Gazetteer, progress: Progress = _no_progress
 ) -> tuple[list[Article], list[Attribution]]:
     """Every credit of every article; an article of unknown outlet that names itself as its
     sources' recipient («مصادر … لـ«الشرق الأوسط»») gets that outlet, and says so in
     ``meta["outlet_from"]``."""
-    credits = attributions(articles, gazetteer)
+    credits: list[Attribution] = []
+    for start in range(0, len(articles), 512):
+        credits.extend(attributions(articles[start : start + 512], gazetteer))
+        progress("attribution", min(start + 512, len(articles)), len(articles))
     per_article: dict[str, list[Attribution]] = {}
     for credit in credits:
         per_article.setdefault(credit.article, []).append(credit)
@@ -331,6 +345,7 @@ def _provenance(
     trust_dates: bool,
     templates: dict[tuple[int, int], tuple[int, int]],
     vocabulary: Vocabulary,
+    progress: Progress = _no_progress,
 ) -> tuple[list[Story], list[Verdict]]:
     calendar = calendar_stems(vocabulary)  # may learn stems: before the figures list
     figures = [stem if stem.isdigit() else "" for stem in vocabulary.stems]
@@ -376,6 +391,8 @@ def _provenance(
         story, story_verdicts = trace_story(story_input)
         stories.append(story)
         verdicts.extend(story_verdicts)
+        if number % 256 == 0 or number == len(groups.members):
+            progress("provenance", number, len(groups.members))
     return stories, verdicts
 
 

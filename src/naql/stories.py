@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -125,7 +125,11 @@ def tfidf(
     return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
 
 
-def topical_similarity(matrix: sp.csr_matrix, config: StoryConfig) -> dict[tuple[int, int], float]:
+def topical_similarity(
+    matrix: sp.csr_matrix,
+    config: StoryConfig,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[tuple[int, int], float]:
     """Cosine for the pairs that share admitted stems (rarest first, within the budget)."""
     binary = matrix.copy()
     binary.data[:] = 1
@@ -142,7 +146,7 @@ def topical_similarity(matrix: sp.csr_matrix, config: StoryConfig) -> dict[tuple
     rows, cols = _union(
         (product.row[candidate], product.col[candidate]), _top_term_pairs(matrix, config)
     )
-    values = _rowwise_dot(matrix, rows, cols)
+    values = _rowwise_dot(matrix, rows, cols, progress=progress)
     # Pairs this dissimilar barely move a group's mean; dropping them keeps the graph sparse.
     keep = values >= config.min_pair
     return dict(zip(zip(rows[keep].tolist(), cols[keep].tolist()), values[keep].tolist()))
@@ -184,7 +188,11 @@ def _union(
 
 
 def _rowwise_dot(
-    matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int = 200_000
+    matrix: sp.csr_matrix,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    chunk: int = 100_000,
+    progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """``matrix[rows[k]] · matrix[cols[k]]`` for every k, in chunks (sparse row gathers, C)."""
     values = np.empty(len(rows), dtype=np.float64)
@@ -192,6 +200,8 @@ def _rowwise_dot(
         end = start + chunk
         left, right = matrix[rows[start:end]], matrix[cols[start:end]]
         values[start:end] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+        if progress is not None:
+            progress(min(end, len(rows)), len(rows))
     return values
 
 
@@ -259,12 +269,14 @@ def article_similarity(
     tokens: Sequence[Tokens],
     boost: np.ndarray,
     config: StoryConfig | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[tuple[int, int], float]:
     """Topical similarity of article pairs (i < j) worth keeping, dated pairs too far apart out.
 
-    ``boost`` holds a weight per stem id (:func:`term_weights`)."""
+    ``boost`` holds a weight per stem id (:func:`term_weights`); ``progress(done, total)`` is
+    told of the candidate pairs scored."""
     config = config or StoryConfig()
-    similarity = topical_similarity(tfidf(tokens, len(boost), boost, config), config)
+    similarity = topical_similarity(tfidf(tokens, len(boost), boost, config), config, progress)
     stamps = np.array(
         [
             date.timestamp() if (date := _parse_date(article.date)) else np.nan

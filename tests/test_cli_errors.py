@@ -174,3 +174,20 @@ def test_repeated_problems_are_summarised_by_reason(tmp_path: Path, capsys) -> N
     err = capsys.readouterr().err
     assert err.count("empty text") == 4  # three lines, then «… and 4 more: empty text»
     assert "… and 4 more: empty text" in err and "naql: 7 inputs skipped" in err
+
+
+def test_every_long_stage_reports_progress() -> None:
+    from naql.clean import CleanConfig
+    from naql.ingest import read_articles
+    from naql.pipeline import trace
+
+    seen: dict[str, tuple[int, int]] = {}
+
+    def record(stage: str, done: int, total: int) -> None:
+        assert 0 <= done <= total
+        seen[stage] = (done, total)
+
+    trace(read_articles([str(EXAMPLE)]).articles, progress=record, cleaning=CleanConfig())
+    stages = {"clean", "tokenize", "similarity", "candidates", "align", "attribution"}
+    assert stages | {"stories", "provenance"} <= set(seen)
+    assert all(done == total for done, total in seen.values())  # every bar ends full

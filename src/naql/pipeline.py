@@ -106,9 +106,13 @@ def reused_passages(
     if len(left) < 2 if right is None else not (left and right):
         return []
     with timer.stage("candidates"):
+        # Two steps (seeds from the rare-stem index, then their clusters): the stage's bar
+        # counts texts indexed, which is what its time grows with.
+        progress("candidates", 0, len(left))
         pairs = sorted(
             set(candidate_pairs(left, right, vocabulary_size, config)) | set(similar_pairs)
         )
+        progress("candidates", len(left), len(left))
     with timer.stage("align"):
         return align_pairs(
             left,
@@ -166,7 +170,7 @@ def trace(
     timer = Timer()
     dropped_lines = None
     if cleaning is not None:
-        cleaned = clean(articles, cleaning, timer)
+        cleaned = clean(articles, cleaning, timer, progress)
         articles, dropped_lines = cleaned.articles, sum(cleaned.dropped.values())
     articles, renamed = unique_ids(articles)
     problems = [*problems, *renamed]
@@ -208,7 +212,13 @@ def trace(
         # are different events: neither their shared text nor their topic links them.
         shares = {pair: max(a.a_share, a.b_share) for a, pair in zip(alignments, sorted(by_pair))}
         apart = set(templates) | formula_pairs(
-            [a.date for a in articles], tokens, by_pair, shares, boost, config.stories
+            [a.date for a in articles],
+            tokens,
+            by_pair,
+            shares,
+            boost,
+            config.stories,
+            lambda done, total: progress("stories", done, total),
         )
         linked = [a for a, pair in zip(alignments, sorted(by_pair)) if pair not in apart]
         groups = group_stories(
@@ -282,11 +292,14 @@ def attribute(
 
 
 def clean(
-    articles: Sequence[Article], config: CleanConfig | None = None, timer: Timer | None = None
+    articles: Sequence[Article],
+    config: CleanConfig | None = None,
+    timer: Timer | None = None,
+    progress: Progress = _no_progress,
 ) -> CleanResult:
     """The cleaning stage (:func:`naql.clean.clean_articles`) under a timer."""
     with (timer or Timer()).stage("clean"):
-        return clean_articles(articles, config)
+        return clean_articles(articles, config, lambda done, total: progress("clean", done, total))
 
 
 def unique_ids(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:

@@ -212,6 +212,7 @@ def formula_pairs(
     shares: dict[tuple[int, int], float],
     boost: np.ndarray,
     config: StoryConfig,
+    progress: Callable[[int, int], None] | None = None,
 ) -> set[tuple[int, int]]:
     """Pairs dated on different days whose shared text is a formula: each adds enough of its
     own and the additions are unalike (see ``StoryConfig.fresh_cosine``). A re-run (``shares``
@@ -224,7 +225,9 @@ def formula_pairs(
     weight = (np.log((len(tokens) + 1) / (df + 1)) + 1.0) * boost
     days = [(date.date() if (date := _parse_date(doc)) else None) for doc in dates]
     found = set()
-    for (a, b), group in passages.items():
+    for done, ((a, b), group) in enumerate(passages.items(), 1):
+        if progress is not None and (done % 4096 == 0 or done == len(passages)):
+            progress(done, len(passages))
         if shares.get((a, b), 0.0) >= config.rerun_share:
             continue
         if days[a] is None or days[b] is None or days[a] == days[b]:

@@ -24,7 +24,7 @@ the input as read, and :func:`explain` can show every dropped line from the orig
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,8 +215,13 @@ def _group(article: Article) -> str | None:
     return None
 
 
-def clean_articles(articles: Sequence[Article], config: CleanConfig | None = None) -> CleanResult:
-    """Clean a batch of pages (see the module's docstring). The inputs are not modified."""
+def clean_articles(
+    articles: Sequence[Article],
+    config: CleanConfig | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CleanResult:
+    """Clean a batch of pages (see the module's docstring). The inputs are not modified;
+    ``progress(done, total)`` is told of the pages cleaned."""
     config = config or CleanConfig()
     pages = [split_lines(article.text) for article in articles]
     fill_keys(pages, _short_words(config))
@@ -231,6 +236,8 @@ def clean_articles(articles: Sequence[Article], config: CleanConfig | None = Non
             out.append(cleaned)
             sources.append(index)
             counts.update(drop.reason for drop in new_drops)
+        if progress is not None and (index % 1024 == 1023 or index == len(articles) - 1):
+            progress(index + 1, len(articles))
     return CleanResult(out, dict(counts.most_common()), sources, articles)
 
 

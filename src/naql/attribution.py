@@ -10,13 +10,16 @@ around each mention, read on the normalised tokens of its line:
 - ``source``: a reporting cue before the name — حسب، بحسب، نقلا عن، وفقا لـ، ذكرت، كشفت، قالت،
   أفادت، أوردت، نشرت، نقلت، علمت، أكدت … (with صحيفة/وكالة/قناة between), «مصادر لـ«X»» (told X),
   «مصدر X», a dateline («الرياض - واس», «واس- الرياض:», «… 2015 م واس»), a parenthesised agency
-  after a sentence «(أ ف ب)», "according to X", "told X", "(AFP)", "X reported", French «selon X».
+  after a sentence «(أ ف ب)», "according to X", "told X", "(AFP)", French «selon X»; or a
+  reporting verb right after the name: "X reported", "the BBC said", "X quoted … as saying",
+  French «l'AFP a rapporté».
 - ``mention``: named without any of these (a story about an outlet is not a credit).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,6 +43,33 @@ PHOTO_CUES = frozenset("الصوره صوره تصوير الصور photo photos
 OUTLET_NOUNS = frozenset(
     "صحيفه جريده وكاله قناه موقع مجله اذاعه الرسميه السعوديه الاميركيه الامريكيه".split()
 )
+# English and French put the reporting verb AFTER its subject ("Reuters reported on Tuesday",
+# "the BBC said", «l'AFP a rapporté»), where SOURCE_CUES, read before the name, never looks.
+# Listed without accents: a following word is compared accent-folded (see _folded).
+FOLLOWING_CUES = frozenset(
+    """
+    reported reports said says quoted quotes cited citing wrote writes
+    rapporte indique ecrit cite precise affirme annonce
+    """.split()
+)
+# Words that may stand between an outlet and its verb: an auxiliary («l'AFP a rapporté», "Reuters
+# has reported"), an adverb ("also said"), a day ("Reuters on Tuesday reported") or what the
+# outlet is ("the AFP news agency reported"). Anything else there ("a Reuters correspondent was
+# injured", "Reuters journalists said") makes someone else the subject: a plain mention.
+BEFORE_FOLLOWING_CUE = frozenset(
+    """
+    a has had have also later earlier previously first exclusively on yesterday today monday
+    tuesday wednesday thursday friday saturday sunday news agency newspaper daily channel network
+    broadcaster avait aussi egalement lundi mardi mercredi jeudi vendredi samedi dimanche hier
+    """.split()
+)
+# How many words after a mention its verb may stand at, fillers included: "Reuters on Tuesday
+# reported" is three; further off the verb may belong to another subject.
+FOLLOWING_CUE_REACH = 3
+# Between a name and its following verb only spaces, quotes or a closing bracket: in "… said the
+# BBC. Reported cases rose" the verb opens another sentence.
+ADJOINS = re.compile(r"[\s\"'«»“”‘’)]*")
+NOT_WORD = re.compile(r"\W*")
 # How far before a mention (in tokens) a cue may stand: «ونقلت وكالة الانباء السورية الرسمية (سانا)».
 CUE_WINDOW = 6
 CAPTION_MAX_WORDS = 25
@@ -183,7 +213,7 @@ def _role(
     photo_cue = next((w for w in window if w in PHOTO_CUES), None)
     if photo_cue:
         return "photo", photo_cue
-    source_cue = _source_cue(window, before_words)
+    source_cue = _source_cue(window, before_words) or _following_cue(text, mention, after_words)
     if own is not None and mention.outlet.id == own:
         # «مصادر لـ«الشرق الأوسط»» on the paper's own page: its own reporting, cue kept.
         return "self", source_cue or "own outlet"
@@ -236,6 +266,32 @@ def _source_cue(window: list[str], before: list[str]) -> str | None:
     if before and before[-1] in ("ل", "لل"):
         return "ل"
     return None
+
+
+def _following_cue(text: str, mention: Mention, after: list[str]) -> str | None:
+    """The reporting verb a Latin-script name is the subject of: "Reuters reported", "the BBC
+    said", «l'AFP a rapporté»; None when the name is followed by anything else."""
+    gap = NOT_WORD.match(text, mention.end)
+    if gap is None or not ADJOINS.fullmatch(gap.group()):
+        return None
+    for word in after[:FOLLOWING_CUE_REACH]:
+        form = _folded(word)
+        if form in FOLLOWING_CUES:
+            return word
+        if form not in BEFORE_FOLLOWING_CUE:
+            return None
+    return None
+
+
+def _folded(word: str) -> str:
+    """«rapporté» -> «rapporte»: text keeps its accents (composed or not), the cues are listed
+    without them. Arabic words are left alone."""
+    if word.isascii():
+        return word
+    folded = "".join(
+        char for char in unicodedata.normalize("NFD", word) if not unicodedata.combining(char)
+    )
+    return folded if folded.isascii() else word
 
 
 def _attached(text: str, line_start: int, mention: Mention) -> bool:

@@ -39,6 +39,21 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
     parents: dict[int, list[tuple[str, np.ndarray]]] = {k: [] for k in story.members}
     excerpt_of: dict[int, str] = {}
     explained: set[tuple[int, int]] = set()
+
+    def attach(node: str, k: int, kind: str, detail: str, mask: np.ndarray) -> None:
+        """Article ``k`` under a hidden node: the edge, its evidence, and ``k``'s source."""
+        edges.append(
+            Edge(
+                node,
+                articles[k].id,
+                kind,
+                pairs.words(k, mask),
+                [Signal("common-source", 3.0, detail)],
+            )
+        )
+        graph.add_edge(node, articles[k].id)
+        parents[k].append((node, mask))
+
     for node, fed, own in credited_sources(story, facts, pairs):
         hidden[node.id] = node
         family = fed | own
@@ -56,17 +71,7 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
                     f"{articles[k].id} credits «{facts.name(story, node.outlet)}» and shares "
                     f"its passages with {partners}"
                 )
-            edges.append(
-                Edge(
-                    node.id,
-                    articles[k].id,
-                    kind,
-                    pairs.words(k, mask),
-                    [Signal("common-source", 3.0, detail)],
-                )
-            )
-            graph.add_edge(node.id, articles[k].id)
-            parents[k].append((node.id, mask))
+            attach(node.id, k, kind, detail, mask)
         explained |= {(a, b) for a in family for b in family}
     open_pairs = [pair for pair in sorted(story.passages) if pair not in explained]
     for a, b in open_pairs:
@@ -120,16 +125,7 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
                     "; ".join(f"«{_quote(articles[k].text, s.start, s.end)}»" for s in mine[:3])
                     or "nothing the others lack"
                 )
-            edges.append(
-                Edge(
-                    node.id,
-                    articles[k].id,
-                    kind,
-                    pairs.words(k, mask),
-                    [Signal("common-source", 3.0, detail)],
-                )
-            )
-            parents[k].append((node.id, mask))
+            attach(node.id, k, kind, detail, mask)
     edges.extend(credited_origins(graph, story, facts, hidden))
     origin_id, origin_outlet = origin(graph, story, facts, hidden)
     sources = independent_sources(graph, edges, story, facts, hidden)

@@ -19,6 +19,7 @@ chain two stories together.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections.abc import Callable, Sequence
@@ -255,7 +256,10 @@ def _fresh(
     return ids, (1.0 + np.log(counts)) * weight[ids]
 
 
+@functools.lru_cache(maxsize=65_536)
 def _parse_date(value: str | None) -> datetime | None:
+    """A date string as a datetime; remembered, since stories and provenance ask about each
+    article's date several times (strptime is ~35 µs a call: 4 s on SaudiNewsNet uncached)."""
     if not value:
         return None
     text = value.strip().replace("T", " ").rstrip("Z")

@@ -97,3 +97,15 @@ def test_a_bare_mention_stays_a_mention(text: str) -> None:
 def test_the_own_outlet_reporting_is_self() -> None:
     (credit,) = found("Reuters reported on Tuesday that talks had stalled.", outlet="reuters.com")
     assert (credit.outlet, credit.role, credit.cue) == ("reuters", "self", "reported")
+
+
+def test_d_apres_is_a_source_cue() -> None:
+    from naql.attribution import article_attributions
+    from naql.outlets import load
+    from naql.records import Article
+
+    article = Article(
+        id="fr", text="Le cessez-le-feu a été rompu mardi, d'après l'AFP, près de Tripoli."
+    )
+    roles = {(c.outlet, c.role) for c in article_attributions(article, load())}
+    assert ("afp", "source") in roles

@@ -36,7 +36,7 @@ SOURCE_CUES = frozenset(
     كشف وكشف قالت وقالت افادت وافادت افاد اوردت واوردت اورد نشرت ونشرت نشر علمت وعلمت اكدت واكدت
     اعلنت واعلنت اضافت واضافت اوضحت واوضحت تابعت وتابعت اشارت واشارت لفتت ولفتت بثت وبثت عرضت
     مصادر مصدر المصدر تقرير تقريرها تقريره لصحيفه لوكاله لقناه لموقع عن
-    according told reported reports said says cited citing quoted selon rapporte dapres
+    according told reported reports said says cited citing quoted selon rapporte
     """.split()
 )
 PHOTO_CUES = frozenset("الصوره صوره تصوير الصور photo photos image picture credit".split())
@@ -252,9 +252,13 @@ def _role(
 
 
 def _source_cue(window: list[str], before: list[str]) -> str | None:
-    for word in reversed(window):
+    for index in range(len(window) - 1, -1, -1):
+        word = window[index]
         if word in SOURCE_CUES:
             return word
+        # «d'après l'AFP»: the elision splits the cue in two words, «d» and «après».
+        if index and window[index - 1] == "d" and _folded(word) == "apres":
+            return "d'après"
         if (
             word not in OUTLET_NOUNS
             and word not in SOURCE_CUES

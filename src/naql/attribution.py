@@ -18,9 +18,10 @@ around each mention, read on the normalised tokens of its line:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -87,6 +88,43 @@ def attributions(
     for article in articles:
         found.extend(article_attributions(article, gazetteer))
     return found
+
+
+def attribute(
+    articles: Sequence[Article],
+    gazetteer: Gazetteer,
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 512,
+) -> tuple[list[Article], list[Attribution]]:
+    """Every credit of every article; an article of unknown outlet that names itself as its
+    sources' recipient («مصادر … لـ«الشرق الأوسط»», :func:`outlet_from_page`) gets that outlet,
+    as do the other stories split off its page, each saying so in ``meta["outlet_from"]``.
+    ``progress(done, total)`` is told of the articles read."""
+    per_article: dict[str, list[Attribution]] = {}
+    for start in range(0, len(articles), batch):
+        for credit in attributions(articles[start : start + batch], gazetteer):
+            per_article.setdefault(credit.article, []).append(credit)
+        if progress is not None:
+            progress(min(start + batch, len(articles)), len(articles))
+    result = list(articles)
+    same_page: dict[tuple[str, str | None], list[int]] = {}
+    for k, article in enumerate(articles):
+        same_page.setdefault((article.id.split("#", 1)[0], article.path), []).append(k)
+    for k, article in enumerate(articles):
+        found = outlet_from_page(article, per_article.get(article.id, []), gazetteer)
+        if found is None:
+            continue
+        name, why = found
+        for j in same_page[(article.id.split("#", 1)[0], article.path)]:
+            other = result[j]
+            if j != k and other.outlet:
+                continue
+            reason = why if j == k else f"the same page as {article.id}: {why}"
+            result[j] = dataclasses.replace(
+                other, outlet=name, meta={**other.meta, "outlet_from": reason}
+            )
+            per_article[other.id] = article_attributions(result[j], gazetteer)
+    return result, [credit for article in result for credit in per_article.get(article.id, [])]
 
 
 def own_outlet_id(article: Article, gazetteer: Gazetteer) -> str | None:

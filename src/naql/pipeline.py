@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from naql.align import TokenPassage, align_pairs, figures_disagree, reuse_kind
-from naql.attribution import article_attributions, attributions, outlet_from_page
+from naql.attribution import attribute
 from naql.candidates import cluster_seeds, rare_stem_seeds
 from naql.clean import CleanConfig, CleanResult, clean_articles
 from naql.config import Config
@@ -206,7 +206,9 @@ def trace(
         )
     }
     with timer.stage("attribution"):
-        articles, credits = attribute(articles, gazetteer, progress)
+        articles, credits = attribute(
+            articles, gazetteer, lambda done, total: progress("attribution", done, total)
+        )
     with timer.stage("stories"):
         # Template instances (same formula, other figures) and pairs sharing only a formula
         # are different events: neither their shared text nor their topic links them.
@@ -255,40 +257,6 @@ def trace(
             **({"dropped_lines": dropped_lines} if dropped_lines is not None else {}),
         },
     )
-
-
-def attribute(
-    articles: Sequence[Article], gazetteer: Gazetteer, progress: Progress = _no_progress
-) -> tuple[list[Article], list[Attribution]]:
-    """Every credit of every article; an article of unknown outlet that names itself as its
-    sources' recipient («مصادر … لـ«الشرق الأوسط»») gets that outlet, and says so in
-    ``meta["outlet_from"]``."""
-    credits: list[Attribution] = []
-    for start in range(0, len(articles), 512):
-        credits.extend(attributions(articles[start : start + 512], gazetteer))
-        progress("attribution", min(start + 512, len(articles)), len(articles))
-    per_article: dict[str, list[Attribution]] = {}
-    for credit in credits:
-        per_article.setdefault(credit.article, []).append(credit)
-    result = list(articles)
-    for article in articles:
-        found = outlet_from_page(article, per_article.get(article.id, []), gazetteer)
-        if found is None:
-            continue
-        name, why = found
-        page = article.id.split("#", 1)[0]
-        for j, other in enumerate(result):  # the other stories split off the same page
-            if other.id == article.id or (
-                other.id.split("#", 1)[0] == page
-                and other.path == article.path
-                and not other.outlet
-            ):
-                reason = why if other.id == article.id else f"the same page as {article.id}: {why}"
-                result[j] = dataclasses.replace(
-                    other, outlet=name, meta={**other.meta, "outlet_from": reason}
-                )
-                per_article[other.id] = article_attributions(result[j], gazetteer)
-    return result, [credit for article in result for credit in per_article.get(article.id, [])]
 
 
 def clean(

@@ -1,0 +1,278 @@
+"""``naql trace``, ``naql clean`` and ``naql align``: read, run the pipeline, report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from naql.cli.app import app
+from naql.cli.output import (
+    err,
+    out,
+    progress_bars,
+    report_problems,
+    writable_or_exit,
+    write_json,
+    write_jsonl,
+)
+from naql.records import to_json
+from naql.report.terminal import plural
+
+if TYPE_CHECKING:
+    from naql.ingest import ReadOptions, ReadResult
+
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Only the summary: no progress, no per-file lines (counts stay)."
+    ),
+]
+
+# The record-field options `trace` and `clean` share.
+TextField = Annotated[str, typer.Option(help="JSON/CSV field holding the article text.")]
+IdField = Annotated[str, typer.Option(help="JSON/CSV field holding the article id.")]
+OutletField = Annotated[str, typer.Option(help="JSON/CSV field naming the outlet.")]
+DateField = Annotated[str, typer.Option(help="JSON/CSV field holding the date.")]
+UrlField = Annotated[str, typer.Option(help="JSON/CSV field holding the URL.")]
+TitleField = Annotated[str, typer.Option(help="JSON/CSV field holding the title.")]
+AuthorField = Annotated[
+    str, typer.Option(help="JSON/CSV field holding the byline (credits such as «الرياض - واس»).")
+]
+
+
+def read_or_exit(paths: Sequence[str], options: ReadOptions, quiet: bool = False) -> ReadResult:
+    """Read the inputs, report what was skipped, and stop (exit 1) if nothing usable was read."""
+    from naql.ingest import read_articles
+
+    read = read_articles(paths, options)
+    report_problems(read.problems, quiet=quiet)
+    if not read.articles:
+        err.print("naql: no usable article was read", highlight=False)
+        raise typer.Exit(1)
+    return read
+
+
+@app.command()
+def trace(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH", help="Files, folders, zip archives or - for stdin."),
+    ],
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json", metavar="FILE", help="Write the full result as JSON here."),
+    ] = None,
+    text_field: TextField = "text",
+    id_field: IdField = "id",
+    outlet_field: OutletField = "outlet",
+    date_field: DateField = "date",
+    url_field: UrlField = "url",
+    title_field: TitleField = "title",
+    author_field: AuthorField = "author",
+    language: Annotated[
+        str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")
+    ] = "en",
+    passages: Annotated[bool, typer.Option(help="List every passage in the summary.")] = True,
+    top: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Stories and pairs shown in the terminal, 0 for none (all go to --json)."
+        ),
+    ] = 20,
+    progress: Annotated[
+        bool, typer.Option(help="Progress bars on stderr (terminals only).")
+    ] = True,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            help="Clean the pages first: chrome out, repeats collapsed, multi-story pages split."
+        ),
+    ] = True,
+    explain_clean: Annotated[
+        bool, typer.Option("--explain-clean", help="List every line cleaning dropped, and why.")
+    ] = False,
+    trust_dates: Annotated[
+        bool,
+        typer.Option(
+            help="Use article dates as a direction signal (turn off when they are crawl times)."
+        ),
+    ] = True,
+    outlets: Annotated[
+        Path | None,
+        typer.Option(help="A JSON file of extra outlets (same form as naql's data/outlets.json)."),
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Group articles into stories, find who reuses whom (passages, shares), who credits whom,
+    the original and the independent sources.
+
+    Example: naql trace examples/haftar --json trace.json
+    """
+    from naql.clean import CleanConfig, explain_drops
+    from naql.config import Config, ProvenanceConfig, TextConfig
+    from naql.ingest import ReadOptions
+    from naql.outlets import load as load_outlets
+    from naql.pipeline import trace as run_trace
+    from naql.report.terminal import print_trace
+    from naql.text import Vocabulary
+
+    writable_or_exit(json_out, "--json")
+    Vocabulary(language)  # an unknown language stops here, before any reading
+    if outlets is not None:
+        load_outlets(outlets)  # so does an outlets file naql cannot use
+    read = read_or_exit(
+        paths,
+        ReadOptions(
+            text_field=text_field,
+            id_field=id_field,
+            outlet_field=outlet_field,
+            date_field=date_field,
+            url_field=url_field,
+            title_field=title_field,
+            author_field=author_field,
+        ),
+        quiet,
+    )
+    config = Config(
+        text=TextConfig(latin_language=language),
+        provenance=ProvenanceConfig(trust_dates=trust_dates),
+    )
+    cleaning = CleanConfig() if clean else None
+    with progress_bars(progress and not quiet) as on_progress:
+        result = run_trace(
+            read.articles,
+            config,
+            read.problems,
+            on_progress,
+            cleaning=cleaning,
+            outlets_file=None if outlets is None else str(outlets),
+        )
+        if not quiet:
+            for notice in result.problems[len(read.problems) :]:
+                err.print(f"naql: note: {notice}", markup=False, highlight=False)
+        if json_out is not None:  # first: a closed pipe or a ^C in the summary must not lose it
+            write_json(json_out, result, on_progress)
+            if not quiet:
+                err.print(f"naql: wrote {json_out}", highlight=False)
+    if explain_clean:
+        print_drops(explain_drops(result.articles, read.articles) if clean else [])
+    print_trace(result, out, passages=passages, top=top, has_json=json_out is not None)
+
+
+@app.command("clean")
+def clean_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH", help="Files, folders, zip archives or - for stdin."),
+    ],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Write the cleaned articles here, one JSON record a line.")
+    ],
+    text_field: TextField = "text",
+    id_field: IdField = "id",
+    outlet_field: OutletField = "outlet",
+    date_field: DateField = "date",
+    url_field: UrlField = "url",
+    title_field: TitleField = "title",
+    author_field: AuthorField = "author",
+    explain_clean: Annotated[
+        bool, typer.Option("--explain-clean", help="List every dropped line, and why.")
+    ] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Pages to articles: chrome blanked (offsets kept), repeats collapsed, multi-story pages split.
+
+    Example: naql clean examples/haftar --out clean.jsonl
+    """
+    from naql.clean import explain
+    from naql.ingest import ReadOptions
+    from naql.pipeline import clean as run_clean
+
+    writable_or_exit(out_file, "--out")
+    read = read_or_exit(
+        paths,
+        ReadOptions(
+            text_field=text_field,
+            id_field=id_field,
+            outlet_field=outlet_field,
+            date_field=date_field,
+            url_field=url_field,
+            title_field=title_field,
+            author_field=author_field,
+        ),
+        quiet,
+    )
+    result = run_clean(read.articles)
+    if explain_clean:
+        print_drops(explain(result))
+    write_jsonl(out_file, (to_json(article) for article in result.articles))
+    reasons = ", ".join(f"{reason} {count}" for reason, count in result.dropped.items())
+    out.print(
+        f"{plural(len(read.articles), 'page')}, {plural(len(result.articles), 'article')}, "
+        f"{plural(sum(result.dropped.values()), 'line')} dropped"
+        + (f" ({reasons})" if reasons else ""),
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    if not quiet:
+        err.print(f"naql: wrote {out_file}", highlight=False)
+
+
+def print_drops(rows: Sequence[object]) -> None:
+    """One line per dropped line: article, offsets in the input, reason, the text itself."""
+    out.print(
+        f"{len(rows)} lines dropped by cleaning (article, offsets in the input, reason: text):",
+        highlight=False,
+    )
+    for row in rows:
+        out.print(
+            f"  {row.article}  {row.start}-{row.end}  {row.reason}: {row.text}",  # type: ignore[attr-defined]
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@app.command()
+def align(
+    pan: Annotated[
+        tuple[Path, Path],
+        typer.Option(help="PAN text-alignment mode: SUSP_DIR SRC_DIR (folders of .txt files)."),
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for one detections XML per suspicious document.")
+    ],
+    pairs: Annotated[
+        Path | None,
+        typer.Option(help="PAN pairs file ('suspicious source' per line): align only these pairs."),
+    ] = None,
+    progress: Annotated[
+        bool, typer.Option(help="Progress bars on stderr (terminals only).")
+    ] = True,
+) -> None:
+    """Align suspicious with source documents, PAN style: the pairs given, or those naql finds.
+
+    Example: naql align --pan corpus/susp corpus/src --out detections/
+    """
+    from naql.pipeline import align_pan
+
+    with progress_bars(progress) as on_progress:
+        run = align_pan(
+            str(pan[0]),
+            str(pan[1]),
+            str(out_dir),
+            progress=on_progress,
+            pairs_file=None if pairs is None else str(pairs),
+        )
+    report_problems(run.problems)
+    if run.documents == 0:
+        err.print("naql: no suspicious document was read", highlight=False)
+        raise typer.Exit(1)
+    timings = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in run.timings.items())
+    out.print(
+        f"{run.detections} detections for {run.documents} suspicious documents in {out_dir} ({timings})"
+    )

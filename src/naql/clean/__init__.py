@@ -24,11 +24,12 @@ the input as read, and :func:`explain` can show every dropped line from the orig
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from naql.clean import dates, rules
+from naql.clean.body import body_interior, headline
 from naql.clean.frequency import Chrome, learn_chrome
 from naql.clean.lines import LONG_CHARS, Line, fill_keys, split_lines
 from naql.clean.meta import CREDIT_KINDS, Bylines, gazetteer
@@ -154,17 +155,6 @@ class CleanResult:
     # For each output article, the index of its page in the input (for explain()).
     sources: list[int] = field(default_factory=list, repr=False)
     pages: Sequence[Article] = field(default=(), repr=False)
-
-
-@dataclass(slots=True, frozen=True)
-class DropRow:
-    """One dropped line: the article, its offsets in the input as read, the reason, the text."""
-
-    article: str
-    start: int
-    end: int
-    reason: str
-    text: str
 
 
 _UNSET = object()
@@ -332,13 +322,13 @@ def _clean_page(
         numbered = [i for i in counters if first <= i < stop]
         title_index = None
         if article.title is None or part > 0 or date_lines or repeats or numbered:
-            title_index = _headline(lines, kept, reasons, captions, date_lines, config)
+            title_index = headline(lines, kept, reasons, captions, date_lines, config)
         titles.append(lines[title_index].text if title_index is not None else None)
         if date_lines or numbered:
             # A date or a number between two of the story's paragraphs is the story's own (the
             # review dates of an exam-results list, a serial's «(2)»): only the page's head and
             # tail hold banners and counters. Lines the whole batch repeats still go.
-            inner = _body_interior(lines, kept, reasons, captions, date_lines, title_index)
+            inner = body_interior(lines, kept, reasons, captions, date_lines, title_index)
             if inner is not None:
                 low, high = inner
                 for i in numbered:
@@ -426,52 +416,6 @@ def _copy(article: Article, *, text: str, dropped: list[Drop], **changes: Any) -
 _ARTICLE_FIELDS = ("id", "outlet", "url", "date", "title", "path", "language", "offset", "meta")
 
 
-def _headline(
-    lines: list[Line],
-    kept: list[int],
-    reasons: list[str | None],
-    captions: list[bool],
-    date_lines: Mapping[int, object],
-    config: CleanConfig,
-) -> int | None:
-    """The story's headline: its first kept line with letters that is not a date or a caption,
-    if that line is short enough to be one."""
-    for i in kept:
-        if (
-            reasons[i] is None
-            and i not in date_lines
-            and not captions[i]
-            and rules.has_letters(lines[i].key)
-        ):
-            line = lines[i]
-            return i if not line.long and line.words <= config.headline_max_words else None
-    return None
-
-
-def _body_interior(
-    lines: list[Line],
-    kept: list[int],
-    reasons: list[str | None],
-    captions: list[bool],
-    date_lines: Mapping[int, object],
-    title_index: int | None,
-) -> tuple[int, int] | None:
-    """The story's first and last body lines: kept lines after its headline that hold a word or a
-    number and are neither captions nor date lines (None when it has fewer than two). A photo's
-    caption and the headline sit above the text with the counters and banners around them, so
-    they do not open the body; a list of bare numbers does close it."""
-    body = [
-        i
-        for i in kept
-        if reasons[i] is None
-        and (title_index is None or i > title_index)
-        and i not in date_lines
-        and not captions[i]
-        and (rules.has_letters(lines[i].key) or rules.has_digit(lines[i].key))
-    ]
-    return (body[0], body[-1]) if len(body) > 1 else None
-
-
 def _collapse_repeats(
     given_title: str | None,
     lines: list[Line],
@@ -539,40 +483,5 @@ def _blank(
     return "".join(pieces), drops
 
 
-def explain(result: CleanResult) -> list[DropRow]:
-    """Every line the cleaning dropped, in input order: article, offsets in the input, reason, text."""
-    rows = []
-    for article, source in zip(result.articles, result.sources):
-        page = result.pages[source]
-        rows.extend(_rows(article, page))
-    return rows
-
-
-def explain_drops(cleaned: Sequence[Article], originals: Sequence[Article]) -> list[DropRow]:
-    """:func:`explain` when only the cleaned articles and the pages they came from are at hand:
-    each article is matched to its page by path and id (``meta["page"]`` for a split story)."""
-    by_key: dict[tuple[str | None, Any], Article] = {
-        (page.path, page.id): page for page in originals
-    }
-    rows = []
-    for article in cleaned:
-        page = by_key.get((article.path, article.id)) or by_key.get(
-            (article.path, article.meta.get("page"))
-        )
-        if page is not None:
-            rows.extend(_rows(article, page))
-    return rows
-
-
-def _rows(article: Article, page: Article) -> list[DropRow]:
-    shift = article.offset - page.offset
-    return [
-        DropRow(
-            article.id,
-            article.offset + drop.span.start,
-            article.offset + drop.span.end,
-            drop.reason,
-            page.text[shift + drop.span.start : shift + drop.span.end],
-        )
-        for drop in article.dropped
-    ]
+# After CleanResult: the explanations read it.
+from naql.clean.explain import DropRow, explain, explain_drops  # noqa: E402

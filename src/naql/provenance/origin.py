@@ -102,14 +102,15 @@ def independent_sources(
 ) -> list[str]:
     """The names of the story's independent sources (see the module doc)."""
     roots = {node for node in graph.nodes if graph.in_degree(node) == 0}
-    root_of = {
-        node: {r for r in nx.ancestors(graph, node) if r in roots} or {node} for node in graph
-    }
+
+    def roots_above(node: str) -> set[str]:
+        return {r for r in nx.ancestors(graph, node) if r in roots} or {node}
+
     joined = nx.Graph()
     joined.add_nodes_from(roots)
     for edge in edges:
         if edge.kind == "shared":  # direction unknown: whoever fed one end fed the other too
-            ends = root_of[edge.source] | root_of[edge.target]
+            ends = roots_above(edge.source) | roots_above(edge.target)
             first = min(ends)
             joined.add_edges_from((first, other) for other in ends if other != first)
     by_id = {story.articles[k].id: k for k in story.members}
@@ -121,10 +122,11 @@ def independent_sources(
         outlet = facts.outlet[by_id[node]]
         return f"outlet:{outlet}" if outlet else node
 
-    for node in roots:  # one outlet behind two families is one source
-        for other in roots:
-            if node < other and key(node) == key(other):
-                joined.add_edge(node, other)
+    of_key: dict[str, list[str]] = {}  # one outlet behind two families is one source
+    for node in sorted(roots):
+        of_key.setdefault(key(node), []).append(node)
+    for same in of_key.values():
+        joined.add_edges_from(zip(same, same[1:]))
     names = []
     for family in sorted(nx.connected_components(joined), key=lambda f: min(f)):
         best = max(sorted(family), key=lambda n: len(nx.descendants(graph, n)))

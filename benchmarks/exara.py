@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from naql.evaluate import evaluate_dirs
-from naql.pipeline import align_pan
+from naql.pan import align_pan
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "exara-dev"
 

@@ -10,7 +10,7 @@ from conftest import shared
 
 from naql import pan
 from naql.evaluate import pan_report
-from naql.pipeline import align_pan
+from naql.pan import align_pan
 
 FLOOR = json.loads((Path(__file__).parent / "quality_floor.json").read_text(encoding="utf-8"))
 

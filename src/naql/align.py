@@ -96,12 +96,15 @@ def align_pairs(
     vocabulary_size: int,
     config: AlignConfig,
     progress: Callable[[int, int], None] | None = None,
+    common: np.ndarray | None = None,
 ) -> list[TokenPassage]:
     """Reused passages for each candidate pair ``(left index, right index)``;
-    ``progress(done, total)`` is told of the pairs aligned, a batch at a time."""
+    ``progress(done, total)`` is told of the pairs aligned, a batch at a time. ``common``
+    (:func:`common_stems` of the same texts) may be given when the caller has it."""
     if not pairs:
         return []
-    common = _common_stems(left, right, vocabulary_size, config.max_df)
+    if common is None:
+        common = common_stems(left, right, vocabulary_size, config.max_df)
     left_index: dict[int, _DocIndex] = {}
     right_index: dict[int, _DocIndex] = {}
     passages: list[TokenPassage] = []
@@ -269,7 +272,7 @@ def _passages_in(
     return passages
 
 
-def _common_stems(
+def common_stems(
     left: Sequence[Tokens], right: Sequence[Tokens], size: int, max_df: float
 ) -> np.ndarray:
     """Stems in more than ``max_df`` of the texts: near-stopwords that seed everywhere.

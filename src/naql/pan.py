@@ -21,8 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from naql.align import align_pairs
+from naql.config import Config
 from naql.errors import InputError
-from naql.records import Passage
+from naql.pipeline import Progress, Timer, _no_progress, reused_passages, to_passage, tokenize
+from naql.records import Passage, Problem
+from naql.text import Vocabulary
 
 GOLD = "plagiarism"
 DETECTED = "detected-plagiarism"
@@ -186,3 +190,108 @@ def write_detections(
         Path(temp_name).unlink(missing_ok=True)
         raise
     return target
+
+
+@dataclass(slots=True)
+class PanRun:
+    """What ``naql align --pan`` did: detections written, files skipped, time per stage."""
+
+    detections: int
+    documents: int
+    problems: list[Problem]
+    timings: dict[str, float]
+
+
+def _read_folder(folder: str, problems: list[Problem]) -> tuple[list[str], list[str]]:
+    root = Path(folder)
+    if not root.is_dir():
+        problems.append(Problem(folder, "no such folder"))
+        return [], []
+    names, texts = [], []
+    for path in sorted(root.glob("*.txt")):
+        try:
+            texts.append(path.read_bytes().decode("utf-8-sig"))
+            names.append(path.name)
+        except UnicodeDecodeError as error:
+            problems.append(Problem(str(path), f"not UTF-8 ({error.reason} at byte {error.start})"))
+        except OSError as error:
+            problems.append(Problem(str(path), error.strerror or "unreadable"))
+    return names, texts
+
+
+def _read_pairs(
+    pairs_file: str, susp_names: list[str], src_names: list[str], problems: list[Problem]
+) -> list[tuple[int, int]]:
+    susp_index = {name: k for k, name in enumerate(susp_names)}
+    src_index = {name: k for k, name in enumerate(src_names)}
+    pairs = []
+    try:
+        lines = Path(pairs_file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(Problem(pairs_file, f"cannot read the pairs file ({error})"))
+        return []
+    for number, line in enumerate(lines, 1):
+        names = line.split()
+        if not names:
+            continue
+        if len(names) != 2 or names[0] not in susp_index or names[1] not in src_index:
+            problems.append(
+                Problem(pairs_file, f"not a known 'suspicious source' pair: {line!r}", number)
+            )
+            continue
+        pairs.append((susp_index[names[0]], src_index[names[1]]))
+    return sorted(set(pairs))
+
+
+def align_pan(
+    suspicious_dir: str,
+    source_dir: str,
+    out_dir: str,
+    config: Config | None = None,
+    progress: Progress = _no_progress,
+    pairs_file: str | None = None,
+) -> PanRun:
+    """PAN text-alignment mode: one detections XML per suspicious document in ``out_dir``.
+
+    With ``pairs_file`` (PAN's ``pairs``: one "suspicious source" pair of file names a line),
+    exactly those pairs are aligned, as in the PAN task; without it naql finds the candidate
+    pairs itself among all suspicious × source documents.
+    """
+    config = config or Config.for_pan()
+    timer = Timer()
+    problems: list[Problem] = []
+    with timer.stage("read"):
+        susp_names, susp_texts = _read_folder(suspicious_dir, problems)
+        src_names, src_texts = _read_folder(source_dir, problems)
+    vocabulary = Vocabulary(config.text.latin_language)
+    with timer.stage("tokenize"):
+        susp = tokenize(susp_texts, vocabulary, progress)
+        src = tokenize(src_texts, vocabulary, progress)
+    if pairs_file is not None:
+        with timer.stage("align"):
+            wanted = _read_pairs(pairs_file, susp_names, src_names, problems)
+            passages = align_pairs(susp, src, wanted, len(vocabulary), config.align)
+    else:
+        passages = (
+            reused_passages(susp, src, len(vocabulary), config, timer) if susp and src else []
+        )
+    by_document: dict[int, list[Passage]] = {index: [] for index in range(len(susp))}
+    for passage in passages:
+        by_document[passage.left].append(
+            to_passage(
+                passage,
+                susp_names[passage.left],
+                src_names[passage.right],
+                susp[passage.left],
+                src[passage.right],
+            )
+        )
+    with timer.stage("write"):
+        for index, found in by_document.items():
+            write_detections(out_dir, susp_names[index], found)
+    return PanRun(
+        detections=len(passages),
+        documents=len(susp),
+        problems=problems,
+        timings={name: round(seconds, 3) for name, seconds in timer.timings.items()},
+    )

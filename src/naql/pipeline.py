@@ -11,15 +11,16 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
+from naql import memo
 from naql.align import TokenPassage, align_pairs, figures_disagree, reuse_kind
 from naql.attribution import attribute
 from naql.candidates import cluster_seeds, rare_stem_seeds
 from naql.clean import CleanConfig, CleanResult, clean_articles
 from naql.config import Config
+from naql.memo import Memo
 from naql.outlets import Gazetteer, mostly_latin
 from naql.outlets import load as load_gazetteer
 from naql.provenance import StoryInput, trace_story
@@ -97,11 +98,13 @@ def reused_passages(
     timer: Timer | None = None,
     similar_pairs: Sequence[tuple[int, int]] = (),
     progress: Progress = _no_progress,
+    remembered: tuple[Memo, Vocabulary, Sequence[str]] | None = None,
 ) -> list[TokenPassage]:
     """Candidates, then alignment: every reused passage between ``left`` and ``right`` texts
     (among ``left`` texts when ``right`` is None). ``similar_pairs`` (whole-text near
     neighbours) are aligned too: formulaic wire copy, made of common words only, gives the
-    rare-stem index few seeds although it is copied whole."""
+    rare-stem index few seeds although it is copied whole. With ``remembered`` (a memo, the
+    vocabulary and each text's key), pairs aligned before are read back (:func:`memo.align`)."""
     timer = timer or Timer()
     if len(left) < 2 if right is None else not (left and right):
         return []
@@ -114,6 +117,17 @@ def reused_passages(
         )
         progress("candidates", len(left), len(left))
     with timer.stage("align"):
+        if remembered is not None and right is None:
+            memo_, vocabulary, keys = remembered
+            return memo.align(
+                left,
+                keys,
+                pairs,
+                vocabulary,
+                config.align,
+                memo_,
+                lambda done, total: progress("align", done, total),
+            )
         return align_pairs(
             left,
             left if right is None else right,
@@ -159,6 +173,7 @@ def trace(
     gazetteer: Gazetteer | None = None,
     cleaning: CleanConfig | None = None,
     outlets_file: str | None = None,
+    remember: Memo | None = None,
 ) -> Trace:
     """Who reuses whom among ``articles``, grouped into stories, with provenance and credits.
 
@@ -176,7 +191,13 @@ def trace(
     problems = [*problems, *renamed]
     vocabulary = Vocabulary(config.text.latin_language)
     with timer.stage("tokenize"):
-        tokens = tokenize([article.text for article in articles], vocabulary, progress)
+        texts = [article.text for article in articles]
+        if remember is None:
+            tokens = tokenize(texts, vocabulary, progress)
+        else:
+            tokens = memo.tokenize(
+                texts, vocabulary, remember, lambda done, total: progress("tokenize", done, total)
+            )
     with timer.stage("similarity"):
         boost = term_weights(vocabulary, config.stories)
         is_number = number_stems(vocabulary)
@@ -188,7 +209,18 @@ def trace(
             lambda done, total: progress("similarity", done, total),
         )
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
-    passages = reused_passages(tokens, None, len(vocabulary), config, timer, similar, progress)
+    passages = reused_passages(
+        tokens,
+        None,
+        len(vocabulary),
+        config,
+        timer,
+        similar,
+        progress,
+        None
+        if remember is None
+        else (remember, vocabulary, [memo.text_key(remember, t) for t in texts]),
+    )
     by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
     for passage in passages:
         by_pair.setdefault((passage.left, passage.right), []).append(passage)
@@ -206,8 +238,11 @@ def trace(
         )
     }
     with timer.stage("attribution"):
-        articles, credits = attribute(
-            articles, gazetteer, lambda done, total: progress("attribution", done, total)
+        told = lambda done, total: progress("attribution", done, total)  # noqa: E731
+        articles, credits = (
+            attribute(articles, gazetteer, told)
+            if remember is None
+            else memo.attribute(articles, gazetteer, remember, told)
         )
     with timer.stage("stories"):
         # Template instances (same formula, other figures) and pairs sharing only a formula
@@ -238,6 +273,7 @@ def trace(
             templates,
             vocabulary,
             progress,
+            remember,
         )
     return Trace(
         articles=list(articles),
@@ -327,6 +363,7 @@ def _provenance(
     templates: dict[tuple[int, int], tuple[int, int]],
     vocabulary: Vocabulary,
     progress: Progress = _no_progress,
+    remember: Memo | None = None,
 ) -> tuple[list[Story], list[Verdict]]:
     calendar = calendar_stems(vocabulary)  # may learn stems: before the figures list
     figures = [stem if stem.isdigit() else "" for stem in vocabulary.stems]
@@ -340,145 +377,46 @@ def _provenance(
     for pair, found in by_pair.items():
         if story_of[pair[0]] == story_of[pair[1]]:
             story_pairs.setdefault(story_of[pair[0]], {})[pair] = found
-    stories, verdicts = [], []
+    inputs = []
     for number, members in enumerate(groups.members, 1):
         centrality = {
             k: sum(groups.similarity.get((min(k, o), max(k, o)), 0.0) for o in members if o != k)
             for k in members
         }
         representative = max(members, key=lambda k: (centrality[k], -k))
-        story_input = StoryInput(
-            members=members,
-            articles=articles,
-            tokens=tokens,
-            passages=story_pairs.get(number - 1, {}),
-            attributions=per_article,
-            gazetteer=gazetteer,
-            story_id=f"s{number}",
-            trust_dates=trust_dates,
-            templates={
-                pair: templates[pair]
-                for pair in story_pairs.get(number - 1, {})
-                if pair in templates
-            },
-            label=story_label(articles[representative]),
-            figures=figures,
-            is_figure=is_figure,
-            calendar=calendar,
-            to_passage=lambda p: to_passage(
-                p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]
-            ),
+        inputs.append(
+            StoryInput(
+                members=members,
+                articles=articles,
+                tokens=tokens,
+                passages=story_pairs.get(number - 1, {}),
+                attributions=per_article,
+                gazetteer=gazetteer,
+                story_id=f"s{number}",
+                trust_dates=trust_dates,
+                templates={
+                    pair: templates[pair]
+                    for pair in story_pairs.get(number - 1, {})
+                    if pair in templates
+                },
+                label=story_label(articles[representative]),
+                figures=figures,
+                is_figure=is_figure,
+                calendar=calendar,
+                to_passage=lambda p: to_passage(
+                    p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]
+                ),
+            )
         )
+    if remember is not None:
+        return memo.trace_stories(
+            inputs, remember, lambda done: progress("provenance", done, len(inputs))
+        )
+    stories, verdicts = [], []
+    for number, story_input in enumerate(inputs, 1):
         story, story_verdicts = trace_story(story_input)
         stories.append(story)
         verdicts.extend(story_verdicts)
-        if number % 256 == 0 or number == len(groups.members):
-            progress("provenance", number, len(groups.members))
+        if number % 256 == 0 or number == len(inputs):
+            progress("provenance", number, len(inputs))
     return stories, verdicts
-
-
-@dataclass(slots=True)
-class PanRun:
-    """What ``naql align --pan`` did: detections written, files skipped, time per stage."""
-
-    detections: int
-    documents: int
-    problems: list[Problem]
-    timings: dict[str, float]
-
-
-def _read_folder(folder: str, problems: list[Problem]) -> tuple[list[str], list[str]]:
-    root = Path(folder)
-    if not root.is_dir():
-        problems.append(Problem(folder, "no such folder"))
-        return [], []
-    names, texts = [], []
-    for path in sorted(root.glob("*.txt")):
-        try:
-            texts.append(path.read_bytes().decode("utf-8-sig"))
-            names.append(path.name)
-        except UnicodeDecodeError as error:
-            problems.append(Problem(str(path), f"not UTF-8 ({error.reason} at byte {error.start})"))
-        except OSError as error:
-            problems.append(Problem(str(path), error.strerror or "unreadable"))
-    return names, texts
-
-
-def _read_pairs(
-    pairs_file: str, susp_names: list[str], src_names: list[str], problems: list[Problem]
-) -> list[tuple[int, int]]:
-    susp_index = {name: k for k, name in enumerate(susp_names)}
-    src_index = {name: k for k, name in enumerate(src_names)}
-    pairs = []
-    try:
-        lines = Path(pairs_file).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(Problem(pairs_file, f"cannot read the pairs file ({error})"))
-        return []
-    for number, line in enumerate(lines, 1):
-        names = line.split()
-        if not names:
-            continue
-        if len(names) != 2 or names[0] not in susp_index or names[1] not in src_index:
-            problems.append(
-                Problem(pairs_file, f"not a known 'suspicious source' pair: {line!r}", number)
-            )
-            continue
-        pairs.append((susp_index[names[0]], src_index[names[1]]))
-    return sorted(set(pairs))
-
-
-def align_pan(
-    suspicious_dir: str,
-    source_dir: str,
-    out_dir: str,
-    config: Config | None = None,
-    progress: Progress = _no_progress,
-    pairs_file: str | None = None,
-) -> PanRun:
-    """PAN text-alignment mode: one detections XML per suspicious document in ``out_dir``.
-
-    With ``pairs_file`` (PAN's ``pairs``: one "suspicious source" pair of file names a line),
-    exactly those pairs are aligned, as in the PAN task; without it naql finds the candidate
-    pairs itself among all suspicious × source documents.
-    """
-    from naql import pan
-
-    config = config or Config.for_pan()
-    timer = Timer()
-    problems: list[Problem] = []
-    with timer.stage("read"):
-        susp_names, susp_texts = _read_folder(suspicious_dir, problems)
-        src_names, src_texts = _read_folder(source_dir, problems)
-    vocabulary = Vocabulary(config.text.latin_language)
-    with timer.stage("tokenize"):
-        susp = tokenize(susp_texts, vocabulary, progress)
-        src = tokenize(src_texts, vocabulary, progress)
-    if pairs_file is not None:
-        with timer.stage("align"):
-            wanted = _read_pairs(pairs_file, susp_names, src_names, problems)
-            passages = align_pairs(susp, src, wanted, len(vocabulary), config.align)
-    else:
-        passages = (
-            reused_passages(susp, src, len(vocabulary), config, timer) if susp and src else []
-        )
-    by_document: dict[int, list[Passage]] = {index: [] for index in range(len(susp))}
-    for passage in passages:
-        by_document[passage.left].append(
-            to_passage(
-                passage,
-                susp_names[passage.left],
-                src_names[passage.right],
-                susp[passage.left],
-                src[passage.right],
-            )
-        )
-    with timer.stage("write"):
-        for index, found in by_document.items():
-            pan.write_detections(out_dir, susp_names[index], found)
-    return PanRun(
-        detections=len(passages),
-        documents=len(susp),
-        problems=problems,
-        timings={name: round(seconds, 3) for name, seconds in timer.timings.items()},
-    )

@@ -258,7 +258,7 @@ def align(
 
     Example: naql align --pan corpus/susp corpus/src --out detections/
     """
-    from naql.pipeline import align_pan
+    from naql.pan import align_pan
 
     with progress_bars(progress) as on_progress:
         run = align_pan(

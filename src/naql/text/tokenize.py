@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import Stemmer
@@ -159,6 +160,28 @@ class Vocabulary:
             # One-letter tokens are clitics cut off by punctuation («لـ«الشرق»») or initials.
             is_stop = form in stop or len(form) < 2
             self._form_code[form] = stem_id * 2 + int(is_stop)
+
+    def lookup(self, stems: list[str]) -> np.ndarray:
+        """Ids for ``stems``, -1 for a stem never seen (nothing is registered)."""
+        known = self._stem_ids
+        return np.fromiter(map(known.get, stems, repeat(-1)), dtype=np.int64, count=len(stems))
+
+    def adopt(self, stems: list[str]) -> np.ndarray:
+        """Ids for ``stems``, registering unseen ones in the order given.
+
+        Replaying a text's distinct stems in first-appearance order gives every stem the id
+        :meth:`tokens` would have given it, so remembered tokens (:mod:`naql.memo`) restored
+        in the batch's order carry the batch's exact ids."""
+        known = self._stem_ids
+        ids = self.lookup(stems)
+        for k in np.flatnonzero(ids < 0).tolist():
+            stem = stems[k]
+            found = known.get(stem)  # a stem listed twice
+            if found is None:
+                found = known[stem] = len(self.stems)
+                self.stems.append(stem)
+            ids[k] = found
+        return ids
 
     def tokens(self, text: str) -> Tokens:
         found = words(text)

@@ -1,0 +1,147 @@
+"""``naql index add``: pages into the index, its trace brought up to date."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from naql.cli.app import index_app
+from naql.cli.commands import (
+    AuthorField,
+    DateField,
+    IdField,
+    OutletField,
+    Quiet,
+    TextField,
+    TitleField,
+    UrlField,
+    read_or_exit,
+)
+from naql.cli.output import err, out, progress_bars
+from naql.report.terminal import plural
+
+Db = Annotated[Path, typer.Option("--db", help="The index file (created by the first add).")]
+DEFAULT_DB = Path("naql.db")
+
+
+@contextmanager
+def store_errors(db: Path) -> Iterator[None]:
+    """An SQLite error met while using the index, as one line naming the file."""
+    from naql.store import StoreError
+    from naql.store.sqlite import describe
+
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise StoreError(f"{db}: {describe(error)}") from None
+
+
+@index_app.command("add")
+def add(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH", help="Files, folders, zip archives or - for stdin."),
+    ],
+    db: Db = DEFAULT_DB,
+    text_field: TextField = "text",
+    id_field: IdField = "id",
+    outlet_field: OutletField = "outlet",
+    date_field: DateField = "date",
+    url_field: UrlField = "url",
+    title_field: TitleField = "title",
+    author_field: AuthorField = "author",
+    language: Annotated[
+        str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")
+    ] = "en",
+    clean: Annotated[
+        bool,
+        typer.Option(
+            help="Clean the pages first: chrome out, repeats collapsed, multi-story pages split."
+        ),
+    ] = True,
+    trust_dates: Annotated[
+        bool,
+        typer.Option(
+            help="Use article dates as a direction signal (turn off when they are crawl times)."
+        ),
+    ] = True,
+    outlets: Annotated[
+        Path | None,
+        typer.Option(help="A JSON file of extra outlets (same form as naql's data/outlets.json)."),
+    ] = None,
+    progress: Annotated[
+        bool, typer.Option(help="Progress bars on stderr (terminals only).")
+    ] = True,
+    quiet: Quiet = False,
+) -> None:
+    """Add pages to the index (same readers, options and cleaning as trace) and bring its
+    stories up to date. Adding a page twice changes nothing; a page whose text changed under
+    the same id replaces the old one. Options other than the fields are fixed by the first add.
+
+    Example: naql index add examples/haftar --db naql.db
+    """
+    from naql import index
+    from naql.ingest import ReadOptions
+    from naql.outlets import load as load_outlets
+    from naql.store import open_store
+    from naql.text import Vocabulary
+
+    Vocabulary(language)  # an unknown language stops here, before any reading
+    if outlets is not None:
+        load_outlets(outlets)
+    settings = index.Settings(
+        language=language,
+        trust_dates=trust_dates,
+        clean=clean,
+        outlets=None if outlets is None else str(outlets.resolve()),
+    )
+    with store_errors(db):
+        store = open_store(db)
+        index.check_settings(store, settings)  # before reading: a wrong option costs nothing
+        read = read_or_exit(
+            paths,
+            ReadOptions(
+                text_field=text_field,
+                id_field=id_field,
+                outlet_field=outlet_field,
+                date_field=date_field,
+                url_field=url_field,
+                title_field=title_field,
+                author_field=author_field,
+            ),
+            quiet,
+        )
+        with progress_bars(progress and not quiet) as on_progress:
+            report = index.add(store, read.articles, settings, on_progress, read.problems)
+        store.close()
+    stored = f"{plural(report.new, 'new page')} stored in {db}"
+    if report.unchanged:
+        stored += f", {plural(report.unchanged, 'page')} already there unchanged"
+    err.print(f"naql: {stored}", highlight=False, markup=False)
+    if report.replaced:
+        shown = ", ".join(report.replaced[:5])
+        more = f" … and {len(report.replaced) - 5} more" if len(report.replaced) > 5 else ""
+        err.print(
+            f"naql: {plural(len(report.replaced), 'page')} changed and replaced: {shown}{more}",
+            highlight=False,
+            markup=False,
+        )
+    if report.trace is None:
+        out.print("index unchanged: nothing to trace again", highlight=False)
+        return
+    counts = report.trace.counts
+    reused = sum(report.reused.values())
+    computed = sum(report.computed.values())
+    out.print(
+        f"index: {plural(counts['articles'], 'article')}, {plural(counts['stories'], 'story', 'stories')}, "
+        f"{plural(counts['pairs_with_reuse'], 'pair')} with reuse; "
+        f"{plural(sum(report.written.values()), 'row')} written; "
+        f"{reused} remembered results reused, {computed} computed",
+        highlight=False,
+        markup=False,
+    )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import naql
-from naql import pipeline
+from naql import pipeline, query
 from naql.clean import CleanConfig
 from naql.config import Config, ProvenanceConfig, TextConfig
 from naql.memo import Memo
@@ -142,8 +142,16 @@ def retrace(
         cleaning=CleanConfig() if settings.clean else None,
         remember=memo,
     )
+    postings = query.build(
+        memo,
+        [a.id for a in trace.articles],
+        [a.text for a in trace.articles],
+        settings.config(),
+        latin,
+    )
     with store.transaction():
         written = store.save_trace(trace)
+        store.put_blob(query.BLOB, postings)
         store.prune_memo(memo.used)
         store.set_meta(PENDING, "0")
     return trace, written, dict(memo.hits), dict(memo.misses)

@@ -75,6 +75,10 @@ class Memo:
     used: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in KINDS})
     hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     misses: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    # What the run tokenised and with which vocabulary: the index builds its query postings
+    # from them without tokenising the archive again.
+    vocabulary: Vocabulary | None = None
+    tokens: list[Tokens] = field(default_factory=list)
 
     def key(self, *parts: str | bytes) -> str:
         digest = hashlib.blake2b(self.salt.encode(), digest_size=16)
@@ -165,6 +169,7 @@ def tokenize(
         if progress is not None and (done % 256 == 0 or done == len(texts)):
             progress(done, len(texts))
     memo.put(TOKENS, new)
+    memo.vocabulary, memo.tokens = vocabulary, result
     return result
 
 

@@ -6,11 +6,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from naql.cli.app import index_app
+from naql.cli.app import app, index_app
 from naql.cli.commands import (
     AuthorField,
     DateField,
@@ -24,6 +24,9 @@ from naql.cli.commands import (
 )
 from naql.cli.output import err, out, progress_bars
 from naql.report.terminal import plural
+
+if TYPE_CHECKING:
+    from naql.query import QueryResult
 
 Db = Annotated[Path, typer.Option("--db", help="The index file (created by the first add).")]
 DEFAULT_DB = Path("naql.db")
@@ -145,3 +148,134 @@ def add(
         highlight=False,
         markup=False,
     )
+
+
+@app.command("query")
+def query_command(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE", help="The article(s) to look up: files, folders or - for stdin."
+        ),
+    ],
+    db: Db = DEFAULT_DB,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    add_too: Annotated[
+        bool, typer.Option("--add", help="Add the article(s) to the index afterwards.")
+    ] = False,
+    text_field: TextField = "text",
+    id_field: IdField = "id",
+    outlet_field: OutletField = "outlet",
+    date_field: DateField = "date",
+    url_field: UrlField = "url",
+    title_field: TitleField = "title",
+    author_field: AuthorField = "author",
+    top: Annotated[int, typer.Option(min=1, help="Sources shown per article.")] = 10,
+    quiet: Quiet = False,
+) -> None:
+    """Where did this article come from? Its sources in the index (passages, shares, outlets),
+    its credits, the story it would join and that story's origin; nothing is added unless --add.
+
+    Example: naql query article.txt --db naql.db
+    """
+    import json
+
+    from naql import index
+    from naql.ingest import ReadOptions
+    from naql.query import QueryIndex
+    from naql.records import to_json
+    from naql.store import open_store
+
+    options = ReadOptions(
+        text_field=text_field,
+        id_field=id_field,
+        outlet_field=outlet_field,
+        date_field=date_field,
+        url_field=url_field,
+        title_field=title_field,
+        author_field=author_field,
+    )
+    with store_errors(db):
+        store = open_store(db, readonly=not add_too)
+        searcher = QueryIndex.load(store)
+        read = read_or_exit(paths, options, quiet)
+        usable = [a for a in read.articles if _has_letters(a.text)]
+        for article in read.articles:
+            if article not in usable:
+                err.print(
+                    f"naql: {article.path or article.id}: no Arabic or Latin-script words to match",
+                    highlight=False,
+                    markup=False,
+                )
+        if not usable:
+            raise typer.Exit(1)
+        results = [searcher.query(article) for article in usable]
+        if json_out:
+            out.print_json(json.dumps(to_json(results), ensure_ascii=False))
+        else:
+            for result in results:
+                print_query(result, top)
+        if add_too:
+            settings = index.settings_of(store)
+            assert settings is not None  # QueryIndex.load checked it
+            report = index.add(store, usable, settings)
+            err.print(
+                f"naql: added {plural(report.new, 'new page')} to {db}"
+                + (f", replaced {len(report.replaced)}" if report.replaced else ""),
+                highlight=False,
+                markup=False,
+            )
+        store.close()
+
+
+def _has_letters(text: str) -> bool:
+    from naql.text.arabic import is_arabic_letter
+
+    return any(is_arabic_letter(c) or ("a" <= c.lower() <= "z") or c.isdigit() for c in text)
+
+
+def print_query(result: QueryResult, top: int) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    out.print(f"\n[bold]{escape(result.article)}[/]")
+    if not result.sources:
+        out.print(
+            f"  no source in the index ({plural(result.candidates, 'candidate')} aligned, "
+            "none shares a passage)",
+            highlight=False,
+        )
+    else:
+        story = result.story
+        if story is not None:
+            out.print(f"  would join story {story.id}: {escape(story.label)}", highlight=False)
+            named = ", ".join(story.sources) or str(story.independent_sources)
+            out.print(
+                f"  likely origin: {escape(result.origin or '?')}"
+                + (f" ({escape(result.origin_outlet)})" if result.origin_outlet else "")
+                + f"; independent sources: {escape(named)}",
+                highlight=False,
+            )
+        table = Table(box=None, pad_edge=False)
+        for column in ("source", "outlet", "date", "its words here", "of the source", "words"):
+            table.add_column(column)
+        for source in result.sources[:top]:
+            table.add_row(
+                escape(source.article),
+                escape(source.outlet or "?"),
+                (source.date or "")[:16],
+                f"{source.query_share:.0%}",
+                f"{source.article_share:.0%}",
+                str(source.matched_words),
+            )
+        out.print(table)
+        if len(result.sources) > top:
+            out.print(f"  … and {len(result.sources) - top} more (--top, --json)", highlight=False)
+    credits = dict.fromkeys(
+        (c.name, c.role) for c in result.credits if c.role in ("source", "photo")
+    )
+    if credits:
+        out.print(
+            "  credits: " + ", ".join(f"{escape(name)} ({role})" for name, role in credits),
+            highlight=False,
+        )

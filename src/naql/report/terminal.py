@@ -175,8 +175,8 @@ def print_pairs(
             line.append(" ⇄ ")
             line.append(f"{b.id} [{passage.b_span.start}:{passage.b_span.end}]", style="cyan")
             line.append(f"  {passage.kind}, {plural(passage.matched_words, 'word')}\n")
-            line.append(f"    A: {_excerpt(a.text, passage.a_span.start, passage.a_span.end)}\n")
-            line.append(f"    B: {_excerpt(b.text, passage.b_span.start, passage.b_span.end)}")
+            line.append(f"    A: {excerpt(a.text, passage.a_span.start, passage.a_span.end)}\n")
+            line.append(f"    B: {excerpt(b.text, passage.b_span.start, passage.b_span.end)}")
             console.print(line)
 
 
@@ -189,7 +189,7 @@ def article_label(article: Article) -> str:
     return f"{article.id} ({article.outlet})" if article.outlet else article.id
 
 
-def _excerpt(text: str, start: int, end: int) -> str:
+def excerpt(text: str, start: int, end: int) -> str:
     snippet = " ".join(text[start:end].split())
     return snippet if len(snippet) <= EXCERPT else snippet[: EXCERPT - 1] + "…"
 

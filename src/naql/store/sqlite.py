@@ -55,7 +55,16 @@ class SqliteStore:
             self.db.execute("PRAGMA busy_timeout = 30000")
             self._check_schema()
         except sqlite3.DatabaseError as error:
+            self._close_refused()
             raise StoreError(f"{self.path}: {describe(error)}") from None
+        except StoreError:
+            self._close_refused()
+            raise
+
+    def _close_refused(self) -> None:
+        """A file refused is closed at once (not left open, its -wal and -shm beside it)."""
+        if hasattr(self, "db"):
+            self.db.close()
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -112,13 +121,18 @@ class SqliteStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic write: all of it is on disk when the block ends, none of it on error."""
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only, nothing can be written to it")
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): a second ROLLBACK would
+            # raise "no transaction is active" and hide the reason.
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
@@ -205,10 +219,15 @@ class SqliteStore:
 
     def prune_memo(self, used: Mapping[str, set[str]]) -> int:
         """Forget entries this run did not use (texts replaced, pairs no longer candidates)."""
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT)")
+        # Keyed, so the NOT EXISTS below is a lookup, not a scan of `used` per memo row.
+        self.db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS used "
+            "(kind TEXT, key TEXT, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+        )
         self.db.execute("DELETE FROM used")
         self.db.executemany(
-            "INSERT INTO used VALUES (?, ?)", ((k, key) for k, keys in used.items() for key in keys)
+            "INSERT OR IGNORE INTO used VALUES (?, ?)",
+            ((k, key) for k, keys in used.items() for key in keys),
         )
         cursor = self.db.execute(
             "DELETE FROM memo WHERE NOT EXISTS "
@@ -315,6 +334,18 @@ class SqliteStore:
         key_columns = columns[: KEY_COLUMNS[table]]
         keys = ", ".join(key_columns)
         hash_at = columns.index("hash") - len(key_columns)
+        record_at = columns.index("record") - len(key_columns)
+        # The hash stored is the whole row's (the record's hash and every other column), so a
+        # row is rewritten when any column changed: renumbered stories change an article's
+        # story column, not its record.
+        rows = {
+            key: (
+                *values[:hash_at],
+                _hash(json.dumps(values[:record_at] + values[record_at + 1 :], ensure_ascii=False)),
+                *values[hash_at + 1 :],
+            )
+            for key, values in rows.items()
+        }
         stored = {
             tuple(row[:-1]): row[-1]
             for row in self.db.execute(f"SELECT {keys}, hash FROM {table}")  # noqa: S608

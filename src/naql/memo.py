@@ -23,6 +23,7 @@ content hashes salted with the run's settings, so changed settings never meet ol
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import struct
@@ -213,16 +214,27 @@ def article_key(memo: Memo, article: Article) -> str:
     )
 
 
-def encode_page(articles: Sequence[Article], credits: Sequence[Attribution]) -> bytes:
-    return encode_json({"articles": to_json(list(articles)), "credits": to_json(list(credits))})
+def encode_page(
+    before: Sequence[Article], after: Sequence[Article], credits: Sequence[Attribution]
+) -> bytes:
+    """A page's credits, and what attribution changed in its articles (the outlet it read
+    from the page): never the texts, which the key already stands for."""
+    changed = [
+        [rank, new.outlet, to_json(new.meta)]
+        for rank, (old, new) in enumerate(zip(before, after))
+        if new is not old
+    ]
+    return encode_json({"changed": changed, "credits": to_json(list(credits))})
 
 
-def decode_page(blob: bytes) -> tuple[list[Article], list[Attribution]]:
+def decode_page(
+    blob: bytes, articles: Sequence[Article]
+) -> tuple[list[Article], list[Attribution]]:
     data = json.loads(blob)
-    return (
-        [from_json(Article, item) for item in data["articles"]],
-        [from_json(Attribution, item) for item in data["credits"]],
-    )
+    result = list(articles)
+    for rank, outlet, meta in data["changed"]:
+        result[rank] = dataclasses.replace(result[rank], outlet=outlet, meta=meta)
+    return result, [from_json(Attribution, item) for item in data["credits"]]
 
 
 _PLACEHOLDER = "\x00story"
@@ -329,7 +341,7 @@ def attribute(
         if blob is None:
             todo.extend(members)
             continue
-        page_articles, page_credits = decode_page(blob)
+        page_articles, page_credits = decode_page(blob, [articles[k] for k in members])
         for k, article in zip(members, page_articles):
             result[k] = article
         for credit in page_credits:
@@ -346,6 +358,7 @@ def attribute(
         PAGES,
         {
             page_keys[page]: encode_page(
+                [articles[k] for k in members],
                 [result[k] for k in members],
                 [c for k in members for c in credits.get(result[k].id, [])],
             )

@@ -272,9 +272,10 @@ def _with_latin_name(outlet: Outlet) -> Outlet:
 
 def mostly_latin(texts: Iterable[str], sample: int = 2000) -> bool:
     """Whether most of the letters in (the start of) these texts are Latin rather than Arabic."""
-    latin = arabic = 0
-    for text in texts:
-        head = text[:sample]
-        latin += sum(1 for char in head if "a" <= char.lower() <= "z")
-        arabic += sum(1 for char in head if "\u0600" <= char <= "\u06ff")
+    heads = "".join(text[:sample] for text in texts)
+    codes = np.frombuffer(heads.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lower = codes | 0x20  # ASCII letters, either case, fold onto a-z
+    # «İ» and the Kelvin sign lower-case to a Latin letter too (str.lower()).
+    latin = int(((lower >= 0x61) & (lower <= 0x7A)).sum() + np.isin(codes, (0x130, 0x212A)).sum())
+    arabic = int(((codes >= 0x600) & (codes <= 0x6FF)).sum())
     return latin > arabic

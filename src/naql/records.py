@@ -8,8 +8,10 @@ identity (a property test checks it).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -224,41 +226,78 @@ class Trace:
 R = TypeVar("R")
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def to_json(record: Any) -> Any:
     """A record (or a list/dict of them) as plain JSON-ready data."""
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return {f.name: to_json(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, _PLAIN):
+        return record
     if isinstance(record, list | tuple):
         return [to_json(item) for item in record]
     if isinstance(record, dict):
         return {key: to_json(value) for key, value in record.items()}
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {name: to_json(getattr(record, name)) for name in _field_names(type(record))}
     return record
 
 
 def from_json(cls: type[R], data: Any) -> R:
     """The inverse of :func:`to_json` for a record class (nested records are rebuilt too)."""
-    return typing.cast(R, _build(cls, data))
+    return typing.cast(R, _builder(cls)(data))
 
 
-def _build(annotation: Any, data: Any) -> Any:
-    if data is None:
-        return None
+def _same(data: Any) -> Any:
+    return data
+
+
+@functools.cache
+def _builder(annotation: Any) -> Callable[[Any], Any]:
+    """A function that rebuilds ``annotation`` from JSON data, made once per type: reading an
+    index rebuilds tens of thousands of records, and resolving type hints per record cost
+    more than the rest of the work."""
     if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
-        if not isinstance(data, dict):
-            raise ValueError(f"{annotation.__name__} expects an object, got {type(data).__name__}")
-        hints = typing.get_type_hints(annotation)
-        known = {f.name for f in dataclasses.fields(annotation)}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"{annotation.__name__} has no field(s) {sorted(unknown)}")
-        return annotation(**{name: _build(hints[name], value) for name, value in data.items()})
+        return _record_builder(annotation)
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin in (types.UnionType, typing.Union):
         concrete = [arg for arg in args if arg is not type(None)]
-        return _build(concrete[0], data) if len(concrete) == 1 else data
+        if len(concrete) != 1:
+            return _same
+        inner = _builder(concrete[0])
+        return _same if inner is _same else (lambda data: None if data is None else inner(data))
     if origin is list:
-        return [_build(args[0], item) for item in data]
+        item = _builder(args[0])
+        return (
+            _same
+            if item is _same
+            else (lambda data: None if data is None else [item(x) for x in data])
+        )
     if origin is dict:
-        return {key: _build(args[1], value) for key, value in data.items()}
-    return data
+        value = _builder(args[1])
+        if value is _same:
+            return _same
+        return lambda data: None if data is None else {k: value(v) for k, v in data.items()}
+    return _same
+
+
+def _record_builder(cls: type) -> Callable[[Any], Any]:
+    hints = typing.get_type_hints(cls)
+    known = frozenset(_field_names(cls))
+    builders = {name: _builder(hints[name]) for name in known}
+
+    def build(data: Any) -> Any:
+        if data is None:
+            return None
+        if not isinstance(data, dict):
+            raise ValueError(f"{cls.__name__} expects an object, got {type(data).__name__}")
+        if not known.issuperset(data):
+            raise ValueError(f"{cls.__name__} has no field(s) {sorted(set(data) - known)}")
+        return cls(**{name: builders[name](value) for name, value in data.items()})
+
+    return build

@@ -16,6 +16,8 @@ demo: $(STAMP)
 	$(BIN)/naql trace examples/haftar --json examples/haftar-trace.json
 
 test: $(STAMP)
+	@# The HTML report's browser tests need Debian's headless Chromium and its driver.
+	@command -v chromedriver >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) || echo "chromium not installed: browser tests will skip"
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -185,8 +185,8 @@ def decode_passages(blob: bytes, left: int, right: int) -> list[TokenPassage]:
     ints = np.frombuffer(blob, dtype="<i8", count=5 * count, offset=8).reshape(count, 5)
     floats = np.frombuffer(blob, dtype="<f8", count=count, offset=8 + 40 * count)
     return [
-        TokenPassage(left, right, *map(int, row), float(density))
-        for row, density in zip(ints.tolist(), floats.tolist())
+        TokenPassage(left, right, i0, i1, j0, j1, matched, density)
+        for (i0, i1, j0, j1, matched), density in zip(ints.tolist(), floats.tolist())
     ]
 
 

@@ -249,7 +249,7 @@ def to_json(record: Any) -> Any:
 
 def from_json(cls: type[R], data: Any) -> R:
     """The inverse of :func:`to_json` for a record class (nested records are rebuilt too)."""
-    return typing.cast(R, _builder(cls)(data))
+    return typing.cast(R, _builder(typing.cast(Any, cls))(data))
 
 
 def _same(data: Any) -> Any:

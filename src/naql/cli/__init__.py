@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from naql import __version__
-from naql.cli import browse, commands, index, scoring  # noqa: F401  (their commands register on the app)
+from naql.cli import browse, commands, index, report, scoring, serve  # noqa: F401  (their commands register on the app)
 from naql.cli.app import app, eval_app
 from naql.cli.output import err, out, quiet_stdout, write_json
 from naql.errors import NaqlError

@@ -65,6 +65,10 @@ def trace(
         Path | None,
         typer.Option("--json", metavar="FILE", help="Write the full result as JSON here."),
     ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", metavar="FILE", help="Write a self-contained HTML report here."),
+    ] = None,
     text_field: TextField = "text",
     id_field: IdField = "id",
     outlet_field: OutletField = "outlet",
@@ -120,6 +124,7 @@ def trace(
     from naql.text import Vocabulary
 
     writable_or_exit(json_out, "--json")
+    writable_or_exit(report, "--report")
     Vocabulary(language)  # an unknown language stops here, before any reading
     if outlets is not None:
         load_outlets(outlets)  # so does an outlets file naql cannot use
@@ -157,6 +162,10 @@ def trace(
             write_json(json_out, result, on_progress)
             if not quiet:
                 err.print(f"naql: wrote {json_out}", highlight=False)
+        if report is not None:
+            from naql.cli.report import write_report
+
+            write_report(result, report, title=f"naql trace {' '.join(paths)}", quiet=quiet)
     if explain_clean:
         print_drops(explain_drops(result.articles, read.articles) if clean else [])
     print_trace(result, out, passages=passages, top=top, has_json=json_out is not None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -267,6 +267,59 @@ def story_trace(store: SqliteStore, story_id: str) -> Trace | None:
             "stories": 1,
         },
     )
+
+
+def stories_trace(store: SqliteStore, story_ids: Sequence[str] | None = None) -> Trace:
+    """Several stories as one trace (what ``naql report`` draws): those listed, in that
+    order, each as :func:`story_trace` gives it; with no list, the whole index — every story,
+    largest first, every article, alignment, verdict and credit, read in one pass each.
+    :class:`InputError` names the ids that are not stories of the index."""
+    with snapshot(store):
+        if story_ids is None:
+            return _whole_trace(store)
+        traces = [(story, story_trace(store, story)) for story in dict.fromkeys(story_ids)]
+    unknown = [story for story, found in traces if found is None]
+    if unknown:
+        raise InputError(f"no story {', '.join(unknown)} in the index")
+    parts = [found for _, found in traces if found is not None]
+    merged = Trace(
+        articles=[a for part in parts for a in part.articles],
+        alignments=[a for part in parts for a in part.alignments],
+        stories=[s for part in parts for s in part.stories],
+        verdicts=[v for part in parts for v in part.verdicts],
+        attributions=[c for part in parts for c in part.attributions],
+    )
+    merged.counts = _counts(merged)
+    return merged
+
+
+def _whole_trace(store: SqliteStore) -> Trace:
+    whole = Trace(
+        articles=list(_records(store, Article, "SELECT record FROM articles ORDER BY seq")),
+        alignments=list(_records(store, Alignment, "SELECT record FROM alignments")),
+        stories=list(_records(store, Story, "SELECT record FROM stories ORDER BY number")),
+        verdicts=list(_records(store, Verdict, "SELECT record FROM verdicts")),
+        attributions=list(
+            _records(store, Attribution, "SELECT record FROM credits ORDER BY article, n")
+        ),
+    )
+    whole.counts = _counts(whole)
+    return whole
+
+
+def _counts(trace: Trace) -> dict[str, int]:
+    return {
+        "articles": len(trace.articles),
+        "pairs_with_reuse": len(trace.alignments),
+        "passages": sum(len(a.passages) for a in trace.alignments),
+        "stories": len(trace.stories),
+    }
+
+
+def story_of(store: SqliteStore, article_id: str) -> str | None:
+    """The story an article is in (None: no such article, or in no story)."""
+    row = store.db.execute("SELECT story FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if row is None else row[0]
 
 
 @dataclass(slots=True)

@@ -77,6 +77,7 @@ def test_the_list_and_each_story_are_json_blocks(haftar_trace) -> None:
     trace, report = haftar_trace
     blocks = _blocks(report.read_text(encoding="utf-8"))
     rows = blocks.pop("stories")
+    assert blocks.pop("opening") == {"route": None, "home": None}  # a report opens on its list
     assert [row["id"] for row in rows] == [s.id for s in trace.stories]  # type: ignore[union-attr]
     assert sorted(blocks) == sorted(f"story-{s.id}" for s in trace.stories)
     haftar = blocks["story-s1"]

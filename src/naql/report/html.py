@@ -48,9 +48,13 @@ BIDI_CONTROLS = {
 _INERT = {code: f"⟦{name}⟧" for code, name in BIDI_CONTROLS.items()}
 
 
-def render(trace: Trace, *, title: str | None = None) -> str:
-    """The report of ``trace`` as one HTML document."""
-    return "".join(chunks(trace, title=title))
+def render(
+    trace: Trace, *, title: str | None = None, route: str | None = None, home: str | None = None
+) -> str:
+    """The report of ``trace`` as one HTML document. ``route`` (``story=s1&pair=0``) is what
+    the page opens on when its address names nothing; ``home`` is where «All stories» leads
+    (a server's story list) instead of the page's own list."""
+    return "".join(chunks(trace, title=title, route=route, home=home))
 
 
 def write(trace: Trace, path: str | Path, *, title: str | None = None) -> None:
@@ -69,7 +73,9 @@ def write(trace: Trace, path: str | Path, *, title: str | None = None) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def chunks(trace: Trace, *, title: str | None = None) -> Iterator[str]:
+def chunks(
+    trace: Trace, *, title: str | None = None, route: str | None = None, home: str | None = None
+) -> Iterator[str]:
     """The report as a stream of strings, story blocks rendered one at a time."""
     index = Index.of(trace)
     blocks = block_ids(trace.stories)
@@ -96,6 +102,7 @@ def chunks(trace: Trace, *, title: str | None = None) -> Iterator[str]:
         "script_hash": "sha256-"
         + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode(),
         "rows": script_json(rows),
+        "opening": script_json({"route": route, "home": home}),
         "blocks": ((block, script_json(data)) for block, data in story_blocks(trace, index, rows)),
     }
     yield from template.generate(**context)

@@ -98,6 +98,7 @@ def trace_page(
     make_trace: Callable[[], Trace],
     title: str,
     template: str,
+    route: Callable[[Trace], str] | None = None,
     **context: Any,
 ) -> HTMLResponse:
     """A one-story trace as a page: the report's views when the report is there, else the
@@ -105,7 +106,9 @@ def trace_page(
     (a large story's trace takes a second to read)."""
     report: Renderer | None = request.app.state.report
     if report is not None:
-        return HTMLResponse(report(make_trace(), title=title))
+        trace = make_trace()
+        opening = route(trace) if route is not None and trace.stories else None
+        return HTMLResponse(report(trace, title=title, route=opening, home="/"))
     return page(template, title=title, **context)
 
 
@@ -157,6 +160,7 @@ def story(request: Request, story_id: str, index: Index) -> HTMLResponse:
         lambda: trace,
         f"Story {story.id}: {story.label}",
         "story.html",
+        route=lambda found: f"story={found.stories[0].id}",
         trace=trace,
         story=story,
         by_id={a.id: a for a in trace.articles},
@@ -181,6 +185,7 @@ def article(request: Request, article_id: str, index: Index) -> HTMLResponse:
             make_trace,
             f"Article {article_label(view.article)}",
             "article.html",
+            route=lambda found: f"story={found.stories[0].id}",
             view=view,
             quotes=[_quote(view.article, c.where, c.span) for c in view.credits],
         )
@@ -198,6 +203,9 @@ def pair_page(request: Request, a: str, b: str, index: Index) -> HTMLResponse:
             lambda: _pair_trace(store, first, second, alignment),
             f"{article_label(first)} ⇄ {article_label(second)}",
             "pair.html",
+            route=lambda found: (
+                f"story={found.stories[0].id}" + ("&pair=0" if found.alignments else "")
+            ),
             first=first,
             second=second,
             alignment=alignment,

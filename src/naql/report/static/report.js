@@ -6,6 +6,10 @@
 (function () {
   "use strict";
 
+  // Where a page served by naql serve opens, and where its «All stories» leads.
+  const openingBlock = document.getElementById("opening");
+  const opening = openingBlock ? JSON.parse(openingBlock.textContent) : {};
+
   const SVG = "http://www.w3.org/2000/svg";
   const PER_PAGE = 50;
   const COLOURS = 8; // passage colours in report.css (.p0 … .p7)
@@ -347,7 +351,8 @@
 
   function drawStory(data) {
     const back = el("a", "back", "← All stories");
-    back.href = "#";
+    // Served by naql serve, a one-story page's list is the server's home page.
+    back.href = opening.home || "#";
     const heading = el("h2", "story-label", data.label);
     heading.dir = "auto";
     const facts = el("dl", "facts");
@@ -779,5 +784,8 @@
 
   window.addEventListener("hashchange", route);
   drawList();
+  // A page made to open on a story or a pair (naql serve's /stories/…, /pairs/…) starts there
+  // unless its address already says where to go.
+  if (!location.hash && opening.route) history.replaceState(null, "", "#" + opening.route);
   route();
 })();

@@ -167,7 +167,7 @@ def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) ->
     if n:
         label = (seeds.left * (int(seeds.right.max()) + 1) + seeds.right).astype(np.int64)
     alive = np.arange(n)
-    groups = -1
+    quiet = 0
     for round_number in range(rounds * 2):
         if not len(alive):
             break
@@ -178,21 +178,25 @@ def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) ->
         order = np.argsort(label[alive] * span + coordinate)
         alive, coordinate = alive[order], coordinate[order]
         lab = label[alive]
-        new_label = np.cumsum(np.r_[True, (lab[1:] != lab[:-1]) | (np.diff(coordinate) > gap)]) - 1
+        same = lab[1:] == lab[:-1]
+        cut = np.diff(coordinate) > gap
+        new_label = np.cumsum(np.r_[True, ~same | cut]) - 1
         # Size by distinct positions on this axis, so one word repeated does not make a group.
         distinct = np.r_[
             True, (new_label[1:] != new_label[:-1]) | (coordinate[1:] != coordinate[:-1])
         ]
         size = np.bincount(new_label[distinct], minlength=int(new_label[-1]) + 1)
         keep = size[new_label] >= min_seeds
+        changed = bool((cut & same).any()) or not keep.all()
         alive = alive[keep]
         label[:] = -1
         label[alive] = new_label[keep]
-        count = int((size >= min_seeds).sum())
-        if round_number % 2 == 1:
-            if count == groups:
-                break
-            groups = count
+        # Stop once a pass on each axis changed nothing anywhere: every pair's groups are then
+        # final, so a pair's result never depends on the other pairs clustered with it (the
+        # index aligns a few new pairs where a batch aligns them all, and must agree with it).
+        quiet = 0 if changed else quiet + 1
+        if quiet >= 2:
+            break
     return _summarise(seeds, label, alive)
 
 

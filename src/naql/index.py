@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,8 +103,25 @@ def add(
     settings: Settings,
     progress: pipeline.Progress = pipeline._no_progress,
     problems: Sequence[Problem] = (),
+    stored: Callable[[AddReport], None] | None = None,
 ) -> AddReport:
-    """Store ``pages`` and bring the index's trace up to date (see the module)."""
+    """Store ``pages`` and bring the index's trace up to date (see the module). ``stored`` is
+    told as soon as the pages are committed, before the (longer) trace: what it reports
+    survives whatever happens next."""
+    report = store_pages(store, pages, settings)
+    if stored is not None:
+        stored(report)
+    if store.get_meta(PENDING) == "1":
+        report.traced = True
+        report.trace, report.written, report.reused, report.computed = retrace(
+            store, check_settings(store, settings), progress, problems
+        )
+    return report
+
+
+def store_pages(store: Store, pages: Sequence[Article], settings: Settings) -> AddReport:
+    """Commit ``pages`` (new ones appended, changed ones replaced in place); the index is
+    then pending until :func:`retrace` saves its trace."""
     settings = check_settings(store, settings)
     if store.get_meta(SETTINGS) is None:
         with store.transaction():
@@ -113,13 +130,7 @@ def add(
     for page in pages:
         unique[page.id] = page  # the last of a repeated id, as a later re-run would
     new, replaced, unchanged = store.put_inputs([page_record(p) for p in unique.values()])
-    report = AddReport(new, replaced, unchanged, traced=False)
-    if store.get_meta(PENDING) == "1":
-        report.traced = True
-        report.trace, report.written, report.reused, report.computed = retrace(
-            store, settings, progress, problems
-        )
-    return report
+    return AddReport(new, replaced, unchanged, traced=False)
 
 
 def retrace(

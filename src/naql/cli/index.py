@@ -26,6 +26,7 @@ from naql.cli.output import err, out, progress_bars
 from naql.report.terminal import plural
 
 if TYPE_CHECKING:
+    from naql.index import AddReport
     from naql.query import QueryResult
 
 Db = Annotated[Path, typer.Option("--db", help="The index file (created by the first add).")]
@@ -105,35 +106,32 @@ def add(
     )
     with store_errors(db):
         store = open_store(db)
-        index.check_settings(store, settings)  # before reading: a wrong option costs nothing
-        read = read_or_exit(
-            paths,
-            ReadOptions(
-                text_field=text_field,
-                id_field=id_field,
-                outlet_field=outlet_field,
-                date_field=date_field,
-                url_field=url_field,
-                title_field=title_field,
-                author_field=author_field,
-            ),
-            quiet,
-        )
-        with progress_bars(progress and not quiet) as on_progress:
-            report = index.add(store, read.articles, settings, on_progress, read.problems)
-        store.close()
-    stored = f"{plural(report.new, 'new page')} stored in {db}"
-    if report.unchanged:
-        stored += f", {plural(report.unchanged, 'page')} already there unchanged"
-    err.print(f"naql: {stored}", highlight=False, markup=False)
-    if report.replaced:
-        shown = ", ".join(report.replaced[:5])
-        more = f" … and {len(report.replaced) - 5} more" if len(report.replaced) > 5 else ""
-        err.print(
-            f"naql: {plural(len(report.replaced), 'page')} changed and replaced: {shown}{more}",
-            highlight=False,
-            markup=False,
-        )
+        try:
+            index.check_settings(store, settings)  # before reading: a wrong option costs nothing
+            read = read_or_exit(
+                paths,
+                ReadOptions(
+                    text_field=text_field,
+                    id_field=id_field,
+                    outlet_field=outlet_field,
+                    date_field=date_field,
+                    url_field=url_field,
+                    title_field=title_field,
+                    author_field=author_field,
+                ),
+                quiet,
+            )
+            with progress_bars(progress and not quiet) as on_progress:
+                report = index.add(
+                    store,
+                    read.articles,
+                    settings,
+                    on_progress,
+                    read.problems,
+                    lambda stored: _say_stored(stored, db),
+                )
+        finally:
+            store.close()
     if report.trace is None:
         out.print("index unchanged: nothing to trace again", highlight=False)
         return
@@ -226,6 +224,22 @@ def query_command(
                 markup=False,
             )
         store.close()
+
+
+def _say_stored(report: AddReport, db: Path) -> None:
+    """The pages committed, said the moment they are (a run killed later keeps them)."""
+    stored = f"{plural(report.new, 'new page')} stored in {db}"
+    if report.unchanged:
+        stored += f", {plural(report.unchanged, 'page')} already there unchanged"
+    err.print(f"naql: {stored}", highlight=False, markup=False)
+    if report.replaced:
+        shown = ", ".join(report.replaced[:5])
+        more = f" … and {len(report.replaced) - 5} more" if len(report.replaced) > 5 else ""
+        err.print(
+            f"naql: {plural(len(report.replaced), 'page')} changed and replaced: {shown}{more}",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _has_letters(text: str) -> bool:

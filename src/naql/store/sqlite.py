@@ -379,9 +379,12 @@ def describe(error: sqlite3.Error) -> str:
     if "not a database" in text or "malformed" in text:
         return f"corrupt index ({text}); rebuild it with naql index add from the original files"
     if "readonly" in text or "read-only" in text:
-        return f"cannot write the index ({text}); the index is unchanged"
+        return f"cannot write the index ({text}); nothing of this write was kept"
     if "disk is full" in text or "full" in text:
-        return f"disk full ({text}); the index is unchanged: free space and run again"
+        return (
+            f"disk full ({text}); nothing of this write was kept (what was reported stored "
+            "stays): free space and run naql index add again to finish"
+        )
     if "locked" in text or "busy" in text:
         return f"index busy ({text}): another naql is writing; try again when it ends"
     return text

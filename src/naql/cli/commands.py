@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -41,6 +41,25 @@ TitleField = Annotated[str, typer.Option(help="JSON/CSV field holding the title.
 AuthorField = Annotated[
     str, typer.Option(help="JSON/CSV field holding the byline (credits such as «الرياض - واس»).")
 ]
+
+
+FIELD_OPTIONS = (
+    "text_field",
+    "id_field",
+    "outlet_field",
+    "date_field",
+    "url_field",
+    "title_field",
+    "author_field",
+)
+
+
+def read_options(arguments: dict[str, Any]) -> ReadOptions:
+    """The reading options of a command, from its arguments (``locals()``): every command that
+    reads articles takes the same field options, under the same names."""
+    from naql.ingest import ReadOptions
+
+    return ReadOptions(**{name: arguments[name] for name in FIELD_OPTIONS})
 
 
 def read_or_exit(paths: Sequence[str], options: ReadOptions, quiet: bool = False) -> ReadResult:
@@ -117,7 +136,6 @@ def trace(
     """
     from naql.clean import CleanConfig, explain_drops
     from naql.config import Config, ProvenanceConfig, TextConfig
-    from naql.ingest import ReadOptions
     from naql.outlets import load as load_outlets
     from naql.pipeline import trace as run_trace
     from naql.report.terminal import print_trace
@@ -130,15 +148,7 @@ def trace(
         load_outlets(outlets)  # so does an outlets file naql cannot use
     read = read_or_exit(
         paths,
-        ReadOptions(
-            text_field=text_field,
-            id_field=id_field,
-            outlet_field=outlet_field,
-            date_field=date_field,
-            url_field=url_field,
-            title_field=title_field,
-            author_field=author_field,
-        ),
+        read_options(locals()),
         quiet,
     )
     config = Config(
@@ -197,21 +207,12 @@ def clean_command(
     Example: naql clean examples/haftar --out clean.jsonl
     """
     from naql.clean import explain
-    from naql.ingest import ReadOptions
     from naql.pipeline import clean as run_clean
 
     writable_or_exit(out_file, "--out")
     read = read_or_exit(
         paths,
-        ReadOptions(
-            text_field=text_field,
-            id_field=id_field,
-            outlet_field=outlet_field,
-            date_field=date_field,
-            url_field=url_field,
-            title_field=title_field,
-            author_field=author_field,
-        ),
+        read_options(locals()),
         quiet,
     )
     result = run_clean(read.articles)

@@ -20,6 +20,7 @@ from naql.cli.commands import (
     TextField,
     TitleField,
     UrlField,
+    read_options,
     read_or_exit,
 )
 from naql.cli.output import err, out, progress_bars
@@ -90,7 +91,6 @@ def add(
     Example: naql index add examples/haftar --db naql.db
     """
     from naql import index
-    from naql.ingest import ReadOptions
     from naql.outlets import load as load_outlets
     from naql.store import open_store
     from naql.text import Vocabulary
@@ -110,15 +110,7 @@ def add(
             index.check_settings(store, settings)  # before reading: a wrong option costs nothing
             read = read_or_exit(
                 paths,
-                ReadOptions(
-                    text_field=text_field,
-                    id_field=id_field,
-                    outlet_field=outlet_field,
-                    date_field=date_field,
-                    url_field=url_field,
-                    title_field=title_field,
-                    author_field=author_field,
-                ),
+                read_options(locals()),
                 quiet,
             )
             with progress_bars(progress and not quiet) as on_progress:
@@ -179,20 +171,11 @@ def query_command(
     import json
 
     from naql import index
-    from naql.ingest import ReadOptions
     from naql.query import QueryIndex
     from naql.records import to_json
     from naql.store import open_store
 
-    options = ReadOptions(
-        text_field=text_field,
-        id_field=id_field,
-        outlet_field=outlet_field,
-        date_field=date_field,
-        url_field=url_field,
-        title_field=title_field,
-        author_field=author_field,
-    )
+    options = read_options(locals())
     with store_errors(db):
         store = open_store(db, readonly=not add_too)
         searcher = QueryIndex.load(store)

@@ -31,7 +31,27 @@ Quiet = Annotated[
     ),
 ]
 
-# The record-field options `trace` and `clean` share.
+# The trace options `trace` and `index add` share.
+Language = Annotated[str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")]
+ShowProgress = Annotated[bool, typer.Option(help="Progress bars on stderr (terminals only).")]
+Clean = Annotated[
+    bool,
+    typer.Option(
+        help="Clean the pages first: chrome out, repeats collapsed, multi-story pages split."
+    ),
+]
+TrustDates = Annotated[
+    bool,
+    typer.Option(
+        help="Use article dates as a direction signal (turn off when they are crawl times)."
+    ),
+]
+OutletsFile = Annotated[
+    Path | None,
+    typer.Option(help="A JSON file of extra outlets (same form as naql's data/outlets.json)."),
+]
+
+# The record-field options every command that reads articles shares.
 TextField = Annotated[str, typer.Option(help="JSON/CSV field holding the article text.")]
 IdField = Annotated[str, typer.Option(help="JSON/CSV field holding the article id.")]
 OutletField = Annotated[str, typer.Option(help="JSON/CSV field naming the outlet.")]
@@ -60,6 +80,16 @@ def read_options(arguments: dict[str, Any]) -> ReadOptions:
     from naql.ingest import ReadOptions
 
     return ReadOptions(**{name: arguments[name] for name in FIELD_OPTIONS})
+
+
+def check_trace_options(language: str, outlets: Path | None) -> None:
+    """An unknown language or an outlets file naql cannot use stops here, before any reading."""
+    from naql.outlets import load as load_outlets
+    from naql.text import Vocabulary
+
+    Vocabulary(language)
+    if outlets is not None:
+        load_outlets(outlets)
 
 
 def read_or_exit(paths: Sequence[str], options: ReadOptions, quiet: bool = False) -> ReadResult:
@@ -95,9 +125,7 @@ def trace(
     url_field: UrlField = "url",
     title_field: TitleField = "title",
     author_field: AuthorField = "author",
-    language: Annotated[
-        str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")
-    ] = "en",
+    language: Language = "en",
     passages: Annotated[bool, typer.Option(help="List every passage in the summary.")] = True,
     top: Annotated[
         int,
@@ -105,28 +133,13 @@ def trace(
             min=0, help="Stories and pairs shown in the terminal, 0 for none (all go to --json)."
         ),
     ] = 20,
-    progress: Annotated[
-        bool, typer.Option(help="Progress bars on stderr (terminals only).")
-    ] = True,
-    clean: Annotated[
-        bool,
-        typer.Option(
-            help="Clean the pages first: chrome out, repeats collapsed, multi-story pages split."
-        ),
-    ] = True,
+    progress: ShowProgress = True,
+    clean: Clean = True,
     explain_clean: Annotated[
         bool, typer.Option("--explain-clean", help="List every line cleaning dropped, and why.")
     ] = False,
-    trust_dates: Annotated[
-        bool,
-        typer.Option(
-            help="Use article dates as a direction signal (turn off when they are crawl times)."
-        ),
-    ] = True,
-    outlets: Annotated[
-        Path | None,
-        typer.Option(help="A JSON file of extra outlets (same form as naql's data/outlets.json)."),
-    ] = None,
+    trust_dates: TrustDates = True,
+    outlets: OutletsFile = None,
     quiet: Quiet = False,
 ) -> None:
     """Group articles into stories, find who reuses whom (passages, shares), who credits whom,
@@ -136,16 +149,12 @@ def trace(
     """
     from naql.clean import CleanConfig, explain_drops
     from naql.config import Config, ProvenanceConfig, TextConfig
-    from naql.outlets import load as load_outlets
     from naql.pipeline import trace as run_trace
     from naql.report.terminal import print_trace
-    from naql.text import Vocabulary
 
     writable_or_exit(json_out, "--json")
     writable_or_exit(report, "--report")
-    Vocabulary(language)  # an unknown language stops here, before any reading
-    if outlets is not None:
-        load_outlets(outlets)  # so does an outlets file naql cannot use
+    check_trace_options(language, outlets)
     read = read_or_exit(
         paths,
         read_options(locals()),
@@ -260,9 +269,7 @@ def align(
         Path | None,
         typer.Option(help="PAN pairs file ('suspicious source' per line): align only these pairs."),
     ] = None,
-    progress: Annotated[
-        bool, typer.Option(help="Progress bars on stderr (terminals only).")
-    ] = True,
+    progress: ShowProgress = True,
 ) -> None:
     """Align suspicious with source documents, PAN style: the pairs given, or those naql finds.
 

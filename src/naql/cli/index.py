@@ -13,13 +13,19 @@ import typer
 from naql.cli.app import app, index_app
 from naql.cli.commands import (
     AuthorField,
+    Clean,
     DateField,
     IdField,
+    Language,
     OutletField,
+    OutletsFile,
     Quiet,
+    ShowProgress,
     TextField,
     TitleField,
+    TrustDates,
     UrlField,
+    check_trace_options,
     read_options,
     read_or_exit,
 )
@@ -60,28 +66,11 @@ def add(
     url_field: UrlField = "url",
     title_field: TitleField = "title",
     author_field: AuthorField = "author",
-    language: Annotated[
-        str, typer.Option(help="Stemmer for Latin-script words (ISO 639-1).")
-    ] = "en",
-    clean: Annotated[
-        bool,
-        typer.Option(
-            help="Clean the pages first: chrome out, repeats collapsed, multi-story pages split."
-        ),
-    ] = True,
-    trust_dates: Annotated[
-        bool,
-        typer.Option(
-            help="Use article dates as a direction signal (turn off when they are crawl times)."
-        ),
-    ] = True,
-    outlets: Annotated[
-        Path | None,
-        typer.Option(help="A JSON file of extra outlets (same form as naql's data/outlets.json)."),
-    ] = None,
-    progress: Annotated[
-        bool, typer.Option(help="Progress bars on stderr (terminals only).")
-    ] = True,
+    language: Language = "en",
+    clean: Clean = True,
+    trust_dates: TrustDates = True,
+    outlets: OutletsFile = None,
+    progress: ShowProgress = True,
     quiet: Quiet = False,
 ) -> None:
     """Add pages to the index (same readers, options and cleaning as trace) and bring its
@@ -91,13 +80,9 @@ def add(
     Example: naql index add examples/haftar --db naql.db
     """
     from naql import index
-    from naql.outlets import load as load_outlets
     from naql.store import open_store
-    from naql.text import Vocabulary
 
-    Vocabulary(language)  # an unknown language stops here, before any reading
-    if outlets is not None:
-        load_outlets(outlets)
+    check_trace_options(language, outlets)
     settings = index.Settings(
         language=language,
         trust_dates=trust_dates,

@@ -14,6 +14,10 @@ from naql.cli.output import err, out, write_json
 from naql.errors import InputError
 from naql.records import to_json
 
+TraceJson = Annotated[
+    Path, typer.Argument(metavar="TRACE.json", help="The output of naql trace --json.")
+]
+
 
 @eval_app.command("pan")
 def eval_pan(
@@ -127,9 +131,7 @@ def eval_stories(
             help="Gold stories: JSONL lines {article, story} or a JSON object {story: [articles]}.",
         ),
     ],
-    trace_json: Annotated[
-        Path, typer.Argument(metavar="TRACE.json", help="The output of naql trace --json.")
-    ],
+    trace_json: TraceJson,
 ) -> None:
     """B-cubed precision, recall and F1 of naql's stories against gold story labels.
 
@@ -168,9 +170,7 @@ def eval_provenance(
             help="Gold JSONL: {copy, source, reused, credits_source, source_outlet}.",
         ),
     ],
-    trace_json: Annotated[
-        Path, typer.Argument(metavar="TRACE.json", help="The output of naql trace --json.")
-    ],
+    trace_json: TraceJson,
 ) -> None:
     """Precision and recall of origins (is the gold source the copy's origin?) and of credits.
 
@@ -197,9 +197,7 @@ def eval_pairs(
             "same|different|unrelated; reuse: none|a_to_b|b_to_a|common_source|template|unclear).",
         ),
     ],
-    trace_json: Annotated[
-        Path, typer.Argument(metavar="TRACE.json", help="The output of naql trace --json.")
-    ],
+    trace_json: TraceJson,
     agency: Annotated[
         str, typer.Option(help="Outlet id (a_source/b_source) of the agency whose re-runs count.")
     ] = "was",

@@ -80,6 +80,7 @@ class Memo:
     # from them without tokenising the archive again.
     vocabulary: Vocabulary | None = None
     tokens: list[Tokens] = field(default_factory=list)
+    text_keys: dict[str, str] = field(default_factory=dict)
 
     def key(self, *parts: str | bytes) -> str:
         digest = hashlib.blake2b(self.salt.encode(), digest_size=16)
@@ -102,7 +103,12 @@ class Memo:
 
 
 def text_key(memo: Memo, text: str) -> str:
-    return memo.key("text", text)
+    """A text's key, hashed once a run: tokens, pairs, pages, stories and the query index all
+    key on it (a dict lookup by the same str object reuses its cached hash)."""
+    found = memo.text_keys.get(text)
+    if found is None:
+        found = memo.text_keys[text] = memo.key("text", text)
+    return found
 
 
 # Tokens: n, stems' byte length, then "\n"-joined distinct stems (words hold no newline) and

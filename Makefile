@@ -18,6 +18,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	@# The HTML report's browser tests need Debian's headless Chromium and its driver.
 	@command -v chromedriver >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) || echo "chromium not installed: browser tests will skip"
+	@# The spark backend's tests run Spark in local mode: Java 17 or newer.
+	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless) || echo "java not installed: spark tests will skip"
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from naql.backends import open_backend
 from naql.clean import clean_articles
 from naql.config import Config, ProvenanceConfig
 from naql.ingest import ReadOptions, read_articles
@@ -34,6 +35,11 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT)
     parser.add_argument("--json", type=Path, default=None, help="write the full trace here")
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles (0 = all)")
+    parser.add_argument("--backend", default="local", help="local or spark")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    parser.add_argument("--master", default=None, help="Spark master URL (default: local[*])")
     args = parser.parse_args()
     zips = sorted(args.corpus.glob("*.zip"))
     if not zips:
@@ -50,7 +56,11 @@ def main() -> int:
     clean_start = time.perf_counter()
     articles = clean_articles(articles).articles
     clean_seconds = time.perf_counter() - clean_start
-    result = trace(articles, config, read.problems)
+    backend = open_backend(args.backend, args.jobs, args.master)
+    try:
+        result = trace(articles, config, read.problems, backend=backend)
+    finally:
+        backend.close()
     wall = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     outlet = {a.id: a.outlet for a in result.articles}
@@ -74,7 +84,9 @@ def main() -> int:
     stages = {"read": read_seconds, "clean": clean_seconds, **result.timings}
     print("stages:", ", ".join(f"{name} {seconds:.1f}s" for name, seconds in stages.items()))
     print(f"wall time: {wall:.1f} s")
-    print(f"peak memory (max RSS): {peak_mb:.0f} MB")
+    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"backend: {backend.name}, {backend.workers} workers")
+    print(f"peak memory (max RSS): {peak_mb:.0f} MB (largest worker {children_mb:.0f} MB)")
     if args.json:
         args.json.write_text(json.dumps(to_json(result), ensure_ascii=False), encoding="utf-8")
     return 0

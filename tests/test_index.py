@@ -30,6 +30,7 @@ from conftest import EXAMPLE, shared
 
 import naql.store
 from naql import index, pipeline
+from naql.backends import open_backend
 from naql.clean import CleanConfig
 from naql.cli import main
 from naql.ingest import ReadOptions, read_articles
@@ -686,3 +687,15 @@ def test_readers_see_a_whole_trace_while_an_add_runs(built: Built, uninterrupted
         assert listing is not None and listing.returncode == 0, listing
         listed = {json.loads(line)["id"] for line in listing.stdout.splitlines() if line}
         assert listed in ({i for i, _ in old}, {i for i, _ in new})
+
+
+def test_an_add_on_two_cores_equals_batch(built: Built, tmp_path: Path) -> None:
+    # The last day added to a copy of the index, its new pairs and stories traced on two
+    # worker processes: the same trace as one batch over every day.
+    db = copy_index(built.final, tmp_path / "naql.db")
+    store = open_store(db)
+    extra = read_articles([EXAMPLE]).articles
+    report = index.add(store, extra, SETTINGS, backend=open_backend("local", 2))
+    store.close()
+    assert report.trace is not None and report.computed.get("stories", 0) > 0
+    assert comparable(report.trace) == comparable(batch([*built.all_pages(), *extra]))

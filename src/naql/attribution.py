@@ -95,13 +95,18 @@ def attribute(
     gazetteer: Gazetteer,
     progress: Callable[[int, int], None] | None = None,
     batch: int = 512,
+    read_credits: Sequence[Attribution] | None = None,
 ) -> tuple[list[Article], list[Attribution]]:
     """Every credit of every article; an article of unknown outlet that names itself as its
     sources' recipient («مصادر … لـ«الشرق الأوسط»», :func:`outlet_from_page`) gets that outlet,
     as do the other stories split off its page, each saying so in ``meta["outlet_from"]``.
-    ``progress(done, total)`` is told of the articles read."""
+    ``progress(done, total)`` is told of the articles read. ``read_credits``: the
+    articles' :func:`attributions`, when they were read elsewhere (by a backend's workers)."""
     per_article: dict[str, list[Attribution]] = {}
-    for start in range(0, len(articles), batch):
+    if read_credits is not None:
+        for credit in read_credits:
+            per_article.setdefault(credit.article, []).append(credit)
+    for start in range(0, len(articles) if read_credits is None else 0, batch):
         for credit in attributions(articles[start : start + batch], gazetteer):
             per_article.setdefault(credit.article, []).append(credit)
         if progress is not None:

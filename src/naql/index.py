@@ -19,6 +19,7 @@ from pathlib import Path
 
 import naql
 from naql import pipeline, query
+from naql.backends import Backend
 from naql.clean import CleanConfig
 from naql.config import Config, ProvenanceConfig, TextConfig
 from naql.memo import Memo
@@ -104,17 +105,18 @@ def add(
     progress: pipeline.Progress = pipeline._no_progress,
     problems: Sequence[Problem] = (),
     stored: Callable[[AddReport], None] | None = None,
+    backend: Backend | None = None,
 ) -> AddReport:
     """Store ``pages`` and bring the index's trace up to date (see the module). ``stored`` is
     told as soon as the pages are committed, before the (longer) trace: what it reports
-    survives whatever happens next."""
+    survives whatever happens next. New pairs and stories are traced on ``backend``."""
     report = store_pages(store, pages, settings)
     if stored is not None:
         stored(report)
     if store.get_meta(PENDING) == "1":
         report.traced = True
         report.trace, report.written, report.reused, report.computed = retrace(
-            store, check_settings(store, settings), progress, problems
+            store, check_settings(store, settings), progress, problems, backend
         )
     return report
 
@@ -138,6 +140,7 @@ def retrace(
     settings: Settings,
     progress: pipeline.Progress = pipeline._no_progress,
     problems: Sequence[Problem] = (),
+    backend: Backend | None = None,
 ) -> tuple[Trace, dict[str, int], dict[str, int], dict[str, int]]:
     """Trace every stored page again, remembering (see the module), and save the result."""
     pages = stored_pages(store)
@@ -152,6 +155,7 @@ def retrace(
         gazetteer=gazetteer,
         cleaning=CleanConfig() if settings.clean else None,
         remember=memo,
+        backend=backend,
     )
     postings = query.build(
         memo,

@@ -35,6 +35,7 @@ import numpy as np
 
 from naql import attribution
 from naql.align import TokenPassage, align_pairs, common_stems
+from naql.backends import Backend
 from naql.config import AlignConfig
 from naql.outlets import Gazetteer
 from naql.provenance import StoryInput, trace_story
@@ -289,9 +290,11 @@ def align(
     config: AlignConfig,
     memo: Memo,
     progress: Callable[[int, int], None] | None = None,
+    backend: Backend | None = None,
 ) -> list[TokenPassage]:
     """:func:`naql.align.align_pairs` over ``pairs`` of ``tokens`` (texts hashed as ``keys``),
-    remembered pairs read back (keyed by both texts and the common stems each holds)."""
+    remembered pairs read back (keyed by both texts and the common stems each holds); the
+    others are aligned on ``backend`` when it has several workers."""
     common = common_stems(tokens, tokens, len(vocabulary), config.max_df)
     # A pair's passages depend on its two texts and on which of THEIR stems are common.
     signature: dict[int, str] = {}
@@ -308,7 +311,14 @@ def align(
             todo.append((a, b))
         else:
             found.extend(decode_passages(blob, a, b))
-    fresh = align_pairs(tokens, tokens, todo, len(vocabulary), config, progress, common=common)
+    if backend is not None and backend.workers > 1 and todo:
+        from naql.backends import tasks
+
+        fresh = tasks.align_parallel(
+            tokens, tokens, todo, len(vocabulary), config, common, backend, progress
+        )
+    else:
+        fresh = align_pairs(tokens, tokens, todo, len(vocabulary), config, progress, common=common)
     per_pair: dict[tuple[int, int], list[TokenPassage]] = {pair: [] for pair in todo}
     for passage in fresh:
         per_pair[(passage.left, passage.right)].append(passage)
@@ -395,21 +405,41 @@ def story_key(memo: Memo, story: StoryInput) -> str:
 
 
 def trace_stories(
-    stories: Sequence[StoryInput], memo: Memo, progress: Callable[[int], None] | None = None
+    stories: Sequence[StoryInput],
+    memo: Memo,
+    progress: Callable[[int], None] | None = None,
+    backend: Backend | None = None,
 ) -> tuple[list[Story], list[Verdict]]:
-    """:func:`trace_story` for each story, remembered ones read back and renumbered."""
+    """:func:`trace_story` for each story, remembered ones read back and renumbered; the
+    others are traced on ``backend`` when it has several workers."""
     keys = [story_key(memo, story) for story in stories]
     known = memo.get(STORIES, keys)
+    todo: dict[str, int] = {}
+    for number, key in enumerate(keys):
+        if key not in known:
+            todo.setdefault(key, number)
+    if backend is not None and backend.workers > 1 and len(todo) > 1:
+        from naql.backends import tasks
+
+        fresh = tasks.stories_parallel([stories[k] for k in todo.values()], backend)
+        by_story = {story.id: story for story in fresh[0]}
+        by_verdicts: dict[str, list[Verdict]] = {}
+        for verdict in fresh[1]:
+            by_verdicts.setdefault(verdict.story, []).append(verdict)
+        traced_now = {
+            key: (by_story[stories[k].story_id], by_verdicts.get(stories[k].story_id, []))
+            for key, k in todo.items()
+        }
+    else:
+        traced_now = {key: trace_story(stories[k]) for key, k in todo.items()}
+    new = {key: encode_story(*result) for key, result in traced_now.items()}
     traced: list[Story] = []
     verdicts: list[Verdict] = []
-    new: dict[str, bytes] = {}
     for done, (story, key) in enumerate(zip(stories, keys), 1):
-        blob = known.get(key) or new.get(key)
-        if blob is not None:
-            result, story_verdicts = decode_story(blob, story.story_id)
+        if key in traced_now and todo[key] == done - 1:
+            result, story_verdicts = traced_now[key]
         else:
-            result, story_verdicts = trace_story(story)
-            new[key] = encode_story(result, story_verdicts)
+            result, story_verdicts = decode_story(known.get(key) or new[key], story.story_id)
         traced.append(result)
         verdicts.extend(story_verdicts)
         if progress is not None and (done % 256 == 0 or done == len(stories)):

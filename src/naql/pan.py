@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from naql.align import align_pairs
+from naql.align import align_pairs, common_stems
+from naql.backends import Backend, tasks
 from naql.config import Config
 from naql.errors import InputError
 from naql.pipeline import Progress, Timer, _no_progress, reused_passages, to_passage, tokenize
@@ -250,6 +251,7 @@ def align_pan(
     config: Config | None = None,
     progress: Progress = _no_progress,
     pairs_file: str | None = None,
+    backend: Backend | None = None,
 ) -> PanRun:
     """PAN text-alignment mode: one detections XML per suspicious document in ``out_dir``.
 
@@ -265,15 +267,27 @@ def align_pan(
         src_names, src_texts = _read_folder(source_dir, problems)
     vocabulary = Vocabulary(config.text.latin_language)
     with timer.stage("tokenize"):
-        susp = tokenize(susp_texts, vocabulary, progress)
-        src = tokenize(src_texts, vocabulary, progress)
+        if backend is not None and backend.workers > 1:
+            susp = tasks.tokenize_parallel(susp_texts, vocabulary, backend)
+            src = tasks.tokenize_parallel(src_texts, vocabulary, backend)
+        else:
+            susp = tokenize(susp_texts, vocabulary, progress)
+            src = tokenize(src_texts, vocabulary, progress)
     if pairs_file is not None:
         with timer.stage("align"):
             wanted = _read_pairs(pairs_file, susp_names, src_names, problems)
-            passages = align_pairs(susp, src, wanted, len(vocabulary), config.align)
+            if backend is not None and backend.workers > 1 and wanted:
+                common = common_stems(susp, src, len(vocabulary), config.align.max_df)
+                passages = tasks.align_parallel(
+                    susp, src, wanted, len(vocabulary), config.align, common, backend
+                )
+            else:
+                passages = align_pairs(susp, src, wanted, len(vocabulary), config.align)
     else:
         passages = (
-            reused_passages(susp, src, len(vocabulary), config, timer) if susp and src else []
+            reused_passages(susp, src, len(vocabulary), config, timer, backend=backend)
+            if susp and src
+            else []
         )
     by_document: dict[int, list[Passage]] = {index: [] for index in range(len(susp))}
     for passage in passages:

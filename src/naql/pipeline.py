@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from naql import memo
-from naql.align import TokenPassage, align_pairs, figures_disagree, reuse_kind
+from naql.align import TokenPassage, align_pairs, common_stems, figures_disagree, reuse_kind
 from naql.attribution import attribute
+from naql.backends import Backend, tasks
 from naql.candidates import cluster_seeds, rare_stem_seeds
 from naql.clean import CleanConfig, CleanResult, clean_articles
 from naql.config import Config
@@ -99,12 +100,14 @@ def reused_passages(
     similar_pairs: Sequence[tuple[int, int]] = (),
     progress: Progress = _no_progress,
     remembered: tuple[Memo, Vocabulary, Sequence[str]] | None = None,
+    backend: Backend | None = None,
 ) -> list[TokenPassage]:
     """Candidates, then alignment: every reused passage between ``left`` and ``right`` texts
     (among ``left`` texts when ``right`` is None). ``similar_pairs`` (whole-text near
     neighbours) are aligned too: formulaic wire copy, made of common words only, gives the
     rare-stem index few seeds although it is copied whole. With ``remembered`` (a memo, the
-    vocabulary and each text's key), pairs aligned before are read back (:func:`memo.align`)."""
+    vocabulary and each text's key), pairs aligned before are read back (:func:`memo.align`).
+    With a ``backend`` of several workers, the pairs are aligned there, in chunks."""
     timer = timer or Timer()
     if len(left) < 2 if right is None else not (left and right):
         return []
@@ -127,15 +130,16 @@ def reused_passages(
                 config.align,
                 memo_,
                 lambda done, total: progress("align", done, total),
+                backend,
             )
-        return align_pairs(
-            left,
-            left if right is None else right,
-            pairs,
-            vocabulary_size,
-            config.align,
-            lambda done, total: progress("align", done, total),
-        )
+        told = lambda done, total: progress("align", done, total)  # noqa: E731
+        others = left if right is None else right
+        if backend is not None and backend.workers > 1:
+            common = common_stems(left, others, vocabulary_size, config.align.max_df)
+            return tasks.align_parallel(
+                left, others, pairs, vocabulary_size, config.align, common, backend, told
+            )
+        return align_pairs(left, others, pairs, vocabulary_size, config.align, told)
 
 
 def to_passage(passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens) -> Passage:
@@ -149,6 +153,21 @@ def to_passage(passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens
         score=round(passage.density, 4),
         matched_words=passage.matched,
     )
+
+
+@dataclass(slots=True)
+class PassageMaker:
+    """:func:`to_passage` for the texts of one trace: a picklable callable (a lambda is not),
+    so that stories can be traced in other processes."""
+
+    ids: list[str]
+    tokens: Sequence[Tokens]
+
+    def __call__(self, passage: TokenPassage) -> Passage:
+        left, right = passage.left, passage.right
+        return to_passage(
+            passage, self.ids[left], self.ids[right], self.tokens[left], self.tokens[right]
+        )
 
 
 def _token_share(doc: Tokens, ranges: list[tuple[int, int]]) -> float:
@@ -174,11 +193,15 @@ def trace(
     cleaning: CleanConfig | None = None,
     outlets_file: str | None = None,
     remember: Memo | None = None,
+    backend: Backend | None = None,
 ) -> Trace:
     """Who reuses whom among ``articles``, grouped into stories, with provenance and credits.
 
     With ``cleaning``, the pages are cleaned first (:mod:`naql.clean`: chrome out, multi-story
-    pages split) and the trace is of the cleaned articles."""
+    pages split) and the trace is of the cleaned articles. With a ``backend``
+    (:mod:`naql.backends`), the heavy stages run there, with the same result as here."""
+    if backend is not None and backend.workers <= 1 and backend.name == "local":
+        backend = None
     config = config or Config()
     if gazetteer is None:
         gazetteer = load_gazetteer(outlets_file, latin_names=mostly_latin(a.text for a in articles))
@@ -192,7 +215,11 @@ def trace(
     vocabulary = Vocabulary(config.text.latin_language)
     with timer.stage("tokenize"):
         texts = [article.text for article in articles]
-        if remember is None:
+        if remember is None and backend is not None:
+            tokens = tasks.tokenize_parallel(
+                texts, vocabulary, backend, lambda done, total: progress("tokenize", done, total)
+            )
+        elif remember is None:
             tokens = tokenize(texts, vocabulary, progress)
         else:
             tokens = memo.tokenize(
@@ -220,6 +247,7 @@ def trace(
         None
         if remember is None
         else (remember, vocabulary, [memo.text_key(remember, t) for t in texts]),
+        backend,
     )
     by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
     for passage in passages:
@@ -239,11 +267,13 @@ def trace(
     }
     with timer.stage("attribution"):
         told = lambda done, total: progress("attribution", done, total)  # noqa: E731
-        articles, credits = (
-            attribute(articles, gazetteer, told)
-            if remember is None
-            else memo.attribute(articles, gazetteer, remember, told)
-        )
+        if remember is not None:
+            articles, credits = memo.attribute(articles, gazetteer, remember, told)
+        elif backend is not None:
+            read_credits = tasks.credits_parallel(articles, gazetteer, backend, told)
+            articles, credits = attribute(articles, gazetteer, told, read_credits=read_credits)
+        else:
+            articles, credits = attribute(articles, gazetteer, told)
     with timer.stage("stories"):
         # Template instances (same formula, other figures) and pairs sharing only a formula
         # are different events: neither their shared text nor their topic links them.
@@ -274,6 +304,7 @@ def trace(
             vocabulary,
             progress,
             remember,
+            backend,
         )
     return Trace(
         articles=list(articles),
@@ -364,6 +395,7 @@ def _provenance(
     vocabulary: Vocabulary,
     progress: Progress = _no_progress,
     remember: Memo | None = None,
+    backend: Backend | None = None,
 ) -> tuple[list[Story], list[Verdict]]:
     calendar = calendar_stems(vocabulary)  # may learn stems: before the figures list
     figures = [stem if stem.isdigit() else "" for stem in vocabulary.stems]
@@ -377,6 +409,7 @@ def _provenance(
     for pair, found in by_pair.items():
         if story_of[pair[0]] == story_of[pair[1]]:
             story_pairs.setdefault(story_of[pair[0]], {})[pair] = found
+    passage_maker = PassageMaker([a.id for a in articles], tokens)
     inputs = []
     for number, members in enumerate(groups.members, 1):
         centrality = {
@@ -403,14 +436,16 @@ def _provenance(
                 figures=figures,
                 is_figure=is_figure,
                 calendar=calendar,
-                to_passage=lambda p: to_passage(
-                    p, articles[p.left].id, articles[p.right].id, tokens[p.left], tokens[p.right]
-                ),
+                to_passage=passage_maker,
             )
         )
     if remember is not None:
         return memo.trace_stories(
-            inputs, remember, lambda done: progress("provenance", done, len(inputs))
+            inputs, remember, lambda done: progress("provenance", done, len(inputs)), backend
+        )
+    if backend is not None:
+        return tasks.stories_parallel(
+            inputs, backend, lambda done, total: progress("provenance", done, total)
         )
     stories, verdicts = [], []
     for number, story_input in enumerate(inputs, 1):

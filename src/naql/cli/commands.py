@@ -51,6 +51,30 @@ OutletsFile = Annotated[
     typer.Option(help="A JSON file of extra outlets (same form as naql's data/outlets.json)."),
 ]
 
+BackendName = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        help="Where the heavy stages run: local (this machine's cores) or spark (pip install 'naql[spark]').",
+    ),
+]
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Local worker processes (default: every core); on spark, the default parallelism.",
+    ),
+]
+Master = Annotated[
+    str | None,
+    typer.Option(
+        "--master",
+        help="Spark master URL, e.g. local[*] or spark://host:7077 (default: Spark's own configuration, else local[*]).",
+    ),
+]
+
 # The record-field options every command that reads articles shares.
 TextField = Annotated[str, typer.Option(help="JSON/CSV field holding the article text.")]
 IdField = Annotated[str, typer.Option(help="JSON/CSV field holding the article id.")]
@@ -90,6 +114,13 @@ def check_trace_options(language: str, outlets: Path | None) -> None:
     Vocabulary(language)
     if outlets is not None:
         load_outlets(outlets)
+
+
+def check_backend(name: str) -> None:
+    """An unknown backend, or Spark without pyspark or Java, stops here, before any reading."""
+    from naql.backends import check
+
+    check(name)
 
 
 def read_or_exit(paths: Sequence[str], options: ReadOptions, quiet: bool = False) -> ReadResult:
@@ -140,13 +171,17 @@ def trace(
     ] = False,
     trust_dates: TrustDates = True,
     outlets: OutletsFile = None,
+    backend: BackendName = "local",
+    jobs: Jobs = None,
+    master: Master = None,
     quiet: Quiet = False,
 ) -> None:
     """Group articles into stories, find who reuses whom (passages, shares), who credits whom,
     the original and the independent sources.
 
-    Example: naql trace examples/haftar --json trace.json
+    Example: naql trace examples/haftar --json trace.json --jobs 2
     """
+    from naql.backends import open_backend
     from naql.clean import CleanConfig, explain_drops
     from naql.config import Config, ProvenanceConfig, TextConfig
     from naql.pipeline import trace as run_trace
@@ -155,6 +190,7 @@ def trace(
     writable_or_exit(json_out, "--json")
     writable_or_exit(report, "--report")
     check_trace_options(language, outlets)
+    check_backend(backend)
     read = read_or_exit(
         paths,
         read_options(locals()),
@@ -165,15 +201,20 @@ def trace(
         provenance=ProvenanceConfig(trust_dates=trust_dates),
     )
     cleaning = CleanConfig() if clean else None
+    runner = open_backend(backend, jobs, master)
     with progress_bars(progress and not quiet) as on_progress:
-        result = run_trace(
-            read.articles,
-            config,
-            read.problems,
-            on_progress,
-            cleaning=cleaning,
-            outlets_file=None if outlets is None else str(outlets),
-        )
+        try:
+            result = run_trace(
+                read.articles,
+                config,
+                read.problems,
+                on_progress,
+                cleaning=cleaning,
+                outlets_file=None if outlets is None else str(outlets),
+                backend=runner,
+            )
+        finally:
+            runner.close()
         if not quiet:
             for notice in result.problems[len(read.problems) :]:
                 err.print(f"naql: note: {notice}", markup=False, highlight=False)
@@ -270,21 +311,30 @@ def align(
         typer.Option(help="PAN pairs file ('suspicious source' per line): align only these pairs."),
     ] = None,
     progress: ShowProgress = True,
+    backend: BackendName = "local",
+    jobs: Jobs = None,
+    master: Master = None,
 ) -> None:
     """Align suspicious with source documents, PAN style: the pairs given, or those naql finds.
 
     Example: naql align --pan corpus/susp corpus/src --out detections/
     """
+    from naql.backends import open_backend
     from naql.pan import align_pan
 
+    runner = open_backend(backend, jobs, master)
     with progress_bars(progress) as on_progress:
-        run = align_pan(
-            str(pan[0]),
-            str(pan[1]),
-            str(out_dir),
-            progress=on_progress,
-            pairs_file=None if pairs is None else str(pairs),
-        )
+        try:
+            run = align_pan(
+                str(pan[0]),
+                str(pan[1]),
+                str(out_dir),
+                progress=on_progress,
+                pairs_file=None if pairs is None else str(pairs),
+                backend=runner,
+            )
+        finally:
+            runner.close()
     report_problems(run.problems)
     if run.documents == 0:
         err.print("naql: no suspicious document was read", highlight=False)

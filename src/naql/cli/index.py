@@ -13,9 +13,11 @@ import typer
 from naql.cli.app import app, index_app
 from naql.cli.commands import (
     AuthorField,
+    BackendName,
     Clean,
     DateField,
     IdField,
+    Jobs,
     Language,
     OutletField,
     OutletsFile,
@@ -25,6 +27,7 @@ from naql.cli.commands import (
     TitleField,
     TrustDates,
     UrlField,
+    check_backend,
     check_trace_options,
     read_options,
     read_or_exit,
@@ -70,6 +73,8 @@ def add(
     clean: Clean = True,
     trust_dates: TrustDates = True,
     outlets: OutletsFile = None,
+    backend: BackendName = "local",
+    jobs: Jobs = None,
     progress: ShowProgress = True,
     quiet: Quiet = False,
 ) -> None:
@@ -80,9 +85,11 @@ def add(
     Example: naql index add examples/haftar --db naql.db
     """
     from naql import index
+    from naql.backends import open_backend
     from naql.store import open_store
 
     check_trace_options(language, outlets)
+    check_backend(backend)
     settings = index.Settings(
         language=language,
         trust_dates=trust_dates,
@@ -98,15 +105,20 @@ def add(
                 read_options(locals()),
                 quiet,
             )
+            runner = open_backend(backend, jobs)
             with progress_bars(progress and not quiet) as on_progress:
-                report = index.add(
-                    store,
-                    read.articles,
-                    settings,
-                    on_progress,
-                    read.problems,
-                    lambda stored: _say_stored(stored, db),
-                )
+                try:
+                    report = index.add(
+                        store,
+                        read.articles,
+                        settings,
+                        on_progress,
+                        read.problems,
+                        lambda stored: _say_stored(stored, db),
+                        runner,
+                    )
+                finally:
+                    runner.close()
         finally:
             store.close()
     if report.trace is None:

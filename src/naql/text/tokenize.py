@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -105,6 +106,36 @@ class Tokens:
         return len(self.ids)
 
 
+def _stems(
+    forms: list[str], latin_algorithm: str, remembered: dict[str, str] | None
+) -> dict[str, str]:
+    """What each form stems to (Snowball: Arabic, or the Latin language's)."""
+    if remembered is not None:
+        stems = {form: stem for form in forms if (stem := remembered.get(form)) is not None}
+        forms = [form for form in forms if form not in stems]
+    else:
+        stems = {}
+    arabic_forms = [form for form in forms if arabic.is_arabic_letter(form[0])]
+    other_forms = [form for form in forms if not arabic.is_arabic_letter(form[0])]
+    fresh = dict(zip(arabic_forms, _stemmer("arabic").stemWords(arabic_forms)))
+    fresh.update(zip(other_forms, _stemmer(latin_algorithm).stemWords(other_forms)))
+    if remembered is not None:
+        if len(remembered) > _STEM_MEMORY:
+            remembered.clear()
+        remembered.update(fresh)
+    stems.update(fresh)
+    return stems
+
+
+# Forms a worker remembers the stems of, per algorithm: about 100 bytes each.
+_STEM_MEMORY = 2_000_000
+_stem_memories: dict[str, dict[str, str]] = {}
+
+
+def _stem_memory(latin_algorithm: str) -> dict[str, str]:
+    return _stem_memories.setdefault(latin_algorithm, {})
+
+
 @functools.lru_cache(maxsize=8)
 def _stemmer(algorithm: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(algorithm)
@@ -122,13 +153,17 @@ class Vocabulary:
     stemmer (PyStemmer, C) only ever sees forms it has not seen before, in one batch per text.
     """
 
-    def __init__(self, latin_language: str = "en") -> None:
+    def __init__(self, latin_language: str = "en", remember_stems: bool = False) -> None:
         if latin_language not in latin.SNOWBALL:
             raise ConfigError(
                 f"no stemmer for language {latin_language!r}; choose one of "
                 + ", ".join(sorted(latin.SNOWBALL))
             )
+        self.latin_language = latin_language
         self.latin_algorithm = latin.SNOWBALL[latin_language]
+        # A worker tokenising chunk after chunk keeps what each form stems to across its
+        # vocabularies (stemming is about half of tokenising).
+        self._remembered = _stem_memory(self.latin_algorithm) if remember_stems else None
         self._form_code: dict[str, int] = {}  # form -> stem id * 2 + is_stopword
         self._stem_ids: dict[str, int] = {}
         self.stems: list[str] = []
@@ -146,10 +181,7 @@ class Vocabulary:
         return (codes >> 1).astype(np.int32), (codes & 1).astype(bool)
 
     def _learn(self, forms: list[str]) -> None:
-        arabic_forms = [form for form in forms if arabic.is_arabic_letter(form[0])]
-        other_forms = [form for form in forms if not arabic.is_arabic_letter(form[0])]
-        stems = dict(zip(arabic_forms, _stemmer("arabic").stemWords(arabic_forms)))
-        stems.update(zip(other_forms, _stemmer(self.latin_algorithm).stemWords(other_forms)))
+        stems = _stems(forms, self.latin_algorithm, self._remembered)
         stop = stopwords()
         for form in forms:
             stem = stems[form] or form
@@ -187,3 +219,72 @@ class Vocabulary:
         found = words(text)
         ids, stop = self.encode(found.forms)
         return Tokens(ids, stop, found.starts, found.ends)
+
+
+@dataclass(slots=True)
+class ChunkTokens:
+    """Texts tokenised with a vocabulary of their own (ids index ``stems``), as flat arrays
+    (one pickle each, not four per text); ``lengths`` cut them back into texts."""
+
+    stems: list[str]
+    lengths: np.ndarray
+    ids: np.ndarray
+    stop: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def tokenize_chunk(texts: Sequence[str], latin_language: str = "en") -> ChunkTokens:
+    """Tokens of ``texts``, for :func:`merge_chunks` elsewhere: what a worker does with its
+    share of the corpus. Each chunk stands alone (a retried or repeated chunk gives the same
+    result); only the stemming of forms is remembered from chunk to chunk."""
+    vocabulary = Vocabulary(latin_language, remember_stems=True)
+    docs = [vocabulary.tokens(text) for text in texts]
+
+    def flat(name: str, dtype: type) -> np.ndarray:
+        parts = [getattr(doc, name) for doc in docs]
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+    return ChunkTokens(
+        vocabulary.stems,
+        np.fromiter(map(len, docs), dtype=np.int64, count=len(docs)),
+        flat("ids", np.int32),
+        flat("stop", np.bool_),
+        flat("starts", np.int64),
+        flat("ends", np.int64),
+    )
+
+
+def merge_chunks(vocabulary: Vocabulary, chunks: Sequence[ChunkTokens]) -> list[Tokens]:
+    """The chunks' texts, in order, in ``vocabulary``'s ids.
+
+    Every stem gets the id :meth:`Vocabulary.tokens` would have given it over the texts in this
+    order: a stem still unknown is registered where it first appears, and first appearance in
+    a chunk's texts in order is first appearance in its flat array. One string lookup per
+    distinct stem of a chunk; the rest is array indexing."""
+    known = vocabulary._stem_ids
+    merged: list[Tokens] = []
+    for chunk in chunks:
+        table = np.fromiter(
+            map(known.get, chunk.stems, repeat(-1)), dtype=np.int64, count=len(chunk.stems)
+        )
+        ids = table[chunk.ids]
+        missing = ids < 0
+        if missing.any():
+            unseen, first = np.unique(chunk.ids[missing], return_index=True)
+            for local in unseen[np.argsort(first)].tolist():
+                stem = chunk.stems[local]
+                table[local] = known[stem] = len(vocabulary.stems)
+                vocabulary.stems.append(stem)
+            ids = table[chunk.ids]
+        cuts = np.cumsum(chunk.lengths)[:-1]
+        merged.extend(
+            Tokens(*parts)
+            for parts in zip(
+                np.split(ids.astype(np.int32), cuts),
+                np.split(chunk.stop, cuts),
+                np.split(chunk.starts, cuts),
+                np.split(chunk.ends, cuts),
+            )
+        )
+    return merged

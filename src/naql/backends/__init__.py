@@ -1,0 +1,105 @@
+"""Where the heavy stages run: in this process, on all local cores, or on Apache Spark.
+
+A backend knows one thing: run ``task(shared, chunk)`` for every chunk and hand the results back
+in chunk order. The stages never know which backend ran them, and each task is one of the
+library's own stage functions (:mod:`naql.backends.tasks`), so every backend gives the same
+result as one core: work is split only where items are independent (texts, pairs, pages,
+stories), and results are put back in input order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+import numpy as np
+
+from naql.errors import ConfigError
+
+S = TypeVar("S")
+C = TypeVar("C")
+R = TypeVar("R")
+
+# chunk_done(chunks done, chunks in all)
+ChunkProgress = Callable[[int, int], None]
+
+
+class Backend(Protocol):
+    name: str
+    workers: int
+
+    def run(
+        self,
+        task: Callable[[Any, Any], Any],
+        shared: Any,
+        chunks: Sequence[Any],
+        progress: ChunkProgress | None = None,
+    ) -> list[Any]:
+        """``[task(shared, chunk) for chunk in chunks]``, wherever the backend runs them."""
+        ...
+
+    def close(self) -> None: ...
+
+
+BACKENDS = ("local", "spark")
+
+
+def open_backend(
+    name: str = "local", jobs: int | None = None, master: str | None = None
+) -> Backend:
+    """The backend called ``name``: ``local`` with ``jobs`` processes (default: every core),
+    or ``spark`` on ``master`` (default: Spark's own configuration, else ``local[*]``)."""
+    if jobs is not None and jobs < 1:
+        raise ConfigError(f"--jobs must be 1 or more, not {jobs}")
+    if name == "local":
+        from naql.backends.local import LocalBackend
+
+        return LocalBackend(jobs or available_cores())
+    if name == "spark":
+        from naql.backends.spark import SparkBackend
+
+        return SparkBackend(master, jobs)
+    raise ConfigError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def check(name: str) -> None:
+    """Raise the error :func:`open_backend` would, without starting anything."""
+    if name not in BACKENDS:
+        raise ConfigError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    if name == "spark":
+        from naql.backends.spark import require_spark
+
+        require_spark()
+
+
+def available_cores() -> int:
+    """The cores this process may use (a container's or taskset's limit, not the host's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def balanced_ranges(weights: Sequence[float] | np.ndarray, parts: int) -> list[range]:
+    """Cut ``0..len(weights)`` into at most ``parts`` contiguous ranges of similar total weight.
+
+    Contiguous, so that each chunk's results concatenated in order ARE the sequential result, and
+    neighbouring items (pairs sharing a left text) stay together."""
+    count = len(weights)
+    if count == 0:
+        return []
+    parts = max(1, min(parts, count))
+    cumulative = np.cumsum(np.asarray(weights, dtype=np.float64))
+    total = float(cumulative[-1]) or 1.0
+    cuts = np.searchsorted(cumulative, total * np.arange(1, parts) / parts, side="left") + 1
+    bounds = np.unique(np.clip(np.r_[0, cuts, count], 0, count))
+    return [range(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def chunk_count(backend: Backend | None, items: int, per_worker: int = 8) -> int:
+    """How many chunks to cut ``items`` into: several per worker, so a slow chunk does not
+    leave the other workers idle; one when there is a single worker (no split at all)."""
+    if backend is None or backend.workers <= 1:
+        return 1
+    return max(1, min(items, backend.workers * per_worker))

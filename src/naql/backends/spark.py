@@ -1,0 +1,112 @@
+"""Apache Spark (pyspark): the same stage tasks, run as Spark jobs on a cluster or ``local[*]``.
+
+Each :meth:`SparkBackend.run` is one Spark job: the stage's shared inputs go out once as a
+broadcast variable, the chunks become the partitions of an RDD, and each partition calls the
+library's own stage function (``mapPartitions``). Configuration follows Spark's conventions:
+``spark-submit``/``spark-defaults.conf``/``SPARK_CONF_DIR`` settings are honoured, ``--master``
+overrides the master, and each job is described in Spark's UI and logs ("naql: align").
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from naql.backends import ChunkProgress
+from naql.errors import BackendUnavailable
+
+INSTALL = "pip install 'naql[spark]'"
+log = logging.getLogger(__name__)
+
+
+def require_spark() -> None:
+    """pyspark importable and a Java runtime on the PATH (or JAVA_HOME), else one line saying
+    what to install."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise BackendUnavailable(f"the spark backend needs pyspark: {INSTALL}") from None
+    java_home = os.environ.get("JAVA_HOME")
+    if not (java_home and os.path.exists(os.path.join(java_home, "bin", "java"))) and not (
+        shutil.which("java")
+    ):
+        raise BackendUnavailable(
+            "the spark backend needs Java 17 or newer: install it (Debian: apt-get install "
+            "openjdk-17-jre-headless) or set JAVA_HOME"
+        )
+
+
+class SparkBackend:
+    name = "spark"
+
+    def __init__(self, master: str | None = None, parallelism: int | None = None) -> None:
+        require_spark()
+        from pyspark import SparkConf
+        from pyspark.sql import SparkSession
+
+        # The workers must run this interpreter (naql and its libraries are installed here).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        conf = SparkConf()
+        builder = SparkSession.builder.appName("naql")
+        if master is not None:
+            builder = builder.master(master)
+        elif not conf.contains("spark.master"):
+            builder = builder.master("local[*]")
+        if parallelism is not None:
+            builder = builder.config("spark.default.parallelism", str(parallelism))
+        # Results of a stage come back to the driver; Spark's 1 GB default cap is too small
+        # for a large corpus's tokens.
+        if not conf.contains("spark.driver.maxResultSize"):
+            builder = builder.config("spark.driver.maxResultSize", "0")
+        # naql draws its own stage bars; Spark's console bar would interleave with them.
+        if not conf.contains("spark.ui.showConsoleProgress"):
+            builder = builder.config("spark.ui.showConsoleProgress", "false")
+        try:
+            self.session = builder.getOrCreate()
+        except Exception as error:  # Spark raises bare Py4J/Runtime errors on a failed start
+            raise BackendUnavailable(f"Spark did not start: {str(error).splitlines()[0]}") from None
+        self.context = self.session.sparkContext
+        if not conf.contains("spark.log.level"):
+            self.context.setLogLevel("WARN")
+        self.workers = max(1, int(self.context.defaultParallelism))
+        self.master = self.context.master
+
+    def run(
+        self,
+        task: Callable[[Any, Any], Any],
+        shared: Any,
+        chunks: Sequence[Any],
+        progress: ChunkProgress | None = None,
+    ) -> list[Any]:
+        if not chunks:
+            return []
+        stage = task.__name__.removesuffix("_task")
+        log.info("naql: %s on %d partitions (%s)", stage, len(chunks), self.master)
+        self.context.setJobDescription(f"naql: {stage} ({len(chunks)} chunks)")
+        inputs = self.context.broadcast(shared)
+        try:
+
+            def each(partition: Iterable[tuple[int, Any]]) -> Iterable[tuple[int, Any]]:
+                value = inputs.value
+                for number, chunk in partition:
+                    yield number, task(value, chunk)
+
+            found = (
+                self.context.parallelize(list(enumerate(chunks)), len(chunks))
+                .mapPartitions(each)
+                .collect()
+            )
+        finally:
+            inputs.unpersist()
+            self.context.setJobDescription(None)  # type: ignore[arg-type]
+        if progress is not None:
+            progress(len(chunks), len(chunks))
+        return [result for _, result in sorted(found, key=lambda item: item[0])]
+
+    def close(self) -> None:
+        self.session.stop()

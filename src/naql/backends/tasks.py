@@ -1,0 +1,131 @@
+"""The stage functions as backend tasks: ``task(shared, chunk) -> result``.
+
+Each task is a module-level function (so any backend can ship it to a worker) that calls the
+library's own stage function on one chunk of independent items; nothing here decides anything.
+The ``*_parallel`` helpers cut a stage's items into chunks, run them on a backend and put the
+results back together exactly as one call over all items would have returned them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from naql.align import TokenPassage, align_pairs
+from naql.attribution import attributions
+from naql.backends import Backend, balanced_ranges, chunk_count
+from naql.config import AlignConfig
+from naql.outlets import Gazetteer
+from naql.provenance import StoryInput, trace_story
+from naql.records import Article, Attribution, Story, Verdict
+from naql.text import Tokens, Vocabulary
+from naql.text.tokenize import ChunkTokens, merge_chunks, tokenize_chunk
+
+Told = Callable[[int, int], None] | None
+
+
+def _told(progress: Told, total: int, sizes: list[int]) -> Callable[[int, int], None] | None:
+    """Chunk progress as item progress (chunks finish out of order: count their sizes)."""
+    if progress is None:
+        return None
+    finished = [0]
+
+    def on_chunk(done: int, chunks: int) -> None:
+        finished[0] = sum(sizes[:done]) if done < chunks else total
+        progress(min(finished[0], total), total)
+
+    return on_chunk
+
+
+def tokenize_task(shared: tuple[Sequence[str], str], chunk: range) -> ChunkTokens:
+    texts, latin_language = shared
+    return tokenize_chunk([texts[k] for k in chunk], latin_language)
+
+
+def tokenize_parallel(
+    texts: Sequence[str], vocabulary: Vocabulary, backend: Backend, progress: Told = None
+) -> list[Tokens]:
+    # Few chunks: each chunk learns its own vocabulary (its forms are stemmed once per worker).
+    ranges = balanced_ranges([len(t) for t in texts], chunk_count(backend, len(texts), 2))
+    chunks = backend.run(
+        tokenize_task,
+        (texts, vocabulary.latin_language),
+        ranges,
+        _told(progress, len(texts), [len(r) for r in ranges]),
+    )
+    return merge_chunks(vocabulary, chunks)
+
+
+def align_task(
+    shared: tuple[Sequence[Tokens], Sequence[Tokens], int, AlignConfig, np.ndarray],
+    pairs: Sequence[tuple[int, int]],
+) -> list[TokenPassage]:
+    left, right, size, config, common = shared
+    return align_pairs(left, right, pairs, size, config, common=common)
+
+
+def align_parallel(
+    left: Sequence[Tokens],
+    right: Sequence[Tokens],
+    pairs: Sequence[tuple[int, int]],
+    size: int,
+    config: AlignConfig,
+    common: np.ndarray,
+    backend: Backend,
+    progress: Told = None,
+) -> list[TokenPassage]:
+    """:func:`naql.align.align_pairs` over chunks of the (sorted) pairs: every pair is aligned
+    on its own, and each chunk comes back sorted, so the chunks in order are the whole result."""
+    weights = [len(left[a]) + len(right[b]) for a, b in pairs]
+    ranges = balanced_ranges(weights, chunk_count(backend, len(pairs)))
+    chunks = [pairs[r.start : r.stop] for r in ranges]
+    found = backend.run(
+        align_task,
+        (left, right, size, config, common),
+        chunks,
+        _told(progress, len(pairs), [len(c) for c in chunks]),
+    )
+    return [passage for chunk in found for passage in chunk]
+
+
+def credits_task(shared: tuple[Sequence[Article], Gazetteer], chunk: range) -> list[Attribution]:
+    articles, gazetteer = shared
+    return attributions([articles[k] for k in chunk], gazetteer)
+
+
+def credits_parallel(
+    articles: Sequence[Article], gazetteer: Gazetteer, backend: Backend, progress: Told = None
+) -> list[Attribution]:
+    """:func:`naql.attribution.attributions` of every article, in article order."""
+    ranges = balanced_ranges([len(a.text) for a in articles], chunk_count(backend, len(articles)))
+    found = backend.run(
+        credits_task,
+        (articles, gazetteer),
+        ranges,
+        _told(progress, len(articles), [len(r) for r in ranges]),
+    )
+    return [credit for chunk in found for credit in chunk]
+
+
+def stories_task(shared: Sequence[StoryInput], chunk: range) -> list[tuple[Story, list[Verdict]]]:
+    return [trace_story(shared[k]) for k in chunk]
+
+
+def stories_parallel(
+    inputs: Sequence[StoryInput], backend: Backend, progress: Told = None
+) -> tuple[list[Story], list[Verdict]]:
+    """:func:`naql.provenance.trace_story` of every story, in story order."""
+    # A story's cost grows faster than its size (pairs of members): weigh by size squared.
+    ranges = balanced_ranges(
+        [len(s.members) ** 2 + 1 for s in inputs], chunk_count(backend, len(inputs))
+    )
+    found = backend.run(
+        stories_task, inputs, ranges, _told(progress, len(inputs), [len(r) for r in ranges])
+    )
+    stories, verdicts = [], []
+    for chunk in found:
+        for story, story_verdicts in chunk:
+            stories.append(story)
+            verdicts.extend(story_verdicts)
+    return stories, verdicts

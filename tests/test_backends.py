@@ -1,0 +1,188 @@
+"""Backends: every backend, any number of workers or chunks, gives the result of one core."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import EXAMPLE, shared
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from naql import pan
+from naql.backends import Backend, balanced_ranges, check, open_backend
+from naql.backends.local import LocalBackend
+from naql.clean import CleanConfig
+from naql.config import Config
+from naql.errors import BackendUnavailable, ConfigError
+from naql.ingest import ReadOptions, read_articles
+from naql.pipeline import trace
+from naql.records import Article, to_json
+from naql.text import Vocabulary
+from naql.text.tokenize import merge_chunks, tokenize_chunk
+
+
+def _texts() -> list[str]:
+    return [path.read_text(encoding="utf-8") for path in sorted(EXAMPLE.glob("*.txt"))]
+
+
+def _trace_json(articles: list[Article], backend: Backend | None) -> str:
+    result = to_json(trace(articles, cleaning=CleanConfig(), backend=backend))
+    result.pop("timings")
+    return json.dumps(result, sort_keys=True, ensure_ascii=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), max_size=60),
+    st.integers(min_value=1, max_value=20),
+)
+def test_balanced_ranges_cut_every_item_once_in_order(weights: list[float], parts: int) -> None:
+    ranges = balanced_ranges(weights, parts)
+    assert [k for r in ranges for k in r] == list(range(len(weights)))
+    assert len(ranges) <= parts
+    assert all(len(r) > 0 for r in ranges)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=6))
+def test_merged_chunks_carry_the_ids_one_vocabulary_gives(cuts: list[int]) -> None:
+    # Texts tokenised in chunks with vocabularies of their own, merged in order, get exactly
+    # the stem ids (and so the vocabulary) of tokenising them one after another.
+    texts = [line for text in _texts() for line in text.split("\n\n") if line.strip()][:40]
+    bounds = sorted({0, len(texts), *(min(c, len(texts)) for c in cuts)})
+    chunks = [tokenize_chunk(texts[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    merged_vocabulary, one = Vocabulary(), Vocabulary()
+    merged = merge_chunks(merged_vocabulary, chunks)
+    expected = [one.tokens(text) for text in texts]
+    assert merged_vocabulary.stems == one.stems
+    for got, want in zip(merged, expected, strict=True):
+        assert np.array_equal(got.ids, want.ids)
+        assert np.array_equal(got.stop, want.stop)
+        assert np.array_equal(got.starts, want.starts)
+        assert np.array_equal(got.ends, want.ends)
+
+
+def test_a_chunk_repeated_gives_the_same_tokens() -> None:
+    # A retried Spark task, or a chunk a worker sees after others, must not depend on history.
+    texts = _texts()
+    first = tokenize_chunk(texts[:2])
+    tokenize_chunk(texts[2:])
+    again = tokenize_chunk(texts[:2])
+    assert first.stems == again.stems
+    assert np.array_equal(first.ids, again.ids)
+
+
+def test_local_backend_runs_chunks_in_order_on_several_processes() -> None:
+    backend = LocalBackend(2)
+    seen: list[tuple[int, int]] = []
+    chunks = [range(k, k + 3) for k in range(8)]
+    found = backend.run(_pid_and_sum, 10, chunks, lambda done, total: seen.append((done, total)))
+    assert [total for total, _ in found] == [10 + 3 * k + 3 for k in range(8)]
+    assert os.getpid() not in {pid for _, pid in found}
+    assert seen[-1] == (8, 8)
+
+
+def _pid_and_sum(shared: int, chunk: range) -> tuple[int, int]:
+    return shared + 3 * chunk.start + len(chunk), os.getpid()
+
+
+def test_a_failing_chunk_raises_in_the_caller() -> None:
+    with pytest.raises(ZeroDivisionError):
+        LocalBackend(2).run(_divide, 1, [0, 1, 0])
+
+
+def _divide(shared: int, chunk: int) -> float:
+    return shared / chunk
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_the_seed_trace_is_the_same_on_several_cores(jobs: int) -> None:
+    articles = read_articles([str(EXAMPLE)], ReadOptions()).articles
+    assert _trace_json(articles, open_backend("local", jobs)) == _trace_json(articles, None)
+
+
+def test_a_saudinewsnet_day_is_the_same_on_several_cores() -> None:
+    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
+    options = ReadOptions(
+        text_field="content", outlet_field="source", date_field="date_extracted", id_field="url"
+    )
+    articles = read_articles([str(archive)], options).articles[:600]
+    config = Config()
+    one = to_json(trace(articles, config, cleaning=CleanConfig()))
+    two = to_json(trace(articles, config, cleaning=CleanConfig(), backend=open_backend("local", 2)))
+    one.pop("timings"), two.pop("timings")
+    assert one["alignments"] and one == two
+
+
+def _exara_slice(tmp_path: Path, count: int = 12) -> tuple[Path, Path]:
+    """The first ``count`` suspicious documents, their gold sources and 40 other sources (the
+    other sources keep candidate search honest: most pairs it sees must be rejected)."""
+    corpus = shared("exara-dev")
+    names = sorted(path.name for path in (corpus / "susp").glob("*.txt"))[:count]
+    gold = pan.read_dir(corpus / "gold")
+    sources = {f.source_reference for name in names for f in gold.get(name, [])}
+    sources |= {path.name for path in sorted((corpus / "src").glob("*.txt"))[:40]}
+    for folder, chosen in (("susp", names), ("src", sorted(sources))):
+        (tmp_path / folder).mkdir()
+        for name in chosen:
+            os.symlink(corpus / folder / name, tmp_path / folder / name)
+    return tmp_path / "susp", tmp_path / "src"
+
+
+def _detections(folder: Path) -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.xml"))}
+
+
+def test_an_exara_slice_aligns_the_same_on_several_cores(tmp_path: Path) -> None:
+    suspicious, source = _exara_slice(tmp_path)
+    one = pan.align_pan(str(suspicious), str(source), str(tmp_path / "one"))
+    two = pan.align_pan(
+        str(suspicious), str(source), str(tmp_path / "two"), backend=open_backend("local", 2)
+    )
+    assert one.detections > 0 and one.detections == two.detections
+    assert _detections(tmp_path / "one") == _detections(tmp_path / "two")
+
+
+def test_unknown_backends_and_job_counts_are_refused_with_the_fix() -> None:
+    with pytest.raises(ConfigError, match="choose one of local, spark"):
+        check("dask")
+    with pytest.raises(ConfigError, match="--jobs must be 1 or more"):
+        open_backend("local", 0)
+
+
+def test_spark_without_java_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(BackendUnavailable, match="Java 17"):
+        check("spark")
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Backend]:
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        pytest.skip("no Java runtime: Spark cannot start (install openjdk-17-jre-headless)")
+    backend = open_backend("spark", 2, "local[2]")
+    yield backend
+    backend.close()
+
+
+def test_spark_local_mode_gives_the_local_seed_trace(spark: Backend) -> None:
+    articles = read_articles([str(EXAMPLE)], ReadOptions()).articles
+    assert spark.workers == 2
+    assert _trace_json(articles, spark) == _trace_json(articles, open_backend("local", 2))
+
+
+def test_spark_local_mode_aligns_an_exara_slice_as_one_core(spark: Backend, tmp_path: Path) -> None:
+    suspicious, source = _exara_slice(tmp_path)
+    one = pan.align_pan(str(suspicious), str(source), str(tmp_path / "one"))
+    on_spark = pan.align_pan(str(suspicious), str(source), str(tmp_path / "spark"), backend=spark)
+    assert one.detections > 0 and on_spark.detections == one.detections
+    assert _detections(tmp_path / "one") == _detections(tmp_path / "spark")

@@ -208,11 +208,20 @@ def main() -> int:
                 known = per_copy.get(0, set())
             found = [len(per_copy.get(k, set()) & known) / max(len(known), 1) for k in range(size)]
             rows.append((size, figures["wall"], figures["peak_mb"]))
+            # Copy 0 is the corpus itself: its pairs found again measure what growth costs.
+            # The other copies are read through another alphabet, which the Arabic stemmer
+            # splits differently (it cannot see the affixes): their figure measures the copies.
+            others = found[1:]
             print(
                 f"{size}x: {count} articles (built in {built:.0f} s), trace {figures['wall']:.1f} s, "
                 f"peak {figures['peak_mb']:.0f} MB (largest worker {figures['workers_peak_mb']:.0f} MB), "
-                f"{len(pairs)} pairs with reuse; known reuse found per copy: "
-                f"min {min(found):.3f}, mean {sum(found) / len(found):.3f}; pairs across copies: {crossing}",
+                f"{len(pairs)} pairs with reuse; the corpus's own pairs found again: {found[0]:.3f}"
+                + (
+                    f"; in the other copies: min {min(others):.3f}, mean {sum(others) / len(others):.3f}"
+                    if others
+                    else ""
+                )
+                + f"; pairs across copies: {crossing}",
                 flush=True,
             )
             print("   stages:", ", ".join(f"{k} {v:.1f}s" for k, v in figures["timings"].items()))

@@ -85,7 +85,11 @@ def candidate_pairs(
     """Pairs worth aligning: those with a cluster of shared rare stems (see :mod:`naql.candidates`)."""
     settings = config.candidates
     seeds = rare_stem_seeds(
-        left, right, vocabulary_size, budget=settings.seed_budget, max_per_doc=settings.max_per_doc
+        left,
+        right,
+        vocabulary_size,
+        budget=settings.budget(len(left) + (len(right) if right is not None else 0)),
+        max_per_doc=settings.max_per_doc,
     )
     clusters = cluster_seeds(seeds, gap=settings.gap, min_seeds=settings.min_seeds)
     return sorted(set(zip(clusters.left.tolist(), clusters.right.tolist())))

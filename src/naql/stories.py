@@ -54,6 +54,9 @@ class StoryConfig:
     # Pairs whose topical similarity is computed: those sharing rarer stems, admitted rarest
     # first within this many term co-occurrences (keeps the product sub-quadratic).
     product_budget: int = 20_000_000
+    # ... and per text beyond that, for the same reason as CandidateConfig.seeds_per_text (650
+    # x SaudiNewsNet's 30,676 articles is under the 20 M floor).
+    product_per_text: int = 650
     number_weight: float = 2.0
     place_weight: float = 1.5
     # Topical pairs below this similarity are not kept (they cannot bring two groups together).
@@ -144,7 +147,8 @@ def topical_similarity(
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])  # texts per stem
     order = np.argsort(df, kind="stable")
     spent = np.cumsum(df[order] * df[order])
-    admitted = order[spent <= config.product_budget]
+    budget = max(config.product_budget, config.product_per_text * matrix.shape[0])
+    admitted = order[spent <= budget]
     reduced = matrix[:, admitted]
     # Sharing rarer stems makes a pair a candidate; its cosine is then computed on ALL stems:
     # wire copy of a formulaic item (a royal reception) is mostly common words, which a

@@ -174,18 +174,23 @@ class PassageMaker:
         )
 
 
-def _token_share(doc: Tokens, ranges: list[tuple[int, int]]) -> float:
-    """Share of a text's content words inside the given inclusive token ranges."""
-    if not len(doc):
+def _token_share(content_before: np.ndarray, ranges: list[tuple[int, int]]) -> float:
+    """Share of a text's content words inside the given inclusive token ranges;
+    ``content_before[k]``: its content words before token k (:func:`_content_before`)."""
+    total = int(content_before[-1])
+    if not total:
         return 0.0
-    covered = np.zeros(len(doc) + 1, dtype=np.int64)
-    for start, end in ranges:
-        covered[start] += 1
-        covered[end + 1] -= 1
-    inside = np.cumsum(covered[:-1]) > 0
-    content = ~doc.stop
-    total = int(content.sum())
-    return float((inside & content).sum() / total) if total else 0.0
+    inside, reach = 0, -1  # ranges may overlap: count each token once
+    for start, end in sorted(ranges):
+        start = max(start, reach + 1)
+        if end >= start:
+            inside += int(content_before[end + 1] - content_before[start])
+            reach = end
+    return inside / total
+
+
+def _content_before(doc: Tokens) -> np.ndarray:
+    return np.r_[0, np.cumsum(~doc.stop)]
 
 
 def trace(
@@ -256,19 +261,14 @@ def trace(
     by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
     for passage in passages:
         by_pair.setdefault((passage.left, passage.right), []).append(passage)
-    alignments = [
-        _alignment(articles, tokens, left, right, group)
-        for (left, right), group in sorted(by_pair.items())
-    ]
-    templates = {
-        pair: found
-        for pair, group in by_pair.items()
-        if (
-            found := figures_disagree(
-                tokens[pair[0]], tokens[pair[1]], group, is_number, vocabulary.stems
-            )
-        )
-    }
+    with timer.stage("pairs"):
+        ordered = sorted(by_pair.items())
+        ids = [article.id for article in articles]
+        # In this process even with a backend: shipping the records back cost more than
+        # building them (0.9 s on one core, 1.2 s on two for 6,000 articles).
+        described = describe_pairs((ids, tokens, is_number, vocabulary.stems), ordered)
+        alignments = [alignment for alignment, _ in described]
+        templates = {pair: found for (pair, _), (_, found) in zip(ordered, described) if found}
     with timer.stage("attribution"):
         told = lambda done, total: progress("attribution", done, total)  # noqa: E731
         if remember is not None:
@@ -360,20 +360,48 @@ def unique_ids(articles: Sequence[Article]) -> tuple[list[Article], list[Problem
     return result, problems
 
 
+PairInputs = tuple[Sequence[str], Sequence[Tokens], np.ndarray, Sequence[str]]
+
+
+def describe_pairs(
+    shared: PairInputs, pairs: Sequence[tuple[tuple[int, int], list[TokenPassage]]]
+) -> list[tuple[Alignment, tuple[int, int] | None]]:
+    """Each pair's :class:`Alignment` (passages in text offsets, shares) and, when the shared
+    wording carries different figures, its template evidence (:func:`figures_disagree`).
+    ``shared``: the article ids, tokens, which stems are numbers, and the stems."""
+    ids, tokens, is_number, stems = shared
+    before: dict[int, np.ndarray] = {}
+
+    def content_before(k: int) -> np.ndarray:
+        found = before.get(k)
+        if found is None:
+            found = before[k] = _content_before(tokens[k])
+        return found
+
+    return [
+        (
+            _alignment(ids, tokens, left, right, group, content_before),
+            figures_disagree(tokens[left], tokens[right], group, is_number, stems),
+        )
+        for (left, right), group in pairs
+    ]
+
+
 def _alignment(
-    articles: Sequence[Article],
+    ids: Sequence[str],
     tokens: Sequence[Tokens],
     left: int,
     right: int,
     group: list[TokenPassage],
+    content_before: Callable[[int], np.ndarray],
 ) -> Alignment:
     a, b = tokens[left], tokens[right]
     return Alignment(
-        a=articles[left].id,
-        b=articles[right].id,
-        passages=[to_passage(p, articles[left].id, articles[right].id, a, b) for p in group],
-        a_share=round(_token_share(a, [(p.i0, p.i1) for p in group]), 4),
-        b_share=round(_token_share(b, [(p.j0, p.j1) for p in group]), 4),
+        a=ids[left],
+        b=ids[right],
+        passages=[to_passage(p, ids[left], ids[right], a, b) for p in group],
+        a_share=round(_token_share(content_before(left), [(p.i0, p.i1) for p in group]), 4),
+        b_share=round(_token_share(content_before(right), [(p.j0, p.j1) for p in group]), 4),
     )
 
 

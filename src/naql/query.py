@@ -248,6 +248,6 @@ class QueryIndex:
 
 
 def _share(doc: Tokens, ranges: list[tuple[int, int]]) -> float:
-    from naql.pipeline import _token_share
+    from naql.pipeline import _content_before, _token_share
 
-    return round(_token_share(doc, ranges), 4)
+    return round(_token_share(_content_before(doc), ranges), 4)

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from naql.backends import open_backend
 from naql.evaluate import evaluate_dirs
 from naql.pan import align_pan
 
@@ -29,6 +30,9 @@ def main() -> int:
     )
     parser.add_argument("--corpus", type=Path, default=DEFAULT)
     parser.add_argument("--out", type=Path, default=None, help="keep the detections here")
+    parser.add_argument("--backend", default="local", help="local or spark")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (1: this one)")
+    parser.add_argument("--master", default=None, help="Spark master URL (default: local[*])")
     args = parser.parse_args()
     if not (args.corpus / "susp").is_dir():
         print(
@@ -37,7 +41,13 @@ def main() -> int:
         return 2
     out = args.out or Path(tempfile.mkdtemp(prefix="naql-exara-"))
     start = time.perf_counter()
-    run = align_pan(str(args.corpus / "susp"), str(args.corpus / "src"), str(out))
+    backend = open_backend(args.backend, args.jobs, args.master)
+    try:
+        run = align_pan(
+            str(args.corpus / "susp"), str(args.corpus / "src"), str(out), backend=backend
+        )
+    finally:
+        backend.close()
     evaluated = time.perf_counter()
     report = evaluate_dirs(args.corpus / "gold", out)
     wall = time.perf_counter() - start

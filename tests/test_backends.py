@@ -186,3 +186,36 @@ def test_spark_local_mode_aligns_an_exara_slice_as_one_core(spark: Backend, tmp_
     on_spark = pan.align_pan(str(suspicious), str(source), str(tmp_path / "spark"), backend=spark)
     assert one.detections > 0 and on_spark.detections == one.detections
     assert _detections(tmp_path / "one") == _detections(tmp_path / "spark")
+
+
+def test_trace_writes_its_tables_as_parquet(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from naql.cli import main
+
+    out, trace_json = tmp_path / "tables", tmp_path / "trace.json"
+    assert (
+        main(["trace", str(EXAMPLE), "--json", str(trace_json), "--parquet", str(out), "-q"]) == 0
+    )
+    found = json.loads(trace_json.read_text(encoding="utf-8"))
+    rows = {path.stem: pq.read_table(path).num_rows for path in out.glob("*.parquet")}
+    assert rows["articles"] == len(found["articles"]) == 6
+    assert rows["stories"] == len(found["stories"])
+    assert rows["alignments"] == len(found["alignments"])
+    assert rows["passages"] == sum(len(a["passages"]) for a in found["alignments"])
+    assert rows["credits"] == len(found["attributions"])
+    stories = pq.read_table(out / "stories.parquet").to_pylist()
+    assert {s["id"]: s["size"] for s in stories} == {
+        s["id"]: len(s["articles"]) for s in found["stories"]
+    }
+
+
+def test_parquet_into_a_missing_folder_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from naql.cli import main
+
+    assert main(["trace", str(EXAMPLE), "--parquet", str(tmp_path / "no" / "such"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().startswith("naql: --parquet") and "does not exist" in err
+    assert len(err.strip().splitlines()) == 1

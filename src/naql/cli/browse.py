@@ -406,7 +406,7 @@ def export_command(
     """
     from naql.store.export import export
 
-    _folder_or_exit(out_dir)
+    folder_or_exit(out_dir)
     with reading(db) as store, progress_bars(True) as on_progress:
         rows = export(store, out_dir, format_.value, on_progress)
     counts = ", ".join(f"{table} {count}" for table, count in rows.items())
@@ -418,17 +418,17 @@ def export_command(
     )
 
 
-def _folder_or_exit(folder: Path) -> None:
+def folder_or_exit(folder: Path, option: str = "--out") -> None:
     """The output folder, made when its parent exists; stop before reading anything if it
     cannot be written."""
     import os
 
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"--out {folder}: is a file, not a folder")
+        raise InputError(f"{option} {folder}: is a file, not a folder")
     if not folder.exists():
         parent = folder.parent if str(folder.parent) else Path(".")
         if not parent.is_dir():
-            raise InputError(f"--out {folder}: the folder {parent} does not exist")
+            raise InputError(f"{option} {folder}: the folder {parent} does not exist")
         folder.mkdir()
     if not os.access(folder, os.W_OK):
-        raise InputError(f"--out {folder}: not writable")
+        raise InputError(f"{option} {folder}: not writable")

@@ -149,6 +149,14 @@ def trace(
         Path | None,
         typer.Option("--report", metavar="FILE", help="Write a self-contained HTML report here."),
     ] = None,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(
+            "--parquet",
+            metavar="DIR",
+            help="Write the trace as Parquet tables here (those of naql export).",
+        ),
+    ] = None,
     text_field: TextField = "text",
     id_field: IdField = "id",
     outlet_field: OutletField = "outlet",
@@ -189,6 +197,10 @@ def trace(
 
     writable_or_exit(json_out, "--json")
     writable_or_exit(report, "--report")
+    if parquet is not None:
+        from naql.cli.browse import folder_or_exit
+
+        folder_or_exit(parquet, "--parquet")
     check_trace_options(language, outlets)
     check_backend(backend)
     read = read_or_exit(
@@ -222,6 +234,12 @@ def trace(
             write_json(json_out, result, on_progress)
             if not quiet:
                 err.print(f"naql: wrote {json_out}", highlight=False)
+        if parquet is not None:
+            from naql.store.export import export_trace
+
+            tables = export_trace(result, parquet, "parquet", on_progress)
+            if not quiet:
+                err.print(f"naql: wrote {len(tables)} tables to {parquet}", highlight=False)
         if report is not None:
             from naql.cli.report import write_report
 

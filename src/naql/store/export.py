@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ from naql.store.browse import STORY_COLUMNS, snapshot, summary_of
 from naql.store.sqlite import SqliteStore
 
 if TYPE_CHECKING:
-    pass
+    from naql.records import Trace
 
 # A date filter: a year, a month or a day, optionally with a time («2015», «2015-07-21»,
 # «2015-07-21T10:00»). Stored dates are compared by prefix, as strings.
@@ -309,6 +310,21 @@ def export(
                 temporary.unlink(missing_ok=True)
             written[table] = counter.done
     return written
+
+
+def export_trace(
+    trace: Trace, folder: Path, format: str, progress: Progress | None = None
+) -> dict[str, int]:
+    """A trace's tables, exactly as :func:`export` writes an index's: the trace is saved to
+    a temporary store first, so both go through one code path."""
+    with tempfile.TemporaryDirectory(prefix="naql-tables-") as scratch:
+        store = SqliteStore(Path(scratch) / "trace.db")
+        try:
+            with store.transaction():
+                store.save_trace(trace)
+            return export(store, folder, format, progress)
+        finally:
+            store.close()
 
 
 class _Counter:

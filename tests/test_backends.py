@@ -92,6 +92,20 @@ def _pid_and_sum(shared: int, chunk: range) -> tuple[int, int]:
     return shared + 3 * chunk.start + len(chunk), os.getpid()
 
 
+def test_a_started_job_runs_while_the_caller_works() -> None:
+    backend = LocalBackend(2)
+    chunks = [range(k, k + 3) for k in range(6)]
+    pending = backend.start(_pid_and_sum, 10, chunks, 1)
+    meanwhile = sum(range(100_000))  # the caller's own stage
+    found = pending.result()
+    assert meanwhile == 4_999_950_000
+    assert [total for total, _ in found] == [10 + 3 * k + 3 for k in range(6)]
+    assert len({pid for _, pid in found}) == 1 and os.getpid() not in {pid for _, pid in found}
+    # One core: no worker to spare, the chunks run at once, here.
+    here = LocalBackend(1).start(_pid_and_sum, 10, chunks, 1).result()
+    assert {pid for _, pid in here} == {os.getpid()}
+
+
 def test_a_failing_chunk_raises_in_the_caller() -> None:
     with pytest.raises(ZeroDivisionError):
         LocalBackend(2).run(_divide, 1, [0, 1, 0])

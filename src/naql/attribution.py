@@ -106,6 +106,8 @@ def attribute(
     if read_credits is not None:
         for credit in read_credits:
             per_article.setdefault(credit.article, []).append(credit)
+        if progress is not None:
+            progress(len(articles), len(articles))
     for start in range(0, len(articles) if read_credits is None else 0, batch):
         for credit in attributions(articles[start : start + batch], gazetteer):
             per_article.setdefault(credit.article, []).append(credit)

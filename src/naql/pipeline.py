@@ -234,6 +234,12 @@ def trace(
             tokens = memo.tokenize(
                 texts, vocabulary, remember, lambda done, total: progress("tokenize", done, total)
             )
+    credits_job = None
+    if backend is not None and remember is None:
+        # Credits need only the texts: read them on the other cores while this process works
+        # through similarity and candidates, which no worker shares.
+        with timer.stage("attribution"):  # a moment here, unless the backend cannot wait
+            credits_job = tasks.credits_start(articles, gazetteer, backend, backend.workers - 1)
     with timer.stage("similarity"):
         boost = term_weights(vocabulary, config.stories)
         is_number = number_stems(vocabulary)
@@ -273,8 +279,8 @@ def trace(
         told = lambda done, total: progress("attribution", done, total)  # noqa: E731
         if remember is not None:
             articles, credits = memo.attribute(articles, gazetteer, remember, told)
-        elif backend is not None:
-            read_credits = tasks.credits_parallel(articles, gazetteer, backend, told)
+        elif credits_job is not None:
+            read_credits = tasks.credits_of(credits_job)
             articles, credits = attribute(articles, gazetteer, told, read_credits=read_credits)
         else:
             articles, credits = attribute(articles, gazetteer, told)

@@ -25,9 +25,22 @@ R = TypeVar("R")
 ChunkProgress = Callable[[int, int], None]
 
 
+class Pending(Protocol):
+    def result(self) -> list[Any]:
+        """The chunks' results in chunk order, once all are done."""
+        ...
+
+
 class Backend(Protocol):
     name: str
     workers: int
+
+    def start(
+        self, task: Callable[[Any, Any], Any], shared: Any, chunks: Sequence[Any], workers: int
+    ) -> Pending:
+        """Begin ``run`` on at most ``workers`` workers and return at once where the backend
+        can (the local one); the caller works on meanwhile and asks for the result later."""
+        ...
 
     def run(
         self,
@@ -71,6 +84,16 @@ def check(name: str) -> None:
         from naql.backends.spark import require_spark
 
         require_spark()
+
+
+class Done:
+    """A :class:`Pending` whose results are already here (a backend that cannot wait)."""
+
+    def __init__(self, results: list[Any]) -> None:
+        self.results = results
+
+    def result(self) -> list[Any]:
+        return self.results
 
 
 def available_cores() -> int:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
-from naql.backends import ChunkProgress
+from naql.backends import ChunkProgress, Done, Pending
 
 # The inputs of the stage being run, set just before the workers are forked (or sent to each
 # worker once by the initializer where there is no fork).
@@ -73,5 +73,34 @@ class LocalBackend:
         finally:
             _set_shared(None)
 
+    def start(
+        self, task: Callable[[Any, Any], Any], shared: Any, chunks: Sequence[Any], workers: int
+    ) -> Pending:
+        workers = min(workers, self.workers, len(chunks))
+        if (
+            self.workers <= 1
+            or workers < 1
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            # No worker to spare, or no fork to share the inputs with one: run now.
+            return Done(self.run(task, shared, chunks))
+        _set_shared(shared)
+        try:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            futures = [pool.submit(_run_chunk, task, chunk) for chunk in chunks]
+        finally:
+            # The workers are forked at the first submit: the next stage may set its own.
+            _set_shared(None)
+        return _Running(pool, futures)
+
     def close(self) -> None:
         return None
+
+
+class _Running:
+    def __init__(self, pool: ProcessPoolExecutor, futures: list[Future[Any]]) -> None:
+        self.pool, self.futures = pool, futures
+
+    def result(self) -> list[Any]:
+        with self.pool:
+            return [future.result() for future in self.futures]

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from naql.backends import ChunkProgress
+from naql.backends import ChunkProgress, Done, Pending
 from naql.errors import BackendUnavailable
 
 INSTALL = "pip install 'naql[spark]'"
@@ -107,6 +107,13 @@ class SparkBackend:
         if progress is not None:
             progress(len(chunks), len(chunks))
         return [result for _, result in sorted(found, key=lambda item: item[0])]
+
+    def start(
+        self, task: Callable[[Any, Any], Any], shared: Any, chunks: Sequence[Any], workers: int
+    ) -> Pending:
+        # A Spark job is submitted and awaited by one call: run it now (the cluster, not the
+        # driver, is where the time goes).
+        return Done(self.run(task, shared, chunks))
 
     def close(self) -> None:
         self.session.stop()

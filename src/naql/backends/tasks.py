@@ -14,7 +14,7 @@ import numpy as np
 
 from naql.align import TokenPassage, align_pairs
 from naql.attribution import attributions
-from naql.backends import Backend, balanced_ranges, chunk_count
+from naql.backends import Backend, Pending, balanced_ranges, chunk_count
 from naql.config import AlignConfig
 from naql.outlets import Gazetteer
 from naql.provenance import StoryInput, trace_story
@@ -94,18 +94,19 @@ def credits_task(shared: tuple[Sequence[Article], Gazetteer], chunk: range) -> l
     return attributions([articles[k] for k in chunk], gazetteer)
 
 
-def credits_parallel(
-    articles: Sequence[Article], gazetteer: Gazetteer, backend: Backend, progress: Told = None
-) -> list[Attribution]:
-    """:func:`naql.attribution.attributions` of every article, in article order."""
+def credits_start(
+    articles: Sequence[Article], gazetteer: Gazetteer, backend: Backend, workers: int
+) -> Pending:
+    """:func:`naql.attribution.attributions` of every article, begun on ``workers`` workers
+    while the caller goes on (credits need only the texts: they can be read while the driver
+    works through the stages no worker shares); :func:`credits_of` collects them."""
     ranges = balanced_ranges([len(a.text) for a in articles], chunk_count(backend, len(articles)))
-    found = backend.run(
-        credits_task,
-        (articles, gazetteer),
-        ranges,
-        _told(progress, len(articles), [len(r) for r in ranges]),
-    )
-    return [credit for chunk in found for credit in chunk]
+    return backend.start(credits_task, (articles, gazetteer), ranges, workers)
+
+
+def credits_of(pending: Pending) -> list[Attribution]:
+    """The credits of a :func:`credits_start`, in article order."""
+    return [credit for chunk in pending.result() for credit in chunk]
 
 
 def stories_task(shared: Sequence[StoryInput], chunk: range) -> list[tuple[Story, list[Verdict]]]:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from naql import pan
 from naql.backends import Backend, balanced_ranges, check, open_backend
 from naql.backends.local import LocalBackend
+from naql.candidates import candidate_pairs_in, seed_index
 from naql.clean import CleanConfig
 from naql.config import Config
 from naql.errors import BackendUnavailable, ConfigError
@@ -66,6 +67,25 @@ def test_merged_chunks_carry_the_ids_one_vocabulary_gives(cuts: list[int]) -> No
         assert np.array_equal(got.stop, want.stop)
         assert np.array_equal(got.starts, want.starts)
         assert np.array_equal(got.ends, want.ends)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=40), max_size=5))
+def test_candidate_pairs_are_the_same_for_any_split_of_the_left_texts(cuts: list[int]) -> None:
+    # A pair's seeds all come with its left text and each pair is clustered alone: the
+    # pairs of ranges of left texts, in order, are the pairs of the whole.
+    texts = [line for text in _texts() for line in text.split("\n\n") if line.strip()][:40]
+    vocabulary = Vocabulary()
+    docs = [vocabulary.tokens(text) for text in texts]
+    index = seed_index(docs, None, len(vocabulary), budget=100_000, max_per_doc=20)
+    whole = candidate_pairs_in(index, None, gap=20, min_seeds=5)
+    bounds = sorted({0, len(docs), *(min(c, len(docs)) for c in cuts)})
+    split = [
+        pair
+        for a, b in zip(bounds[:-1], bounds[1:])
+        for pair in candidate_pairs_in(index, range(a, b), gap=20, min_seeds=5)
+    ]
+    assert whole and split == whole
 
 
 def test_a_chunk_repeated_gives_the_same_tokens() -> None:

@@ -102,6 +102,72 @@ def _join(left: Postings, right: Postings, vocabulary_size: int, admitted: np.nd
     return Seeds(ldoc[which_left], rdoc[which_right], lpos[which_left], rpos[which_right])
 
 
+@dataclass(slots=True)
+class SeedIndex:
+    """The postings of both sides and the stems admitted into the index: what every seed
+    comes from. Seeds of any set of left texts can be drawn from it alone (:meth:`seeds`)."""
+
+    left: Postings
+    right: Postings
+    admitted: np.ndarray  # per stem id
+    vocabulary_size: int
+    self_join: bool
+
+    def seeds(self, docs: range | None = None) -> Seeds:
+        """Seeds whose left text is in ``docs`` (every left text when None)."""
+        left = self.left
+        if docs is not None:
+            inside = (left.doc >= docs.start) & (left.doc < docs.stop)
+            left = Postings(left.stem[inside], left.doc[inside], left.pos[inside])
+        seeds = _join(left, self.right, self.vocabulary_size, self.admitted)
+        if self.self_join:
+            # Each unordered pair once, never a text with itself.
+            keep = seeds.left < seeds.right
+            seeds = Seeds(seeds.left[keep], seeds.right[keep], seeds.i[keep], seeds.j[keep])
+        return seeds
+
+    def seeds_per_text(self) -> np.ndarray:
+        """How many seeds each left text will have (before the self-join's halving): what
+        splitting the work by left texts balances."""
+        rcount = np.bincount(self.right.stem, minlength=self.vocabulary_size)
+        keep = self.admitted[self.left.stem]
+        weights = rcount[self.left.stem[keep]].astype(np.float64)
+        count = int(self.left.doc.max()) + 1 if len(self.left.doc) else 0
+        return np.bincount(self.left.doc[keep], weights=weights, minlength=count)
+
+
+def seed_index(
+    left: Sequence[Tokens],
+    right: Sequence[Tokens] | None,
+    vocabulary_size: int,
+    *,
+    budget: int,
+    max_per_doc: int,
+) -> SeedIndex:
+    """The index between ``left`` and ``right`` texts (or among ``left`` when ``right`` is
+    None): stems admitted rarest first within ``budget`` seeds."""
+    self_join = right is None
+    lpost = content_postings(left, max_per_doc)
+    rpost = lpost if right is None else content_postings(right, max_per_doc)
+    lcount = np.bincount(lpost.stem, minlength=vocabulary_size)
+    rcount = np.bincount(rpost.stem, minlength=vocabulary_size)
+    df = document_frequency(lpost, vocabulary_size)
+    if not self_join:
+        df = df + document_frequency(rpost, vocabulary_size)
+    cost = lcount * rcount
+    admitted = _budget_mask(cost, df, budget) & (df >= 2)
+    # Only admitted stems can seed: keep their postings alone, so that drawing the seeds of a
+    # few texts scans a fraction of the corpus's postings.
+    lpost = _admitted(lpost, admitted)
+    rpost = lpost if self_join else _admitted(rpost, admitted)
+    return SeedIndex(lpost, rpost, admitted, vocabulary_size, self_join)
+
+
+def _admitted(postings: Postings, admitted: np.ndarray) -> Postings:
+    keep = admitted[postings.stem]
+    return Postings(postings.stem[keep], postings.doc[keep], postings.pos[keep])
+
+
 def rare_stem_seeds(
     left: Sequence[Tokens],
     right: Sequence[Tokens] | None,
@@ -116,22 +182,17 @@ def rare_stem_seeds(
     are clustered) the rarest 95% of the ExAra vocabulary is indexed, yet a corpus of a million
     articles costs no more.
     """
-    self_join = right is None
-    lpost = content_postings(left, max_per_doc)
-    rpost = lpost if right is None else content_postings(right, max_per_doc)
-    lcount = np.bincount(lpost.stem, minlength=vocabulary_size)
-    rcount = np.bincount(rpost.stem, minlength=vocabulary_size)
-    df = document_frequency(lpost, vocabulary_size)
-    if not self_join:
-        df = df + document_frequency(rpost, vocabulary_size)
-    cost = lcount * rcount
-    admitted = _budget_mask(cost, df, budget) & (df >= 2)
-    seeds = _join(lpost, rpost, vocabulary_size, admitted)
-    if self_join:
-        # Each unordered pair once, never a text with itself.
-        keep = seeds.left < seeds.right
-        seeds = Seeds(seeds.left[keep], seeds.right[keep], seeds.i[keep], seeds.j[keep])
-    return seeds
+    index = seed_index(left, right, vocabulary_size, budget=budget, max_per_doc=max_per_doc)
+    return index.seeds()
+
+
+def candidate_pairs_in(
+    index: SeedIndex, docs: range | None, *, gap: int, min_seeds: int
+) -> list[tuple[int, int]]:
+    """The pairs, left text in ``docs``, whose seeds cluster: each pair is clustered on its
+    own (:func:`cluster_seeds`), so any split of the left texts gives the same pairs."""
+    clusters = cluster_seeds(index.seeds(docs), gap=gap, min_seeds=min_seeds)
+    return sorted(set(zip(clusters.left.tolist(), clusters.right.tolist())))
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from naql import memo
 from naql.align import TokenPassage, align_pairs, common_stems, figures_disagree, reuse_kind
 from naql.attribution import attribute
 from naql.backends import Backend, tasks
-from naql.candidates import cluster_seeds, rare_stem_seeds
+from naql.candidates import candidate_pairs_in, seed_index
 from naql.clean import CleanConfig, CleanResult, clean_articles
 from naql.config import Config
 from naql.memo import Memo
@@ -80,19 +80,25 @@ def tokenize(
 
 
 def candidate_pairs(
-    left: Sequence[Tokens], right: Sequence[Tokens] | None, vocabulary_size: int, config: Config
+    left: Sequence[Tokens],
+    right: Sequence[Tokens] | None,
+    vocabulary_size: int,
+    config: Config,
+    backend: Backend | None = None,
 ) -> list[tuple[int, int]]:
-    """Pairs worth aligning: those with a cluster of shared rare stems (see :mod:`naql.candidates`)."""
+    """Pairs worth aligning: those with a cluster of shared rare stems (see :mod:`naql.candidates`).
+    With a ``backend``, the left texts are split among its workers (seeds and clusters)."""
     settings = config.candidates
-    seeds = rare_stem_seeds(
+    index = seed_index(
         left,
         right,
         vocabulary_size,
         budget=settings.budget(len(left) + (len(right) if right is not None else 0)),
         max_per_doc=settings.max_per_doc,
     )
-    clusters = cluster_seeds(seeds, gap=settings.gap, min_seeds=settings.min_seeds)
-    return sorted(set(zip(clusters.left.tolist(), clusters.right.tolist())))
+    if backend is not None and backend.workers > 1 and len(left) > 1:
+        return tasks.candidates_parallel(index, settings.gap, settings.min_seeds, backend)
+    return candidate_pairs_in(index, None, gap=settings.gap, min_seeds=settings.min_seeds)
 
 
 def reused_passages(
@@ -120,7 +126,7 @@ def reused_passages(
         # counts texts indexed, which is what its time grows with.
         progress("candidates", 0, len(left))
         pairs = sorted(
-            set(candidate_pairs(left, right, vocabulary_size, config)) | set(similar_pairs)
+            set(candidate_pairs(left, right, vocabulary_size, config, backend)) | set(similar_pairs)
         )
         progress("candidates", len(left), len(left))
     with timer.stage("align"):

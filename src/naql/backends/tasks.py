@@ -15,6 +15,7 @@ import numpy as np
 from naql.align import TokenPassage, align_pairs
 from naql.attribution import attributions
 from naql.backends import Backend, Pending, balanced_ranges, chunk_count
+from naql.candidates import SeedIndex, candidate_pairs_in
 from naql.config import AlignConfig
 from naql.outlets import Gazetteer
 from naql.provenance import StoryInput, trace_story
@@ -55,6 +56,24 @@ def tokenize_parallel(
         _told(progress, len(texts), [len(r) for r in ranges]),
     )
     return merge_chunks(vocabulary, chunks)
+
+
+def candidates_task(shared: tuple[SeedIndex, int, int], docs: range) -> list[tuple[int, int]]:
+    index, gap, min_seeds = shared
+    return candidate_pairs_in(index, docs, gap=gap, min_seeds=min_seeds)
+
+
+def candidates_parallel(
+    index: SeedIndex, gap: int, min_seeds: int, backend: Backend
+) -> list[tuple[int, int]]:
+    """:func:`naql.candidates.candidate_pairs_in` over ranges of left texts balanced by their
+    seeds: a pair's seeds all come with its left text, so the ranges' pairs, in order, are
+    the pairs of the whole."""
+    weights = index.seeds_per_text()
+    # Two chunks a worker: each chunk scans the admitted postings once.
+    ranges = balanced_ranges(weights + 1.0, chunk_count(backend, len(weights), 2))
+    found = backend.run(candidates_task, (index, gap, min_seeds), ranges)
+    return [pair for chunk in found for pair in chunk]
 
 
 def align_task(

@@ -191,7 +191,9 @@ def main() -> int:
             child += ["--master", args.master] if args.master else []
             done = subprocess.run(child, capture_output=True, text=True, check=False)
             if done.returncode != 0:
-                print(done.stderr[-2000:], file=sys.stderr)
+                # The cause, not the JVM's stack frames.
+                lines = [line for line in done.stderr.splitlines() if not line.startswith("\tat ")]
+                print("\n".join(lines[-60:]), file=sys.stderr)
                 return 1
             figures = json.loads(done.stdout.strip().splitlines()[-1])
             path.unlink()

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from naql.config import Config
-from naql.pipeline import reused_passages, to_passage
+from naql.pairs import to_passage
+from naql.pipeline import reused_passages
 from naql.text import Vocabulary, normalize
 
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"

@@ -25,7 +25,8 @@ from naql.align import align_pairs, common_stems
 from naql.backends import Backend, tasks
 from naql.config import Config
 from naql.errors import InputError
-from naql.pipeline import Progress, Timer, _no_progress, reused_passages, to_passage, tokenize
+from naql.pairs import to_passage
+from naql.pipeline import Progress, Timer, _no_progress, reused_passages, tokenize
 from naql.records import Passage, Problem
 from naql.text import Vocabulary
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from naql import memo
-from naql.align import TokenPassage, align_pairs, common_stems, figures_disagree, reuse_kind
+from naql.align import TokenPassage, align_pairs, common_stems
 from naql.attribution import attribute
 from naql.backends import Backend, tasks
 from naql.candidates import candidate_pairs_in, seed_index
@@ -24,15 +24,13 @@ from naql.config import Config
 from naql.memo import Memo
 from naql.outlets import Gazetteer, mostly_latin
 from naql.outlets import load as load_gazetteer
+from naql.pairs import PassageMaker, describe_pairs
 from naql.provenance import StoryInput, trace_story
 from naql.provenance.hidden import calendar_stems
 from naql.records import (
-    Alignment,
     Article,
     Attribution,
-    Passage,
     Problem,
-    Span,
     Story,
     Trace,
     Verdict,
@@ -150,53 +148,6 @@ def reused_passages(
                 left, others, pairs, vocabulary_size, config.align, common, backend, told
             )
         return align_pairs(left, others, pairs, vocabulary_size, config.align, told)
-
-
-def to_passage(passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens) -> Passage:
-    kind, _ = reuse_kind(a, b, passage)
-    return Passage(
-        a=a_id,
-        b=b_id,
-        a_span=Span(int(a.starts[passage.i0]), int(a.ends[passage.i1])),
-        b_span=Span(int(b.starts[passage.j0]), int(b.ends[passage.j1])),
-        kind=kind,
-        score=round(passage.density, 4),
-        matched_words=passage.matched,
-    )
-
-
-@dataclass(slots=True)
-class PassageMaker:
-    """:func:`to_passage` for the texts of one trace: a picklable callable (a lambda is not),
-    so that stories can be traced in other processes."""
-
-    ids: list[str]
-    tokens: Sequence[Tokens]
-
-    def __call__(self, passage: TokenPassage) -> Passage:
-        left, right = passage.left, passage.right
-        return to_passage(
-            passage, self.ids[left], self.ids[right], self.tokens[left], self.tokens[right]
-        )
-
-
-def _token_share(content_before: np.ndarray, ranges: list[tuple[int, int]]) -> float:
-    """Share of a text's content words inside the given inclusive token ranges;
-    ``content_before[k]``: its content words before token k (:func:`_content_before`)."""
-    total = int(content_before[-1])
-    if not total:
-        return 0.0
-    inside, reach = 0, -1  # ranges may overlap: count each token once
-    for start, end in sorted(ranges):
-        start = max(start, reach + 1)
-        if end >= start:
-            inside += int(content_before[end + 1] - content_before[start])
-            reach = end
-    return inside / total
-
-
-def _content_before(doc: Tokens) -> np.ndarray:
-    return np.r_[0, np.cumsum(~doc.stop)]
 
 
 def trace(
@@ -370,51 +321,6 @@ def unique_ids(articles: Sequence[Article]) -> tuple[list[Article], list[Problem
             article = dataclasses.replace(article, id=new_id)
         result.append(article)
     return result, problems
-
-
-PairInputs = tuple[Sequence[str], Sequence[Tokens], np.ndarray, Sequence[str]]
-
-
-def describe_pairs(
-    shared: PairInputs, pairs: Sequence[tuple[tuple[int, int], list[TokenPassage]]]
-) -> list[tuple[Alignment, tuple[int, int] | None]]:
-    """Each pair's :class:`Alignment` (passages in text offsets, shares) and, when the shared
-    wording carries different figures, its template evidence (:func:`figures_disagree`).
-    ``shared``: the article ids, tokens, which stems are numbers, and the stems."""
-    ids, tokens, is_number, stems = shared
-    before: dict[int, np.ndarray] = {}
-
-    def content_before(k: int) -> np.ndarray:
-        found = before.get(k)
-        if found is None:
-            found = before[k] = _content_before(tokens[k])
-        return found
-
-    return [
-        (
-            _alignment(ids, tokens, left, right, group, content_before),
-            figures_disagree(tokens[left], tokens[right], group, is_number, stems),
-        )
-        for (left, right), group in pairs
-    ]
-
-
-def _alignment(
-    ids: Sequence[str],
-    tokens: Sequence[Tokens],
-    left: int,
-    right: int,
-    group: list[TokenPassage],
-    content_before: Callable[[int], np.ndarray],
-) -> Alignment:
-    a, b = tokens[left], tokens[right]
-    return Alignment(
-        a=ids[left],
-        b=ids[right],
-        passages=[to_passage(p, ids[left], ids[right], a, b) for p in group],
-        a_share=round(_token_share(content_before(left), [(p.i0, p.i1) for p in group]), 4),
-        b_share=round(_token_share(content_before(right), [(p.j0, p.j1) for p in group]), 4),
-    )
 
 
 def story_label(article: Article) -> str:

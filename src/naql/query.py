@@ -28,7 +28,7 @@ from naql.config import Config
 from naql.memo import TOKENS, Memo, decode_tokens, text_key
 from naql.outlets import Gazetteer
 from naql.outlets import load as load_gazetteer
-from naql.pipeline import to_passage
+from naql.pairs import to_passage
 from naql.records import Article, Attribution, Passage, Story, Verdict, from_json
 from naql.store import StoreError
 from naql.store.sqlite import SqliteStore
@@ -248,6 +248,6 @@ class QueryIndex:
 
 
 def _share(doc: Tokens, ranges: list[tuple[int, int]]) -> float:
-    from naql.pipeline import _content_before, _token_share
+    from naql.pairs import content_before_of, token_share
 
-    return round(_token_share(_content_before(doc), ranges), 4)
+    return round(token_share(content_before_of(doc), ranges), 4)

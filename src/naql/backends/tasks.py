@@ -27,14 +27,13 @@ Told = Callable[[int, int], None] | None
 
 
 def _told(progress: Told, total: int, sizes: list[int]) -> Callable[[int, int], None] | None:
-    """Chunk progress as item progress (chunks finish out of order: count their sizes)."""
+    """Chunk progress as item progress (chunks finish out of order: the count is the sizes
+    of as many chunks, close enough for a bar)."""
     if progress is None:
         return None
-    finished = [0]
 
     def on_chunk(done: int, chunks: int) -> None:
-        finished[0] = sum(sizes[:done]) if done < chunks else total
-        progress(min(finished[0], total), total)
+        progress(total if done >= chunks else min(sum(sizes[:done]), total), total)
 
     return on_chunk
 

@@ -1,0 +1,109 @@
+"""What two texts share, as records: passages in text offsets, each side's share, and the
+evidence that a shared wording is a template (different figures in one formula).
+
+The aligner works in tokens (:class:`naql.align.TokenPassage`); everything a user reads about a
+pair — the trace's alignments, a query's sources, PAN detections — is built here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from naql.align import TokenPassage, figures_disagree, reuse_kind
+from naql.records import Alignment, Passage, Span
+from naql.text import Tokens
+
+
+def to_passage(passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens) -> Passage:
+    kind, _ = reuse_kind(a, b, passage)
+    return Passage(
+        a=a_id,
+        b=b_id,
+        a_span=Span(int(a.starts[passage.i0]), int(a.ends[passage.i1])),
+        b_span=Span(int(b.starts[passage.j0]), int(b.ends[passage.j1])),
+        kind=kind,
+        score=round(passage.density, 4),
+        matched_words=passage.matched,
+    )
+
+
+@dataclass(slots=True)
+class PassageMaker:
+    """:func:`to_passage` for the texts of one trace: a picklable callable (a lambda is not),
+    so that stories can be traced in other processes."""
+
+    ids: list[str]
+    tokens: Sequence[Tokens]
+
+    def __call__(self, passage: TokenPassage) -> Passage:
+        left, right = passage.left, passage.right
+        return to_passage(
+            passage, self.ids[left], self.ids[right], self.tokens[left], self.tokens[right]
+        )
+
+
+def token_share(content_before: np.ndarray, ranges: list[tuple[int, int]]) -> float:
+    """Share of a text's content words inside the given inclusive token ranges;
+    ``content_before[k]``: its content words before token k (:func:`content_before_of`)."""
+    total = int(content_before[-1])
+    if not total:
+        return 0.0
+    inside, reach = 0, -1  # ranges may overlap: count each token once
+    for start, end in sorted(ranges):
+        start = max(start, reach + 1)
+        if end >= start:
+            inside += int(content_before[end + 1] - content_before[start])
+            reach = end
+    return inside / total
+
+
+def content_before_of(doc: Tokens) -> np.ndarray:
+    return np.r_[0, np.cumsum(~doc.stop)]
+
+
+PairInputs = tuple[Sequence[str], Sequence[Tokens], np.ndarray, Sequence[str]]
+
+
+def describe_pairs(
+    shared: PairInputs, pairs: Sequence[tuple[tuple[int, int], list[TokenPassage]]]
+) -> list[tuple[Alignment, tuple[int, int] | None]]:
+    """Each pair's :class:`Alignment` (passages in text offsets, shares) and, when the shared
+    wording carries different figures, its template evidence (:func:`figures_disagree`).
+    ``shared``: the article ids, tokens, which stems are numbers, and the stems."""
+    ids, tokens, is_number, stems = shared
+    before: dict[int, np.ndarray] = {}
+
+    def content_before(k: int) -> np.ndarray:
+        found = before.get(k)
+        if found is None:
+            found = before[k] = content_before_of(tokens[k])
+        return found
+
+    return [
+        (
+            _alignment(ids, tokens, left, right, group, content_before),
+            figures_disagree(tokens[left], tokens[right], group, is_number, stems),
+        )
+        for (left, right), group in pairs
+    ]
+
+
+def _alignment(
+    ids: Sequence[str],
+    tokens: Sequence[Tokens],
+    left: int,
+    right: int,
+    group: list[TokenPassage],
+    content_before: Callable[[int], np.ndarray],
+) -> Alignment:
+    a, b = tokens[left], tokens[right]
+    return Alignment(
+        a=ids[left],
+        b=ids[right],
+        passages=[to_passage(p, ids[left], ids[right], a, b) for p in group],
+        a_share=round(token_share(content_before(left), [(p.i0, p.i1) for p in group]), 4),
+        b_share=round(token_share(content_before(right), [(p.j0, p.j1) for p in group]), 4),
+    )

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from naql.cli.app import app
 from naql.cli.index import DEFAULT_DB, store_errors
-from naql.cli.output import err, out, progress_bars, quiet_stdout
+from naql.cli.output import err, folder_or_exit, out, progress_bars, quiet_stdout
 from naql.errors import InputError
 from naql.records import to_json
 from naql.report.terminal import article_label, excerpt, plural
@@ -416,19 +416,3 @@ def export_command(
         highlight=False,
         markup=False,
     )
-
-
-def folder_or_exit(folder: Path, option: str = "--out") -> None:
-    """The output folder, made when its parent exists; stop before reading anything if it
-    cannot be written."""
-    import os
-
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"{option} {folder}: is a file, not a folder")
-    if not folder.exists():
-        parent = folder.parent if str(folder.parent) else Path(".")
-        if not parent.is_dir():
-            raise InputError(f"{option} {folder}: the folder {parent} does not exist")
-        folder.mkdir()
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"{option} {folder}: not writable")

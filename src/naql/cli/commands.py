@@ -11,6 +11,7 @@ import typer
 from naql.cli.app import app
 from naql.cli.output import (
     err,
+    folder_or_exit,
     out,
     progress_bars,
     report_problems,
@@ -198,8 +199,6 @@ def trace(
     writable_or_exit(json_out, "--json")
     writable_or_exit(report, "--report")
     if parquet is not None:
-        from naql.cli.browse import folder_or_exit
-
         folder_or_exit(parquet, "--parquet")
     check_trace_options(language, outlets)
     check_backend(backend)

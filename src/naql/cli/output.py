@@ -167,3 +167,17 @@ def quiet_stdout() -> None:
     """A reader that stopped early: send what is left of stdout (and its final flush) nowhere."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+def folder_or_exit(folder: Path, option: str = "--out") -> None:
+    """The output folder, made when its parent exists; stop before reading anything if it
+    cannot be written."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{option} {folder}: is a file, not a folder")
+    if not folder.exists():
+        parent = folder.parent if str(folder.parent) else Path(".")
+        if not parent.is_dir():
+            raise InputError(f"{option} {folder}: the folder {parent} does not exist")
+        folder.mkdir()
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"{option} {folder}: not writable")

@@ -20,7 +20,7 @@ from naql.backends.local import LocalBackend
 from naql.candidates import candidate_pairs_in, seed_index
 from naql.clean import CleanConfig
 from naql.config import Config
-from naql.errors import BackendUnavailable, ConfigError
+from naql.errors import BackendFailed, BackendUnavailable, ConfigError
 from naql.ingest import ReadOptions, read_articles
 from naql.pipeline import trace
 from naql.records import Article, to_json
@@ -133,6 +133,17 @@ def test_a_failing_chunk_raises_in_the_caller() -> None:
 
 def _divide(shared: int, chunk: int) -> float:
     return shared / chunk
+
+
+def test_a_worker_that_dies_is_one_clear_error() -> None:
+    with pytest.raises(BackendFailed, match="a worker process died during _die"):
+        LocalBackend(2).run(_die, None, [1, 2, 3])
+
+
+def _die(shared: None, chunk: int) -> int:
+    if chunk == 2:
+        os._exit(9)  # what the kernel's OOM killer leaves behind
+    return chunk
 
 
 @pytest.mark.parametrize("jobs", [2, 3])

@@ -15,3 +15,7 @@ class ConfigError(NaqlError, ValueError):
 
 class BackendUnavailable(NaqlError):
     """An optional capability (an extra) is not installed; the message gives the install command."""
+
+
+class BackendFailed(NaqlError):
+    """A worker process or a Spark job died under a stage; the message says which and why."""

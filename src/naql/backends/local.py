@@ -11,9 +11,11 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from naql.backends import ChunkProgress, Done, Pending
+from naql.errors import BackendFailed
 
 # The inputs of the stage being run, set just before the workers are forked (or sent to each
 # worker once by the initializer where there is no fork).
@@ -66,7 +68,7 @@ class LocalBackend:
                 }
                 found: list[Any] = [None] * len(chunks)
                 for done, future in enumerate(as_completed(futures), 1):
-                    found[futures[future]] = future.result()
+                    found[futures[future]] = _result(future, task)
                     if progress is not None:
                         progress(done, len(chunks))
                 return found
@@ -103,4 +105,16 @@ class _Running:
 
     def result(self) -> list[Any]:
         with self.pool:
-            return [future.result() for future in self.futures]
+            return [_result(future, None) for future in self.futures]
+
+
+def _result(future: Future[Any], task: Callable[[Any, Any], Any] | None) -> Any:
+    """A chunk's result; a worker that died (killed, out of memory) is one clear error, not
+    a pool's traceback. An exception the task raised is raised as it is."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        stage = task.__name__.removesuffix("_task") if task is not None else "a stage"
+        raise BackendFailed(
+            f"a worker process died during {stage} (killed, or out of memory?): try fewer --jobs"
+        ) from None

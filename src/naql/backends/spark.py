@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from naql.backends import ChunkProgress, Done, Pending
-from naql.errors import BackendUnavailable
+from naql.errors import BackendFailed, BackendUnavailable
 
 INSTALL = "pip install 'naql[spark]'"
 log = logging.getLogger(__name__)
@@ -100,11 +100,15 @@ class SparkBackend:
                 for number, chunk in partition:
                     yield number, task(value, chunk)
 
-            found = (
-                self.context.parallelize(list(enumerate(chunks)), len(chunks))
-                .mapPartitions(each)
-                .collect()
-            )
+            try:
+                found = (
+                    self.context.parallelize(list(enumerate(chunks)), len(chunks))
+                    .mapPartitions(each)
+                    .collect()
+                )
+            except Exception as error:  # Py4J and pyspark wrap the cause in their own types
+                cause = next((line for line in str(error).splitlines() if line.strip()), "")
+                raise BackendFailed(f"the Spark job for {stage} failed: {cause[:300]}") from None
         finally:
             inputs.unpersist()
             self.context.setJobDescription(None)  # type: ignore[arg-type]

@@ -102,17 +102,18 @@ def attribute(
     as do the other stories split off its page, each saying so in ``meta["outlet_from"]``.
     ``progress(done, total)`` is told of the articles read. ``read_credits``: the
     articles' :func:`attributions`, when they were read elsewhere (by a backend's workers)."""
+    if read_credits is None:
+        read: list[Attribution] = []
+        for start in range(0, len(articles), batch):
+            read.extend(attributions(articles[start : start + batch], gazetteer))
+            if progress is not None:
+                progress(min(start + batch, len(articles)), len(articles))
+        read_credits = read
+    elif progress is not None:
+        progress(len(articles), len(articles))
     per_article: dict[str, list[Attribution]] = {}
-    if read_credits is not None:
-        for credit in read_credits:
-            per_article.setdefault(credit.article, []).append(credit)
-        if progress is not None:
-            progress(len(articles), len(articles))
-    for start in range(0, len(articles) if read_credits is None else 0, batch):
-        for credit in attributions(articles[start : start + batch], gazetteer):
-            per_article.setdefault(credit.article, []).append(credit)
-        if progress is not None:
-            progress(min(start + batch, len(articles)), len(articles))
+    for credit in read_credits:
+        per_article.setdefault(credit.article, []).append(credit)
     result = list(articles)
     same_page: dict[tuple[str, str | None], list[int]] = {}
     for k, article in enumerate(articles):

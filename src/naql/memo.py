@@ -34,11 +34,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from naql import attribution
-from naql.align import TokenPassage, align_pairs, common_stems
-from naql.backends import Backend
+from naql.align import TokenPassage, common_stems
+from naql.backends import Backend, tasks
 from naql.config import AlignConfig
 from naql.outlets import Gazetteer
-from naql.provenance import StoryInput, trace_story
+from naql.provenance import StoryInput
 from naql.records import Article, Attribution, Story, Verdict, from_json, to_json
 from naql.text import Tokens, Vocabulary
 
@@ -311,14 +311,9 @@ def align(
             todo.append((a, b))
         else:
             found.extend(decode_passages(blob, a, b))
-    if backend is not None and backend.workers > 1 and todo:
-        from naql.backends import tasks
-
-        fresh = tasks.align_parallel(
-            tokens, tokens, todo, len(vocabulary), config, common, backend, progress
-        )
-    else:
-        fresh = align_pairs(tokens, tokens, todo, len(vocabulary), config, progress, common=common)
+    fresh = tasks.align_parallel(
+        tokens, tokens, todo, len(vocabulary), config, backend, progress, common
+    )
     per_pair: dict[tuple[int, int], list[TokenPassage]] = {pair: [] for pair in todo}
     for passage in fresh:
         per_pair[(passage.left, passage.right)].append(passage)
@@ -418,20 +413,7 @@ def trace_stories(
     for number, key in enumerate(keys):
         if key not in known:
             todo.setdefault(key, number)
-    if backend is not None and backend.workers > 1 and len(todo) > 1:
-        from naql.backends import tasks
-
-        fresh = tasks.stories_parallel([stories[k] for k in todo.values()], backend)
-        by_story = {story.id: story for story in fresh[0]}
-        by_verdicts: dict[str, list[Verdict]] = {}
-        for verdict in fresh[1]:
-            by_verdicts.setdefault(verdict.story, []).append(verdict)
-        traced_now = {
-            key: (by_story[stories[k].story_id], by_verdicts.get(stories[k].story_id, []))
-            for key, k in todo.items()
-        }
-    else:
-        traced_now = {key: trace_story(stories[k]) for key, k in todo.items()}
+    traced_now = dict(zip(todo, tasks.trace_each([stories[k] for k in todo.values()], backend)))
     new = {key: encode_story(*result) for key, result in traced_now.items()}
     traced: list[Story] = []
     verdicts: list[Verdict] = []

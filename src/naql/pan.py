@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from naql.align import align_pairs, common_stems
 from naql.backends import Backend, tasks
 from naql.config import Config
 from naql.errors import InputError
@@ -268,22 +267,14 @@ def align_pan(
         src_names, src_texts = _read_folder(source_dir, problems)
     vocabulary = Vocabulary(config.text.latin_language)
     with timer.stage("tokenize"):
-        if backend is not None and backend.workers > 1:
-            susp = tasks.tokenize_parallel(susp_texts, vocabulary, backend)
-            src = tasks.tokenize_parallel(src_texts, vocabulary, backend)
-        else:
-            susp = tokenize(susp_texts, vocabulary, progress)
-            src = tokenize(src_texts, vocabulary, progress)
+        susp = tokenize(susp_texts, vocabulary, progress, backend)
+        src = tokenize(src_texts, vocabulary, progress, backend)
     if pairs_file is not None:
         with timer.stage("align"):
             wanted = _read_pairs(pairs_file, susp_names, src_names, problems)
-            if backend is not None and backend.workers > 1 and wanted:
-                common = common_stems(susp, src, len(vocabulary), config.align.max_df)
-                passages = tasks.align_parallel(
-                    susp, src, wanted, len(vocabulary), config.align, common, backend
-                )
-            else:
-                passages = align_pairs(susp, src, wanted, len(vocabulary), config.align)
+            passages = tasks.align_parallel(
+                susp, src, wanted, len(vocabulary), config.align, backend
+            )
     else:
         passages = (
             reused_passages(susp, src, len(vocabulary), config, timer, backend=backend)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from naql import memo
-from naql.align import TokenPassage, align_pairs, common_stems
+from naql.align import TokenPassage
 from naql.attribution import attribute
 from naql.backends import Backend, tasks
 from naql.candidates import candidate_pairs_in, seed_index
@@ -25,7 +25,7 @@ from naql.memo import Memo
 from naql.outlets import Gazetteer, mostly_latin
 from naql.outlets import load as load_gazetteer
 from naql.pairs import PassageMaker, describe_pairs
-from naql.provenance import StoryInput, trace_story
+from naql.provenance import StoryInput
 from naql.provenance.hidden import calendar_stems
 from naql.records import (
     Article,
@@ -67,8 +67,17 @@ class Timer:
 
 
 def tokenize(
-    texts: Sequence[str], vocabulary: Vocabulary, progress: Progress = _no_progress
+    texts: Sequence[str],
+    vocabulary: Vocabulary,
+    progress: Progress = _no_progress,
+    backend: Backend | None = None,
 ) -> list[Tokens]:
+    """Every text's tokens, in ``vocabulary``'s ids (on ``backend``'s workers when it has
+    several: the same ids, see :func:`naql.text.tokenize.merge_chunks`)."""
+    if backend is not None and backend.workers > 1:
+        return tasks.tokenize_parallel(
+            texts, vocabulary, backend, lambda done, total: progress("tokenize", done, total)
+        )
     tokens = []
     for done, text in enumerate(texts, 1):
         tokens.append(vocabulary.tokens(text))
@@ -140,14 +149,15 @@ def reused_passages(
                 lambda done, total: progress("align", done, total),
                 backend,
             )
-        told = lambda done, total: progress("align", done, total)  # noqa: E731
-        others = left if right is None else right
-        if backend is not None and backend.workers > 1:
-            common = common_stems(left, others, vocabulary_size, config.align.max_df)
-            return tasks.align_parallel(
-                left, others, pairs, vocabulary_size, config.align, common, backend, told
-            )
-        return align_pairs(left, others, pairs, vocabulary_size, config.align, told)
+        return tasks.align_parallel(
+            left,
+            left if right is None else right,
+            pairs,
+            vocabulary_size,
+            config.align,
+            backend,
+            lambda done, total: progress("align", done, total),
+        )
 
 
 def trace(
@@ -181,12 +191,8 @@ def trace(
     vocabulary = Vocabulary(config.text.latin_language)
     with timer.stage("tokenize"):
         texts = [article.text for article in articles]
-        if remember is None and backend is not None:
-            tokens = tasks.tokenize_parallel(
-                texts, vocabulary, backend, lambda done, total: progress("tokenize", done, total)
-            )
-        elif remember is None:
-            tokens = tokenize(texts, vocabulary, progress)
+        if remember is None:
+            tokens = tokenize(texts, vocabulary, progress, backend)
         else:
             tokens = memo.tokenize(
                 texts, vocabulary, remember, lambda done, total: progress("tokenize", done, total)
@@ -393,15 +399,9 @@ def _provenance(
         return memo.trace_stories(
             inputs, remember, lambda done: progress("provenance", done, len(inputs)), backend
         )
-    if backend is not None:
-        return tasks.stories_parallel(
-            inputs, backend, lambda done, total: progress("provenance", done, total)
-        )
     stories, verdicts = [], []
-    for number, story_input in enumerate(inputs, 1):
-        story, story_verdicts = trace_story(story_input)
+    told = lambda done, total: progress("provenance", done, total)  # noqa: E731
+    for story, story_verdicts in tasks.trace_each(inputs, backend, told):
         stories.append(story)
         verdicts.extend(story_verdicts)
-        if number % 256 == 0 or number == len(inputs):
-            progress("provenance", number, len(inputs))
     return stories, verdicts

@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import numpy as np
 
 from naql.errors import ConfigError
-
-S = TypeVar("S")
-C = TypeVar("C")
-R = TypeVar("R")
 
 # chunk_done(chunks done, chunks in all)
 ChunkProgress = Callable[[int, int], None]
@@ -120,9 +116,9 @@ def balanced_ranges(weights: Sequence[float] | np.ndarray, parts: int) -> list[r
     return [range(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
 
-def chunk_count(backend: Backend | None, items: int, per_worker: int = 8) -> int:
+def chunk_count(backend: Backend, items: int, per_worker: int = 8) -> int:
     """How many chunks to cut ``items`` into: several per worker, so a slow chunk does not
     leave the other workers idle; one when there is a single worker (no split at all)."""
-    if backend is None or backend.workers <= 1:
+    if backend.workers <= 1:
         return 1
     return max(1, min(items, backend.workers * per_worker))

@@ -51,16 +51,7 @@ class LocalBackend:
                 if progress is not None:
                     progress(done, len(chunks))
             return results
-        methods = multiprocessing.get_all_start_methods()
-        if "fork" in methods:
-            _set_shared(shared)
-            pool = ProcessPoolExecutor(
-                min(self.workers, len(chunks)), mp_context=multiprocessing.get_context("fork")
-            )
-        else:
-            pool = ProcessPoolExecutor(
-                min(self.workers, len(chunks)), initializer=_set_shared, initargs=(shared,)
-            )
+        pool = _pool(min(self.workers, len(chunks)), shared)
         try:
             with pool:
                 futures = {
@@ -79,42 +70,47 @@ class LocalBackend:
         self, task: Callable[[Any, Any], Any], shared: Any, chunks: Sequence[Any], workers: int
     ) -> Pending:
         workers = min(workers, self.workers, len(chunks))
-        if (
-            self.workers <= 1
-            or workers < 1
-            or "fork" not in multiprocessing.get_all_start_methods()
-        ):
-            # No worker to spare, or no fork to share the inputs with one: run now.
-            return Done(self.run(task, shared, chunks))
-        _set_shared(shared)
+        if self.workers <= 1 or workers < 1:
+            return Done(self.run(task, shared, chunks))  # no worker to spare: run now
         try:
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            pool = _pool(workers, shared)
             futures = [pool.submit(_run_chunk, task, chunk) for chunk in chunks]
         finally:
-            # The workers are forked at the first submit: the next stage may set its own.
+            # Forked workers start at the first submit: the next stage may set its own inputs.
             _set_shared(None)
-        return _Running(pool, futures)
+        return _Running(pool, futures, task)
 
     def close(self) -> None:
         return None
 
 
 class _Running:
-    def __init__(self, pool: ProcessPoolExecutor, futures: list[Future[Any]]) -> None:
-        self.pool, self.futures = pool, futures
+    def __init__(
+        self, pool: ProcessPoolExecutor, futures: list[Future[Any]], task: Callable[[Any, Any], Any]
+    ) -> None:
+        self.pool, self.futures, self.task = pool, futures, task
 
     def result(self) -> list[Any]:
         with self.pool:
-            return [_result(future, None) for future in self.futures]
+            return [_result(future, self.task) for future in self.futures]
 
 
-def _result(future: Future[Any], task: Callable[[Any, Any], Any] | None) -> Any:
+def _pool(workers: int, shared: Any) -> ProcessPoolExecutor:
+    """Worker processes that see ``shared``: forked with it where fork exists (the caller
+    clears it once they have started), sent to each once elsewhere."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        _set_shared(shared)
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(workers, initializer=_set_shared, initargs=(shared,))
+
+
+def _result(future: Future[Any], task: Callable[[Any, Any], Any]) -> Any:
     """A chunk's result; a worker that died (killed, out of memory) is one clear error, not
     a pool's traceback. An exception the task raised is raised as it is."""
     try:
         return future.result()
     except BrokenProcessPool:
-        stage = task.__name__.removesuffix("_task") if task is not None else "a stage"
+        stage = task.__name__.removesuffix("_task")
         raise BackendFailed(
             f"a worker process died during {stage} (killed, or out of memory?): try fewer --jobs"
         ) from None

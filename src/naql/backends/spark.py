@@ -59,12 +59,12 @@ class SparkBackend:
             builder = builder.master("local[*]")
         if parallelism is not None:
             builder = builder.config("spark.default.parallelism", str(parallelism))
-        # Results of a stage come back to the driver; Spark's 1 GB default cap is too small
-        # for a large corpus's tokens.
         # In local mode the driver's JVM holds every broadcast and every collected result;
         # Spark's 1 GB default heap died at 62 k articles.
         if not conf.contains("spark.driver.memory"):
             builder = builder.config("spark.driver.memory", "8g")
+        # Results of a stage come back to the driver; Spark's 1 GB default cap is too small
+        # for a large corpus's tokens.
         if not conf.contains("spark.driver.maxResultSize"):
             builder = builder.config("spark.driver.maxResultSize", "0")
         # naql draws its own stage bars; Spark's console bar would interleave with them.

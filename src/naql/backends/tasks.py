@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from naql.align import TokenPassage, align_pairs
+from naql.align import TokenPassage, align_pairs, common_stems
 from naql.attribution import attributions
 from naql.backends import Backend, Pending, balanced_ranges, chunk_count
 from naql.candidates import SeedIndex, candidate_pairs_in
@@ -89,12 +89,17 @@ def align_parallel(
     pairs: Sequence[tuple[int, int]],
     size: int,
     config: AlignConfig,
-    common: np.ndarray,
-    backend: Backend,
+    backend: Backend | None,
     progress: Told = None,
+    common: np.ndarray | None = None,
 ) -> list[TokenPassage]:
-    """:func:`naql.align.align_pairs` over chunks of the (sorted) pairs: every pair is aligned
-    on its own, and each chunk comes back sorted, so the chunks in order are the whole result."""
+    """:func:`naql.align.align_pairs`, over chunks of the (sorted) pairs when ``backend`` has
+    several workers: every pair is aligned on its own, and each chunk comes back sorted, so
+    the chunks in order are the whole result."""
+    if backend is None or backend.workers <= 1 or not pairs:
+        return align_pairs(left, right, pairs, size, config, progress, common=common)
+    if common is None:
+        common = common_stems(left, right, size, config.max_df)
     weights = [len(left[a]) + len(right[b]) for a, b in pairs]
     ranges = balanced_ranges(weights, chunk_count(backend, len(pairs)))
     chunks = [pairs[r.start : r.stop] for r in ranges]
@@ -131,10 +136,18 @@ def stories_task(shared: Sequence[StoryInput], chunk: range) -> list[tuple[Story
     return [trace_story(shared[k]) for k in chunk]
 
 
-def stories_parallel(
-    inputs: Sequence[StoryInput], backend: Backend, progress: Told = None
-) -> tuple[list[Story], list[Verdict]]:
-    """:func:`naql.provenance.trace_story` of every story, in story order."""
+def trace_each(
+    inputs: Sequence[StoryInput], backend: Backend | None, progress: Told = None
+) -> list[tuple[Story, list[Verdict]]]:
+    """:func:`naql.provenance.trace_story` of every story, in story order (on ``backend``'s
+    workers when it has several)."""
+    if backend is None or backend.workers <= 1:
+        traced = []
+        for done, story in enumerate(inputs, 1):
+            traced.append(trace_story(story))
+            if progress is not None and (done % 256 == 0 or done == len(inputs)):
+                progress(done, len(inputs))
+        return traced
     # A story's cost grows faster than its size (pairs of members): weigh by size squared.
     ranges = balanced_ranges(
         [len(s.members) ** 2 + 1 for s in inputs], chunk_count(backend, len(inputs))
@@ -142,9 +155,4 @@ def stories_parallel(
     found = backend.run(
         stories_task, inputs, ranges, _told(progress, len(inputs), [len(r) for r in ranges])
     )
-    stories, verdicts = [], []
-    for chunk in found:
-        for story, story_verdicts in chunk:
-            stories.append(story)
-            verdicts.extend(story_verdicts)
-    return stories, verdicts
+    return [traced for chunk in found for traced in chunk]

@@ -258,30 +258,17 @@ def tokenize_chunk(texts: Sequence[str], latin_language: str = "en") -> ChunkTok
 def merge_chunks(vocabulary: Vocabulary, chunks: Sequence[ChunkTokens]) -> list[Tokens]:
     """The chunks' texts, in order, in ``vocabulary``'s ids.
 
-    Every stem gets the id :meth:`Vocabulary.tokens` would have given it over the texts in this
-    order: a stem still unknown is registered where it first appears, and first appearance in
-    a chunk's texts in order is first appearance in its flat array. One string lookup per
-    distinct stem of a chunk; the rest is array indexing."""
-    known = vocabulary._stem_ids
+    A chunk's own vocabulary numbered its stems in order of first appearance, so adopting
+    them in that order (:meth:`Vocabulary.adopt`), chunk after chunk, gives every stem the id
+    :meth:`Vocabulary.tokens` would have given it over all the texts in order."""
     merged: list[Tokens] = []
     for chunk in chunks:
-        table = np.fromiter(
-            map(known.get, chunk.stems, repeat(-1)), dtype=np.int64, count=len(chunk.stems)
-        )
-        ids = table[chunk.ids]
-        missing = ids < 0
-        if missing.any():
-            unseen, first = np.unique(chunk.ids[missing], return_index=True)
-            for local in unseen[np.argsort(first)].tolist():
-                stem = chunk.stems[local]
-                table[local] = known[stem] = len(vocabulary.stems)
-                vocabulary.stems.append(stem)
-            ids = table[chunk.ids]
+        ids = vocabulary.adopt(chunk.stems)[chunk.ids].astype(np.int32)
         cuts = np.cumsum(chunk.lengths)[:-1]
         merged.extend(
             Tokens(*parts)
             for parts in zip(
-                np.split(ids.astype(np.int32), cuts),
+                np.split(ids, cuts),
                 np.split(chunk.stop, cuts),
                 np.split(chunk.starts, cuts),
                 np.split(chunk.ends, cuts),

@@ -46,28 +46,43 @@ def _normalized_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
         mapped[in_bmp] = mapping[codes[in_bmp]]
         expands = bool(expansions) and bool(chars.expanding()[codes[in_bmp]].any())
     if expands:
-        normalized, origin = _normalize_slow(codes, mapped, expansions)
-        return _code_points(normalized), origin
+        return _expand(codes, mapped)
     keep = np.flatnonzero(mapped != chars.DELETE)
     return (mapped if len(keep) == len(mapped) else mapped[keep]), keep
 
 
-def _normalize_slow(
-    codes: np.ndarray, mapped: np.ndarray, expansions: dict[int, str]
-) -> tuple[str, np.ndarray]:
-    # Only documents holding a ligature such as «ﻻ» get here: each expanded character points
-    # back to the one ligature it came from.
-    pieces: list[str] = []
-    origins: list[int] = []
-    for position, (code, target) in enumerate(zip(codes.tolist(), mapped.tolist())):
-        piece = expansions.get(code) if code < chars.BMP else None
-        if piece is None:
-            if target == chars.DELETE:
-                continue
-            piece = chr(target)
-        pieces.append(piece)
-        origins.extend([position] * len(piece))
-    return "".join(pieces), np.asarray(origins, dtype=np.int64)
+def _expand(codes: np.ndarray, mapped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Normalisation of a text holding a ligature such as «ﻻ» (one character, two letters):
+    each character gives 0, 1 or its expansion's length of characters, all pointing back to
+    it."""
+    slot_of, pieces, piece_lengths = _expansion_table()
+    slot = np.full(len(codes), -1, dtype=np.int64)
+    in_bmp = codes < chars.BMP
+    slot[in_bmp] = slot_of[codes[in_bmp]]
+    expanded = slot >= 0
+    counts = np.where(
+        expanded, piece_lengths[np.maximum(slot, 0)], (mapped != chars.DELETE).astype(np.int64)
+    )
+    origin = np.repeat(np.arange(len(codes), dtype=np.int64), counts)
+    within = np.arange(len(origin)) - np.repeat(np.cumsum(counts) - counts, counts)
+    piece = slot[origin]
+    out = np.where(piece >= 0, pieces[np.maximum(piece, 0), within], mapped[origin])
+    return out.astype(np.uint32), origin
+
+
+@functools.lru_cache(maxsize=1)
+def _expansion_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(slot per BMP code point or -1, each expansion's code points, its length)."""
+    expansions = chars.tables()[2]
+    slot_of = np.full(chars.BMP, -1, dtype=np.int64)
+    width = max((len(piece) for piece in expansions.values()), default=1)
+    pieces = np.zeros((max(len(expansions), 1), width), dtype=np.uint32)
+    lengths = np.zeros(max(len(expansions), 1), dtype=np.int64)
+    for slot, (code, piece) in enumerate(sorted(expansions.items())):
+        slot_of[code] = slot
+        pieces[slot, : len(piece)] = [ord(char) for char in piece]
+        lengths[slot] = len(piece)
+    return slot_of, pieces, lengths
 
 
 def normalize(text: str) -> str:

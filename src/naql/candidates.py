@@ -21,6 +21,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+def changes(values: np.ndarray) -> np.ndarray:
+    """Per position: does ``values`` differ from the one before (the first always does).
+    np.r_[True, ...] cost a tenth of the aligner's time in its Python indexing machinery."""
+    out = np.empty(len(values), dtype=bool)
+    if len(values):
+        out[0] = True
+        np.not_equal(values[1:], values[:-1], out=out[1:])
+    return out
+
+
+def _with_first(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with True put in front."""
+    out = np.empty(len(mask) + 1, dtype=bool)
+    out[0] = True
+    out[1:] = mask
+    return out
+
+
 from naql.text import Tokens
 
 
@@ -241,11 +259,11 @@ def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) ->
         lab = label[alive]
         same = lab[1:] == lab[:-1]
         cut = np.diff(coordinate) > gap
-        new_label = np.cumsum(np.r_[True, ~same | cut]) - 1
+        new_label = np.cumsum(_with_first(~same | cut)) - 1
         # Size by distinct positions on this axis, so one word repeated does not make a group.
-        distinct = np.r_[
-            True, (new_label[1:] != new_label[:-1]) | (coordinate[1:] != coordinate[:-1])
-        ]
+        distinct = _with_first(
+            (new_label[1:] != new_label[:-1]) | (coordinate[1:] != coordinate[:-1])
+        )
         size = np.bincount(new_label[distinct], minlength=int(new_label[-1]) + 1)
         keep = size[new_label] >= min_seeds
         changed = bool((cut & same).any()) or not keep.all()
@@ -262,24 +280,27 @@ def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) ->
 
 
 def _distinct_per_group(group: np.ndarray, value: np.ndarray, count: int) -> np.ndarray:
-    order = np.lexsort((value, group))
-    g, v = group[order], value[order]
-    new = np.r_[True, (g[1:] != g[:-1]) | (v[1:] != v[:-1])] if len(g) else np.zeros(0, bool)
-    return np.bincount(g[new], minlength=count)
+    if not len(group):
+        return np.zeros(count, dtype=np.int64)
+    # One int64 key per (group, value), sorted: 5x faster than a two-key lexsort.
+    span = int(value.max()) + 1
+    keys = np.sort(group.astype(np.int64) * span + value)
+    distinct = keys[changes(keys)]
+    return np.bincount(distinct // span, minlength=count)
 
 
 def _summarise(seeds: Seeds, label: np.ndarray, alive: np.ndarray) -> Clusters:
     alive = alive[np.argsort(label[alive], kind="stable")]
     lab = label[alive]
     i, j = seeds.i[alive], seeds.j[alive]
-    starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]]) if len(lab) else np.zeros(0, np.int64)
+    starts = np.flatnonzero(changes(lab))
     count = len(starts)
     if not count:
         empty = np.zeros(0, dtype=np.int64)
         return Clusters(empty, empty, empty, empty, empty, empty, empty, empty, label)
     first = alive[starts]
     rows = np.full(len(label), -1, dtype=np.int64)
-    rows[alive] = np.cumsum(np.r_[True, lab[1:] != lab[:-1]]) - 1
+    rows[alive] = np.cumsum(changes(lab)) - 1
     return Clusters(
         left=seeds.left[first],
         right=seeds.right[first],

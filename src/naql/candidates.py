@@ -21,6 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from naql.text import Tokens
+
+
 def changes(values: np.ndarray) -> np.ndarray:
     """Per position: does ``values`` differ from the one before (the first always does).
     np.r_[True, ...] cost a tenth of the aligner's time in its Python indexing machinery."""
@@ -37,9 +40,6 @@ def _with_first(mask: np.ndarray) -> np.ndarray:
     out[0] = True
     out[1:] = mask
     return out
-
-
-from naql.text import Tokens
 
 
 @dataclass(slots=True)

@@ -76,3 +76,10 @@ def test_vocabulary_rejects_unknown_language() -> None:
 
     with pytest.raises(ValueError, match="choose one of"):
         Vocabulary("xx")
+
+
+@given(st.one_of(arabicish, anything))
+@settings(max_examples=300)
+def test_normalize_is_the_offsets_path_text(text: str) -> None:
+    # normalize() translates with a table; normalize_with_offsets() maps arrays: one map.
+    assert normalize(text) == normalize_with_offsets(text)[0]

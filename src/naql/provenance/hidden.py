@@ -23,6 +23,7 @@ import networkx as nx
 import numpy as np
 
 from naql.align import figure_in
+from naql.candidates import changes
 from naql.provenance.facts import Facts, Pairs, StoryInput
 from naql.records import HiddenSource, Passage, Span
 from naql.text import Vocabulary, words
@@ -152,7 +153,9 @@ def alone_in_shared(x: int, y: int, story: StoryInput, pairs: Pairs) -> list[tup
     new_run = np.r_[True, (which[1:] != which[:-1]) | ~absent[:-1]]
     run_id = np.cumsum(new_run)[absent]
     where = positions[absent]
-    _, first, count = np.unique(run_id, return_index=True, return_counts=True)
+    # run_id never decreases: each run's first position and length are where it changes.
+    first = np.flatnonzero(changes(run_id))
+    count = np.diff(first, append=len(run_id))
     for at, size in zip(first.tolist(), count.tolist()):
         if size >= MIN_CLAUSE:
             found.append((int(where[at]), int(where[at + size - 1])))

@@ -227,10 +227,13 @@ class Vocabulary:
     def encode(self, forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Stem ids and stopword flags for a list of normalised forms."""
         known = self._form_code
-        new = [form for form in dict.fromkeys(forms) if form not in known]
-        if new:
-            self._learn(new)
-        codes = np.fromiter(map(known.__getitem__, forms), dtype=np.int64, count=len(forms))
+        # One lookup per token; only the forms not known yet are looked at again.
+        codes = np.fromiter(map(known.get, forms, repeat(-1)), dtype=np.int64, count=len(forms))
+        missing = np.flatnonzero(codes < 0).tolist()
+        if missing:
+            unseen = [forms[k] for k in missing]
+            self._learn(list(dict.fromkeys(unseen)))
+            codes[missing] = np.fromiter(map(known.__getitem__, unseen), np.int64, len(unseen))
         return (codes >> 1).astype(np.int32), (codes & 1).astype(bool)
 
     def _learn(self, forms: list[str]) -> None:

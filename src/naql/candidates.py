@@ -74,15 +74,21 @@ def content_postings(docs: Sequence[Tokens], max_per_doc: int) -> Postings:
     lengths = np.fromiter((len(s) for s in stems), dtype=np.int64, count=len(stems))
     stem = np.concatenate(stems) if stems else np.zeros(0, np.int32)
     pos = np.concatenate(positions) if positions else np.zeros(0, np.int64)
-    doc = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    order = np.lexsort((pos, doc, stem))
-    stem, doc, pos = stem[order], doc[order], pos[order]
-    if len(stem):
-        key_change = np.flatnonzero(np.r_[True, (stem[1:] != stem[:-1]) | (doc[1:] != doc[:-1])])
-        run_length = np.diff(np.r_[key_change, len(stem)])
+    # Positions ascend within each text already: one stable sort of a (stem, text) key gives
+    # the (stem, text, position) order of a three-key lexsort, with a third of its memory.
+    key = stem.astype(np.int64) * max(len(docs), 1)
+    key += np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    pos = pos[order]
+    del order
+    if len(key):
+        key_change = np.flatnonzero(changes(key))
+        run_length = np.diff(key_change, append=len(key))
         keep = np.repeat(run_length, run_length) <= max_per_doc
-        stem, doc, pos = stem[keep], doc[keep], pos[keep]
-    return Postings(stem.astype(np.int64), doc, pos)
+        key, pos = key[keep], pos[keep]
+    stem, doc = np.divmod(key, max(len(docs), 1))
+    return Postings(stem, doc, pos)
 
 
 def document_frequency(postings: Postings, vocabulary_size: int) -> np.ndarray:

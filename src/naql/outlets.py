@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -272,10 +273,15 @@ def _with_latin_name(outlet: Outlet) -> Outlet:
 
 def mostly_latin(texts: Iterable[str], sample: int = 2000) -> bool:
     """Whether most of the letters in (the start of) these texts are Latin rather than Arabic."""
-    heads = "".join(text[:sample] for text in texts)
-    codes = np.frombuffer(heads.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    lower = codes | 0x20  # ASCII letters, either case, fold onto a-z
-    # «İ» and the Kelvin sign lower-case to a Latin letter too (str.lower()).
-    latin = int(((lower >= 0x61) & (lower <= 0x7A)).sum() + np.isin(codes, (0x130, 0x212A)).sum())
-    arabic = int(((codes >= 0x600) & (codes <= 0x6FF)).sum())
+    latin = arabic = 0
+    # A thousand texts' heads at a time: the whole pile's at once, as UTF-32 with its masks,
+    # was the largest allocation of a SaudiNewsNet trace (760 MB).
+    heads = (text[:sample] for text in texts)
+    while batch := list(itertools.islice(heads, 1000)):
+        codes = np.frombuffer("".join(batch).encode("utf-32-le", "surrogatepass"), np.uint32)
+        lower = codes | 0x20  # ASCII letters, either case, fold onto a-z
+        # «İ» and the Kelvin sign lower-case to a Latin letter too (str.lower()).
+        latin += int(((lower >= 0x61) & (lower <= 0x7A)).sum())
+        latin += int(np.isin(codes, (0x130, 0x212A)).sum())
+        arabic += int(((codes >= 0x600) & (codes <= 0x6FF)).sum())
     return latin > arabic

@@ -156,9 +156,9 @@ def alone_in_shared(x: int, y: int, story: StoryInput, pairs: Pairs) -> list[tup
     # run_id never decreases: each run's first position and length are where it changes.
     first = np.flatnonzero(changes(run_id))
     count = np.diff(first, append=len(run_id))
-    for at, size in zip(first.tolist(), count.tolist()):
+    for begin, size in zip(first.tolist(), count.tolist()):
         if size >= MIN_CLAUSE:
-            found.append((int(where[at]), int(where[at + size - 1])))
+            found.append((int(where[begin]), int(where[begin + size - 1])))
     return sorted(set(found))
 
 

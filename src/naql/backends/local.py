@@ -8,6 +8,7 @@ macOS by default) the shared inputs are pickled once per worker instead.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -100,7 +101,11 @@ def _pool(workers: int, shared: Any) -> ProcessPoolExecutor:
     clears it once they have started), sent to each once elsewhere."""
     if "fork" in multiprocessing.get_all_start_methods():
         _set_shared(shared)
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        # gc.freeze first thing in each worker: a collection there would otherwise walk every
+        # inherited object and write to its header, copying the parent's pages one by one.
+        return ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze
+        )
     return ProcessPoolExecutor(workers, initializer=_set_shared, initargs=(shared,))
 
 

@@ -4,7 +4,8 @@ Normalisation in naql maps each input character to at most one output character 
 it). That restriction is what lets a numpy lookup table normalise a whole document at C speed
 while an index array keeps, for every output character, its position in the ORIGINAL text.
 The rare characters whose normal form is longer (Arabic presentation-form ligatures such as
-U+FEFB «ﻻ») take a slower per-character path, only in the documents that contain them.
+U+FEFB «ﻻ») take a second lookup, in an expansion table, only in the documents that contain
+them (``naql.text.tokenize._expand``).
 """
 
 from __future__ import annotations

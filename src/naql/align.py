@@ -298,8 +298,6 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     """The sorted distinct values: np.unique's own machinery costs more than the sort on the
     small arrays of one pair or one cluster (a fifth of the aligner's time went to it)."""
     ordered = np.sort(values)
-    if len(ordered) < 2:
-        return ordered
     return ordered[changes(ordered)]
 
 

@@ -76,7 +76,8 @@ def content_postings(docs: Sequence[Tokens], max_per_doc: int) -> Postings:
     pos = np.concatenate(positions) if positions else np.zeros(0, np.int64)
     # Positions ascend within each text already: one stable sort of a (stem, text) key gives
     # the (stem, text, position) order of a three-key lexsort, with a third of its memory.
-    key = stem.astype(np.int64) * max(len(docs), 1)
+    width = max(len(docs), 1)
+    key = stem.astype(np.int64) * width
     key += np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
     order = np.argsort(key, kind="stable")
     key = key[order]
@@ -87,7 +88,7 @@ def content_postings(docs: Sequence[Tokens], max_per_doc: int) -> Postings:
         run_length = np.diff(key_change, append=len(key))
         keep = np.repeat(run_length, run_length) <= max_per_doc
         key, pos = key[keep], pos[keep]
-    stem, doc = np.divmod(key, max(len(docs), 1))
+    stem, doc = np.divmod(key, width)
     return Postings(stem, doc, pos)
 
 

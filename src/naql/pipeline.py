@@ -7,11 +7,13 @@ them re-implements a stage.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 
@@ -59,7 +61,7 @@ class Timer:
     timings: dict[str, float] = field(default_factory=dict)
     # After each stage, what exists is moved out of the cyclic collector's sight (gc.freeze):
     # its full collections otherwise walked every token array and passage made so far, 3.7 s
-    # of a SaudiNewsNet trace. Objects still die by reference count; see frozen_between_stages.
+    # of a SaudiNewsNet trace. Objects still die by reference count; see unfreezing.
     freeze: bool = False
 
     @contextmanager
@@ -73,16 +75,24 @@ class Timer:
                 gc.freeze()
 
 
-@contextmanager
-def frozen_between_stages() -> Iterator[Timer]:
-    """A timer that freezes the collector's view after each stage; on the way out, what was
-    frozen is handed back to the collector (unless a caller had frozen objects of its own)."""
-    frozen_before = gc.get_freeze_count()
-    try:
-        yield Timer(freeze=True)
-    finally:
-        if frozen_before == 0:
-            gc.unfreeze()
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def unfreezing(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``function`` whose stages freeze what they made (``Timer(freeze=True)``), then hand it
+    back to the collector on the way out, unless a caller had frozen objects of its own."""
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        frozen_before = gc.get_freeze_count()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if frozen_before == 0:
+                gc.unfreeze()
+
+    return wrapper
 
 
 def tokenize(
@@ -179,6 +189,7 @@ def reused_passages(
         )
 
 
+@unfreezing
 def trace(
     articles: Sequence[Article],
     config: Config | None = None,
@@ -195,34 +206,7 @@ def trace(
     With ``cleaning``, the pages are cleaned first (:mod:`naql.clean`: chrome out, multi-story
     pages split) and the trace is of the cleaned articles. With a ``backend``
     (:mod:`naql.backends`), the heavy stages run there, with the same result as here."""
-    with frozen_between_stages() as timer:
-        return _trace(
-            articles=articles,
-            config=config,
-            problems=problems,
-            progress=progress,
-            gazetteer=gazetteer,
-            cleaning=cleaning,
-            outlets_file=outlets_file,
-            remember=remember,
-            backend=backend,
-            timer=timer,
-        )
-
-
-def _trace(
-    *,
-    articles: Sequence[Article],
-    config: Config | None = None,
-    problems: Sequence[Problem] = (),
-    progress: Progress = _no_progress,
-    gazetteer: Gazetteer | None = None,
-    cleaning: CleanConfig | None = None,
-    outlets_file: str | None = None,
-    remember: Memo | None = None,
-    backend: Backend | None = None,
-    timer: Timer,
-) -> Trace:
+    timer = Timer(freeze=True)
     if backend is not None and backend.workers <= 1 and backend.name == "local":
         backend = None
     config = config or Config()

@@ -176,7 +176,7 @@ def _product_pairs(
     row_of = np.repeat(np.arange(count), np.diff(reduced.indptr))
     cost = np.bincount(row_of, weights=df[reduced.indices], minlength=count)
     bounds = np.searchsorted(np.cumsum(cost), np.arange(block, int(cost.sum()), block))
-    edges = [0, *sorted(set(bounds.tolist()) - {0}), reduced.shape[0]]
+    edges = [0, *sorted(set(bounds.tolist()) - {0}), count]
     found_rows, found_cols = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     for low, high in zip(edges[:-1], edges[1:]):
         if low >= high:

@@ -25,19 +25,22 @@ def _from_code_points(codes: np.ndarray) -> str:
 
 def normalize_with_offsets(text: str) -> tuple[str, np.ndarray]:
     """The normalised text and, for each of its characters, the offset it came from in ``text``."""
-    codes, origin = _normalized_codes(text)
+    codes, origin, _ = _normalized_codes(text)
     return _from_code_points(codes), origin
 
 
-def _normalized_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The normalised text's code points and the offset each came from in ``text``.
+def _normalized_codes(text: str) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The normalised text's code points, the offset each came from in ``text``, and whether
+    all are in the Basic Multilingual Plane (they are when the text's are: the tables map
+    into it).
 
     Nearly every text is all in the Basic Multilingual Plane and has no character to delete:
     those take plain table lookups, with no masks or copies (a third of the tokeniser's time
     on SaudiNewsNet went to them)."""
     mapping, _, expansions = chars.tables()
     codes = _code_points(text)
-    if not len(codes) or int(codes.max()) < chars.BMP:
+    in_plane = not len(codes) or int(codes.max()) < chars.BMP
+    if in_plane:
         mapped = mapping[codes]
         expands = bool(expansions) and bool(chars.expanding()[codes].any())
     else:
@@ -46,9 +49,9 @@ def _normalized_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
         mapped[in_bmp] = mapping[codes[in_bmp]]
         expands = bool(expansions) and bool(chars.expanding()[codes[in_bmp]].any())
     if expands:
-        return _expand(codes, mapped)
+        return (*_expand(codes, mapped), in_plane)
     keep = np.flatnonzero(mapped != chars.DELETE)
-    return (mapped if len(keep) == len(mapped) else mapped[keep]), keep
+    return (mapped if len(keep) == len(mapped) else mapped[keep]), keep, in_plane
 
 
 def _expand(codes: np.ndarray, mapped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -121,9 +124,9 @@ class Words:
 
 def words(text: str) -> Words:
     """Split ``text`` into word tokens (letters, digits and their marks), normalised."""
-    codes, origin = _normalized_codes(text)
+    codes, origin, in_plane = _normalized_codes(text)
     _, is_word_bmp, _ = chars.tables()
-    if not len(codes) or int(codes.max()) < chars.BMP:
+    if in_plane:
         is_word = is_word_bmp[codes]
     else:
         in_bmp = codes < chars.BMP

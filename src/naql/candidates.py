@@ -42,6 +42,10 @@ def _with_first(mask: np.ndarray) -> np.ndarray:
     return out
 
 
+# Postings pack (stem, text, position) into one int64 while their product stays below this.
+PACKED_LIMIT = 2**62
+
+
 @dataclass(slots=True)
 class Seeds:
     """Shared stem occurrences: ``left[k]`` at token ``i[k]`` matches ``right[k]`` at ``j[k]``."""
@@ -62,33 +66,58 @@ class Postings:
     pos: np.ndarray
 
 
-def content_postings(docs: Sequence[Tokens], max_per_doc: int) -> Postings:
-    """(stem, doc, position) of every content token, sorted by stem.
+def content_postings(docs: Sequence[Tokens], max_per_doc: int, block: int = 4096) -> Postings:
+    """(stem, doc, position) of every content token, sorted by stem, as int32 arrays.
 
     A stem repeated more than ``max_per_doc`` times in one text (a name in a long profile) would
     add ``n * m`` seeds to each pair for little evidence, so its occurrences in that text are
     dropped; its other texts keep theirs.
     """
-    stems = [doc.ids[~doc.stop] for doc in docs]
-    positions = [np.flatnonzero(~doc.stop) for doc in docs]
-    lengths = np.fromiter((len(s) for s in stems), dtype=np.int64, count=len(stems))
-    stem = np.concatenate(stems) if stems else np.zeros(0, np.int32)
-    pos = np.concatenate(positions) if positions else np.zeros(0, np.int64)
-    # Positions ascend within each text already: one stable sort of a (stem, text) key gives
-    # the (stem, text, position) order of a three-key lexsort, with a third of its memory.
     width = max(len(docs), 1)
-    key = stem.astype(np.int64) * width
-    key += np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    pos = pos[order]
-    del order
-    if len(key):
-        key_change = np.flatnonzero(changes(key))
-        run_length = np.diff(key_change, append=len(key))
-        keep = np.repeat(run_length, run_length) <= max_per_doc
-        key, pos = key[keep], pos[keep]
-    stem, doc = np.divmod(key, width)
+    span = max((len(doc.ids) for doc in docs), default=0) + 1
+    top = max((int(doc.ids.max()) for doc in docs if len(doc.ids)), default=0) + 1
+    stems, texts, positions = [], [], []
+    for low in range(0, len(docs), block):
+        part = docs[low : low + block]
+        content = ~np.concatenate([np.zeros(0, bool), *(doc.stop for doc in part)])
+        lengths = np.fromiter((len(doc.ids) for doc in part), dtype=np.int64, count=len(part))
+        starts = np.cumsum(lengths) - lengths
+        stems.append(np.concatenate([np.zeros(0, np.int32), *(doc.ids for doc in part)])[content])
+        text = np.repeat(np.arange(low, low + len(part), dtype=np.int32), lengths)
+        positions.append((np.arange(len(text)) - np.repeat(starts, lengths))[content])
+        texts.append(text[content])
+    stem = np.concatenate([np.zeros(0, np.int32), *stems])
+    doc = np.concatenate([np.zeros(0, np.int32), *texts])
+    pos = np.concatenate([np.zeros(0, np.int64), *positions]).astype(np.int32)
+    del stems, texts, positions
+    if top * width * span < PACKED_LIMIT:
+        # One int64 per posting, (stem, text, position) packed and sorted in place: an argsort
+        # and the gathers it needs held five int64 arrays of every posting at once, the
+        # trace's peak (4 GB at 16x SaudiNewsNet). Positions ascend within a text, so the
+        # order is the (stem, text) order of a stable sort, positions kept in text order.
+        key = stem.astype(np.int64)
+        key *= width
+        key += doc
+        key *= span
+        key += pos
+        del stem, doc, pos
+        key.sort()
+        pair = key // span  # (stem, text)
+        pos = np.remainder(key, span, out=key).astype(np.int32)
+        del key
+    else:  # a pile too large to pack: the stable sort of a (stem, text) key
+        pair = stem.astype(np.int64) * width + doc
+        order = np.argsort(pair, kind="stable")
+        pair, pos = pair[order], pos[order]
+        del order, stem, doc
+    if len(pair):
+        first = np.flatnonzero(changes(pair))
+        run_length = np.diff(first, append=len(pair))
+        keep = np.repeat(run_length <= max_per_doc, run_length)
+        if not keep.all():
+            pair, pos = pair[keep], pos[keep]
+    stem = (pair // width).astype(np.int32)
+    doc = np.remainder(pair, width, out=pair).astype(np.int32)
     return Postings(stem, doc, pos)
 
 
@@ -124,7 +153,13 @@ def _join(left: Postings, right: Postings, vocabulary_size: int, admitted: np.nd
     # Ragged arange: for each left posting, 0..fanout-1, added to its stem's block start.
     block_offset = np.arange(total) - np.repeat(np.cumsum(fanout) - fanout, fanout)
     which_right = rstart[lstem][which_left] + block_offset
-    return Seeds(ldoc[which_left], rdoc[which_right], lpos[which_left], rpos[which_right])
+    # int64 from here: seeds are keyed by (left, right) and (group, position) products.
+    return Seeds(
+        ldoc[which_left].astype(np.int64),
+        rdoc[which_right].astype(np.int64),
+        lpos[which_left].astype(np.int64),
+        rpos[which_right].astype(np.int64),
+    )
 
 
 @dataclass(slots=True)

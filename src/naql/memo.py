@@ -150,8 +150,8 @@ def decode_tokens(blob: bytes, vocabulary: Vocabulary) -> Tokens:
     return Tokens(
         ids[local].astype(np.int32),
         stop.astype(bool),
-        starts.astype(np.int64),
-        ends.astype(np.int64),
+        starts.astype(np.int32),
+        ends.astype(np.int32),
     )
 
 

@@ -106,35 +106,65 @@ def term_weights(vocabulary: Vocabulary, config: StoryConfig) -> np.ndarray:
 
 
 def tfidf(
-    tokens: Sequence[Tokens], vocabulary_size: int, boost: np.ndarray, config: StoryConfig
+    tokens: Sequence[Tokens],
+    vocabulary_size: int,
+    boost: np.ndarray,
+    config: StoryConfig,
+    block: int = 4096,
 ) -> sp.csr_matrix:
     """L2-normalised TF-IDF rows, bit for bit and laid out as ``sp.diags(1 / norms) @ raw``
     left them (a row's columns descending): ties in ``_top_term_pairs`` and the sums of the
-    candidate product follow that layout."""
+    candidate product follow that layout.
+
+    Built ``block`` texts at a time, in two passes (each row's stems and counts, then, with
+    the document frequencies known, its weights): one pass over the whole pile's keys held
+    several int64 arrays of every token at once, the trace's peak (5 GB of it at 16x
+    SaudiNewsNet). Every row's entries and sums are the same either way."""
     count = len(tokens)
-    stop = np.concatenate([np.ones(0, dtype=bool), *(doc.stop for doc in tokens)])
-    if stop.all():  # no content word anywhere
+    stems: list[np.ndarray] = []  # per block: each row's distinct stems, ascending
+    counts: list[np.ndarray] = []  # ... and how often each occurs
+    sizes = np.zeros(count, dtype=np.int64)  # distinct stems per row
+    df = np.zeros(vocabulary_size, dtype=np.int64)
+    for low in range(0, count, block):
+        docs = tokens[low : low + block]
+        stop = np.concatenate([np.ones(0, dtype=bool), *(doc.stop for doc in docs)])
+        lengths = np.fromiter((len(doc.ids) for doc in docs), dtype=np.int64, count=len(docs))
+        ids = np.concatenate([np.zeros(0, np.int32), *(doc.ids for doc in docs)])[~stop]
+        keys = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)[~stop]
+        keys *= vocabulary_size
+        keys += ids
+        keys.sort()
+        first = np.flatnonzero(np.diff(keys, prepend=-1))  # each (row, stem) once
+        bounds = np.searchsorted(keys[first], np.arange(len(docs) + 1) * vocabulary_size)
+        per_row = np.diff(bounds)
+        columns = keys[first] - np.repeat(np.arange(len(docs)) * vocabulary_size, per_row)
+        stems.append(columns.astype(np.int32))
+        counts.append(np.diff(np.r_[first, len(keys)]).astype(np.int32))
+        sizes[low : low + len(docs)] = per_row
+        df += np.bincount(columns, minlength=vocabulary_size)
+    if not sizes.any():  # no content word anywhere
         return sp.csr_matrix((count, vocabulary_size))
-    lengths = np.fromiter((len(doc.ids) for doc in tokens), dtype=np.int64, count=count)
-    ids = np.concatenate([doc.ids for doc in tokens])[~stop]
-    # One sort of (row, stem) keys for the corpus rather than a np.unique per text.
-    keys = np.sort(np.repeat(np.arange(count), lengths)[~stop] * vocabulary_size + ids)
-    first = np.flatnonzero(np.diff(keys, prepend=-1))  # each (row, stem) once
-    n = np.diff(np.r_[first, len(keys)]).astype(np.float64)
-    indptr = np.searchsorted(keys[first], np.arange(count + 1) * vocabulary_size)
-    r = np.repeat(np.arange(count), np.diff(indptr))
-    c = keys[first] - r * vocabulary_size  # not divmod: int64 division is 3x slower
-    idf = np.log((count + 1) / (np.bincount(c, minlength=vocabulary_size) + 1)) + 1.0
-    weight = (1.0 + np.log(n)) * idf[c] * boost[c]
-    # Squares summed per row in ascending column order by np.add.reduceat, as scipy's
-    # ``multiply(...).sum(axis=1)`` sums them.
-    nonempty = np.flatnonzero(np.diff(indptr))
-    norms = np.ones(count)
-    norms[nonempty] = np.sqrt(np.add.reduceat(weight * weight, indptr[nonempty]))
-    # Each row reversed: scipy's sparse product emits a row's columns in descending order.
-    flip = np.repeat(indptr[:-1] + indptr[1:] - 1, np.diff(indptr)) - np.arange(len(c))
+    idf = np.log((count + 1) / (df + 1)) + 1.0
+    indptr = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(sizes, out=indptr[1:])
+    data: list[np.ndarray] = []
+    indices: list[np.ndarray] = []
+    for low in range(0, count, block):
+        c, n = stems.pop(0), counts.pop(0)
+        local = indptr[low : min(low + block, count) + 1] - indptr[low]
+        weight = (1.0 + np.log(n.astype(np.float64))) * idf[c] * boost[c]
+        # Squares summed per row in ascending column order by np.add.reduceat, as scipy's
+        # ``multiply(...).sum(axis=1)`` sums them.
+        nonempty = np.flatnonzero(np.diff(local))
+        norms = np.ones(len(local) - 1)
+        norms[nonempty] = np.sqrt(np.add.reduceat(weight * weight, local[nonempty]))
+        # Each row reversed: scipy's sparse product emits a row's columns in descending order.
+        flip = np.repeat(local[:-1] + local[1:] - 1, np.diff(local)) - np.arange(len(c))
+        row = np.repeat(np.arange(len(local) - 1), np.diff(local))
+        data.append((1.0 / norms)[row[flip]] * weight[flip])
+        indices.append(c[flip])
     return sp.csr_matrix(
-        ((1.0 / norms)[r[flip]] * weight[flip], c[flip], indptr), shape=(count, vocabulary_size)
+        (np.concatenate(data), np.concatenate(indices), indptr), shape=(count, vocabulary_size)
     )
 
 
@@ -143,7 +173,8 @@ def topical_similarity(
     config: StoryConfig,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[tuple[int, int], float]:
-    """Cosine for the pairs that share admitted stems (rarest first, within the budget)."""
+    """Cosine for the pairs that share admitted stems (rarest first, within the budget).
+    ``matrix`` (:func:`tfidf`'s) has its rows' columns sorted ascending on the way."""
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])  # texts per stem
     order = np.argsort(df, kind="stable")
     spent = np.cumsum(df[order] * df[order])
@@ -156,6 +187,9 @@ def topical_similarity(
     rows, cols = _union(
         _product_pairs(reduced, config.min_partial), _top_term_pairs(matrix, config)
     )
+    del reduced
+    # In place: a sorted copy would hold the whole matrix twice (0.9 GB at 16x SaudiNewsNet).
+    matrix.sort_indices()
     values = _rowwise_dot(matrix, rows, cols, progress=progress)
     # Pairs this dissimilar barely move a group's mean; dropping them keeps the graph sparse.
     keep = values >= config.min_pair
@@ -199,7 +233,9 @@ def _upper_pairs(
     return rows[upper], cols[upper]
 
 
-def _top_term_pairs(matrix: sp.csr_matrix, config: StoryConfig) -> tuple[np.ndarray, np.ndarray]:
+def _top_term_pairs(
+    matrix: sp.csr_matrix, config: StoryConfig, block: int = 8192
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs sharing at least ``top_shared`` of each other's ``top_terms`` heaviest terms.
 
     Short wire items (a cabinet's condemnation, a council's session) are made of words common
@@ -209,12 +245,21 @@ def _top_term_pairs(matrix: sp.csr_matrix, config: StoryConfig) -> tuple[np.ndar
     the heaviest of more than ``top_max_docs`` texts says nothing about an event and is skipped.
     """
     count = matrix.shape[0]
-    row_of = np.repeat(np.arange(count), np.diff(matrix.indptr))
-    # By row, heaviest first, ties in stored order. Complex numbers sort by real part, then
-    # imaginary part: one stable argsort of them is 4x faster than np.lexsort of two keys.
-    order = np.argsort(row_of - 1j * matrix.data, kind="stable")
-    rank = np.arange(len(order)) - matrix.indptr[row_of[order]]
-    keep = order[rank < config.top_terms]
+    indptr = matrix.indptr.astype(np.int64)
+    row_of = np.repeat(np.arange(count), np.diff(indptr))
+    kept = [np.zeros(0, np.int64)]
+    # A block of rows at a time (ranks are per row): the whole matrix's complex keys and
+    # their order were 24 bytes an entry at once.
+    for low in range(0, count, block):
+        high = min(low + block, count)
+        start, end = indptr[low], indptr[high]
+        # By row, heaviest first, ties in stored order. Complex numbers sort by real part,
+        # then imaginary part: one stable argsort of them is 4x faster than np.lexsort.
+        order = np.argsort(row_of[start:end] - 1j * matrix.data[start:end], kind="stable")
+        order += start
+        rank = np.arange(start, end) - indptr[row_of[order]]
+        kept.append(order[rank < config.top_terms])
+    keep = np.concatenate(kept)
     frequent = np.bincount(matrix.indices[keep], minlength=matrix.shape[1]) > config.top_max_docs
     keep = keep[~frequent[matrix.indices[keep]]]
     top = sp.csr_matrix(
@@ -248,7 +293,8 @@ def _rowwise_dot(
     and their order decide the last bit). The longer row of each pair is scattered into a dense
     buffer, ``block`` rows at a time, and the shorter one looked up in it: no row copies, no merge.
     """
-    matrix = matrix.sorted_indices()  # ascending columns (tfidf's are descending, never repeated)
+    if not matrix.has_sorted_indices:  # ascending columns (tfidf's are descending)
+        matrix = matrix.sorted_indices()
     count, width = matrix.shape
     indptr, data = matrix.indptr.astype(np.int64), matrix.data
     lengths = np.diff(indptr)

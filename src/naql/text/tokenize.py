@@ -155,6 +155,8 @@ class Tokens:
 
     ids: np.ndarray  # int32 stem ids, one per token
     stop: np.ndarray  # bool: function word, single letter or digit-free noise
+    # int32 character offsets: a pile's tokens are held together for the whole trace, and
+    # int64 made them 21 bytes a token (2.9 GB at 16x SaudiNewsNet) rather than 13.
     starts: np.ndarray
     ends: np.ndarray
 
@@ -277,7 +279,7 @@ class Vocabulary:
     def tokens(self, text: str) -> Tokens:
         found = words(text)
         ids, stop = self.encode(found.forms)
-        return Tokens(ids, stop, found.starts, found.ends)
+        return Tokens(ids, stop, found.starts.astype(np.int32), found.ends.astype(np.int32))
 
 
 @dataclass(slots=True)
@@ -309,8 +311,8 @@ def tokenize_chunk(texts: Sequence[str], latin_language: str = "en") -> ChunkTok
         np.fromiter(map(len, docs), dtype=np.int64, count=len(docs)),
         flat("ids", np.int32),
         flat("stop", np.bool_),
-        flat("starts", np.int64),
-        flat("ends", np.int64),
+        flat("starts", np.int32),
+        flat("ends", np.int32),
     )
 
 

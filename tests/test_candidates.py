@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +21,7 @@ def as_tokens(text: list[tuple[int, bool]]) -> Tokens:
     return Tokens(ids, stop, offsets, offsets + 1)
 
 
-def expected(docs: list[list[tuple[int, bool]]], max_per_doc: int) -> list[tuple[int, int, int]]:
+def kept(docs: list[list[tuple[int, bool]]], max_per_doc: int) -> list[tuple[int, int, int]]:
     per_text = Counter((stem, d) for d, text in enumerate(docs) for stem, stop in text if not stop)
     return sorted(
         (stem, d, pos)
@@ -33,14 +32,22 @@ def expected(docs: list[list[tuple[int, bool]]], max_per_doc: int) -> list[tuple
 
 
 @settings(max_examples=200, deadline=None)
-@given(texts, st.integers(1, 5), st.booleans(), st.integers(1, 5))
-def test_postings_are_every_content_token_in_stem_text_position_order(
-    docs: list[list[tuple[int, bool]]], max_per_doc: int, packed: bool, block: int
+@given(texts, st.integers(1, 5), st.sets(st.integers(0, 12)), st.integers(1, 5))
+def test_postings_are_the_kept_content_tokens_in_stem_text_position_order(
+    docs: list[list[tuple[int, bool]]], max_per_doc: int, admitted: set[int], block: int
 ) -> None:
-    with pytest.MonkeyPatch.context() as patch:
-        if not packed:  # the path of a pile too large to pack into one int64 a posting
-            patch.setattr(candidates, "PACKED_LIMIT", 0)
-        found = candidates.content_postings([as_tokens(t) for t in docs], max_per_doc, block)
-    assert found.stem.dtype == found.doc.dtype == found.pos.dtype == np.int32
-    got = list(zip(found.stem.tolist(), found.doc.tolist(), found.pos.tolist()))
-    assert got == expected(docs, max_per_doc)
+    tokens = [as_tokens(t) for t in docs]
+    everything = candidates.content_postings(tokens, max_per_doc, block=block)
+    assert everything.stem.dtype == everything.doc.dtype == everything.pos.dtype == np.int32
+    got = list(zip(everything.stem.tolist(), everything.doc.tolist(), everything.pos.tolist()))
+    assert got == kept(docs, max_per_doc)
+    mask = np.isin(np.arange(13), sorted(admitted))
+    some = candidates.content_postings(tokens, max_per_doc, mask, block)
+    got = list(zip(some.stem.tolist(), some.doc.tolist(), some.pos.tolist()))
+    assert got == [p for p in kept(docs, max_per_doc) if p[0] in admitted]
+    # The counts the index admits stems by, taken without the postings.
+    count, df = candidates._stem_counts(tokens, max_per_doc, 13, block)
+    assert count.tolist() == np.bincount(everything.stem, minlength=13).tolist()
+    assert df.tolist() == [
+        len({d for s, d, _ in kept(docs, max_per_doc) if s == stem}) for stem in range(13)
+    ]

@@ -42,10 +42,6 @@ def _with_first(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-# Postings pack (stem, text, position) into one int64 while their product stays below this.
-PACKED_LIMIT = 2**62
-
-
 @dataclass(slots=True)
 class Seeds:
     """Shared stem occurrences: ``left[k]`` at token ``i[k]`` matches ``right[k]`` at ``j[k]``."""
@@ -66,59 +62,83 @@ class Postings:
     pos: np.ndarray
 
 
-def content_postings(docs: Sequence[Tokens], max_per_doc: int, block: int = 4096) -> Postings:
-    """(stem, doc, position) of every content token, sorted by stem, as int32 arrays.
+def _runs(
+    part: Sequence[Tokens], low: int, width: int, positions: bool = True
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """The content tokens of texts ``low``, ``low + 1``... sorted by (stem, text, position):
+    their ``stem * width + text`` keys, positions (unless not asked for), how often their stem
+    occurs in their text, and whether each is the first of its (stem, text)."""
+    content = ~np.concatenate([np.zeros(0, bool), *(doc.stop for doc in part)])
+    lengths = np.fromiter((len(doc.ids) for doc in part), dtype=np.int64, count=len(part))
+    key = np.concatenate([np.zeros(0, np.int32), *(doc.ids for doc in part)])[content]
+    key = key.astype(np.int64) * width
+    key += np.repeat(np.arange(low, low + len(part), dtype=np.int64), lengths)[content]
+    where = None
+    if positions:
+        where = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        # Stable: positions ascend within a text already.
+        order = np.argsort(key, kind="stable")
+        key, where = key[order], where[content][order]
+    else:
+        key.sort()
+    first = changes(key)
+    run = np.cumsum(first) - 1
+    return key, where, np.bincount(run)[run] if len(run) else run, first
+
+
+def _stem_counts(
+    docs: Sequence[Tokens], max_per_doc: int, vocabulary_size: int, block: int = 4096
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per stem: its postings and the texts it occurs in (``max_per_doc`` applied), counted a
+    block of texts at a time, without the postings."""
+    count = np.zeros(vocabulary_size, dtype=np.int64)
+    df = np.zeros(vocabulary_size, dtype=np.int64)
+    width = max(len(docs), 1)
+    for low in range(0, len(docs), block):
+        key, _, occurrences, first = _runs(docs[low : low + block], low, width, positions=False)
+        kept = occurrences <= max_per_doc
+        stem = key // width
+        count += np.bincount(stem[kept], minlength=vocabulary_size)
+        df += np.bincount(stem[kept & first], minlength=vocabulary_size)
+    return count, df
+
+
+def content_postings(
+    docs: Sequence[Tokens],
+    max_per_doc: int,
+    admitted: np.ndarray | None = None,
+    block: int = 4096,
+) -> Postings:
+    """(stem, doc, position) of every content token, sorted by stem, as int32 arrays; with
+    ``admitted`` (per stem id), of the admitted stems' tokens only.
 
     A stem repeated more than ``max_per_doc`` times in one text (a name in a long profile) would
     add ``n * m`` seeds to each pair for little evidence, so its occurrences in that text are
-    dropped; its other texts keep theirs.
+    dropped; its other texts keep theirs. Built a block of texts at a time: only the postings
+    kept are ever held whole (the index's rare stems hold a tenth of a pile's postings; all of
+    them, sorted at once, had been the trace's peak: 3.4 GB over the rest at 16x SaudiNewsNet).
     """
     width = max(len(docs), 1)
-    span = max((len(doc.ids) for doc in docs), default=0) + 1
-    top = max((int(doc.ids.max()) for doc in docs if len(doc.ids)), default=0) + 1
-    stems, texts, positions = [], [], []
+    stems, texts, positions = (
+        [np.zeros(0, np.int32)],
+        [np.zeros(0, np.int32)],
+        [np.zeros(0, np.int32)],
+    )
     for low in range(0, len(docs), block):
-        part = docs[low : low + block]
-        content = ~np.concatenate([np.zeros(0, bool), *(doc.stop for doc in part)])
-        lengths = np.fromiter((len(doc.ids) for doc in part), dtype=np.int64, count=len(part))
-        starts = np.cumsum(lengths) - lengths
-        stems.append(np.concatenate([np.zeros(0, np.int32), *(doc.ids for doc in part)])[content])
-        text = np.repeat(np.arange(low, low + len(part), dtype=np.int32), lengths)
-        positions.append((np.arange(len(text)) - np.repeat(starts, lengths))[content])
-        texts.append(text[content])
-    stem = np.concatenate([np.zeros(0, np.int32), *stems])
-    doc = np.concatenate([np.zeros(0, np.int32), *texts])
-    pos = np.concatenate([np.zeros(0, np.int64), *positions]).astype(np.int32)
-    del stems, texts, positions
-    if top * width * span < PACKED_LIMIT:
-        # One int64 per posting, (stem, text, position) packed and sorted in place: an argsort
-        # and the gathers it needs held five int64 arrays of every posting at once, the
-        # trace's peak (4 GB at 16x SaudiNewsNet). Positions ascend within a text, so the
-        # order is the (stem, text) order of a stable sort, positions kept in text order.
-        key = stem.astype(np.int64)
-        key *= width
-        key += doc
-        key *= span
-        key += pos
-        del stem, doc, pos
-        key.sort()
-        pair = key // span  # (stem, text)
-        pos = np.remainder(key, span, out=key).astype(np.int32)
-        del key
-    else:  # a pile too large to pack: the stable sort of a (stem, text) key
-        pair = stem.astype(np.int64) * width + doc
-        order = np.argsort(pair, kind="stable")
-        pair, pos = pair[order], pos[order]
-        del order, stem, doc
-    if len(pair):
-        first = np.flatnonzero(changes(pair))
-        run_length = np.diff(first, append=len(pair))
-        keep = np.repeat(run_length <= max_per_doc, run_length)
-        if not keep.all():
-            pair, pos = pair[keep], pos[keep]
-    stem = (pair // width).astype(np.int32)
-    doc = np.remainder(pair, width, out=pair).astype(np.int32)
-    return Postings(stem, doc, pos)
+        key, position, occurrences, _ = _runs(docs[low : low + block], low, width)
+        assert position is not None
+        stem = key // width
+        keep = occurrences <= max_per_doc
+        if admitted is not None:
+            keep &= admitted[stem]
+        stems.append(stem[keep].astype(np.int32))
+        texts.append((key[keep] - stem[keep] * width).astype(np.int32))
+        positions.append(position[keep].astype(np.int32))
+    stem = np.concatenate(stems)
+    # Blocks hold ascending texts, each sorted by (stem, text, position): a stable sort on the
+    # stem alone puts the whole in that order.
+    order = np.argsort(stem, kind="stable")
+    return Postings(stem[order], np.concatenate(texts)[order], np.concatenate(positions)[order])
 
 
 def document_frequency(postings: Postings, vocabulary_size: int) -> np.ndarray:
@@ -207,25 +227,18 @@ def seed_index(
     """The index between ``left`` and ``right`` texts (or among ``left`` when ``right`` is
     None): stems admitted rarest first within ``budget`` seeds."""
     self_join = right is None
-    lpost = content_postings(left, max_per_doc)
-    rpost = lpost if right is None else content_postings(right, max_per_doc)
-    lcount = np.bincount(lpost.stem, minlength=vocabulary_size)
-    rcount = np.bincount(rpost.stem, minlength=vocabulary_size)
-    df = document_frequency(lpost, vocabulary_size)
-    if not self_join:
-        df = df + document_frequency(rpost, vocabulary_size)
+    # The stems' counts first, then the admitted stems' postings alone: a pile's full
+    # postings are never held.
+    lcount, df = _stem_counts(left, max_per_doc, vocabulary_size)
+    rcount = lcount
+    if right is not None:
+        rcount, right_df = _stem_counts(right, max_per_doc, vocabulary_size)
+        df = df + right_df
     cost = lcount * rcount
     admitted = _budget_mask(cost, df, budget) & (df >= 2)
-    # Only admitted stems can seed: keep their postings alone, so that drawing the seeds of a
-    # few texts scans a fraction of the corpus's postings.
-    lpost = _admitted(lpost, admitted)
-    rpost = lpost if self_join else _admitted(rpost, admitted)
+    lpost = content_postings(left, max_per_doc, admitted)
+    rpost = lpost if right is None else content_postings(right, max_per_doc, admitted)
     return SeedIndex(lpost, rpost, admitted, vocabulary_size, self_join)
-
-
-def _admitted(postings: Postings, admitted: np.ndarray) -> Postings:
-    keep = admitted[postings.stem]
-    return Postings(postings.stem[keep], postings.doc[keep], postings.pos[keep])
 
 
 def rare_stem_seeds(

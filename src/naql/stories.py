@@ -172,8 +172,9 @@ def topical_similarity(
     matrix: sp.csr_matrix,
     config: StoryConfig,
     progress: Callable[[int, int], None] | None = None,
-) -> dict[tuple[int, int], float]:
-    """Cosine for the pairs that share admitted stems (rarest first, within the budget).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cosine for the pairs that share admitted stems (rarest first, within the budget), as
+    (rows, columns, values) by row then column.
     ``matrix`` (:func:`tfidf`'s) has its rows' columns sorted ascending on the way."""
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])  # texts per stem
     order = np.argsort(df, kind="stable")
@@ -193,7 +194,7 @@ def topical_similarity(
     values = _rowwise_dot(matrix, rows, cols, progress=progress)
     # Pairs this dissimilar barely move a group's mean; dropping them keeps the graph sparse.
     keep = values >= config.min_pair
-    return dict(zip(zip(rows[keep].tolist(), cols[keep].tolist()), values[keep].tolist()))
+    return rows[keep], cols[keep], values[keep]
 
 
 def _product_pairs(
@@ -265,7 +266,7 @@ def _top_term_pairs(
     top = sp.csr_matrix(
         (np.ones(len(keep)), (row_of[keep], matrix.indices[keep])), shape=matrix.shape
     )
-    return _upper_pairs(top @ top.T, config.top_shared)
+    return _product_pairs(top, config.top_shared)
 
 
 def _union(
@@ -417,7 +418,9 @@ def article_similarity(
     ``boost`` holds a weight per stem id (:func:`term_weights`); ``progress(done, total)`` is
     told of the candidate pairs scored."""
     config = config or StoryConfig()
-    similarity = topical_similarity(tfidf(tokens, len(boost), boost, config), config, progress)
+    rows, cols, values = topical_similarity(
+        tfidf(tokens, len(boost), boost, config), config, progress
+    )
     stamps = np.array(
         [
             date.timestamp() if (date := _parse_date(article.date)) else np.nan
@@ -425,14 +428,8 @@ def article_similarity(
         ],
         dtype=float,
     )
-    if similarity and not np.isnan(stamps).all():
-        pairs = np.array(list(similarity), dtype=np.int64)
-        apart = (
-            np.abs(stamps[pairs[:, 0]] - stamps[pairs[:, 1]]) > config.max_days * 86400
-        )  # NaN: False
-        for i, j in pairs[apart].tolist():
-            del similarity[(i, j)]
-    return similarity
+    near = ~(np.abs(stamps[rows] - stamps[cols]) > config.max_days * 86400)  # NaN: near
+    return dict(zip(zip(rows[near].tolist(), cols[near].tolist()), values[near].tolist()))
 
 
 def group_stories(

@@ -41,11 +41,11 @@ from naql.records import (
     Verdict,
 )
 from naql.stories import (
-    StoryGroups,
     article_similarity,
     formula_pairs,
     group_stories,
     number_stems,
+    representatives,
     term_weights,
 )
 from naql.text import Tokens, Vocabulary
@@ -317,14 +317,18 @@ def trace(
         for pair in apart:  # out of this trace's own dict: a filtered copy was one more table
             topical.pop(pair, None)
         groups = group_stories(articles, linked, topical, config.stories)
-        del topical
+        stories_found, central = groups.members, representatives(groups)
+        # The similarity graph (a dict of every linked pair: 0.5 GB at 16x SaudiNewsNet) and
+        # what else only these stages used go before provenance, the trace's last peak.
+        del topical, similar, shares, apart, linked, ordered, described, groups
     with timer.stage("provenance"):
         stories, verdicts = _provenance(
             articles,
             tokens,
             by_pair,
             credits,
-            groups,
+            stories_found,
+            central,
             gazetteer,
             config.provenance.trust_dates,
             templates,
@@ -398,7 +402,8 @@ def _provenance(
     tokens: Sequence[Tokens],
     by_pair: dict[tuple[int, int], list[TokenPassage]],
     credits: list[Attribution],
-    groups: StoryGroups,
+    groups: list[list[int]],
+    central: list[int],
     gazetteer: Gazetteer,
     trust_dates: bool,
     templates: dict[tuple[int, int], tuple[int, int]],
@@ -414,19 +419,14 @@ def _provenance(
     per_article: dict[int, list[Attribution]] = {}
     for credit in credits:
         per_article.setdefault(index[credit.article], []).append(credit)
-    story_of = {k: number for number, members in enumerate(groups.members) for k in members}
+    story_of = {k: number for number, members in enumerate(groups) for k in members}
     story_pairs: dict[int, dict[tuple[int, int], list[TokenPassage]]] = {}
     for pair, found in by_pair.items():
         if story_of[pair[0]] == story_of[pair[1]]:
             story_pairs.setdefault(story_of[pair[0]], {})[pair] = found
     passage_maker = PassageMaker([a.id for a in articles], tokens)
     inputs = []
-    for number, members in enumerate(groups.members, 1):
-        centrality = {
-            k: sum(groups.similarity.get((min(k, o), max(k, o)), 0.0) for o in members if o != k)
-            for k in members
-        }
-        representative = max(members, key=lambda k: (centrality[k], -k))
+    for number, (members, representative) in enumerate(zip(groups, central), 1):
         inputs.append(
             StoryInput(
                 members=members,

@@ -458,6 +458,19 @@ def group_stories(
     return StoryGroups(members, similarity)
 
 
+def representatives(groups: StoryGroups) -> list[int]:
+    """Per story, its most central member: the largest summed similarity to the others (the
+    lowest index among equals), whose headline labels the story."""
+    found = []
+    for members in groups.members:
+        centrality = {
+            k: sum(groups.similarity.get((min(k, o), max(k, o)), 0.0) for o in members if o != k)
+            for k in members
+        }
+        found.append(max(members, key=lambda k: (centrality[k], -k)))
+    return found
+
+
 def average_linkage(
     count: int, similarity: dict[tuple[int, int], float], threshold: float
 ) -> list[list[int]]:

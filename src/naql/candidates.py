@@ -127,12 +127,13 @@ def content_postings(
     for low in range(0, len(docs), block):
         key, position, occurrences, _ = _runs(docs[low : low + block], low, width)
         assert position is not None
-        stem = key // width
         keep = occurrences <= max_per_doc
         if admitted is not None:
-            keep &= admitted[stem]
-        stems.append(stem[keep].astype(np.int32))
-        texts.append((key[keep] - stem[keep] * width).astype(np.int32))
+            keep &= admitted[key // width]
+        key = key[keep]
+        stem = key // width
+        stems.append(stem.astype(np.int32))
+        texts.append((key - stem * width).astype(np.int32))
         positions.append(position[keep].astype(np.int32))
     stem = np.concatenate(stems)
     # Blocks hold ascending texts, each sorted by (stem, text, position): a stable sort on the

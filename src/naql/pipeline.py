@@ -40,14 +40,8 @@ from naql.records import (
     Trace,
     Verdict,
 )
-from naql.stories import (
-    article_similarity,
-    formula_pairs,
-    group_stories,
-    number_stems,
-    representatives,
-    term_weights,
-)
+from naql.stories import article_similarity, formula_pairs, group_stories, representatives
+from naql.stories.topical import number_stems, term_weights
 from naql.text import Tokens, Vocabulary
 
 # progress(stage, done, total): lets a shell draw progress bars without the library knowing how.

@@ -1,0 +1,255 @@
+"""Stories: articles grouped by the event they report.
+
+Two kinds of evidence link two articles:
+
+- **reuse**: they share passages (from :mod:`naql.align`); the larger the share of either
+  article, the stronger the link;
+- **topic**: the cosine of their TF-IDF vectors over content stems (sublinear term frequency,
+  smoothed IDF), with numbers (figures, dates) and places weighted up because they pin an event
+  down; articles dated too far apart are not linked by topic. A rewrite that shares few
+  verbatim words still shares the event's rarer words. (Named entities are not recognised — no
+  Arabic NER model ships in a package that runs here; IDF weighting carries names instead.)
+  The vectors and cosines are :mod:`naql.stories.topical`'s.
+
+Articles are then clustered by average linkage (UPGMA) over that sparse similarity graph: two
+groups merge only while the mean similarity over ALL their cross pairs stays above the
+threshold. That is what keeps "a different event about the same people" apart: it shares a few
+names with each article of the story, never enough on average, and one bridge article cannot
+chain two stories together.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from naql.records import Alignment, Article
+from naql.stories.topical import tfidf, topical_similarity
+from naql.text import Tokens
+
+if TYPE_CHECKING:  # align imports config, which imports this module's StoryConfig
+    from naql.align import TokenPassage
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class StoryConfig:
+    # Mean similarity two groups need to merge. Seed rewrites of one event score 0.3-0.6 with
+    # each other; reports of another event about the same people 0.05-0.2.
+    threshold: float = 0.25
+    # Reuse link strength: a pair whose shared passages cover this share of either article
+    # counts as fully linked (1.0); less scales down linearly from `reuse_floor`.
+    reuse_full: float = 0.3
+    reuse_floor: float = 0.3
+    # Topic links only between articles dated at most this far apart (when both have dates);
+    # reuse links too, unless one article is mostly the other (a re-run days later).
+    max_days: float = 3.0
+    rerun_share: float = 0.8
+    # Pairs whose topical similarity is computed: those sharing rarer stems, admitted rarest
+    # first within this many term co-occurrences (keeps the product sub-quadratic).
+    product_budget: int = 20_000_000
+    # ... and per text beyond that, for the same reason as CandidateConfig.seeds_per_text (650
+    # x SaudiNewsNet's 30,676 articles is under the 20 M floor).
+    product_per_text: int = 650
+    number_weight: float = 2.0
+    place_weight: float = 1.5
+    # Topical pairs below this similarity are not kept (they cannot bring two groups together).
+    min_pair: float = 0.1
+    # A pair whose rare-stem part of the cosine is below this is not looked at further.
+    min_partial: float = 0.02
+    # Shared text links two articles as one event only when what each adds is alike too: with
+    # at least `fresh_terms` terms of its own on each side whose cosine is below `fresh_cosine`,
+    # the shared text is a formula (a club's training-report boilerplate, a forecast's
+    # wording, an agency's background paragraph) and the two report different days. Set on
+    # the hand-read SaudiNewsNet pairs (tests/data/saudinewsnet_pairs.md).
+    fresh_terms: int = 20
+    fresh_cosine: float = 0.15
+    # Pairs sharing `top_shared` of the `top_terms` heaviest terms of each text are candidates
+    # too (see _top_term_pairs); terms among the heaviest of over `top_max_docs` texts are not.
+    top_terms: int = 10
+    top_shared: int = 2
+    top_max_docs: int = 400
+
+
+@dataclass(slots=True)
+class StoryGroups:
+    members: list[list[int]]  # article indices per story, largest story first
+    similarity: dict[tuple[int, int], float] = field(default_factory=dict)
+
+
+def formula_pairs(
+    dates: Sequence[str | None],
+    tokens: Sequence[Tokens],
+    passages: dict[tuple[int, int], list[TokenPassage]],
+    shares: dict[tuple[int, int], float],
+    boost: np.ndarray,
+    config: StoryConfig,
+    progress: Callable[[int, int], None] | None = None,
+) -> set[tuple[int, int]]:
+    """Pairs dated on different days whose shared text is a formula: each adds enough of its
+    own and the additions are unalike (see ``StoryConfig.fresh_cosine``). A re-run (``shares``
+    at least ``rerun_share``) is never one, nor are reports of one day (rewrites of one event
+    add each its own background)."""
+    size = len(boost)
+    df = np.zeros(size, dtype=np.float64)
+    for doc in tokens:
+        df[np.unique(doc.ids[~doc.stop])] += 1
+    weight = (np.log((len(tokens) + 1) / (df + 1)) + 1.0) * boost
+    days = [(date.date() if (date := _parse_date(doc)) else None) for doc in dates]
+    found = set()
+    for done, ((a, b), group) in enumerate(passages.items(), 1):
+        if progress is not None and (done % 4096 == 0 or done == len(passages)):
+            progress(done, len(passages))
+        if shares.get((a, b), 0.0) >= config.rerun_share:
+            continue
+        if days[a] is None or days[b] is None or days[a] == days[b]:
+            continue  # one day's reports: rewrites adding each its own background
+        fresh_a = _fresh(tokens[a], [(p.i0, p.i1) for p in group], weight)
+        fresh_b = _fresh(tokens[b], [(p.j0, p.j1) for p in group], weight)
+        if min(len(fresh_a[0]), len(fresh_b[0])) < config.fresh_terms:
+            continue
+        _, in_a, in_b = np.intersect1d(fresh_a[0], fresh_b[0], return_indices=True)
+        dot = float((fresh_a[1][in_a] * fresh_b[1][in_b]).sum())
+        norm = float(np.sqrt((fresh_a[1] ** 2).sum() * (fresh_b[1] ** 2).sum()))
+        if dot < config.fresh_cosine * norm:
+            found.add((a, b))
+    return found
+
+
+def _fresh(
+    doc: Tokens, ranges: list[tuple[int, int]], weight: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A text's own terms (outside the shared ranges) and their TF-IDF weights."""
+    covered = np.zeros(len(doc), dtype=bool)
+    for start, end in ranges:
+        covered[start : end + 1] = True
+    ids, counts = np.unique(doc.ids[~covered & ~doc.stop], return_counts=True)
+    return ids, (1.0 + np.log(counts)) * weight[ids]
+
+
+@functools.lru_cache(maxsize=65_536)
+def _parse_date(value: str | None) -> datetime | None:
+    """A date string as a datetime; remembered, since stories and provenance ask about each
+    article's date several times (strptime is ~35 µs a call: 4 s on SaudiNewsNet uncached)."""
+    if not value:
+        return None
+    text = value.strip().replace("T", " ").rstrip("Z")
+    for size, pattern in ((19, "%Y-%m-%d %H:%M:%S"), (16, "%Y-%m-%d %H:%M"), (10, "%Y-%m-%d")):
+        try:
+            return datetime.strptime(text[:size], pattern)
+        except ValueError:
+            continue
+    return None
+
+
+def article_similarity(
+    articles: Sequence[Article],
+    tokens: Sequence[Tokens],
+    boost: np.ndarray,
+    config: StoryConfig | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[tuple[int, int], float]:
+    """Topical similarity of article pairs (i < j) worth keeping, dated pairs too far apart out.
+
+    ``boost`` holds a weight per stem id (:func:`term_weights`); ``progress(done, total)`` is
+    told of the candidate pairs scored."""
+    config = config or StoryConfig()
+    rows, cols, values = topical_similarity(
+        tfidf(tokens, len(boost), boost, config), config, progress
+    )
+    stamps = np.array(
+        [
+            date.timestamp() if (date := _parse_date(article.date)) else np.nan
+            for article in articles
+        ],
+        dtype=float,
+    )
+    near = ~(np.abs(stamps[rows] - stamps[cols]) > config.max_days * 86400)  # NaN: near
+    return dict(zip(zip(rows[near].tolist(), cols[near].tolist()), values[near].tolist()))
+
+
+def group_stories(
+    articles: Sequence[Article],
+    alignments: Sequence[Alignment],
+    topical: dict[tuple[int, int], float],
+    config: StoryConfig | None = None,
+) -> StoryGroups:
+    """Average-linkage stories over topical similarity and reuse links (see the module doc)."""
+    config = config or StoryConfig()
+    index = {article.id: k for k, article in enumerate(articles)}
+    similarity = dict(topical)
+    dates = [_parse_date(article.date) for article in articles]
+    for alignment in alignments:
+        i, j = sorted((index[alignment.a], index[alignment.b]))
+        share = max(alignment.a_share, alignment.b_share)
+        first, second = dates[i], dates[j]
+        apart = bool(
+            first and second and abs((first - second).total_seconds()) > config.max_days * 86400
+        )
+        if apart and share < config.rerun_share:
+            continue  # shared wording days apart (a daily market report's formula): another event
+        reuse = min(1.0, config.reuse_floor + (1 - config.reuse_floor) * share / config.reuse_full)
+        similarity[(i, j)] = max(similarity.get((i, j), 0.0), reuse)
+    members = average_linkage(len(articles), similarity, config.threshold)
+    return StoryGroups(members, similarity)
+
+
+def representatives(groups: StoryGroups) -> list[int]:
+    """Per story, its most central member: the largest summed similarity to the others (the
+    lowest index among equals), whose headline labels the story."""
+    found = []
+    for members in groups.members:
+        centrality = {
+            k: sum(groups.similarity.get((min(k, o), max(k, o)), 0.0) for o in members if o != k)
+            for k in members
+        }
+        found.append(max(members, key=lambda k: (centrality[k], -k)))
+    return found
+
+
+def average_linkage(
+    count: int, similarity: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """UPGMA on a sparse graph: a missing pair has similarity 0."""
+    members: dict[int, list[int]] = {k: [k] for k in range(count)}
+    links: dict[int, dict[int, float]] = {k: {} for k in range(count)}  # summed similarity
+    heap: list[tuple[float, int, int]] = []
+    for (i, j), value in similarity.items():
+        links[i][j] = links[i].get(j, 0.0) + value
+        links[j][i] = links[j].get(i, 0.0) + value
+    for i in links:
+        for j, total in links[i].items():
+            if i < j and total >= threshold:
+                heapq.heappush(heap, (-total, i, j))
+    while heap:
+        negative, i, j = heapq.heappop(heap)
+        if i not in members or j not in members:
+            continue
+        mean = links[i].get(j, 0.0) / (len(members[i]) * len(members[j]))
+        if not math.isclose(-negative, mean) and -negative > mean:
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, i, j))
+            continue
+        if mean < threshold:
+            continue
+        # Merge j into i: sums add up, so means over all cross pairs stay exact.
+        members[i].extend(members.pop(j))
+        for other, total in links.pop(j).items():
+            links[other].pop(j, None)
+            if other == i:
+                continue
+            links[i][other] = links[i].get(other, 0.0) + total
+            links[other][i] = links[i][other]
+        links[i].pop(i, None)
+        for other, total in links[i].items():
+            merged_mean = total / (len(members[i]) * len(members[other]))
+            if merged_mean >= threshold:
+                heapq.heappush(heap, (-merged_mean, min(i, other), max(i, other)))
+    groups = [sorted(group) for group in members.values()]
+    return sorted(groups, key=lambda group: (-len(group), group[0]))

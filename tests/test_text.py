@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import naql.text.tokenize as tokenize_module
 from naql.text import Vocabulary, normalize, normalize_with_offsets, words
+from naql.text.tokenize import tokenize_flat
 
 ARABIC = "".join(chr(c) for c in range(0x0621, 0x064B)) + "ىةأإآؤئ"
 MARKS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0640\u0670\u200c\u200d\u200f"
@@ -83,3 +86,40 @@ def test_vocabulary_rejects_unknown_language() -> None:
 def test_normalize_is_the_offsets_path_text(text: str) -> None:
     # normalize() translates with a table; normalize_with_offsets() maps arrays: one map.
     assert normalize(text) == normalize_with_offsets(text)[0]
+
+
+def _same_tokens(texts: list[str], block_chars: int) -> None:
+    one_by_one, in_blocks = Vocabulary("en"), Vocabulary("en")
+    expected = [one_by_one.tokens(text) for text in texts]
+    found = [
+        doc
+        for block in tokenize_flat(in_blocks, texts, block_chars=block_chars)
+        for doc in block.split()
+    ]
+    assert in_blocks.stems == one_by_one.stems
+    assert len(found) == len(expected)
+    for want, got in zip(expected, found):
+        for field in ("ids", "stop", "starts", "ends"):
+            assert getattr(got, field).dtype == getattr(want, field).dtype
+            assert getattr(got, field).tolist() == getattr(want, field).tolist()
+
+
+@given(
+    st.lists(st.one_of(arabicish, anything, st.just("")), max_size=12),
+    st.integers(min_value=1, max_value=400),
+)
+@settings(max_examples=300)
+def test_block_tokenizing_gives_each_text_its_own_tokens_and_the_same_ids(
+    texts: list[str], block_chars: int
+) -> None:
+    # Texts joined into blocks of any size (one text each, several, all) tokenise exactly as
+    # one at a time: offsets into each text, stem ids in first-appearance order.
+    _same_tokens(texts, block_chars)
+
+
+def test_block_tokenizing_does_not_depend_on_the_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every form hashing alike must take the form-by-form path, with the same result.
+    monkeypatch.setattr(tokenize_module, "_MIX", 0)
+    monkeypatch.setattr(tokenize_module, "_BASE", 0)
+    _same_tokens(["كتب الولد الدرس", "the boy wrote, the boys write", "درس الولد"], 10_000)
+    _same_tokens(["aa ab ba", "ﻻ ﷲ 𐌰𐌱 x"], 3)

@@ -166,16 +166,27 @@ def tokenize(
     known = memo.get(TOKENS, keys)
     result: list[Tokens] = []
     new: dict[str, bytes] = {}
-    for done, (key, text) in enumerate(zip(keys, texts), 1):
-        blob = known.get(key) or new.get(key)
-        if blob is not None:
-            result.append(decode_tokens(blob, vocabulary))
-        else:
-            doc = vocabulary.tokens(text)
+    run: list[int] = []  # new texts in a row: tokenised together, as a block
+
+    def flush() -> None:
+        for k, doc in zip(run, vocabulary.tokens_of([texts[k] for k in run])):
             result.append(doc)
-            new[key] = encode_tokens(doc, vocabulary.stems)
+            if keys[k] not in new:
+                new[keys[k]] = encode_tokens(doc, vocabulary.stems)
+        run.clear()
+
+    for done, key in enumerate(keys, 1):
+        blob = known.get(key)
+        if blob is None:
+            run.append(done - 1)
+            continue
+        flush()
+        result.append(decode_tokens(blob, vocabulary))
         if progress is not None and (done % 256 == 0 or done == len(texts)):
             progress(done, len(texts))
+    flush()
+    if progress is not None:
+        progress(len(texts), len(texts))
     memo.put(TOKENS, new)
     memo.vocabulary, memo.tokens = vocabulary, result
     return result

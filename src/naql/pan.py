@@ -267,8 +267,9 @@ def align_pan(
         src_names, src_texts = _read_folder(source_dir, problems)
     vocabulary = Vocabulary(config.text.latin_language)
     with timer.stage("tokenize"):
-        susp = tokenize(susp_texts, vocabulary, progress, backend)
-        src = tokenize(src_texts, vocabulary, progress, backend)
+        # One pass (one fork of the workers): the same ids as the two folders one by one.
+        both = tokenize([*susp_texts, *src_texts], vocabulary, progress, backend)
+        susp, src = both[: len(susp_texts)], both[len(susp_texts) :]
     if pairs_file is not None:
         with timer.stage("align"):
             wanted = _read_pairs(pairs_file, susp_names, src_names, problems)

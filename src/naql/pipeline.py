@@ -43,6 +43,7 @@ from naql.records import (
 from naql.stories import article_similarity, formula_pairs, group_stories, representatives
 from naql.stories.topical import number_stems, term_weights
 from naql.text import Tokens, Vocabulary
+from naql.text.tokenize import tokenize_flat
 
 # progress(stage, done, total): lets a shell draw progress bars without the library knowing how.
 Progress = Callable[[str, int, int], None]
@@ -124,11 +125,10 @@ def tokenize(
         return tasks.tokenize_parallel(
             texts, vocabulary, backend, lambda done, total: progress("tokenize", done, total)
         )
-    tokens = []
-    for done, text in enumerate(texts, 1):
-        tokens.append(vocabulary.tokens(text))
-        if done % 256 == 0 or done == len(texts):
-            progress("tokenize", done, len(texts))
+    tokens: list[Tokens] = []
+    for block in tokenize_flat(vocabulary, texts):
+        tokens.extend(block.split())
+        progress("tokenize", len(tokens), len(texts))
     return tokens
 
 

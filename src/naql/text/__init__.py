@@ -1,5 +1,6 @@
 """Text: normalisation, tokenisation with original offsets, stemming and stopwords."""
 
-from naql.text.tokenize import Tokens, Vocabulary, Words, normalize, normalize_with_offsets, words
+from naql.text.normalize import normalize, normalize_with_offsets
+from naql.text.tokenize import Tokens, Vocabulary, Words, words
 
 __all__ = ["Tokens", "Vocabulary", "Words", "normalize", "normalize_with_offsets", "words"]

@@ -143,6 +143,13 @@ _STOPWORDS = """
 STOPWORDS_RAW = frozenset(_STOPWORDS.split())
 
 
+# Arabic letters, presentation forms included (a set: the tokeniser asks it of every form).
+LETTER_SET = frozenset(
+    chr(code)
+    for low, high in ((0x0620, 0x064A), (0x0671, 0x06D3), (0xFB50, 0xFEFC))
+    for code in range(low, high + 1)
+)
+
+
 def is_arabic_letter(char: str) -> bool:
-    code = ord(char)
-    return 0x0620 <= code <= 0x064A or 0x0671 <= code <= 0x06D3 or 0xFB50 <= code <= 0xFEFC
+    return char in LETTER_SET

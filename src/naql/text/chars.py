@@ -5,7 +5,7 @@ it). That restriction is what lets a numpy lookup table normalise a whole docume
 while an index array keeps, for every output character, its position in the ORIGINAL text.
 The rare characters whose normal form is longer (Arabic presentation-form ligatures such as
 U+FEFB «ﻻ») take a second lookup, in an expansion table, only in the documents that contain
-them (``naql.text.tokenize._expand``).
+them (``naql.text.normalize._expand``).
 """
 
 from __future__ import annotations

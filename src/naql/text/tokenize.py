@@ -1,9 +1,9 @@
-"""Normalise and tokenise whole documents with numpy, keeping every token's ORIGINAL offsets."""
+"""Tokenise whole documents with numpy, keeping every token's ORIGINAL offsets; stem ids."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -12,105 +12,7 @@ import Stemmer
 
 from naql.errors import ConfigError
 from naql.text import arabic, chars, latin
-
-
-def _code_points(text: str) -> np.ndarray:
-    # UTF-32 gives one uint32 per Python str index, so array positions ARE string offsets.
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def _from_code_points(codes: np.ndarray) -> str:
-    return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le", "surrogatepass")
-
-
-def normalize_with_offsets(text: str) -> tuple[str, np.ndarray]:
-    """The normalised text and, for each of its characters, the offset it came from in ``text``."""
-    codes, origin, _ = _normalized_codes(text)
-    return _from_code_points(codes), origin
-
-
-def _normalized_codes(text: str) -> tuple[np.ndarray, np.ndarray, bool]:
-    """The normalised text's code points, the offset each came from in ``text``, and whether
-    all are in the Basic Multilingual Plane (they are when the text's are: the tables map
-    into it).
-
-    Nearly every text is all in the Basic Multilingual Plane and has no character to delete:
-    those take plain table lookups, with no masks or copies (a third of the tokeniser's time
-    on SaudiNewsNet went to them)."""
-    mapping, _, expansions = chars.tables()
-    codes = _code_points(text)
-    in_plane = not len(codes) or int(codes.max()) < chars.BMP
-    if in_plane:
-        mapped = mapping[codes]
-        expands = bool(expansions) and bool(chars.expanding()[codes].any())
-    else:
-        in_bmp = codes < chars.BMP
-        mapped = codes.copy()
-        mapped[in_bmp] = mapping[codes[in_bmp]]
-        expands = bool(expansions) and bool(chars.expanding()[codes[in_bmp]].any())
-    if expands:
-        return (*_expand(codes, mapped), in_plane)
-    keep = np.flatnonzero(mapped != chars.DELETE)
-    return (mapped if len(keep) == len(mapped) else mapped[keep]), keep, in_plane
-
-
-def _expand(codes: np.ndarray, mapped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Normalisation of a text holding a ligature such as «ﻻ» (one character, two letters):
-    each character gives 0, 1 or its expansion's length of characters, all pointing back to
-    it."""
-    slot_of, pieces, piece_lengths = _expansion_table()
-    slot = np.full(len(codes), -1, dtype=np.int64)
-    in_bmp = codes < chars.BMP
-    slot[in_bmp] = slot_of[codes[in_bmp]]
-    expanded = slot >= 0
-    counts = np.where(
-        expanded, piece_lengths[np.maximum(slot, 0)], (mapped != chars.DELETE).astype(np.int64)
-    )
-    origin = np.repeat(np.arange(len(codes), dtype=np.int64), counts)
-    within = np.arange(len(origin)) - np.repeat(np.cumsum(counts) - counts, counts)
-    piece = slot[origin]
-    out = np.where(piece >= 0, pieces[np.maximum(piece, 0), within], mapped[origin])
-    return out.astype(np.uint32), origin
-
-
-@functools.lru_cache(maxsize=1)
-def _expansion_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(slot per BMP code point or -1, each expansion's code points, its length)."""
-    expansions = chars.tables()[2]
-    slot_of = np.full(chars.BMP, -1, dtype=np.int64)
-    width = max((len(piece) for piece in expansions.values()), default=1)
-    pieces = np.zeros((max(len(expansions), 1), width), dtype=np.uint32)
-    lengths = np.zeros(max(len(expansions), 1), dtype=np.int64)
-    for slot, (code, piece) in enumerate(sorted(expansions.items())):
-        slot_of[code] = slot
-        pieces[slot, : len(piece)] = [ord(char) for char in piece]
-        lengths[slot] = len(piece)
-    return slot_of, pieces, lengths
-
-
-def normalize(text: str) -> str:
-    """Arabic orthographic normalisation plus casefolding (see :mod:`naql.text.arabic`).
-
-    The same character map as :func:`normalize_with_offsets`, through ``str.translate``: with
-    no offsets to keep, a short string (a tail, a name, a cue) costs a microsecond, not the
-    array set-up's fifty."""
-    return text.translate(_translation())
-
-
-@functools.lru_cache(maxsize=1)
-def _translation() -> dict[int, str]:
-    """``str.translate``'s table for :func:`normalize`: every BMP character normalisation
-    changes, to its normal form ("" when deleted)."""
-    mapping, _, expansions = chars.tables()
-    table: dict[int, str] = {
-        int(code): ("" if mapping[code] == chars.DELETE else chr(int(mapping[code])))
-        # NUL maps to itself in the table, where it means "delete".
-        for code in np.flatnonzero(
-            (mapping != np.arange(chars.BMP, dtype=mapping.dtype)) | (mapping == chars.DELETE)
-        )
-    }
-    table.update(expansions)
-    return table
+from naql.text.normalize import from_code_points, normalize, normalized_codes
 
 
 @dataclass(slots=True)
@@ -124,21 +26,10 @@ class Words:
 
 def words(text: str) -> Words:
     """Split ``text`` into word tokens (letters, digits and their marks), normalised."""
-    codes, origin, in_plane = _normalized_codes(text)
-    _, is_word_bmp, _ = chars.tables()
-    if in_plane:
-        is_word = is_word_bmp[codes]
-    else:
-        in_bmp = codes < chars.BMP
-        is_word = np.zeros(len(codes), dtype=bool)
-        is_word[in_bmp] = is_word_bmp[codes[in_bmp]]
-        is_word[~in_bmp] = chars.astral_word(codes[~in_bmp])
-    padded = np.zeros(len(codes) + 2, dtype=np.int8)
-    padded[1:-1] = is_word
-    edges = np.diff(padded)
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    forms = _from_code_points(np.where(is_word, codes, chars.SPACE)).split()
+    codes, origin, in_plane = normalized_codes(text)
+    is_word = _word_flags(codes, in_plane)
+    starts, ends = _runs(is_word)
+    forms = from_code_points(np.where(is_word, codes, chars.SPACE)).split()
     if len(forms) != len(starts):  # would mean str.split and the table disagree on a space
         raise RuntimeError("tokeniser tables disagree with str.split; please report this text")
     # A token ends where the next kept character begins, so marks that normalisation deleted
@@ -164,25 +55,29 @@ class Tokens:
         return len(self.ids)
 
 
-def _stems(
-    forms: list[str], latin_algorithm: str, remembered: dict[str, str] | None
-) -> dict[str, str]:
-    """What each form stems to (Snowball: Arabic, or the Latin language's)."""
+def _stems(forms: list[str], latin_algorithm: str, remembered: dict[str, str] | None) -> list[str]:
+    """What each form stems to (Snowball: Arabic, or the Latin language's), in order."""
+    stems: list[str | None]
     if remembered is not None:
-        stems = {form: stem for form in forms if (stem := remembered.get(form)) is not None}
-        forms = [form for form in forms if form not in stems]
+        stems = list(map(remembered.get, forms))
+        todo = [k for k, stem in enumerate(stems) if stem is None]
     else:
-        stems = {}
-    arabic_forms = [form for form in forms if arabic.is_arabic_letter(form[0])]
-    other_forms = [form for form in forms if not arabic.is_arabic_letter(form[0])]
-    fresh = dict(zip(arabic_forms, _stemmer("arabic").stemWords(arabic_forms)))
-    fresh.update(zip(other_forms, _stemmer(latin_algorithm).stemWords(other_forms)))
+        stems, todo = [None] * len(forms), list(range(len(forms)))
+    letters = arabic.LETTER_SET
+    for indices, algorithm in (
+        ([k for k in todo if forms[k][0] in letters], "arabic"),
+        ([k for k in todo if forms[k][0] not in letters], latin_algorithm),
+    ):
+        if indices:
+            found = _stemmer(algorithm).stemWords([forms[k] for k in indices])
+            for k, stem in zip(indices, found):
+                stems[k] = stem
+    found = [stem or "" for stem in stems]  # every slot is filled above
     if remembered is not None:
         if len(remembered) > _STEM_MEMORY:
             remembered.clear()
-        remembered.update(fresh)
-    stems.update(fresh)
-    return stems
+        remembered.update(zip([forms[k] for k in todo], [found[k] for k in todo]))
+    return found
 
 
 # Forms a worker remembers the stems of, per algorithm: about 100 bytes each.
@@ -196,7 +91,11 @@ def _stem_memory(latin_algorithm: str) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=8)
 def _stemmer(algorithm: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer(algorithm)
+    stemmer = Stemmer.Stemmer(algorithm)
+    # Callers stem each form once: PyStemmer's own cache only cost time (0.68 s against 0.24
+    # s for ExAra's 128 k forms).
+    stemmer.maxCacheSize = 0
+    return stemmer
 
 
 @functools.lru_cache(maxsize=1)
@@ -242,17 +141,20 @@ class Vocabulary:
         return (codes >> 1).astype(np.int32), (codes & 1).astype(bool)
 
     def _learn(self, forms: list[str]) -> None:
-        stems = _stems(forms, self.latin_algorithm, self._remembered)
+        stems = [
+            stem or form
+            for form, stem in zip(forms, _stems(forms, self.latin_algorithm, self._remembered))
+        ]
+        known = self._stem_ids
+        new = [stem for stem in dict.fromkeys(stems) if stem not in known]
+        known.update(zip(new, range(len(self.stems), len(self.stems) + len(new))))
+        self.stems.extend(new)
         stop = stopwords()
-        for form in forms:
-            stem = stems[form] or form
-            stem_id = self._stem_ids.get(stem)
-            if stem_id is None:
-                stem_id = self._stem_ids[stem] = len(self.stems)
-                self.stems.append(stem)
-            # One-letter tokens are clitics cut off by punctuation («لـ«الشرق»») or initials.
-            is_stop = form in stop or len(form) < 2
-            self._form_code[form] = stem_id * 2 + int(is_stop)
+        # One-letter tokens are clitics cut off by punctuation («لـ«الشرق»») or initials.
+        codes = np.fromiter(map(known.__getitem__, stems), np.int64, len(stems)) * 2 + [
+            form in stop or len(form) < 2 for form in forms
+        ]
+        self._form_code.update(zip(forms, codes.tolist()))
 
     def lookup(self, stems: list[str]) -> np.ndarray:
         """Ids for ``stems``, -1 for a stem never seen (nothing is registered)."""
@@ -281,6 +183,178 @@ class Vocabulary:
         ids, stop = self.encode(found.forms)
         return Tokens(ids, stop, found.starts.astype(np.int32), found.ends.astype(np.int32))
 
+    def tokens_of(self, texts: Sequence[str]) -> list[Tokens]:
+        """``[self.tokens(text) for text in texts]``, the same ids and offsets, a block of
+        texts at a time (:func:`tokenize_flat`)."""
+        found: list[Tokens] = []
+        for block in tokenize_flat(self, texts):
+            found.extend(block.split())
+        return found
+
+
+# Texts tokenised together are joined by a character normalisation keeps and no token holds,
+# so no token runs from one text into the next and a text's last token ends at its length.
+_JOIN = "\n"
+# Characters tokenised at once: a block's arrays take about 60 bytes a character.
+BLOCK_CHARS = 2_000_000
+# Odd multipliers, so the polynomial hash of a form (mod 2**64) spreads its characters.
+_BASE = 0x9E3779B97F4A7C15
+_MIX = 0xC2B2AE3D27D4EB4F
+
+
+@dataclass(slots=True)
+class FlatTokens:
+    """Tokens of consecutive texts as flat arrays; ``lengths`` (tokens per text) cuts them."""
+
+    lengths: np.ndarray
+    ids: np.ndarray
+    stop: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def split(self) -> list[Tokens]:
+        if not len(self.lengths):
+            return []
+        cuts = np.cumsum(self.lengths)[:-1]
+        return [
+            Tokens(*parts)
+            for parts in zip(
+                np.split(self.ids, cuts),
+                np.split(self.stop, cuts),
+                np.split(self.starts, cuts),
+                np.split(self.ends, cuts),
+            )
+        ]
+
+
+def tokenize_flat(
+    vocabulary: Vocabulary, texts: Sequence[str], block_chars: int = BLOCK_CHARS
+) -> Iterator[FlatTokens]:
+    """The tokens :meth:`Vocabulary.tokens` gives each text, with the same ids, a block of
+    texts at a time (one block per ``block_chars`` characters).
+
+    Per text and per token, Python work was most of tokenising: a string object and a dict
+    lookup for every token (1.8 M on ExAra, 9 M on SaudiNewsNet). Here a block is normalised
+    and cut into tokens as one array, every token's form is hashed from its code points with
+    numpy, and only the block's distinct forms become strings and meet the vocabulary, in
+    order of first appearance, which is the order :meth:`Vocabulary.tokens` would learn them
+    in. The hash only groups tokens: each token is then compared with its group's first, code
+    point by code point, and a block where two forms would share a hash is tokenised form by
+    form instead, so the result never depends on the hash."""
+    start, size = 0, 0
+    for end, text in enumerate(texts):
+        size += len(text) + 1
+        if size >= block_chars:
+            yield _flat_block(vocabulary, texts[start : end + 1])
+            start, size = end + 1, 0
+    if start < len(texts):
+        yield _flat_block(vocabulary, texts[start:])
+
+
+def _flat_block(vocabulary: Vocabulary, texts: Sequence[str]) -> FlatTokens:
+    if not _join_is_kept():
+        raise RuntimeError("the tokeniser's tables make its text separator a word character")
+    joined = _JOIN.join(texts) + _JOIN
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    bases = np.cumsum(sizes + 1) - (sizes + 1)
+    codes, origin, in_plane = normalized_codes(joined)
+    token_starts, token_ends = _runs(_word_flags(codes, in_plane))
+    boundary = np.empty(len(origin) + 1, dtype=np.int64)
+    boundary[:-1] = origin
+    boundary[-1] = len(joined)
+    starts, ends = boundary[token_starts], boundary[token_ends]
+    text_of = np.searchsorted(bases, starts, side="right") - 1
+    offset = bases[text_of]
+    ids, stop = _encode_spans(vocabulary, codes, token_starts, token_ends)
+    return FlatTokens(
+        np.bincount(text_of, minlength=len(texts)).astype(np.int64),
+        ids,
+        stop,
+        (starts - offset).astype(np.int32),
+        (ends - offset).astype(np.int32),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _join_is_kept() -> bool:
+    mapping, is_word, _ = chars.tables()
+    code = int(mapping[ord(_JOIN)])
+    return code != chars.DELETE and not is_word[code]
+
+
+def _word_flags(codes: np.ndarray, in_plane: bool) -> np.ndarray:
+    _, is_word_bmp, _ = chars.tables()
+    if in_plane:
+        return is_word_bmp[codes]
+    in_bmp = codes < chars.BMP
+    is_word = np.zeros(len(codes), dtype=bool)
+    is_word[in_bmp] = is_word_bmp[codes[in_bmp]]
+    is_word[~in_bmp] = chars.astral_word(codes[~in_bmp])
+    return is_word
+
+
+def _runs(is_word: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the runs of word characters."""
+    padded = np.zeros(len(is_word) + 2, dtype=np.int8)
+    padded[1:-1] = is_word
+    edges = np.diff(padded)
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def _encode_spans(
+    vocabulary: Vocabulary, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stem ids and stopword flags of the tokens ``codes[starts[k]:ends[k]]``."""
+    if not len(starts):
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool)
+    lengths = ends - starts
+    first_char = np.cumsum(lengths) - lengths
+    within = np.arange(int(first_char[-1] + lengths[-1]), dtype=np.int64)
+    within -= np.repeat(first_char, lengths)
+    letters = codes[np.repeat(starts, lengths) + within]
+    powers = np.ones(int(lengths.max()), dtype=np.uint64)
+    powers[1:] = _BASE
+    powers = np.cumprod(powers)  # wraps mod 2**64, as the hash wants
+    hashes = np.add.reduceat(letters.astype(np.uint64) * powers[within], first_char)
+    hashes = hashes * np.uint64(_MIX) + lengths.astype(np.uint64)
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    group = first[inverse]
+    exact = np.array_equal(lengths[group], lengths) and np.array_equal(
+        codes[np.repeat(starts[group], lengths) + within], letters
+    )
+    if not exact:  # two forms share a hash: look every token up by its form
+        return vocabulary.encode(_forms(codes, starts, lengths))
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    distinct = first[order]
+    ids, stop = vocabulary.encode(_forms(codes, starts[distinct], lengths[distinct]))
+    pick = rank[inverse]
+    return ids[pick], stop[pick]
+
+
+def _forms(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> list[str]:
+    """The tokens ``codes[starts[k]:starts[k] + lengths[k]]`` as strings, in one decode."""
+    slots = lengths + 1
+    first_slot = np.cumsum(slots) - slots
+    within = np.arange(int(slots.sum()), dtype=np.int64) - np.repeat(first_slot, slots)
+    source = np.repeat(starts, slots) + within
+    letter = within < np.repeat(lengths, slots)
+    joined = np.where(letter, codes[np.where(letter, source, 0)], chars.SPACE)
+    forms = from_code_points(joined).split()
+    if len(forms) != len(starts):  # would mean str.split and the table disagree on a space
+        raise RuntimeError("tokeniser tables disagree with str.split; please report this text")
+    return forms
+
+
+def warm_tables() -> None:
+    """Build the tokeniser's tables (about 0.2 s) in this process, so that workers forked from
+    it find them built."""
+    chars.tables()
+    chars.expanding()
+    _join_is_kept()
+    stopwords()
+
 
 @dataclass(slots=True)
 class ChunkTokens:
@@ -300,15 +374,15 @@ def tokenize_chunk(texts: Sequence[str], latin_language: str = "en") -> ChunkTok
     share of the corpus. Each chunk stands alone (a retried or repeated chunk gives the same
     result); only the stemming of forms is remembered from chunk to chunk."""
     vocabulary = Vocabulary(latin_language, remember_stems=True)
-    docs = [vocabulary.tokens(text) for text in texts]
+    blocks = list(tokenize_flat(vocabulary, texts))
 
     def flat(name: str, dtype: type) -> np.ndarray:
-        parts = [getattr(doc, name) for doc in docs]
-        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+        parts = [getattr(block, name) for block in blocks]
+        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
     return ChunkTokens(
         vocabulary.stems,
-        np.fromiter(map(len, docs), dtype=np.int64, count=len(docs)),
+        flat("lengths", np.int64),
         flat("ids", np.int32),
         flat("stop", np.bool_),
         flat("starts", np.int32),

@@ -51,3 +51,20 @@ def test_postings_are_the_kept_content_tokens_in_stem_text_position_order(
     assert df.tolist() == [
         len({d for s, d, _ in kept(docs, max_per_doc) if s == stem}) for stem in range(13)
     ]
+
+
+@given(
+    st.lists(st.integers(-(2**40), 2**40), max_size=200)
+    | st.lists(st.integers(0, 5), max_size=200)
+    | st.lists(st.integers(-(2**62), 2**62), max_size=50),
+    st.sampled_from([np.int32, np.int64]),
+)
+@settings(max_examples=300)
+def test_stable_order_is_the_stable_argsort(values: list[int], dtype: type) -> None:
+    # Values sorted with their indices packed in, or (keys too wide) numpy's own argsort.
+    keys = np.array(values, dtype=np.int64)
+    if dtype is np.int32:
+        keys = np.clip(keys, -(2**31), 2**31 - 1).astype(np.int32)
+    order = candidates.stable_order(keys)
+    assert order.dtype == np.int64
+    assert order.tolist() == np.argsort(keys, kind="stable").tolist()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from naql.candidates import Seeds, changes, cluster_seeds, merge_clusters
+from naql.candidates import Seeds, changes, cluster_seeds, merge_clusters, stable_order
 from naql.config import AlignConfig
 from naql.text import Tokens
 
@@ -56,7 +56,8 @@ def _doc_index(doc: Tokens, common: np.ndarray, max_per_doc: int) -> _DocIndex:
     bigrams = -(1 + stems[:-1] * _BIGRAM_BASE + stems[1:]) if len(stems) > 1 else stems[:0]
     keys = np.concatenate([stems, bigrams])
     keyed_positions = np.concatenate([positions, positions[:-1] if len(positions) else positions])
-    order = np.lexsort((keyed_positions, keys))
+    # Positions ascend within each key already: a stable sort by key orders by (key, position).
+    order = stable_order(keys)
     keys, keyed_positions = keys[order], keyed_positions[order]
     if len(keys):
         runs = np.flatnonzero(changes(keys))
@@ -252,7 +253,7 @@ def _passages_in(
     cores = cluster_seeds(seeds, gap=config.core_gap, min_seeds=config.core_seeds)
     clusters = merge_clusters(seeds, cores, gap=config.gap)
     passages: list[TokenPassage] = []
-    seed_order = np.argsort(clusters.label, kind="stable")
+    seed_order = stable_order(clusters.label)
     bounds = np.searchsorted(clusters.label[seed_order], np.arange(len(clusters) + 1))
     for k in np.flatnonzero(
         np.minimum(clusters.distinct_i, clusters.distinct_j) >= config.min_words

@@ -34,6 +34,25 @@ def changes(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for integer keys, sorting values instead of indices
+    where each key and its index fit in 63 bits together: numpy sorts an int64 array's values
+    with SIMD, its indices not (0.11 s against 0.58 s for ExAra's 5 M seeds)."""
+    count = len(keys)
+    if not count:
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(keys.min()), int(keys.max())
+    shift = max(count - 1, 1).bit_length()
+    if (high - low).bit_length() + shift > 63:
+        return np.argsort(keys, kind="stable")
+    packed = np.subtract(keys, low, dtype=np.int64)
+    packed <<= shift
+    packed |= np.arange(count, dtype=np.int64)
+    packed.sort()
+    packed &= (1 << shift) - 1
+    return packed
+
+
 def _with_first(mask: np.ndarray) -> np.ndarray:
     """``mask`` with True put in front."""
     out = np.empty(len(mask) + 1, dtype=bool)
@@ -77,7 +96,7 @@ def _runs(
     if positions:
         where = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         # Stable: positions ascend within a text already.
-        order = np.argsort(key, kind="stable")
+        order = stable_order(key)
         key, where = key[order], where[content][order]
     else:
         key.sort()
@@ -138,7 +157,7 @@ def content_postings(
     stem = np.concatenate(stems)
     # Blocks hold ascending texts, each sorted by (stem, text, position): a stable sort on the
     # stem alone puts the whole in that order.
-    order = np.argsort(stem, kind="stable")
+    order = stable_order(stem)
     return Postings(stem[order], np.concatenate(texts)[order], np.concatenate(positions)[order])
 
 
@@ -306,11 +325,12 @@ def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) ->
     for round_number in range(rounds * 2):
         if not len(alive):
             break
-        coordinate = seeds.i[alive] if round_number % 2 == 0 else seeds.j[alive]
-        # One int64 key (group, position) sorts faster than a two-key lexsort; ties are the
-        # same position in the same group, whose order does not matter.
+        first_round = round_number == 0  # every seed alive, in order: no gather needed
+        axis = seeds.i if round_number % 2 == 0 else seeds.j
+        coordinate = axis if first_round else axis[alive]
+        # One int64 key (group, position) sorts faster than a two-key lexsort.
         span = int(coordinate.max()) + 1
-        order = np.argsort(label[alive] * span + coordinate)
+        order = stable_order((label if first_round else label[alive]) * span + coordinate)
         alive, coordinate = alive[order], coordinate[order]
         lab = label[alive]
         same = lab[1:] == lab[:-1]
@@ -346,7 +366,7 @@ def _distinct_per_group(group: np.ndarray, value: np.ndarray, count: int) -> np.
 
 
 def _summarise(seeds: Seeds, label: np.ndarray, alive: np.ndarray) -> Clusters:
-    alive = alive[np.argsort(label[alive], kind="stable")]
+    alive = alive[stable_order(label[alive])]
     lab = label[alive]
     i, j = seeds.i[alive], seeds.j[alive]
     starts = np.flatnonzero(changes(lab))

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from naql import candidates
+from naql import arrays, candidates
 from naql.text import Tokens
 
 texts = st.lists(st.lists(st.tuples(st.integers(0, 12), st.booleans()), max_size=40), max_size=12)
@@ -65,6 +65,6 @@ def test_stable_order_is_the_stable_argsort(values: list[int], dtype: type) -> N
     keys = np.array(values, dtype=np.int64)
     if dtype is np.int32:
         keys = np.clip(keys, -(2**31), 2**31 - 1).astype(np.int32)
-    order = candidates.stable_order(keys)
+    order = arrays.stable_order(keys)
     assert order.dtype == np.int64
     assert order.tolist() == np.argsort(keys, kind="stable").tolist()

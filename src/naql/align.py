@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from naql.candidates import Seeds, changes, cluster_seeds, merge_clusters, stable_order
+from naql.arrays import changes, stable_order
+from naql.candidates import Seeds, cluster_seeds, merge_clusters
 from naql.config import AlignConfig
 from naql.text import Tokens
 

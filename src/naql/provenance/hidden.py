@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 
 from naql.align import figure_in
-from naql.candidates import changes
+from naql.arrays import changes
 from naql.provenance.facts import Facts, Pairs, StoryInput
 from naql.records import HiddenSource, Passage, Span
 from naql.text import Vocabulary, words

@@ -44,28 +44,37 @@ def normalized_codes(text: str) -> tuple[np.ndarray, np.ndarray, bool]:
         mapped[in_bmp] = mapping[codes[in_bmp]]
         expands = bool(expansions) and bool(chars.expanding()[codes[in_bmp]].any())
     if expands:
-        return (*_expand(codes, mapped), in_plane)
+        return (*_expand(codes, mapped, in_plane), in_plane)
     keep = np.flatnonzero(mapped != chars.DELETE)
     return (mapped if len(keep) == len(mapped) else mapped[keep]), keep, in_plane
 
 
-def _expand(codes: np.ndarray, mapped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _expand(codes: np.ndarray, mapped: np.ndarray, in_plane: bool) -> tuple[np.ndarray, np.ndarray]:
     """Normalisation of a text holding a ligature such as «ﻻ» (one character, two letters):
     each character gives 0, 1 or its expansion's length of characters, all pointing back to
-    it."""
+    it. Ligatures are rare (176 of SaudiNewsNet's 30,676 texts), so the text is mapped as
+    usual and only their few places are filled in afterwards."""
     slot_of, pieces, piece_lengths = _expansion_table()
-    slot = np.full(len(codes), -1, dtype=np.int64)
-    in_bmp = codes < chars.BMP
-    slot[in_bmp] = slot_of[codes[in_bmp]]
-    expanded = slot >= 0
-    counts = np.where(
-        expanded, piece_lengths[np.maximum(slot, 0)], (mapped != chars.DELETE).astype(np.int64)
+    if in_plane:
+        expanding = chars.expanding()[codes]
+    else:
+        in_bmp = codes < chars.BMP
+        expanding = chars.expanding()[np.where(in_bmp, codes, 0)] & in_bmp
+    where = np.flatnonzero(expanding)
+    slots = slot_of[codes[where]]
+    lengths = piece_lengths[slots]
+    # Every kept character once, each ligature once more per extra character, none if empty.
+    origin = np.flatnonzero((mapped != chars.DELETE) | expanding)
+    extra = np.maximum(lengths - 1, 0)
+    origin = np.insert(
+        origin, np.searchsorted(origin, np.repeat(where, extra)), np.repeat(where, extra)
     )
-    origin = np.repeat(np.arange(len(codes), dtype=np.int64), counts)
-    within = np.arange(len(origin)) - np.repeat(np.cumsum(counts) - counts, counts)
-    piece = slot[origin]
-    out = np.where(piece >= 0, pieces[np.maximum(piece, 0), within], mapped[origin])
-    return out.astype(np.uint32), origin
+    origin = np.delete(origin, np.searchsorted(origin, where[lengths == 0]))
+    out = mapped[origin]
+    first = np.searchsorted(origin, where)  # where each expansion's characters go
+    within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    out[np.repeat(first, lengths) + within] = pieces[np.repeat(slots, lengths), within]
+    return out.astype(np.uint32, copy=False), origin
 
 
 @functools.lru_cache(maxsize=1)

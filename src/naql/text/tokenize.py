@@ -10,6 +10,7 @@ from itertools import repeat
 import numpy as np
 import Stemmer
 
+from naql.arrays import changes
 from naql.errors import ConfigError
 from naql.text import arabic, chars, latin
 from naql.text.normalize import from_code_points, normalize, normalized_codes
@@ -317,7 +318,7 @@ def _encode_spans(
     powers = np.cumprod(powers)  # wraps mod 2**64, as the hash wants
     hashes = np.add.reduceat(letters.astype(np.uint64) * powers[within], first_char)
     hashes = hashes * np.uint64(_MIX) + lengths.astype(np.uint64)
-    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    first, inverse = _groups(hashes)
     group = first[inverse]
     exact = np.array_equal(lengths[group], lengths) and np.array_equal(
         codes[np.repeat(starts[group], lengths) + within], letters
@@ -331,6 +332,25 @@ def _encode_spans(
     ids, stop = vocabulary.encode(_forms(codes, starts[distinct], lengths[distinct]))
     pick = rank[inverse]
     return ids[pick], stop[pick]
+
+
+def _groups(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(hashes, return_index=True, return_inverse=True)[1:]``, up to the groups'
+    order, for grouping only: each hash's top bits are sorted as one int64 with the token's
+    index in the low bits (numpy sorts values with SIMD; np.unique's index sort took 1.0 of
+    SaudiNewsNet's 8.6 s). Fewer bits can only join two forms in a group, which the caller's
+    check then finds."""
+    count = len(hashes)
+    shift = max(count - 1, 1).bit_length()
+    packed = (hashes >> np.uint64(shift + 1)).astype(np.int64)
+    packed <<= shift
+    packed |= np.arange(count, dtype=np.int64)
+    packed.sort()
+    order = packed & ((1 << shift) - 1)
+    starts = np.flatnonzero(changes(packed >> shift))
+    inverse = np.empty(count, dtype=np.int64)
+    inverse[order] = np.repeat(np.arange(len(starts)), np.diff(starts, append=count))
+    return order[starts], inverse
 
 
 def _forms(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> list[str]:

@@ -67,6 +67,28 @@ def _suez(day: str, ships: int, tons: int, north: int, south: int) -> str:
     )
 
 
+def test_a_source_whose_text_a_larger_source_gave_too_is_not_drawn() -> None:
+    # An agency's continuation item repeats the lead of its first part; a paper ran the first
+    # part whole. What the paper shares with the continuation is that lead, which the first
+    # part gave it too: one source, not two.
+    lead = WIRE.split("،")[0]
+    more = (
+        "\nوأضاف المتحدث أن الوزارة ستنشر جدولا أسبوعيا بمواعيد الحملات الميدانية في الأحياء "
+        "والمدارس، وستخصص فرقا متنقلة لزيارة القرى والهجر البعيدة عن المراكز الصحية، إلى جانب "
+        "خدمة حجز المواعيد إلكترونيا عبر التطبيق الرسمي للوزارة طوال أيام الأسبوع."
+    )
+    first = Article(id="spa1", text=WIRE, url="https://www.spa.gov.sa/1")
+    second = Article(id="spa2", text=lead + "." + more, url="https://www.spa.gov.sa/2")
+    paper = Article(id="paper", text="الرياض (واس)\n" + WIRE + EXTRA, url="https://okaz.com.sa/3")
+    config = Config(provenance=ProvenanceConfig(trust_dates=False))
+    result = trace([paper, first, second], config)
+    aligned = {frozenset((a.a, a.b)) for a in result.alignments}
+    assert frozenset(("spa2", "paper")) in aligned  # the lead is found in both
+    edges = {(e.source, e.target, e.kind) for s in result.stories for e in s.edges}
+    assert ("spa1", "paper", "copied") in edges
+    assert not any(source == "spa2" and target == "paper" for source, target, _ in edges)
+
+
 def test_same_wording_with_other_figures_is_a_template_not_a_copy() -> None:
     monday = Article(
         id="monday", text=_suez("الاثنين", 47, 2950, 24, 23), url="https://a.example/1"

@@ -18,7 +18,12 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from naql.provenance.direction import Decided, signals, through_common_parent
+from naql.provenance.direction import (
+    Decided,
+    redundant_source,
+    signals,
+    through_common_parent,
+)
 from naql.provenance.facts import Pairs, StoryInput, gather, is_teaser
 from naql.provenance.hidden import common_source_pairs, credited_sources, hang_common_sources
 from naql.provenance.origin import credited_origins, independent_sources, origin
@@ -97,12 +102,23 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
             found = signals(a, b, story, facts, pairs)
             decided[(a, b)] = (sum(signal.weight for signal in found), found)
     linked = {k for pair in decided for k in pair}
-    for (a, b), (total, found) in decided.items():
-        if through_common_parent(a, b, decided, linked, pairs):
-            continue  # both took it from the same article: no edge between the siblings
+    # Siblings (both took it from the same article) get no edge between them.
+    drawn = {
+        pair: vote
+        for pair, vote in decided.items()
+        if not through_common_parent(*pair, decided, linked, pairs)
+    }
+    sources_of: dict[int, list[int]] = {}
+    for (a, b), (total, _) in drawn.items():
+        if total >= 1 or total <= -1:
+            source, target = (a, b) if total > 0 else (b, a)
+            sources_of.setdefault(target, []).append(source)
+    for (a, b), (total, found) in drawn.items():
         shared = _shared(a, b, pairs)
         if total >= 1 or total <= -1:
             source, target = (a, b) if total > 0 else (b, a)
+            if redundant_source(source, target, sources_of[target], pairs):
+                continue  # a larger source of the copy gave it this text too
             if total < 0:  # weights were for a -> b; positive must support the edge as drawn
                 found = [Signal(sig.name, -sig.weight, sig.detail) for sig in found]
             edges.append(Edge(articles[source].id, articles[target].id, "copied", shared, found))

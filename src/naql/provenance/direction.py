@@ -12,7 +12,9 @@ positive for A → B), each kept as evidence on the edge:
 
 A total of at least 1 either way decides the edge; otherwise it stays ``shared`` (direction
 unknown) and says so. Siblings — two articles a decided third one is the source of, and which
-share only what they both took from it — get no edge between them.
+share only what they both took from it — get no edge between them. Nor does a source whose
+whole contribution another, larger source of the same copy accounts for, text the two sources
+share (an agency's continuation item repeating its first part's lead): one source explains it.
 """
 
 from __future__ import annotations
@@ -112,4 +114,23 @@ def through_common_parent(a: int, b: int, decided: Decided, linked: set[int], pa
             inherited_b = (common_b & pairs.of(b, parent)).sum() / max(common_b.sum(), 1)
             if inherited_a >= SIBLING_COVER and inherited_b >= SIBLING_COVER:
                 return True
+    return False
+
+
+def redundant_source(source: int, target: int, sources: list[int], pairs: Pairs) -> bool:
+    """Whether another of ``target``'s decided ``sources`` gave it more text, covering what
+    ``source`` gave it, and shares that text with ``source``: then that one source explains
+    the copy, and ``source`` is not drawn as a second."""
+    given = pairs.of(target, source)
+    size = pairs.words(target, given)
+    if not size:
+        return False
+    for other in sources:
+        if other == source or not pairs.words(source, pairs.of(source, other)):
+            continue
+        theirs = pairs.of(target, other)
+        if pairs.words(target, theirs) > size and (
+            pairs.words(target, given & theirs) >= SIBLING_COVER * size
+        ):
+            return True
     return False

@@ -108,6 +108,7 @@ class Pairs:
     def __init__(self, story: StoryInput) -> None:
         self.story = story
         self._cache: dict[tuple[str, int], np.ndarray] = {}
+        self._figures: dict[int, list[str]] = {}
         self.cover: dict[tuple[int, int], np.ndarray] = {}
         for (a, b), found in story.passages.items():
             self.cover[(a, b)] = coverage(story.tokens[a], side_ranges(found, True))
@@ -123,6 +124,13 @@ class Pairs:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
+
+    def figures(self, article: int) -> list[str]:
+        """The article's figures, in text order (asked of each partner it meets)."""
+        if article not in self._figures:
+            story, ids = self.story, self.story.tokens[article].ids
+            self._figures[article] = [story.figures[i] for i in ids[story.is_figure[ids]].tolist()]
+        return self._figures[article]
 
     def ranges(self, article: int, partner: int) -> list[tuple[int, int]]:
         """The token ranges of ``article``'s passages with ``partner``."""

@@ -124,12 +124,10 @@ def alone_in_shared(x: int, y: int, story: StoryInput, pairs: Pairs) -> list[tup
     ranges = pairs.ranges(x, y)
     if not ranges:
         return []
-    inside = np.zeros(len(tx), dtype=bool)
+    keep = np.zeros(len(tx), dtype=bool)
     for start, end in ranges:
-        inside[start : end + 1] = True
-    keep = inside & ~tx.stop & ~pairs.cached(("stamp", x), lambda: _own_stamp(x, story))
-    if len(story.calendar):
-        keep &= ~story.calendar[tx.ids]
+        keep[start : end + 1] = True
+    keep &= pairs.cached(("material", x), lambda: _material(x, story))
     positions = np.flatnonzero(keep)
     if not len(positions):
         return []
@@ -143,23 +141,40 @@ def alone_in_shared(x: int, y: int, story: StoryInput, pairs: Pairs) -> list[tup
     )
     if len(figure_at):
         # In text order: «627,006» is two tokens whose run must read «627006».
-        their_figures = [story.figures[i] for i in ty.ids[story.is_figure[ty.ids]].tolist()]
+        their_figures = pairs.figures(y)
         for k in figure_at.tolist():
             absent[k] = not figure_in(story.figures[int(ids[k])], their_figures)
             if absent[k]:
                 found.append((int(positions[k]), int(positions[k])))
     # Runs of absent content words inside one passage (function words do not break a run).
-    which = np.searchsorted(np.sort([start for start, _ in ranges]), positions, side="right")
-    new_run = np.r_[True, (which[1:] != which[:-1]) | ~absent[:-1]]
-    run_id = np.cumsum(new_run)[absent]
+    which = np.searchsorted(sorted(start for start, _ in ranges), positions, side="right")
+    run_id = np.cumsum(changes(which) | _after(~absent))[absent]
     where = positions[absent]
     # run_id never decreases: each run's first position and length are where it changes.
     first = np.flatnonzero(changes(run_id))
-    count = np.diff(first, append=len(run_id))
-    for begin, size in zip(first.tolist(), count.tolist()):
-        if size >= MIN_CLAUSE:
-            found.append((int(where[begin]), int(where[begin + size - 1])))
+    last = np.empty_like(first)
+    last[:-1] = first[1:] - 1
+    last[-1:] = len(run_id) - 1
+    for begin, end in zip(first.tolist(), last.tolist()):
+        if end - begin + 1 >= MIN_CLAUSE:
+            found.append((int(where[begin]), int(where[end])))
     return sorted(set(found))
+
+
+def _after(mask: np.ndarray) -> np.ndarray:
+    """Per position: ``mask`` at the one before (False at the first)."""
+    out = np.zeros(len(mask), dtype=bool)
+    out[1:] = mask[:-1]
+    return out
+
+
+def _material(k: int, story: StoryInput) -> np.ndarray:
+    """Per token of article ``k``: a content word of the story, not of its stamp or a date."""
+    tokens = story.tokens[k]
+    material = ~tokens.stop & ~_own_stamp(k, story)
+    if len(story.calendar):
+        material &= ~story.calendar[tokens.ids]
+    return material
 
 
 def _own_stamp(k: int, story: StoryInput, max_words: int = 12, lead: int = 5) -> np.ndarray:

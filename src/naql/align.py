@@ -251,7 +251,11 @@ def _passages_in(
         np.concatenate([i for _, _, i, _ in chunk]),
         np.concatenate([j for _, _, _, j in chunk]),
     )
-    cores = cluster_seeds(seeds, gap=config.core_gap, min_seeds=config.core_seeds)
+    keys = [(a, b) for a, b, _, _ in chunk]
+    dense = None
+    if all(x < y for x, y in zip(keys, keys[1:])):  # pairs in order: number them so
+        dense = np.repeat(np.arange(len(chunk)), [len(i) for _, _, i, _ in chunk])
+    cores = cluster_seeds(seeds, gap=config.core_gap, min_seeds=config.core_seeds, pair=dense)
     clusters = merge_clusters(seeds, cores, gap=config.gap)
     passages: list[TokenPassage] = []
     seed_order = stable_order(clusters.label)

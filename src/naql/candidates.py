@@ -278,7 +278,9 @@ class Clusters:
         return len(self.i0)
 
 
-def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) -> Clusters:
+def cluster_seeds(
+    seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6, pair: np.ndarray | None = None
+) -> Clusters:
     """Split each pair's dot plot at gaps wider than ``gap`` tokens, on each axis in turn.
 
     This is the extension step of Sanchez-Perez et al. (PAN 2014) applied to single-word seeds:
@@ -287,10 +289,16 @@ def cluster_seeds(seeds: Seeds, *, gap: int, min_seeds: int, rounds: int = 6) ->
     or edited copy) and a filled rectangle (shuffled copy) both survive whole; isolated chance
     matches end up alone and are dropped with every group of fewer than ``min_seeds`` distinct
     positions.
+
+    ``pair`` may number each seed's pair densely, in the pairs' (left, right) order (a caller
+    whose seeds come pair by pair has it for free): the same clusters, and the first sort's
+    key stays narrow enough to be sorted by value (:func:`naql.arrays.stable_order`).
     """
     n = len(seeds)
     label = np.full(n, -1, dtype=np.int64)
-    if n:
+    if pair is not None:
+        label = pair.astype(np.int64)
+    elif n:
         label = (seeds.left * (int(seeds.right.max()) + 1) + seeds.right).astype(np.int64)
     alive = np.arange(n)
     quiet = 0

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from naql import align
 from naql.config import Config
 from naql.pairs import to_passage
 from naql.pipeline import reused_passages
-from naql.text import Tokens, Vocabulary, normalize
+from naql.text import Vocabulary, normalize
 
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 
@@ -121,60 +119,3 @@ def test_fragments_of_one_edited_passage_merge_into_one_detection() -> None:
     found = align_two(" ".join(inserted), " ".join(passage))
     assert len(found) == 1
     assert found[0].kind == "edited"
-
-
-@given(
-    st.lists(
-        st.lists(st.tuples(st.integers(0, 9), st.booleans()), max_size=30), min_size=1, max_size=8
-    ),
-    st.integers(1, 4),
-)
-@settings(max_examples=200)
-def test_texts_indexed_together_are_indexed_as_one_by_one(
-    texts: list[list[tuple[int, bool]]], max_per_doc: int
-) -> None:
-    docs = [
-        Tokens(
-            np.array([stem for stem, _ in text], dtype=np.int32),
-            np.array([stop for _, stop in text], dtype=bool),
-            np.arange(len(text), dtype=np.int32),
-            np.arange(len(text), dtype=np.int32) + 1,
-        )
-        for text in texts
-    ]
-    common = np.zeros(10, dtype=bool)
-    common[7] = True
-    together = align._doc_indexes(docs, common, max_per_doc)
-    for doc, found in zip(docs, together, strict=True):
-        alone = one_text_index(doc, common, max_per_doc)
-        for field in ("stems", "positions", "content_before"):
-            assert getattr(found, field).tolist() == getattr(alone, field).tolist()
-            assert getattr(found, field).dtype == getattr(alone, field).dtype
-
-
-# The per-text index as the aligner built it before texts were indexed together: the reference.
-def one_text_index(doc: Tokens, common: np.ndarray, max_per_doc: int) -> align._DocIndex:
-    content = ~doc.stop
-    positions = np.flatnonzero(content & ~common[doc.ids])
-    stems = doc.ids[positions].astype(np.int64)
-    # Content-word bigrams (function words skipped) seed ordered copies densely even where their
-    # single words are too frequent in the text to be trusted; they live in their own key space
-    # (negative keys) so that a bigram never meets a unigram.
-    bigrams = -(1 + stems[:-1] * align._BIGRAM_BASE + stems[1:]) if len(stems) > 1 else stems[:0]
-    keys = np.concatenate([stems, bigrams])
-    keyed_positions = np.concatenate([positions, positions[:-1] if len(positions) else positions])
-    # Positions ascend within each key already: a stable sort by key orders by (key, position).
-    order = np.argsort(keys, kind="stable")
-    keys, keyed_positions = keys[order], keyed_positions[order]
-    if len(keys):
-        runs = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        run_length = np.diff(runs, append=len(keys))
-        keep = np.repeat(run_length, run_length) <= max_per_doc
-        keys, keyed_positions = keys[keep], keyed_positions[keep]
-    # Density is measured against the words that COULD have seeded (content words not capped
-    # away), so a copy is not penalised for repeating a frequent word.
-    eligible = np.zeros(len(doc.ids), dtype=np.int64)
-    eligible[keyed_positions[keys >= 0]] = 1
-    content_before = np.zeros(len(eligible) + 1, dtype=np.int64)
-    np.cumsum(eligible, out=content_before[1:])
-    return align._DocIndex(keys, keyed_positions, content_before)

@@ -47,70 +47,34 @@ class _DocIndex:
     content_before: np.ndarray  # seedable content tokens before each position (prefix sum)
 
 
+def _doc_index(doc: Tokens, common: np.ndarray, max_per_doc: int) -> _DocIndex:
+    content = ~doc.stop
+    positions = np.flatnonzero(content & ~common[doc.ids])
+    stems = doc.ids[positions].astype(np.int64)
+    # Content-word bigrams (function words skipped) seed ordered copies densely even where their
+    # single words are too frequent in the text to be trusted; they live in their own key space
+    # (negative keys) so that a bigram never meets a unigram.
+    bigrams = -(1 + stems[:-1] * _BIGRAM_BASE + stems[1:]) if len(stems) > 1 else stems[:0]
+    keys = np.concatenate([stems, bigrams])
+    keyed_positions = np.concatenate([positions, positions[:-1] if len(positions) else positions])
+    # Positions ascend within each key already: a stable sort by key orders by (key, position).
+    order = stable_order(keys)
+    keys, keyed_positions = keys[order], keyed_positions[order]
+    if len(keys):
+        runs = np.flatnonzero(changes(keys))
+        run_length = np.diff(runs, append=len(keys))
+        keep = np.repeat(run_length, run_length) <= max_per_doc
+        keys, keyed_positions = keys[keep], keyed_positions[keep]
+    # Density is measured against the words that COULD have seeded (content words not capped
+    # away), so a copy is not penalised for repeating a frequent word.
+    eligible = np.zeros(len(doc.ids), dtype=np.int64)
+    eligible[keyed_positions[keys >= 0]] = 1
+    content_before = np.zeros(len(eligible) + 1, dtype=np.int64)
+    np.cumsum(eligible, out=content_before[1:])
+    return _DocIndex(keys, keyed_positions, content_before)
+
+
 _BIGRAM_BASE = 1 << 31
-
-
-def _indexes_of(
-    docs: Sequence[Tokens], wanted: set[int], common: np.ndarray, max_per_doc: int
-) -> dict[int, _DocIndex]:
-    """The wanted texts' indexes, built a block of texts at a time."""
-    order = sorted(wanted)
-    found: dict[int, _DocIndex] = {}
-    for low in range(0, len(order), 2048):
-        block = order[low : low + 2048]
-        found.update(zip(block, _doc_indexes([docs[k] for k in block], common, max_per_doc)))
-    return found
-
-
-def _doc_indexes(docs: Sequence[Tokens], common: np.ndarray, max_per_doc: int) -> list[_DocIndex]:
-    """Per text: its seedable content stems and content-word bigrams (function words skipped),
-    sorted, with their positions, capped at ``max_per_doc`` occurrences, and the prefix sum of
-    the words that could seed. Bigrams seed ordered copies densely even where their single
-    words are too frequent in the text to be trusted; they live in their own key space
-    (negative keys), so a bigram never meets a unigram. Density is measured against the words
-    that could have seeded, so a copy is not penalised for repeating a frequent word.
-
-    All the texts at once: one sort and one prefix sum, not a dozen numpy calls a text (those
-    were a fifth of aligning SaudiNewsNet)."""
-    if not docs:
-        return []
-    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-    offsets = np.cumsum(lengths) - lengths
-    ids = np.concatenate([doc.ids for doc in docs])
-    seedable = np.flatnonzero(~np.concatenate([doc.stop for doc in docs]) & ~common[ids])
-    doc = np.repeat(np.arange(len(docs)), lengths)[seedable]
-    stems = ids[seedable].astype(np.int64)
-    positions = seedable - offsets[doc]
-    # Bigrams of consecutive seedable words of one text, in the same negative key space.
-    within = doc[1:] == doc[:-1]
-    keys = np.concatenate([stems, -(1 + stems[:-1][within] * _BIGRAM_BASE + stems[1:][within])])
-    key_doc = np.concatenate([doc, doc[:-1][within]])
-    key_positions = np.concatenate([positions, positions[:-1][within]])
-    order = np.lexsort((key_positions, keys, key_doc))
-    keys, key_doc, key_positions = keys[order], key_doc[order], key_positions[order]
-    runs = np.flatnonzero(changes(keys) | changes(key_doc))
-    run_length = np.diff(runs, append=len(keys))
-    keep = np.repeat(run_length, run_length) <= max_per_doc
-    keys, key_doc, key_positions = keys[keep], key_doc[keep], key_positions[keep]
-    eligible = np.zeros(len(ids), dtype=np.int64)
-    unigram = keys >= 0
-    eligible[offsets[key_doc[unigram]] + key_positions[unigram]] = 1
-    total = np.zeros(len(ids) + 1, dtype=np.int64)
-    np.cumsum(eligible, out=total[1:])
-    before = total[1:] - np.repeat(total[offsets], lengths)  # counted from each text's start
-    # Each text's prefix sums, a 0 in front: text k's are [offsets[k] + k, ... + lengths[k]].
-    before = np.insert(before, offsets, 0)
-    bounds = np.searchsorted(key_doc, np.arange(len(docs) + 1)).tolist()
-    return [
-        _DocIndex(
-            keys[bounds[k] : bounds[k + 1]],
-            key_positions[bounds[k] : bounds[k + 1]],
-            before[start : start + length + 1],
-        )
-        for k, (start, length) in enumerate(
-            zip((offsets + np.arange(len(docs))).tolist(), lengths.tolist())
-        )
-    ]
 
 
 def _pair_seeds(a: _DocIndex, b: _DocIndex) -> tuple[np.ndarray, np.ndarray]:
@@ -145,21 +109,19 @@ def align_pairs(
         return []
     if common is None:
         common = common_stems(left, right, vocabulary_size, config.max_df)
-    left_index = _indexes_of(left, {a for a, _ in pairs}, common, config.max_per_doc)
-    right_index = (
-        left_index
-        if right is left
-        else _indexes_of(right, {b for _, b in pairs}, common, config.max_per_doc)
-    )
-    if right is left:  # one pile: its texts indexed once, whichever side they are on
-        left_index.update(
-            _indexes_of(left, {b for _, b in pairs} - set(left_index), common, config.max_per_doc)
-        )
+    left_index: dict[int, _DocIndex] = {}
+    right_index: dict[int, _DocIndex] = {}
     passages: list[TokenPassage] = []
     chunk: list[tuple[int, int, np.ndarray, np.ndarray]] = []
     size = 0
     for done, (a, b) in enumerate(pairs, 1):
-        i, j = _pair_seeds(left_index[a], right_index[b])
+        ia = left_index.get(a) or left_index.setdefault(
+            a, _doc_index(left[a], common, config.max_per_doc)
+        )
+        ib = right_index.get(b) or right_index.setdefault(
+            b, _doc_index(right[b], common, config.max_per_doc)
+        )
+        i, j = _pair_seeds(ia, ib)
         chunk.append((a, b, i, j))
         size += len(i)
         # Pairs are clustered independently, so a batch of a few million seeds at a time gives

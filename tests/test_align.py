@@ -7,6 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from naql import align
 from naql.config import Config
 from naql.pairs import to_passage
 from naql.pipeline import reused_passages
@@ -119,3 +120,23 @@ def test_fragments_of_one_edited_passage_merge_into_one_detection() -> None:
     found = align_two(" ".join(inserted), " ".join(passage))
     assert len(found) == 1
     assert found[0].kind == "edited"
+
+
+def figure_in(figure: str, others: list[str]) -> bool:
+    """The reference: whole, inside a longer figure, or as the run of the figures' parts."""
+    if figure in others:
+        return True
+    if len(figure) >= 2 and any(figure in other for other in others if len(other) > len(figure)):
+        return True
+    return len(figure) >= 4 and figure in "".join(others)
+
+
+digits = st.text(alphabet="0123456789", min_size=1, max_size=7)
+
+
+@given(digits, st.lists(digits, max_size=8))
+@settings(max_examples=500)
+def test_figures_hold_a_figure_exactly_when_the_reference_does(
+    figure: str, others: list[str]
+) -> None:
+    assert align.Figures(others).holds(figure) == figure_in(figure, others)

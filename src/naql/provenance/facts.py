@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from naql.align import TokenPassage
+from naql.align import Figures, TokenPassage
 from naql.attribution import own_outlet_id
 from naql.outlets import Gazetteer
 from naql.records import Article, Attribution, Passage
@@ -108,7 +108,7 @@ class Pairs:
     def __init__(self, story: StoryInput) -> None:
         self.story = story
         self._cache: dict[tuple[str, int], np.ndarray] = {}
-        self._figures: dict[int, list[str]] = {}
+        self._figures: dict[int, Figures] = {}
         self.cover: dict[tuple[int, int], np.ndarray] = {}
         for (a, b), found in story.passages.items():
             self.cover[(a, b)] = coverage(story.tokens[a], side_ranges(found, True))
@@ -125,11 +125,13 @@ class Pairs:
             self._cache[key] = compute()
         return self._cache[key]
 
-    def figures(self, article: int) -> list[str]:
+    def figures(self, article: int) -> Figures:
         """The article's figures, in text order (asked of each partner it meets)."""
         if article not in self._figures:
             story, ids = self.story, self.story.tokens[article].ids
-            self._figures[article] = [story.figures[i] for i in ids[story.is_figure[ids]].tolist()]
+            self._figures[article] = Figures(
+                [story.figures[i] for i in ids[story.is_figure[ids]].tolist()]
+            )
         return self._figures[article]
 
     def ranges(self, article: int, partner: int) -> list[tuple[int, int]]:

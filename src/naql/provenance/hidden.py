@@ -22,7 +22,6 @@ from itertools import combinations
 import networkx as nx
 import numpy as np
 
-from naql.align import figure_in
 from naql.arrays import changes
 from naql.provenance.facts import Facts, Pairs, StoryInput
 from naql.records import HiddenSource, Passage, Span
@@ -143,7 +142,7 @@ def alone_in_shared(x: int, y: int, story: StoryInput, pairs: Pairs) -> list[tup
         # In text order: «627,006» is two tokens whose run must read «627006».
         their_figures = pairs.figures(y)
         for k in figure_at.tolist():
-            absent[k] = not figure_in(story.figures[int(ids[k])], their_figures)
+            absent[k] = not their_figures.holds(story.figures[int(ids[k])])
             if absent[k]:
                 found.append((int(positions[k]), int(positions[k])))
     # Runs of absent content words inside one passage (function words do not break a run).

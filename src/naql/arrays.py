@@ -1,4 +1,4 @@
-"""Sorted-array helpers the stages share: where runs change, and integer sorts by value."""
+"""Array helpers the stages share: where runs change, runs of a mask, integer sorts by value."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ def changes(values: np.ndarray) -> np.ndarray:
         out[0] = True
         np.not_equal(values[1:], values[:-1], out=out[1:])
     return out
+
+
+def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends (exclusive) of the runs of True in ``mask``."""
+    padded = np.zeros(len(mask) + 2, dtype=np.int8)
+    padded[1:-1] = mask
+    edges = np.diff(padded)
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
 def stable_order(keys: np.ndarray) -> np.ndarray:

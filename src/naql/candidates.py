@@ -136,9 +136,7 @@ def content_postings(
 def document_frequency(postings: Postings, vocabulary_size: int) -> np.ndarray:
     if not len(postings.stem):
         return np.zeros(vocabulary_size, dtype=np.int64)
-    first = np.r_[
-        True, (postings.stem[1:] != postings.stem[:-1]) | (postings.doc[1:] != postings.doc[:-1])
-    ]
+    first = changes(postings.stem) | changes(postings.doc)
     return np.bincount(postings.stem[first], minlength=vocabulary_size)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from naql.provenance.direction import (
     Decided,
+    orient,
     redundant_source,
     signals,
     through_common_parent,
@@ -110,13 +111,12 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
     }
     sources_of: dict[int, list[int]] = {}
     for (a, b), (total, _) in drawn.items():
-        if total >= 1 or total <= -1:
-            source, target = (a, b) if total > 0 else (b, a)
-            sources_of.setdefault(target, []).append(source)
+        if (oriented := orient(a, b, total)) is not None:
+            sources_of.setdefault(oriented[1], []).append(oriented[0])
     for (a, b), (total, found) in drawn.items():
         shared = _shared(a, b, pairs)
-        if total >= 1 or total <= -1:
-            source, target = (a, b) if total > 0 else (b, a)
+        if (oriented := orient(a, b, total)) is not None:
+            source, target = oriented
             if redundant_source(source, target, sources_of[target], pairs):
                 continue  # a larger source of the copy gave it this text too
             if total < 0:  # weights were for a -> b; positive must support the edge as drawn

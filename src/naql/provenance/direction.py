@@ -94,13 +94,20 @@ def signals(a: int, b: int, story: StoryInput, facts: Facts, pairs: Pairs) -> li
     return found
 
 
+def orient(a: int, b: int, total: float) -> tuple[int, int] | None:
+    """(source, copy) of the pair (a, b) when its vote ``total`` (positive for a → b) decides
+    it, else None."""
+    if total >= 1:
+        return a, b
+    if total <= -1:
+        return b, a
+    return None
+
+
 def source_of(parent: int, child: int, decided: Decided) -> bool:
     """Whether the vote on the pair drew ``parent`` → ``child``."""
     key = (min(parent, child), max(parent, child))
-    if key not in decided:
-        return False
-    total = decided[key][0]
-    return total >= 1 if parent < child else total <= -1
+    return key in decided and orient(*key, decided[key][0]) == (parent, child)
 
 
 def through_common_parent(a: int, b: int, decided: Decided, linked: set[int], pairs: Pairs) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from naql.arrays import runs
 from naql.provenance.facts import Facts, Pairs, StoryInput
 from naql.records import SourceShare, Span, Verdict
 from naql.text import Tokens
@@ -61,8 +62,7 @@ def verdict(
 def added_spans(tokens: Tokens, covered: np.ndarray) -> list[Span]:
     """Runs of unshared tokens holding at least MIN_ADDED_WORDS content words, as text spans."""
     spans = []
-    edges = np.diff(np.r_[0, (~covered).astype(np.int8), 0])
-    for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+    for start, end in zip(*runs(~covered)):
         if int((~tokens.stop[start:end]).sum()) >= MIN_ADDED_WORDS:
             spans.append(Span(int(tokens.starts[start]), int(tokens.ends[end - 1])))
     return spans

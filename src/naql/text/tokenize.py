@@ -10,7 +10,7 @@ from itertools import repeat
 import numpy as np
 import Stemmer
 
-from naql.arrays import changes
+from naql.arrays import changes, runs, stable_order
 from naql.errors import ConfigError
 from naql.text import arabic, chars, latin
 from naql.text.normalize import from_code_points, normalize, normalized_codes
@@ -29,7 +29,7 @@ def words(text: str) -> Words:
     """Split ``text`` into word tokens (letters, digits and their marks), normalised."""
     codes, origin, in_plane = normalized_codes(text)
     is_word = _word_flags(codes, in_plane)
-    starts, ends = _runs(is_word)
+    starts, ends = runs(is_word)
     forms = from_code_points(np.where(is_word, codes, chars.SPACE)).split()
     if len(forms) != len(starts):  # would mean str.split and the table disagree on a space
         raise RuntimeError("tokeniser tables disagree with str.split; please report this text")
@@ -259,7 +259,7 @@ def _flat_block(vocabulary: Vocabulary, texts: Sequence[str]) -> FlatTokens:
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     bases = np.cumsum(sizes + 1) - (sizes + 1)
     codes, origin, in_plane = normalized_codes(joined)
-    token_starts, token_ends = _runs(_word_flags(codes, in_plane))
+    token_starts, token_ends = runs(_word_flags(codes, in_plane))
     boundary = np.empty(len(origin) + 1, dtype=np.int64)
     boundary[:-1] = origin
     boundary[-1] = len(joined)
@@ -294,14 +294,6 @@ def _word_flags(codes: np.ndarray, in_plane: bool) -> np.ndarray:
     return is_word
 
 
-def _runs(is_word: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Starts and ends of the runs of word characters."""
-    padded = np.zeros(len(is_word) + 2, dtype=np.int8)
-    padded[1:-1] = is_word
-    edges = np.diff(padded)
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-
-
 def _encode_spans(
     vocabulary: Vocabulary, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -325,7 +317,7 @@ def _encode_spans(
     )
     if not exact:  # two forms share a hash: look every token up by its form
         return vocabulary.encode(_forms(codes, starts, lengths))
-    order = np.argsort(first, kind="stable")
+    order = stable_order(first)
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     distinct = first[order]
@@ -336,18 +328,14 @@ def _encode_spans(
 
 def _groups(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(hashes, return_index=True, return_inverse=True)[1:]``, up to the groups'
-    order, for grouping only: each hash's top bits are sorted as one int64 with the token's
-    index in the low bits (numpy sorts values with SIMD; np.unique's index sort took 1.0 of
+    order, for grouping only: the hashes' top bits, narrow enough to be sorted by value beside
+    each token's index (:func:`naql.arrays.stable_order`; np.unique's index sort took 1.0 of
     SaudiNewsNet's 8.6 s). Fewer bits can only join two forms in a group, which the caller's
     check then finds."""
     count = len(hashes)
-    shift = max(count - 1, 1).bit_length()
-    packed = (hashes >> np.uint64(shift + 1)).astype(np.int64)
-    packed <<= shift
-    packed |= np.arange(count, dtype=np.int64)
-    packed.sort()
-    order = packed & ((1 << shift) - 1)
-    starts = np.flatnonzero(changes(packed >> shift))
+    top = (hashes >> np.uint64(max(count - 1, 1).bit_length() + 1)).astype(np.int64)
+    order = stable_order(top)
+    starts = np.flatnonzero(changes(top[order]))
     inverse = np.empty(count, dtype=np.int64)
     inverse[order] = np.repeat(np.arange(len(starts)), np.diff(starts, append=count))
     return order[starts], inverse
@@ -419,14 +407,5 @@ def merge_chunks(vocabulary: Vocabulary, chunks: Sequence[ChunkTokens]) -> list[
     merged: list[Tokens] = []
     for chunk in chunks:
         ids = vocabulary.adopt(chunk.stems)[chunk.ids].astype(np.int32)
-        cuts = np.cumsum(chunk.lengths)[:-1]
-        merged.extend(
-            Tokens(*parts)
-            for parts in zip(
-                np.split(ids, cuts),
-                np.split(chunk.stop, cuts),
-                np.split(chunk.starts, cuts),
-                np.split(chunk.ends, cuts),
-            )
-        )
+        merged.extend(FlatTokens(chunk.lengths, ids, chunk.stop, chunk.starts, chunk.ends).split())
     return merged

@@ -71,6 +71,10 @@ def test_every_credit_keeps_offsets_into_the_text(haftar: list[Article]) -> None
         ("الرئيس خلال لقائه الوفد أمس - رويترز", {("reuters", "photo")}),
         ("زار الأمير مدينة الرياض اليوم والتقى المسؤولين في الوطن.", set()),
         ("وقالت صحيفة «الرياض» إن المشروع تأخر.", {("alriyadh", "source")}),
+        # «سوق عكاظ» is the festival, whatever cue stands before it; «عكاظ» alone is the paper.
+        ("وبين أن مساحة الموقع لمشروع خيمة سوق عكاظ تبلغ 7000 متر.", set()),
+        ("وتحدث عن مستقبل سوق عكاظ ولسوق عكاظ جائزة.", set()),
+        ("وأكدت مصادر لـ«عكاظ» أن العمل بدأ في سوق عكاظ.", {("okaz", "source")}),
     ],
 )
 def test_patterns(text: str, expected: set[tuple[str, str]]) -> None:

@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -54,6 +54,9 @@ class Outlet:
     aliases: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
+    # Longer names of other things that hold one of the outlet's names («سوق عكاظ», the
+    # festival, for the paper «عكاظ»): a name read inside one of them is not the outlet.
+    part_of: tuple[str, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)
@@ -81,6 +84,10 @@ class Gazetteer:
         default_factory=dict
     )  # key -> (outlet id, ambiguous)
     _domains: dict[str, str] = field(default_factory=dict)
+    # name key -> the words around it that make it part of another name: (before, after)
+    _part_of: dict[str, list[tuple[tuple[frozenset[str], ...], tuple[str, ...]]]] = field(
+        default_factory=dict
+    )
     _index: dict[str, list[tuple[tuple[str, ...], str]]] | None = None
     _looked_up: dict[str, Outlet | None] = field(default_factory=dict)  # a corpus repeats names
 
@@ -91,6 +98,20 @@ class Gazetteer:
                 self._names[_key(alias)] = (outlet.id, False)
         for alias in outlet.ambiguous:
             self._names.setdefault(_key(alias), (outlet.id, True))
+        for longer in outlet.part_of:
+            whole = _key(longer).split(" ")
+            for alias in (outlet.name, *outlet.aliases, *outlet.ambiguous):
+                part = _key(alias).split(" ")
+                at = next((i for i in range(len(whole)) if whole[i : i + len(part)] == part), None)
+                if at is None:
+                    continue
+                before = tuple(
+                    frozenset(_proclitic_forms(word)) if i == 0 else frozenset([word])
+                    for i, word in enumerate(whole[:at])
+                )
+                self._part_of.setdefault(_key(alias), []).append(
+                    (before, tuple(whole[at + len(part) :]))
+                )
         for domain in outlet.domains:
             self._domains[domain.lower().removeprefix("www.")] = outlet.id
         self._index = None  # rebuilt on next use
@@ -158,6 +179,8 @@ class Gazetteer:
                 if tuple(forms[first + 1 : last + 1]) != rest:
                     continue
                 outlet_id, ambiguous = self._names[key]
+                if key in self._part_of and _inside_longer(forms, first, last, self._part_of[key]):
+                    continue
                 start, end = int(found.starts[first]), int(found.ends[last])
                 cue = first > 0 and _without_proclitics(forms[first - 1]) in CUES
                 # Quoted on both sides: «الرياض» is the paper, «… الجامعة العربية» closes a quotation.
@@ -201,6 +224,23 @@ def _proclitic_forms(word: str) -> set[str]:
     return forms
 
 
+def _inside_longer(
+    forms: Sequence[str],
+    first: int,
+    last: int,
+    longer: list[tuple[tuple[frozenset[str], ...], tuple[str, ...]]],
+) -> bool:
+    """Whether the name at tokens ``first``..``last`` stands inside one of the ``longer`` names
+    (the words before it, the first in any proclitic form, and the words after it)."""
+    for before, after in longer:
+        start = first - len(before)
+        if start < 0 or tuple(forms[last + 1 : last + 1 + len(after)]) != after:
+            continue
+        if all(forms[start + i] in allowed for i, allowed in enumerate(before)):
+            return True
+    return False
+
+
 def _without_proclitics(form: str) -> str:
     for prefix in ("وب", "ول", "فب", "فل", "و", "ف", "ب", "ل", "ك"):
         if form.startswith(prefix) and form[len(prefix) :] in CUES:
@@ -218,6 +258,7 @@ def _outlets_from(data: dict) -> Iterable[Outlet]:
                 aliases=tuple(entry.get("aliases", ())),
                 ambiguous=tuple(entry.get("ambiguous", ())),
                 domains=tuple(entry.get("domains", ())),
+                part_of=tuple(entry.get("part_of", ())),
             )
         except (KeyError, TypeError, AttributeError) as error:
             raise ConfigError(

@@ -49,6 +49,34 @@ def test_trusted_dates_decide_and_untrusted_ones_do_not() -> None:
     assert ("second", "first", "copied") not in without
 
 
+def test_the_layout_of_shared_text_alone_does_not_say_who_copied() -> None:
+    # Text scattered among other material in one article and contiguous in the other is what a
+    # copier adding to its source leaves, and what a copier cutting its source's middle leaves
+    # the other way round: with no credit, agency or trusted date, the direction is unknown.
+    head, tail = WIRE.split("، وأوضح")
+    plain = Article(id="plain", text=WIRE, date="2024-01-01 08:00", url="https://a.example/1")
+    mixed = Article(
+        id="mixed",
+        text=head + "." + EXTRA + "\nوأوضح" + tail,
+        date="2024-01-01 12:00",
+        url="https://b.example/2",
+    )
+    assert {kind for *_, kind in edges_of([mixed, plain], trust_dates=False)} == {"shared"}
+    assert edges_of([mixed, plain]) == {("plain", "mixed", "copied")}
+
+
+def test_a_paper_crediting_another_agency_is_not_drawn_from_this_one() -> None:
+    # The paper says its wire copy is Reuters'; the SPA item shares that text because SPA ran
+    # the wire too. Without the paper's credit, the agency item would be its source.
+    agency = Article(id="spa", text=WIRE, url="https://www.spa.gov.sa/1")
+    credited = Article(
+        id="paper", text="لندن - رويترز\n" + WIRE + EXTRA, url="https://okaz.com.sa/2"
+    )
+    assert ("spa", "paper", "copied") not in edges_of([credited, agency])
+    bare = Article(id="paper", text=WIRE + EXTRA, url="https://www.okaz.com.sa/2")
+    assert ("spa", "paper", "copied") in edges_of([bare, agency])
+
+
 def test_siblings_of_one_source_get_no_edge_between_them() -> None:
     agency = Article(id="spa", text=WIRE, url="https://www.spa.gov.sa/1")
     one = Article(id="one", text=WIRE + EXTRA, url="https://www.okaz.com.sa/2")

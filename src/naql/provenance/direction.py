@@ -5,10 +5,13 @@ positive for A → B), each kept as evidence on the edge:
 - ``credit`` (±3): B credits A's outlet as a source («حسب الشرق الأوسط»);
 - ``self-report`` (±1): A names itself as the recipient («مصادر لـ«الشرق الأوسط»» on Asharq
   Al-Awsat's own page): it is the outlet's own reporting;
-- ``agency`` (±2): A is a news agency and B is not: papers re-run wire copy, not the reverse;
-- ``containment`` (±1): in the copier, the reused text is scattered among added material; in
+- ``agency`` (±2): A is a news agency and B is not: papers re-run wire copy, not the reverse —
+  unless B names another agency as its source and not A's (its wire copy is that agency's,
+  which A may have run too);
+- ``containment`` (±0.5): in the copier, the reused text is scattered among added material; in
   the original it is contiguous (the share of unshared words between the first and the last
-  shared one, on each side).
+  shared one, on each side). It only tips a vote: a copier cutting sentences out of its
+  source's middle leaves the same layout the other way round, so it never decides alone.
 
 A total of at least 1 either way decides the edge; otherwise it stays ``shared`` (direction
 unknown) and says so. Siblings — two articles a decided third one is the source of, and which
@@ -75,12 +78,16 @@ def signals(a: int, b: int, story: StoryInput, facts: Facts, pairs: Pairs) -> li
                     f"{articles[x].id} names itself as the recipient of its sources",
                 )
             )
-        if facts.kind[x] == "agency" and facts.kind[y] not in (None, "agency"):
+        if (
+            facts.kind[x] == "agency"
+            and facts.kind[y] not in (None, "agency")
+            and not _credits_other_agency(y, facts.outlet[x], story, facts)
+        ):
             found.append(Signal("agency", 2.0 * sign, f"{articles[x].id} is a news agency's copy"))
     spread_a = interleave(story.tokens[a], pairs.of(a, b))
     spread_b = interleave(story.tokens[b], pairs.of(b, a))
     if abs(spread_a - spread_b) >= 0.1:
-        weight = 1.0 if spread_b > spread_a else -1.0
+        weight = 0.5 if spread_b > spread_a else -0.5
         copier, original = (b, a) if weight > 0 else (a, b)
         found.append(
             Signal(
@@ -92,6 +99,16 @@ def signals(a: int, b: int, story: StoryInput, facts: Facts, pairs: Pairs) -> li
             )
         )
     return found
+
+
+def _credits_other_agency(y: int, outlet: str | None, story: StoryInput, facts: Facts) -> bool:
+    """Whether ``y`` names another agency as its source and not ``outlet``: its wire copy is
+    that agency's, which the agency item in the pile may have run too."""
+    credited = facts.credits[y]
+    if outlet in credited:
+        return False
+    known = story.gazetteer.outlets
+    return any(other in known and known[other].kind == "agency" for other in credited)
 
 
 def orient(a: int, b: int, total: float) -> tuple[int, int] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from naql.records import Alignment, Article
+from naql.records import Alignment, Article, Passage, Span
 from naql.stories import StoryConfig, average_linkage, group_stories
 
 
@@ -35,3 +35,78 @@ def test_reuse_days_apart_links_only_a_rerun() -> None:
     rerun = Alignment(a="mon", b="sat", passages=[], a_share=0.9, b_share=0.95)
     assert group_stories(articles, [formula], topical={}).members == [[0], [1]]
     assert group_stories(articles, [rerun], topical={}).members == [[0, 1]]
+
+
+def _shared(a: str, b: str, a_span: tuple[int, int], b_span: tuple[int, int]) -> Alignment:
+    passage = Passage(a, b, Span(*a_span), Span(*b_span), "verbatim", 1.0, 50)
+    return Alignment(a=a, b=b, passages=[passage], a_share=0.6, b_share=0.9)
+
+
+def test_a_page_running_two_items_stays_with_its_first() -> None:
+    # The page's first 600 characters are item one (shared with "one"), the rest item two
+    # (shared with "two"); "one" and "two" have nothing to do with each other. Linked to both,
+    # the page made one story of two events (mean 0.5 over the pair {page, one} and "two").
+    articles = [Article(id=name, text="x" * 1000) for name in ("page", "one", "two")]
+    alignments = [
+        _shared("page", "one", (0, 600), (0, 600)),
+        _shared("page", "two", (640, 1000), (0, 360)),
+    ]
+    assert group_stories(articles, alignments, topical={}).members == [[0, 1], [2]]
+    # The second item's partner linked to the first item's (a topic in common, or shared
+    # text): the page is one story told in parts, and all three stay together.
+    assert group_stories(articles, alignments, topical={(1, 2): 0.2}).members == [[0, 1, 2]]
+    # Overlapping blocks are one item, whoever shares them.
+    overlapping = [
+        _shared("page", "one", (0, 600), (0, 600)),
+        _shared("page", "two", (500, 1000), (0, 500)),
+    ]
+    assert group_stories(articles, overlapping, topical={}).members == [[0, 1, 2]]
+
+
+HEALTH = (
+    "أعلنت وزارة الصحة اليوم عن إطلاق حملة وطنية للتطعيم ضد الإنفلونزا الموسمية تستهدف أكثر من "
+    "مليوني مستفيد في جميع مناطق المملكة خلال الأشهر الثلاثة المقبلة، وأوضح المتحدث الرسمي للوزارة "
+    "أن الحملة تشمل كبار السن والحوامل والأطفال والمصابين بالأمراض المزمنة، وأن اللقاحات متوفرة "
+    "مجانا في المراكز الصحية والمستشفيات الحكومية، داعيا المواطنين والمقيمين إلى المبادرة بأخذ "
+    "اللقاح قبل بداية موسم الشتاء للحد من انتشار العدوى وتخفيف الضغط على المرافق الصحية.\n"
+    "وقال استشاري الأمراض المعدية الدكتور سامي العتيبي إن نسبة الإقبال على التطعيم في العام "
+    "الماضي لم تتجاوز أربعين في المئة، مطالبا بحملات توعية في المدارس والجامعات والأسواق."
+)
+CANAL = (
+    "أعلنت هيئة قناة السويس أن حركة الملاحة في القناة شهدت عبور سبع وأربعين سفينة بإجمالي "
+    "حمولات صافية بلغت مليونين وتسعمائة ألف طن، وأوضحت الهيئة في بيان صحفي أن عدد السفن المتجهة "
+    "شمالا بلغ اثنتين وعشرين سفينة فيما بلغ عدد السفن المتجهة جنوبا خمسا وعشرين سفينة من مختلف "
+    "الأنواع والأحجام بينها ناقلات نفط وسفن حاويات وسفن بضائع عامة، مؤكدة انتظام حركة الملاحة "
+    "في الاتجاهين وجاهزية المجرى الملاحي الجديد لاستقبال السفن العملاقة خلال الأيام المقبلة."
+)
+
+
+def test_a_page_of_two_items_is_cut_into_one_part_per_item() -> None:
+    from naql.pipeline import trace
+
+    page_text = "تقرير اليوم\n" + HEALTH + "\nعلى صعيد آخر، " + CANAL + "\n"
+    page = Article(id="page", text=page_text, url="https://www.alyaum.com/1", offset=100)
+    one = Article(id="one", text=HEALTH, url="https://www.spa.gov.sa/2")
+    two = Article(id="two", text=CANAL, url="https://www.okaz.com.sa/3")
+    result = trace([page, one, two])
+    articles = {article.id: article for article in result.articles}
+    assert set(articles) == {"page#1", "page#2", "one", "two"}
+    first, second = articles["page#1"], articles["page#2"]
+    # The second part starts at its line, transition included, and maps back to the input.
+    assert second.text.startswith("على صعيد آخر")
+    assert first.text + second.text == page_text
+    assert second.offset == 100 + len(first.text)
+    assert second.meta["page"] == "page" and second.title is None
+    stories = {frozenset(story.articles) for story in result.stories}
+    assert stories == {frozenset({"page#1", "one"}), frozenset({"page#2", "two"})}
+    for alignment in result.alignments:
+        for passage in alignment.passages:
+            for name, span in ((alignment.a, passage.a_span), (alignment.b, passage.b_span)):
+                if name.startswith("page#"):
+                    part = articles[name]
+                    start = part.offset - 100 + span.start
+                    assert (
+                        page_text[start : start + span.end - span.start]
+                        == part.text[span.start : span.end]
+                    )
+    assert result.counts["pages_cut_into_items"] == 1

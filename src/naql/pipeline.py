@@ -33,6 +33,7 @@ from naql.pairs import PassageMaker, describe_pairs
 from naql.provenance import StoryInput
 from naql.provenance.hidden import calendar_stems
 from naql.records import (
+    Alignment,
     Article,
     Attribution,
     Problem,
@@ -41,6 +42,7 @@ from naql.records import (
     Verdict,
 )
 from naql.stories import article_similarity, formula_pairs, group_stories, representatives
+from naql.stories.items import Parts, cut_pages, token_items
 from naql.stories.topical import number_stems, term_weights
 from naql.text import Tokens, Vocabulary
 from naql.text.tokenize import tokenize_flat
@@ -274,6 +276,7 @@ def trace(
         else (remember, vocabulary, [memo.text_key(remember, t) for t in texts]),
         backend,
     )
+    pages_cut = 0
     by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
     for passage in passages:
         by_pair.setdefault((passage.left, passage.right), []).append(passage)
@@ -295,6 +298,24 @@ def trace(
         else:
             articles, credits = attribute(articles, gazetteer, told)
     with timer.stage("stories"):
+        # A page running several items is cut into one part per item (naql.stories.items).
+        items = token_items(
+            by_pair, [pair for pair in sorted(by_pair) if pair not in templates], set(topical)
+        )
+        if items:
+            parts = cut_pages(articles, tokens, by_pair, credits, topical, items)
+            if parts.pages:
+                articles, tokens, credits, topical = (
+                    parts.articles,
+                    parts.tokens,
+                    parts.credits,
+                    parts.topical,
+                )
+                by_pair, alignments, templates = _redescribed(
+                    parts, sorted(by_pair), alignments, templates, is_number, vocabulary
+                )
+                pages_cut = parts.pages
+            del parts
         # Template instances (same formula, other figures) and pairs sharing only a formula
         # are different events: neither their shared text nor their topic links them.
         shares = {pair: max(a.a_share, a.b_share) for a, pair in zip(alignments, sorted(by_pair))}
@@ -346,9 +367,45 @@ def trace(
             "passages": len(passages),
             "stories": len(stories),
             "problems": len(problems),
+            **({"pages_cut_into_items": pages_cut} if pages_cut else {}),
             **({"dropped_lines": dropped_lines} if dropped_lines is not None else {}),
         },
     )
+
+
+def _redescribed(
+    parts: Parts,
+    old_pairs: list[tuple[int, int]],
+    alignments: list[Alignment],
+    templates: dict[tuple[int, int], tuple[int, int]],
+    is_number: np.ndarray,
+    vocabulary: Vocabulary,
+) -> tuple[
+    dict[tuple[int, int], list[TokenPassage]],
+    list[Alignment],
+    dict[tuple[int, int], tuple[int, int]],
+]:
+    """The pairs, their records and template evidence after pages were cut into parts: a pair
+    with a part is described again (its passages' offsets and shares are the part's), the
+    others keep theirs under their new indices. Pairs in index order, as ``trace`` keeps them."""
+    new = parts.new_index
+    kept: dict[tuple[int, int], Alignment] = {}
+    kept_templates: dict[tuple[int, int], tuple[int, int]] = {}
+    for (i, j), alignment in zip(old_pairs, alignments):
+        key = (new[i], new[j])
+        if key[0] not in parts.cut and key[1] not in parts.cut:
+            kept[key] = alignment
+            if (i, j) in templates:
+                kept_templates[key] = templates[(i, j)]
+    ordered = sorted(parts.by_pair.items())
+    again = [(pair, group) for pair, group in ordered if pair not in kept]
+    ids = [article.id for article in parts.articles]
+    described = describe_pairs((ids, parts.tokens, is_number, vocabulary.stems), again)
+    for (pair, _), (alignment, found) in zip(again, described):
+        kept[pair] = alignment
+        if found:
+            kept_templates[pair] = found
+    return dict(ordered), [kept[pair] for pair, _ in ordered], kept_templates
 
 
 def clean(

@@ -16,6 +16,14 @@ groups merge only while the mean similarity over ALL their cross pairs stays abo
 threshold. That is what keeps "a different event about the same people" apart: it shares a few
 names with each article of the story, never enough on average, and one bridge article cannot
 chain two stories together.
+
+A page that runs two items (a roundup, a business page with a second story appended) shares
+text with the articles of each: its first item's with some, a later item's with others, in
+parts of the page that do not overlap, and the two sets of partners have nothing to do with
+each other (no shared text, no topical link). Its reuse links to the later item's partners
+then tie the page's own event to another one, and, averaged over both stories, keep either
+from holding together; the page stays with its first item (the headline's and the lead's
+event) and links to the others by topic only (:func:`later_item_links`).
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from naql.records import Alignment, Article
+from naql.stories.items import Block, page_items
 from naql.stories.topical import tfidf, topical_similarity
 from naql.text import Tokens
 
@@ -185,8 +194,11 @@ def group_stories(
     index = {article.id: k for k, article in enumerate(articles)}
     similarity = dict(topical)
     dates = [_parse_date(article.date) for article in articles]
+    later = later_item_links(index, alignments, topical)
     for alignment in alignments:
         i, j = sorted((index[alignment.a], index[alignment.b]))
+        if (i, j) in later:
+            continue
         share = max(alignment.a_share, alignment.b_share)
         first, second = dates[i], dates[j]
         apart = bool(
@@ -198,6 +210,33 @@ def group_stories(
         similarity[(i, j)] = max(similarity.get((i, j), 0.0), reuse)
     members = average_linkage(len(articles), similarity, config.threshold)
     return StoryGroups(members, similarity)
+
+
+def later_item_links(
+    index: dict[str, int],
+    alignments: Sequence[Alignment],
+    topical: dict[tuple[int, int], float],
+) -> set[tuple[int, int]]:
+    """Pairs (i < j) whose shared text is a later item of a page that runs two or more (see
+    the module doc): each partner's passages span one block of the page; blocks that overlap
+    are one item; a page has items when no partner of one shares text or a topical link with
+    a partner of another. Links to partners of any item but the first are returned."""
+    related = set(topical)
+    blocks: dict[int, list[Block]] = {}
+    for alignment in alignments:
+        i, j = index[alignment.a], index[alignment.b]
+        related.add((min(i, j), max(i, j)))
+        for page, partner, spans in (
+            (i, j, [p.a_span for p in alignment.passages]),
+            (j, i, [p.b_span for p in alignment.passages]),
+        ):
+            if spans:
+                start, end = min(s.start for s in spans), max(s.end for s in spans)
+                blocks.setdefault(page, []).append((start, end, partner))
+    found: set[tuple[int, int]] = set()
+    for page, items in page_items(blocks, related).items():
+        found.update((min(page, p), max(page, p)) for _, _, partners in items[1:] for p in partners)
+    return found
 
 
 def representatives(groups: StoryGroups) -> list[int]:

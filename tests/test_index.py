@@ -699,3 +699,26 @@ def test_an_add_on_two_cores_equals_batch(built: Built, tmp_path: Path) -> None:
     store.close()
     assert report.trace is not None and report.computed.get("stories", 0) > 0
     assert comparable(report.trace) == comparable(batch([*built.all_pages(), *extra]))
+
+
+def test_a_page_cut_into_items_is_indexed_and_queried_as_its_parts(tmp_path: Path) -> None:
+    # A roundup page is cut into one part per item (naql.stories.items) after its tokens were
+    # remembered: the index holds the parts, equals the batch, and answers queries on them.
+    from test_stories import CANAL, HEALTH
+
+    page = Article(
+        id="page", text="تقرير اليوم\n" + HEALTH + "\nعلى صعيد آخر، " + CANAL + "\n"
+    )
+    one = Article(id="one", text=HEALTH, url="https://www.spa.gov.sa/2")
+    two = Article(id="two", text=CANAL, url="https://www.okaz.com.sa/3")
+    store = open_store(tmp_path / "naql.db")
+    index.add(store, [one, two], SETTINGS)
+    report = index.add(store, [page], SETTINGS)
+    assert report.trace is not None
+    assert {a.id for a in report.trace.articles} == {"page#1", "page#2", "one", "two"}
+    assert comparable(report.trace) == comparable(batch([one, two, page]))
+    from naql.query import QueryIndex
+
+    found = QueryIndex.load(store).query(Article(id="q", text=CANAL))
+    assert {source.article for source in found.sources} >= {"page#2", "two"}
+    store.close()

@@ -27,7 +27,7 @@ import dataclasses
 import hashlib
 import json
 import struct
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -190,6 +190,19 @@ def tokenize(
     memo.put(TOKENS, new)
     memo.vocabulary, memo.tokens = vocabulary, result
     return result
+
+
+def adopt_parts(
+    memo: Memo, texts: Sequence[str], tokens: list[Tokens], parts: Iterable[int]
+) -> None:
+    """After pages were cut into parts (:mod:`naql.stories.items`): the run's tokens are the
+    parts', and each part's are remembered under its own text, as :func:`tokenize` remembers
+    a text's (the query index reads an article's tokens by its text's key)."""
+    if memo.vocabulary is None:
+        raise ValueError("adopt_parts() follows tokenize() in the same run")
+    stems = memo.vocabulary.stems
+    memo.put(TOKENS, {text_key(memo, texts[k]): encode_tokens(tokens[k], stems) for k in parts})
+    memo.tokens = tokens
 
 
 def encode_passages(passages: Sequence[TokenPassage]) -> bytes:

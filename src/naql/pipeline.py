@@ -315,6 +315,10 @@ def trace(
                     parts, sorted(by_pair), alignments, templates, is_number, vocabulary
                 )
                 pages_cut = parts.pages
+                if remember is not None:
+                    memo.adopt_parts(
+                        remember, [a.text for a in articles], tokens, sorted(parts.cut)
+                    )
             del parts
         # Template instances (same formula, other figures) and pairs sharing only a formula
         # are different events: neither their shared text nor their topic links them.
@@ -332,7 +336,8 @@ def trace(
         for pair in apart:  # out of this trace's own dict: a filtered copy was one more table
             topical.pop(pair, None)
         groups = group_stories(articles, linked, topical, config.stories)
-        stories_found, central = groups.members, representatives(groups)
+        stories_found = groups.members
+        central = representatives(groups, [bool(article.title) for article in articles])
         # The similarity graph (a dict of every linked pair: 0.5 GB at 16x SaudiNewsNet) and
         # what else only these stages used go before provenance, the trace's last peak.
         del topical, similar, shares, apart, linked, ordered, described, groups

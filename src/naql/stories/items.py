@@ -136,9 +136,7 @@ def cut_pages(
             new_articles.append(_part(article, part, chars[part], chars[part + 1]))
             new_tokens.append(_slice(doc, t0, t1, chars[part]))
     if not cuts:
-        return Parts(
-            list(articles), list(tokens), by_pair, list(credits), topical, new_index, cut
-        )
+        return Parts(list(articles), list(tokens), by_pair, list(credits), topical, new_index, cut)
     new_pairs: dict[tuple[int, int], list[TokenPassage]] = {}
     for (left, right), group in by_pair.items():
         for passage in group:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from naql.records import Alignment, Article, Passage, Span
-from naql.stories import StoryConfig, average_linkage, group_stories
+from naql.stories import StoryConfig, StoryGroups, average_linkage, group_stories, representatives
 
 
 def test_average_linkage_does_not_chain_through_a_bridge() -> None:
@@ -110,3 +110,10 @@ def test_a_page_of_two_items_is_cut_into_one_part_per_item() -> None:
                         == part.text[span.start : span.end]
                     )
     assert result.counts["pages_cut_into_items"] == 1
+
+
+def test_a_story_is_labelled_by_a_member_with_a_headline() -> None:
+    groups = StoryGroups([[0, 1, 2]], {(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.1})
+    assert representatives(groups) == [1]  # the most central
+    assert representatives(groups, [True, False, True]) == [0]  # among those with a headline
+    assert representatives(groups, [False, False, False]) == [1]

@@ -239,16 +239,23 @@ def later_item_links(
     return found
 
 
-def representatives(groups: StoryGroups) -> list[int]:
+def representatives(groups: StoryGroups, titled: Sequence[bool] | None = None) -> list[int]:
     """Per story, its most central member: the largest summed similarity to the others (the
-    lowest index among equals), whose headline labels the story."""
+    lowest index among equals), whose headline labels the story. With ``titled`` (per
+    article), a member with a headline comes first: a later item cut from a roundup has none,
+    and its first line opens mid-page («في غضون ذلك، ...»)."""
     found = []
     for members in groups.members:
         centrality = {
             k: sum(groups.similarity.get((min(k, o), max(k, o)), 0.0) for o in members if o != k)
             for k in members
         }
-        found.append(max(members, key=lambda k: (centrality[k], -k)))
+        found.append(
+            max(
+                members,
+                key=lambda k: (titled is None or titled[k], centrality[k], -k),
+            )
+        )
     return found
 
 

@@ -91,6 +91,38 @@ def describe_pairs(
     ]
 
 
+def redescribed(
+    by_pair: dict[tuple[int, int], list[TokenPassage]],
+    before: tuple[
+        list[tuple[int, int]], Sequence[Alignment], dict[tuple[int, int], tuple[int, int]]
+    ],
+    new_index: Sequence[int],
+    changed: set[int],
+    shared: PairInputs,
+) -> tuple[list[Alignment], dict[tuple[int, int], tuple[int, int]]]:
+    """The records and template evidence of ``by_pair`` (in pair order) after the pile was
+    renumbered (``new_index``: old index -> new) and the texts ``changed`` (new indices: pages
+    cut into parts, :mod:`naql.stories.items`): a pair with a changed text is described again,
+    the others keep what ``before`` (old pairs in order, their records, template evidence)
+    holds for them."""
+    old_pairs, alignments, templates = before
+    kept: dict[tuple[int, int], Alignment] = {}
+    kept_templates: dict[tuple[int, int], tuple[int, int]] = {}
+    for (i, j), alignment in zip(old_pairs, alignments):
+        key = (new_index[i], new_index[j])
+        if key[0] not in changed and key[1] not in changed:
+            kept[key] = alignment
+            if (i, j) in templates:
+                kept_templates[key] = templates[(i, j)]
+    ordered = sorted(by_pair.items())
+    again = [(pair, group) for pair, group in ordered if pair not in kept]
+    for (pair, _), (alignment, found) in zip(again, describe_pairs(shared, again)):
+        kept[pair] = alignment
+        if found:
+            kept_templates[pair] = found
+    return [kept[pair] for pair, _ in ordered], kept_templates
+
+
 def _alignment(
     ids: Sequence[str],
     tokens: Sequence[Tokens],

@@ -29,11 +29,10 @@ from naql.config import Config
 from naql.memo import Memo
 from naql.outlets import Gazetteer, mostly_latin
 from naql.outlets import load as load_gazetteer
-from naql.pairs import PassageMaker, describe_pairs
+from naql.pairs import PassageMaker, describe_pairs, redescribed
 from naql.provenance import StoryInput
 from naql.provenance.hidden import calendar_stems
 from naql.records import (
-    Alignment,
     Article,
     Attribution,
     Problem,
@@ -42,7 +41,7 @@ from naql.records import (
     Verdict,
 )
 from naql.stories import article_similarity, formula_pairs, group_stories, representatives
-from naql.stories.items import Parts, cut_pages, token_items
+from naql.stories.items import cut_pages, token_items
 from naql.stories.topical import number_stems, term_weights
 from naql.text import Tokens, Vocabulary
 from naql.text.tokenize import tokenize_flat
@@ -311,9 +310,14 @@ def trace(
                     parts.credits,
                     parts.topical,
                 )
-                by_pair, alignments, templates = _redescribed(
-                    parts, sorted(by_pair), alignments, templates, is_number, vocabulary
+                alignments, templates = redescribed(
+                    parts.by_pair,
+                    (sorted(by_pair), alignments, templates),
+                    parts.new_index,
+                    parts.cut,
+                    ([a.id for a in articles], tokens, is_number, vocabulary.stems),
                 )
+                by_pair = dict(sorted(parts.by_pair.items()))
                 pages_cut = parts.pages
                 if remember is not None:
                     memo.adopt_parts(
@@ -376,41 +380,6 @@ def trace(
             **({"dropped_lines": dropped_lines} if dropped_lines is not None else {}),
         },
     )
-
-
-def _redescribed(
-    parts: Parts,
-    old_pairs: list[tuple[int, int]],
-    alignments: list[Alignment],
-    templates: dict[tuple[int, int], tuple[int, int]],
-    is_number: np.ndarray,
-    vocabulary: Vocabulary,
-) -> tuple[
-    dict[tuple[int, int], list[TokenPassage]],
-    list[Alignment],
-    dict[tuple[int, int], tuple[int, int]],
-]:
-    """The pairs, their records and template evidence after pages were cut into parts: a pair
-    with a part is described again (its passages' offsets and shares are the part's), the
-    others keep theirs under their new indices. Pairs in index order, as ``trace`` keeps them."""
-    new = parts.new_index
-    kept: dict[tuple[int, int], Alignment] = {}
-    kept_templates: dict[tuple[int, int], tuple[int, int]] = {}
-    for (i, j), alignment in zip(old_pairs, alignments):
-        key = (new[i], new[j])
-        if key[0] not in parts.cut and key[1] not in parts.cut:
-            kept[key] = alignment
-            if (i, j) in templates:
-                kept_templates[key] = templates[(i, j)]
-    ordered = sorted(parts.by_pair.items())
-    again = [(pair, group) for pair, group in ordered if pair not in kept]
-    ids = [article.id for article in parts.articles]
-    described = describe_pairs((ids, parts.tokens, is_number, vocabulary.stems), again)
-    for (pair, _), (alignment, found) in zip(again, described):
-        kept[pair] = alignment
-        if found:
-            kept_templates[pair] = found
-    return dict(ordered), [kept[pair] for pair, _ in ordered], kept_templates
 
 
 def clean(

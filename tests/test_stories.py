@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from naql.records import Alignment, Article, Passage, Span
 from naql.stories import StoryConfig, StoryGroups, average_linkage, group_stories, representatives
 
@@ -117,3 +121,78 @@ def test_a_story_is_labelled_by_a_member_with_a_headline() -> None:
     assert representatives(groups) == [1]  # the most central
     assert representatives(groups, [True, False, True]) == [0]  # among those with a headline
     assert representatives(groups, [False, False, False]) == [1]
+
+
+@given(
+    lines=st.lists(
+        st.lists(
+            st.sampled_from(["قال", "الوزير", "إن", "المشروع", "بدأ", "x1", "اليوم"]),
+            min_size=1,
+            max_size=30,
+        ),
+        min_size=2,
+        max_size=12,
+    ),
+    data=st.data(),
+)
+@settings(max_examples=60, deadline=None)
+def test_cutting_a_page_keeps_every_offset_and_passage_in_place(lines, data) -> None:
+    # Whatever the items and passages, the parts are the page's text in order, each part's
+    # tokens are the page's shifted to it, and every passage lands on the same words.
+    from naql.align import TokenPassage
+    from naql.records import Attribution
+    from naql.stories import items as cutting
+    from naql.text import Vocabulary
+
+    text = "\n".join(" ".join(words) for words in lines)
+    other = "نص آخر لا علاقة له بالصفحة " * 8
+    vocabulary = Vocabulary("en")
+    tokens = vocabulary.tokens_of([text, other, other])
+    page = tokens[0]
+    n = len(page)
+    # Blocks end where a line ends, mostly: the cut needs a line start between two items.
+    line_starts = [
+        t for t in range(1, n) if "\n" in text[int(page.ends[t - 1]) : int(page.starts[t])]
+    ]
+    anywhere = st.integers(1, n - 1)
+    points = st.sampled_from(line_starts) if line_starts else anywhere
+    cut_at = sorted(set(data.draw(st.lists(points | anywhere, min_size=1, max_size=3))))
+    bounds = [0, *cut_at, n]
+    # One partner per block, each block inside one stretch between two candidate cuts.
+    by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
+    items = []
+    for k, (start, end) in enumerate(zip(bounds, bounds[1:])):
+        partner = 1 + k % 2
+        passage = TokenPassage(0, partner, start, end - 1, 0, min(end - start, 10) - 1, 1, 1.0)
+        by_pair.setdefault((0, partner), []).append(passage)
+        items.append((start, end - 1, {partner}))
+    articles = [
+        Article(id="page", text=text, offset=7),
+        Article(id="a", text=other),
+        Article(id="b", text=other),
+    ]
+    credits = [Attribution("page", "spa", "واس", "source", Span(0, 1), "dateline", "text")]
+    cutting.MIN_ITEM_TOKENS, saved = 1, cutting.MIN_ITEM_TOKENS
+    try:
+        parts = cutting.cut_pages(articles, tokens, by_pair, credits, {(0, 1): 0.5}, {0: items})
+    finally:
+        cutting.MIN_ITEM_TOKENS = saved
+    pieces = [a for a in parts.articles if a.id.startswith("page#")]
+    if not pieces:
+        return  # no line start between two items: the page stays whole
+    assert "".join(p.text for p in pieces) == text
+    assert all(p.offset - 7 == text.index(p.text, p.offset - 7) for p in pieces)
+    starts = [parts.articles.index(p) for p in pieces]
+    rebuilt = np.concatenate(
+        [parts.tokens[k].starts + (parts.articles[k].offset - 7) for k in starts]
+    )
+    assert np.array_equal(rebuilt, page.starts)
+    assert np.array_equal(np.concatenate([parts.tokens[k].ids for k in starts]), page.ids)
+    for (left, _), group in parts.by_pair.items():
+        for passage in group:
+            part = parts.articles[left]
+            assert 0 <= passage.i0 <= passage.i1 < len(parts.tokens[left])
+            moved_start = int(parts.tokens[left].starts[passage.i0]) + part.offset - 7
+            assert moved_start in page.starts.tolist()
+    assert sum(c.article.startswith("page#") for c in parts.credits) == 1
+    assert parts.topical == {(parts.new_index[0], parts.new_index[1]): 0.5}

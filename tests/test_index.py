@@ -706,9 +706,7 @@ def test_a_page_cut_into_items_is_indexed_and_queried_as_its_parts(tmp_path: Pat
     # remembered: the index holds the parts, equals the batch, and answers queries on them.
     from test_stories import CANAL, HEALTH
 
-    page = Article(
-        id="page", text="تقرير اليوم\n" + HEALTH + "\nعلى صعيد آخر، " + CANAL + "\n"
-    )
+    page = Article(id="page", text="تقرير اليوم\n" + HEALTH + "\nعلى صعيد آخر، " + CANAL + "\n")
     one = Article(id="one", text=HEALTH, url="https://www.spa.gov.sa/2")
     two = Article(id="two", text=CANAL, url="https://www.okaz.com.sa/3")
     store = open_store(tmp_path / "naql.db")

@@ -15,37 +15,34 @@ import json
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import naql
 from naql import pipeline, query
 from naql.backends import Backend
 from naql.clean import CleanConfig
-from naql.config import Config, ProvenanceConfig, TextConfig
 from naql.memo import Memo
 from naql.outlets import load as load_gazetteer
 from naql.outlets import mostly_latin
 from naql.records import Article, Problem, Trace, from_json, to_json
-from naql.store import Store, StoreError
+from naql.store import Store
+from naql.store.settings import SETTINGS, Settings, check_settings, salt, settings_of
 
-SETTINGS = "settings"
 PENDING = "pending"
-
-
-@dataclass(slots=True, frozen=True)
-class Settings:
-    """What decides the trace, fixed when the index is created (``naql trace``'s options)."""
-
-    language: str = "en"
-    trust_dates: bool = True
-    clean: bool = True
-    outlets: str | None = None  # path of an extra outlets file
-
-    def config(self) -> Config:
-        return Config(
-            text=TextConfig(latin_language=self.language),
-            provenance=ProvenanceConfig(trust_dates=self.trust_dates),
-        )
+# The settings moved out so that opening an index for a query loads no pipeline stage; the
+# names stay importable from here.
+__all__ = [
+    "PENDING",
+    "SETTINGS",
+    "AddReport",
+    "Settings",
+    "add",
+    "check_settings",
+    "page_record",
+    "retrace",
+    "salt",
+    "settings_of",
+    "store_pages",
+    "stored_pages",
+]
 
 
 @dataclass(slots=True)
@@ -58,30 +55,6 @@ class AddReport:
     written: dict[str, int] = field(default_factory=dict)
     reused: dict[str, int] = field(default_factory=dict)  # memo hits per kind
     computed: dict[str, int] = field(default_factory=dict)  # memo misses per kind
-
-
-def settings_of(store: Store) -> Settings | None:
-    stored = store.get_meta(SETTINGS)
-    return None if stored is None else Settings(**json.loads(stored))
-
-
-def check_settings(store: Store, wanted: Settings) -> Settings:
-    """The index's settings; on the first add, ``wanted`` becomes them. Different options on a
-    later add are refused: one archive traced two ways would be neither."""
-    stored = settings_of(store)
-    if stored is None:
-        return wanted
-    if stored != wanted:
-        differ = [
-            f"{name} {getattr(stored, name)!r} (asked {getattr(wanted, name)!r})"
-            for name in ("language", "trust_dates", "clean", "outlets")
-            if getattr(stored, name) != getattr(wanted, name)
-        ]
-        raise StoreError(
-            f"the index was built with other options: {', '.join(differ)}; "
-            "pass the same options, or build a new index"
-        )
-    return stored
 
 
 def page_record(article: Article) -> tuple[str, str, bytes]:
@@ -170,24 +143,3 @@ def retrace(
         store.prune_memo(memo.used)
         store.set_meta(PENDING, "0")
     return trace, written, dict(memo.hits), dict(memo.misses)
-
-
-def salt(settings: Settings, latin: bool) -> str:
-    """What every remembered entry depends on besides its content: naql's version, the
-    settings, the outlets file's content and how outlets are named."""
-    outlets = b""
-    if settings.outlets is not None:
-        try:
-            outlets = Path(settings.outlets).read_bytes()
-        except OSError as error:
-            raise StoreError(
-                f"{settings.outlets}: the index's outlets file cannot be read ({error.strerror})"
-            ) from None
-    return json.dumps(
-        [
-            naql.__version__,
-            to_json(settings),
-            hashlib.blake2b(outlets, digest_size=16).hexdigest(),
-            latin,
-        ]
-    )

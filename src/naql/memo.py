@@ -29,7 +29,7 @@ import json
 import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -38,9 +38,11 @@ from naql.align import TokenPassage, common_stems
 from naql.backends import Backend, tasks
 from naql.config import AlignConfig
 from naql.outlets import Gazetteer
-from naql.provenance import StoryInput
 from naql.records import Article, Attribution, Story, Verdict, from_json, to_json
 from naql.text import Tokens, Vocabulary
+
+if TYPE_CHECKING:  # provenance loads networkx (0.25 s), which `naql query` never needs
+    from naql.provenance import StoryInput
 
 TOKENS, PAIRS, PAGES, STORIES = "tokens", "pairs", "pages", "stories"
 KINDS = (TOKENS, PAIRS, PAGES, STORIES)

@@ -31,6 +31,7 @@ from naql.outlets import load as load_gazetteer
 from naql.pairs import to_passage
 from naql.records import Article, Attribution, Passage, Story, Verdict, from_json
 from naql.store import StoreError
+from naql.store.settings import salt, settings_of
 from naql.store.sqlite import SqliteStore
 from naql.text import Tokens, Vocabulary
 
@@ -122,8 +123,6 @@ class QueryIndex:
 
     @classmethod
     def load(cls, store: SqliteStore) -> QueryIndex:
-        from naql.index import salt, settings_of
-
         settings = settings_of(store)
         blob = store.get_blob(BLOB)
         if settings is None or blob is None:

@@ -9,6 +9,7 @@ results back together exactly as one call over all items would have returned the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,10 +19,14 @@ from naql.backends import Backend, Pending, balanced_ranges, chunk_count
 from naql.candidates import SeedIndex, candidate_pairs_in
 from naql.config import AlignConfig
 from naql.outlets import Gazetteer
-from naql.provenance import StoryInput, trace_story
 from naql.records import Article, Attribution, Story, Verdict
 from naql.text import Tokens, Vocabulary
 from naql.text.tokenize import ChunkTokens, merge_chunks, tokenize_chunk, warm_tables
+
+if TYPE_CHECKING:
+    # Provenance (and networkx, 0.25 s to import) is loaded by the stage that traces stories,
+    # not by every process that imports the tasks, such as `naql query`.
+    from naql.provenance import StoryInput
 
 Told = Callable[[int, int], None] | None
 
@@ -135,6 +140,8 @@ def credits_of(pending: Pending) -> list[Attribution]:
 
 
 def stories_task(shared: Sequence[StoryInput], chunk: range) -> list[tuple[Story, list[Verdict]]]:
+    from naql.provenance import trace_story
+
     return [trace_story(shared[k]) for k in chunk]
 
 
@@ -143,6 +150,8 @@ def trace_each(
 ) -> list[tuple[Story, list[Verdict]]]:
     """:func:`naql.provenance.trace_story` of every story, in story order (on ``backend``'s
     workers when it has several)."""
+    from naql.provenance import trace_story
+
     if backend is None or backend.workers <= 1:
         traced = []
         for done, story in enumerate(inputs, 1):

@@ -167,7 +167,6 @@ def query_command(
     """
     import json
 
-    from naql import index
     from naql.query import QueryIndex
     from naql.records import to_json
     from naql.store import open_store
@@ -194,6 +193,8 @@ def query_command(
             for result in results:
                 print_query(result, top)
         if add_too:
+            from naql import index  # the whole pipeline: only an add needs it
+
             settings = index.settings_of(store)
             assert settings is not None  # QueryIndex.load checked it
             report = index.add(store, usable, settings)

@@ -171,7 +171,7 @@ class OutletMatcher:
     words, or the same outlet in the index's gazetteer («aawsat» = «الشرق الأوسط»)."""
 
     def __init__(self, store: SqliteStore, asked: str) -> None:
-        from naql.index import settings_of
+        from naql.store.settings import settings_of
 
         settings = settings_of(store)
         self.gazetteer = _gazetteer(settings.outlets if settings else None)

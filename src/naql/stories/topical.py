@@ -15,12 +15,15 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from naql.arrays import changes, stable_order
 from naql.text import Tokens, Vocabulary, words
 
-if TYPE_CHECKING:  # naql.stories imports this module
+if TYPE_CHECKING:
+    # Only for annotations: naql.stories imports this module, and scipy takes 0.3 s to import,
+    # which the functions that build matrices pay, not every `naql query` process.
+    import scipy.sparse as sp
+
     from naql.stories import StoryConfig
 
 
@@ -61,6 +64,8 @@ def tfidf(
     the document frequencies known, its weights): one pass over the whole pile's keys held
     several int64 arrays of every token at once, the trace's peak (5 GB of it at 16x
     SaudiNewsNet). Every row's entries and sums are the same either way."""
+    import scipy.sparse as sp
+
     count = len(tokens)
     stems: list[np.ndarray] = []  # per block: each row's distinct stems, ascending
     counts: list[np.ndarray] = []  # ... and how often each occurs
@@ -186,6 +191,8 @@ def _top_term_pairs(
     own heaviest terms find them at a cost linear in the number of texts; a term that is among
     the heaviest of more than ``top_max_docs`` texts says nothing about an event and is skipped.
     """
+    import scipy.sparse as sp
+
     count = matrix.shape[0]
     indptr = matrix.indptr.astype(np.int64)
     row_of = np.repeat(np.arange(count), np.diff(indptr))

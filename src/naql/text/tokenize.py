@@ -170,13 +170,22 @@ class Vocabulary:
         in the batch's order carry the batch's exact ids."""
         known = self._stem_ids
         ids = self.lookup(stems)
-        for k in np.flatnonzero(ids < 0).tolist():
-            stem = stems[k]
-            found = known.get(stem)  # a stem listed twice
-            if found is None:
-                found = known[stem] = len(self.stems)
-                self.stems.append(stem)
-            ids[k] = found
+        missing = np.flatnonzero(ids < 0).tolist()
+        if len(missing) < 256:  # a remembered text's few new stems: C calls cost more here
+            for k in missing:
+                stem = stems[k]
+                found = known.get(stem)  # a stem listed twice
+                if found is None:
+                    found = known[stem] = len(self.stems)
+                    self.stems.append(stem)
+                ids[k] = found
+        else:
+            # C-level registration: a whole vocabulary is adopted when an index is opened.
+            unseen = [stems[k] for k in missing]
+            new = list(dict.fromkeys(unseen))  # a stem listed twice gets one id
+            known.update(zip(new, range(len(self.stems), len(self.stems) + len(new))))
+            self.stems.extend(new)
+            ids[missing] = np.fromiter(map(known.__getitem__, unseen), np.int64, len(unseen))
         return ids
 
     def tokens(self, text: str) -> Tokens:

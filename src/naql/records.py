@@ -11,7 +11,7 @@ import dataclasses
 import functools
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -42,6 +42,16 @@ class Drop:
 
     span: Span
     reason: str
+
+
+def drops_within(dropped: Sequence[Drop], begin: int, end: int) -> list[Drop]:
+    """The drops that lie in ``[begin, end)`` of a text, in the coordinates of that slice (a
+    part cut from a page keeps what cleaning set aside in it)."""
+    return [
+        Drop(Span(d.span.start - begin, d.span.end - begin), d.reason)
+        for d in dropped
+        if begin <= d.span.start and d.span.end <= end
+    ]
 
 
 @dataclass(slots=True)

@@ -36,7 +36,7 @@ from naql.clean.meta import CREDIT_KINDS, Bylines, gazetteer
 from naql.clean.split import READ_MORE, story_starts
 from naql.errors import ConfigError
 from naql.outlets import Outlet
-from naql.records import Article, Drop, Span
+from naql.records import Article, Drop, Span, drops_within
 from naql.text import normalize
 
 __all__ = ["CleanConfig", "CleanResult", "DropRow", "clean_articles", "explain", "explain_drops"]
@@ -384,11 +384,7 @@ def _clean_page(
             meta["page"] = article.id
             if part > 0 and article.title:
                 meta["page_title"] = article.title
-        old = [
-            Drop(Span(d.span.start - begin, d.span.end - begin), d.reason)
-            for d in article.dropped
-            if begin <= d.span.start and d.span.end <= end
-        ]
+        old = drops_within(article.dropped, begin, end)
         dropped = sorted(old + drops, key=lambda d: (d.span.start, d.span.end)) if old else drops
         cleaned = _copy(
             article,

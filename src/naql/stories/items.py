@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from naql.records import Article, Attribution, Drop, Span
+from naql.records import Article, Attribution, Span, drops_within
 from naql.text import Tokens
 
 if TYPE_CHECKING:  # align imports config, which imports naql.stories, which imports this module
@@ -116,6 +116,16 @@ def cut_pages(
         for page in sorted(items)
         if (found := _cuts(articles[page].text, tokens[page], items[page], covered[page]))
     }
+    if not cuts:
+        unchanged = list(range(len(articles)))
+        return Parts(
+            list(articles), list(tokens), by_pair, list(credits), topical, unchanged, set()
+        )
+    # Per cut page: where each part starts, in characters (the line starts of its cuts).
+    chars = {
+        page: [0, *(_line_start(articles[page].text, tokens[page], t) for t in found)]
+        for page, found in cuts.items()
+    }
     new_articles: list[Article] = []
     new_tokens: list[Tokens] = []
     new_index: list[int] = []
@@ -129,14 +139,12 @@ def cut_pages(
             continue
         starts = [0, *cuts[k]]
         bounds[k] = starts
-        chars = [0, *(_line_start(article.text, doc, t) for t in cuts[k]), len(article.text)]
+        begins = [*chars[k], len(article.text)]
         ends = [*starts[1:], len(doc)]
         for part, (t0, t1) in enumerate(zip(starts, ends)):
             cut.add(len(new_articles))
-            new_articles.append(_part(article, part, chars[part], chars[part + 1]))
-            new_tokens.append(_slice(doc, t0, t1, chars[part]))
-    if not cuts:
-        return Parts(list(articles), list(tokens), by_pair, list(credits), topical, new_index, cut)
+            new_articles.append(_part(article, part, begins[part], begins[part + 1]))
+            new_tokens.append(_slice(doc, t0, t1, begins[part]))
     new_pairs: dict[tuple[int, int], list[TokenPassage]] = {}
     for (left, right), group in by_pair.items():
         for passage in group:
@@ -157,7 +165,7 @@ def cut_pages(
         new_articles,
         new_tokens,
         new_pairs,
-        _credits(credits, articles, cuts, tokens, new_articles, new_index),
+        _credits(credits, articles, chars, new_articles, new_index),
         new_topical,
         new_index,
         cut,
@@ -221,11 +229,7 @@ def _part(article: Article, part: int, begin: int, end: int) -> Article:
         text=article.text[begin:end],
         title=article.title if part == 0 else None,
         offset=article.offset + begin,
-        dropped=[
-            Drop(Span(d.span.start - begin, d.span.end - begin), d.reason)
-            for d in article.dropped
-            if begin <= d.span.start and d.span.end <= end
-        ],
+        dropped=drops_within(article.dropped, begin, end),
         meta=meta,
     )
 
@@ -253,20 +257,20 @@ def _where(
 def _credits(
     credits: Sequence[Attribution],
     articles: Sequence[Article],
-    cuts: dict[int, list[int]],
-    tokens: Sequence[Tokens],
+    chars: dict[int, list[int]],
     new_articles: Sequence[Article],
     new_index: list[int],
 ) -> list[Attribution]:
-    """Credits in a cut page's text go with the part they stand in; a byline's, to every part."""
+    """Credits in a cut page's text go with the part they stand in; a byline's, to every part.
+    ``chars``: per cut page, where its parts start."""
     index = {article.id: k for k, article in enumerate(articles)}
     found: list[Attribution] = []
     for credit in credits:
         k = index[credit.article]
-        if k not in cuts:
+        if k not in chars:
             found.append(credit)
             continue
-        starts = [0, *(_line_start(articles[k].text, tokens[k], t) for t in cuts[k])]
+        starts = chars[k]
         if credit.where != "text":
             found.extend(
                 replace(credit, article=new_articles[new_index[k] + part].id)

@@ -147,15 +147,20 @@ class Vocabulary:
             for form, stem in zip(forms, _stems(forms, self.latin_algorithm, self._remembered))
         ]
         known = self._stem_ids
-        new = [stem for stem in dict.fromkeys(stems) if stem not in known]
-        known.update(zip(new, range(len(self.stems), len(self.stems) + len(new))))
-        self.stems.extend(new)
+        self._register(stems)
         stop = stopwords()
         # One-letter tokens are clitics cut off by punctuation («لـ«الشرق»») or initials.
         codes = np.fromiter(map(known.__getitem__, stems), np.int64, len(stems)) * 2 + [
             form in stop or len(form) < 2 for form in forms
         ]
         self._form_code.update(zip(forms, codes.tolist()))
+
+    def _register(self, stems: list[str]) -> None:
+        """Give the stems not known yet the next ids, in order of first appearance."""
+        known = self._stem_ids
+        new = [stem for stem in dict.fromkeys(stems) if stem not in known]
+        known.update(zip(new, range(len(self.stems), len(self.stems) + len(new))))
+        self.stems.extend(new)
 
     def lookup(self, stems: list[str]) -> np.ndarray:
         """Ids for ``stems``, -1 for a stem never seen (nothing is registered)."""
@@ -182,9 +187,7 @@ class Vocabulary:
         else:
             # C-level registration: a whole vocabulary is adopted when an index is opened.
             unseen = [stems[k] for k in missing]
-            new = list(dict.fromkeys(unseen))  # a stem listed twice gets one id
-            known.update(zip(new, range(len(self.stems), len(self.stems) + len(new))))
-            self.stems.extend(new)
+            self._register(unseen)
             ids[missing] = np.fromiter(map(known.__getitem__, unseen), np.int64, len(unseen))
         return ids
 

@@ -251,6 +251,15 @@ def trace(
         # through similarity and candidates, which no worker shares.
         with timer.stage("attribution"):  # a moment here, unless the backend cannot wait
             credits_job = tasks.credits_start(articles, gazetteer, backend, backend.workers - 1)
+    aligning = None
+    if backend is not None and backend.workers > 1 and remember is None and len(tokens) > 1:
+        # The similarity pass below runs in this process alone: the rare-stem candidates are
+        # aligned on the workers meanwhile, and the few near neighbours they miss after.
+        with timer.stage("candidates"):
+            progress("candidates", 0, len(tokens))
+            seeded = sorted(set(candidate_pairs(tokens, None, len(vocabulary), config, backend)))
+            progress("candidates", len(tokens), len(tokens))
+        aligning = tasks.align_start(tokens, seeded, len(vocabulary), config.align, backend)
     with timer.stage("similarity"):
         boost = term_weights(vocabulary, config.stories)
         is_number = number_stems(vocabulary)
@@ -262,19 +271,34 @@ def trace(
             lambda done, total: progress("similarity", done, total),
         )
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
-    passages = reused_passages(
-        tokens,
-        None,
-        len(vocabulary),
-        config,
-        timer,
-        similar,
-        progress,
-        None
-        if remember is None
-        else (remember, vocabulary, [memo.text_key(remember, t) for t in texts]),
-        backend,
-    )
+    if aligning is not None:
+        with timer.stage("align"):
+            known = set(aligning.pairs)
+            more = sorted({pair for pair in similar if pair not in known})
+            passages = tasks.align_finish(
+                aligning,
+                tokens,
+                more,
+                len(vocabulary),
+                config.align,
+                backend,
+                lambda done, total: progress("align", done, total),
+            )
+        del aligning
+    else:
+        passages = reused_passages(
+            tokens,
+            None,
+            len(vocabulary),
+            config,
+            timer,
+            similar,
+            progress,
+            None
+            if remember is None
+            else (remember, vocabulary, [memo.text_key(remember, t) for t in texts]),
+            backend,
+        )
     pages_cut = 0
     by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
     for passage in passages:

@@ -8,6 +8,7 @@ results back together exactly as one call over all items would have returned the
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -117,6 +118,51 @@ def align_parallel(
         _told(progress, len(pairs), [len(c) for c in chunks]),
     )
     return [passage for chunk in found for passage in chunk]
+
+
+class AlignJob:
+    """Pairs being aligned on a backend's workers while the caller works on
+    (:func:`align_start`); :func:`align_finish` adds more pairs and collects the passages."""
+
+    __slots__ = ("common", "pairs", "pending")
+
+    def __init__(self, pending: Pending, pairs: Sequence[tuple[int, int]], common: np.ndarray):
+        self.pending, self.pairs, self.common = pending, pairs, common
+
+
+def align_start(
+    texts: Sequence[Tokens],
+    pairs: Sequence[tuple[int, int]],
+    size: int,
+    config: AlignConfig,
+    backend: Backend,
+) -> AlignJob:
+    """:func:`align_parallel` of ``pairs`` (sorted) among ``texts``, begun on every worker."""
+    common = common_stems(texts, texts, size, config.max_df)
+    weights = [len(texts[a]) + len(texts[b]) for a, b in pairs]
+    ranges = balanced_ranges(weights, chunk_count(backend, len(pairs)))
+    chunks = [pairs[r.start : r.stop] for r in ranges]
+    pending = backend.start(
+        align_task, (texts, texts, size, config, common), chunks, backend.workers
+    )
+    return AlignJob(pending, pairs, common)
+
+
+def align_finish(
+    job: AlignJob,
+    texts: Sequence[Tokens],
+    more: Sequence[tuple[int, int]],
+    size: int,
+    config: AlignConfig,
+    backend: Backend,
+    progress: Told = None,
+) -> list[TokenPassage]:
+    """The passages of ``job``'s pairs and of ``more`` (sorted, none of them ``job``'s),
+    in pair order: what :func:`align_parallel` of all of them returns (each pair is aligned
+    on its own)."""
+    started = [passage for chunk in job.pending.result() for passage in chunk]
+    extra = align_parallel(texts, texts, more, size, config, backend, progress, job.common)
+    return list(heapq.merge(started, extra, key=lambda p: (p.left, p.right)))
 
 
 def credits_task(shared: tuple[Sequence[Article], Gazetteer], chunk: range) -> list[Attribution]:

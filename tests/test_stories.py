@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from naql.records import Alignment, Article, Passage, Span
-from naql.stories import StoryConfig, StoryGroups, average_linkage, group_stories, representatives
+from naql.stories import (
+    StoryConfig,
+    StoryGroups,
+    _parse_date,
+    average_linkage,
+    group_stories,
+    representatives,
+)
 
 
 def test_average_linkage_does_not_chain_through_a_bridge() -> None:
@@ -196,3 +205,15 @@ def test_cutting_a_page_keeps_every_offset_and_passage_in_place(lines, data) -> 
             assert moved_start in page.starts.tolist()
     assert sum(c.article.startswith("page#") for c in parts.credits) == 1
     assert parts.topical == {(parts.new_index[0], parts.new_index[1]): 0.5}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2099, 12, 31)),
+    st.sampled_from(["", "Z", ".123", "+03:00", "x"]),
+    st.sampled_from([" ", "T"]),
+)
+def test_a_full_stamp_reads_as_strptime_reads_it(when: datetime, tail: str, sep: str) -> None:
+    text = when.strftime(f"%Y-%m-%d{sep}%H:%M:%S") + tail
+    _parse_date.cache_clear()
+    assert _parse_date(text) == datetime.strptime(text[:19].replace("T", " "), "%Y-%m-%d %H:%M:%S")

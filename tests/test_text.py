@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import naql.text.tokenize as tokenize_module
 from naql.text import Vocabulary, normalize, normalize_with_offsets, words
-from naql.text.tokenize import tokenize_flat
+from naql.text.tokenize import document_frequency, tokenize_flat
 
 ARABIC = "".join(chr(c) for c in range(0x0621, 0x064B)) + "ىةأإآؤئ"
 MARKS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0640\u0670\u200c\u200d\u200f"
@@ -123,3 +124,25 @@ def test_block_tokenizing_does_not_depend_on_the_hash(monkeypatch: pytest.Monkey
     monkeypatch.setattr(tokenize_module, "_BASE", 0)
     _same_tokens(["كتب الولد الدرس", "the boy wrote, the boys write", "درس الولد"], 10_000)
     _same_tokens(["aa ab ba", "ﻻ ﷲ 𐌰𐌱 x"], 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["سلمان", "الرياض", "في", "2015", "قال", "news", "و"]))),
+    st.booleans(),
+    st.integers(1, 5),
+)
+def test_document_frequency_counts_each_text_once(
+    texts: list[list[str]], content: bool, block: int
+) -> None:
+    vocabulary = Vocabulary()
+    tokens = [
+        block_tokens
+        for b in tokenize_flat(vocabulary, [" ".join(t) for t in texts])
+        for block_tokens in b.split()
+    ]
+    expected = np.zeros(len(vocabulary), dtype=np.int64)
+    for doc in tokens:
+        expected[np.unique(doc.ids[~doc.stop] if content else doc.ids)] += 1
+    found = document_frequency(tokens, len(vocabulary), content, block)
+    assert found.tolist() == expected.tolist()

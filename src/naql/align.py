@@ -24,6 +24,7 @@ from naql.arrays import changes, stable_order
 from naql.candidates import Seeds, cluster_seeds, merge_clusters
 from naql.config import AlignConfig
 from naql.text import Tokens
+from naql.text.tokenize import document_frequency
 
 
 @dataclass(slots=True)
@@ -293,10 +294,7 @@ def common_stems(
     common = np.zeros(size, dtype=bool)
     if len(docs) < 20:
         return common
-    df = np.zeros(size, dtype=np.int64)
-    for doc in docs:
-        df[_distinct(doc.ids)] += 1
-    common[df > max_df * len(docs)] = True
+    common[document_frequency(docs, size) > max_df * len(docs)] = True
     return common
 
 

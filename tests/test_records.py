@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -128,6 +129,13 @@ traces = st.builds(
 def test_records_survive_json_round_trip(trace: Trace) -> None:
     text = json.dumps(to_json(trace), ensure_ascii=False)
     assert from_json(Trace, json.loads(text)) == trace
+
+
+@given(traces)
+def test_records_survive_pickling_as_their_fields(trace: Trace) -> None:
+    # Workers send records back pickled (naql.records.pickled_by_fields).
+    assert trace.__reduce__()[0] is Trace
+    assert pickle.loads(pickle.dumps(trace)) == trace
 
 
 def test_span_rejects_negative_or_inverted_ranges() -> None:

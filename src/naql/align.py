@@ -23,10 +23,12 @@ from rapidfuzz.distance import Indel
 from naql.arrays import changes, stable_order
 from naql.candidates import Seeds, cluster_seeds, merge_clusters
 from naql.config import AlignConfig
+from naql.records import pickled_by_fields
 from naql.text import Tokens
 from naql.text.tokenize import document_frequency
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class TokenPassage:
     """A passage in token coordinates (inclusive ends), before it becomes a records.Passage."""

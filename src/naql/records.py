@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -234,6 +235,22 @@ class Trace:
 
 
 R = TypeVar("R")
+C = TypeVar("C", bound=type)
+
+
+def pickled_by_fields(cls: C) -> C:
+    """``cls`` (a slots dataclass) pickled as its constructor's arguments. The default pickles
+    a slots dataclass through ``dataclasses.fields`` and one setattr per field, twice the cost
+    both ways: stories' verdicts came back from the workers at 1.7 s for SaudiNewsNet."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    values = operator.attrgetter(*names)
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        found = values(self)
+        return cls, found if len(names) > 1 else (found,)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment]
+    return cls
 
 
 _PLAIN = (str, int, float, bool, type(None))
@@ -311,3 +328,9 @@ def _record_builder(cls: type) -> Callable[[Any], Any]:
         return cls(**{name: builders[name](value) for name, value in data.items()})
 
     return build
+
+
+for _record in [*globals().values()]:
+    if isinstance(_record, type) and dataclasses.is_dataclass(_record):
+        if _record.__module__ == __name__:
+            pickled_by_fields(_record)

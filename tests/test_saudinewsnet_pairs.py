@@ -17,7 +17,7 @@ from conftest import ROOT, shared
 from naql.evaluate import pair_scores
 
 FLOORS = {
-    "same_event_together": 0.83,
+    "same_event_together": 0.85,
     "different_event_apart": 0.90,
     "unrelated_apart": 0.97,
     "direction": 0.85,

@@ -48,6 +48,9 @@ def test_reuse_days_apart_links_only_a_rerun() -> None:
     rerun = Alignment(a="mon", b="sat", passages=[], a_share=0.9, b_share=0.95)
     assert group_stories(articles, [formula], topical={}).members == [[0], [1]]
     assert group_stories(articles, [rerun], topical={}).members == [[0, 1]]
+    # A week-later feature that is half the earlier report (the formula test let it through).
+    feature = Alignment(a="mon", b="sat", passages=[], a_share=0.54, b_share=0.43)
+    assert group_stories(articles, [feature], topical={}).members == [[0, 1]]
 
 
 def _shared(a: str, b: str, a_span: tuple[int, int], b_span: tuple[int, int]) -> Alignment:

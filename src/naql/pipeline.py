@@ -271,7 +271,7 @@ def trace(
             lambda done, total: progress("similarity", done, total),
         )
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
-    if aligning is not None:
+    if aligning is not None and backend is not None:
         with timer.stage("align"):
             known = set(aligning.pairs)
             more = sorted({pair for pair in similar if pair not in known})

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from naql.arrays import changes
 from naql.records import Alignment, Article
 from naql.stories.items import Block, page_items
 from naql.stories.topical import tfidf, topical_similarity
@@ -125,7 +126,11 @@ def formula_pairs(
         fresh_b = _fresh(tokens[b], [(p.j0, p.j1) for p in group], weight)
         if min(len(fresh_a[0]), len(fresh_b[0])) < config.fresh_terms:
             continue
-        _, in_a, in_b = np.intersect1d(fresh_a[0], fresh_b[0], return_indices=True)
+        # Both sorted and distinct: their common ids by a binary search, in ascending order
+        # as np.intersect1d gives them (it sorts both again).
+        at = np.searchsorted(fresh_b[0], fresh_a[0]).clip(max=len(fresh_b[0]) - 1)
+        in_a = np.flatnonzero(fresh_b[0][at] == fresh_a[0])
+        in_b = at[in_a]
         dot = float((fresh_a[1][in_a] * fresh_b[1][in_b]).sum())
         norm = float(np.sqrt((fresh_a[1] ** 2).sum() * (fresh_b[1] ** 2).sum()))
         if dot < config.fresh_cosine * norm:
@@ -137,10 +142,13 @@ def _fresh(
     doc: Tokens, ranges: list[tuple[int, int]], weight: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """A text's own terms (outside the shared ranges) and their TF-IDF weights."""
-    covered = np.zeros(len(doc), dtype=bool)
+    own = ~doc.stop
     for start, end in ranges:
-        covered[start : end + 1] = True
-    ids, counts = np.unique(doc.ids[~covered & ~doc.stop], return_counts=True)
+        own[start : end + 1] = False
+    values = np.sort(doc.ids[own])
+    first = np.flatnonzero(changes(values))  # np.unique's ids and counts, without its machinery
+    ids = values[first]
+    counts = np.diff(first, append=len(values))
     return ids, (1.0 + np.log(counts)) * weight[ids]
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from naql import outlets
 from naql.attribution import article_attributions, attributions
+from naql.errors import ConfigError
 from naql.records import Article
 
 GAZETTEER = outlets.load()
@@ -114,3 +115,23 @@ def test_a_latin_script_pile_names_outlets_in_latin() -> None:
     # An Arabic pile keeps the Arabic names, and matching is the same either way.
     assert outlets.load(latin_names=True).lookup("رويترز").name == "Reuters"
     assert outlets.load().lookup("Reuters").name == "رويترز"
+
+
+def test_a_user_outlet_given_one_name_as_a_string_is_that_name(tmp_path) -> None:
+    import json
+
+    path = tmp_path / "outlets.json"
+    entry = {"id": "mirsad", "name": "المرصد", "aliases": "المرصد", "part_of": "جبل المرصد"}
+    path.write_text(json.dumps({"outlets": [entry]}, ensure_ascii=False), encoding="utf-8")
+    gazetteer = outlets.load(path)
+    found = {
+        (c.outlet, c.role)
+        for c in article_attributions(
+            Article(id="a", text="وقال مصدر لـ«المرصد» إن الرحلة إلى جبل المرصد ألغيت."),
+            gazetteer,
+        )
+    }
+    assert found == {("mirsad", "source")}  # not one credit per letter, not the mountain
+    path.write_text(json.dumps({"outlets": [{**entry, "aliases": [1, 2]}]}), encoding="utf-8")
+    with pytest.raises(ConfigError, match="aliases must be a name or a list of names"):
+        outlets.load(path)

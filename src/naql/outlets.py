@@ -255,15 +255,28 @@ def _outlets_from(data: dict) -> Iterable[Outlet]:
                 id=entry["id"],
                 name=entry["name"],
                 kind=entry.get("kind", "outlet"),
-                aliases=tuple(entry.get("aliases", ())),
-                ambiguous=tuple(entry.get("ambiguous", ())),
-                domains=tuple(entry.get("domains", ())),
-                part_of=tuple(entry.get("part_of", ())),
+                aliases=_names(entry, "aliases"),
+                ambiguous=_names(entry, "ambiguous"),
+                domains=_names(entry, "domains"),
+                part_of=_names(entry, "part_of"),
             )
         except (KeyError, TypeError, AttributeError) as error:
             raise ConfigError(
                 f"outlet entry {entry!r} lacks {error}: each needs at least id and name"
             ) from None
+
+
+def _names(entry: dict, key: str) -> tuple[str, ...]:
+    """A list field of an outlet entry; one name given as a string is that name (a tuple of
+    the string would be its letters, each then an alias)."""
+    value = entry.get(key, ())
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise ConfigError(
+        f"outlet {entry.get('id')!r}: {key} must be a name or a list of names, not {value!r}"
+    )
 
 
 @functools.lru_cache(maxsize=1)

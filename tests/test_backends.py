@@ -152,6 +152,24 @@ def test_the_seed_trace_is_the_same_on_several_cores(jobs: int) -> None:
     assert _trace_json(articles, open_backend("local", jobs)) == _trace_json(articles, None)
 
 
+def test_the_align_bar_counts_every_pair_on_several_cores() -> None:
+    # Most pairs are aligned while similarity runs (pipeline.trace): the bar still counts them.
+    articles = read_articles([str(EXAMPLE)], ReadOptions()).articles
+    told: dict[str | None, list[tuple[int, int]]] = {None: [], "local": []}
+    for backend in (None, open_backend("local", 2)):
+
+        def progress(
+            stage: str, done: int, total: int, seen: list = told[backend and backend.name]
+        ) -> None:
+            if stage == "align":
+                seen.append((done, total))
+
+        trace(articles, cleaning=CleanConfig(), backend=backend, progress=progress)
+    one, two = told[None], told["local"]
+    assert one and two and one[-1][0] == one[-1][1] == two[-1][0] == two[-1][1]
+    assert all(b[0] >= a[0] and b[1] == a[1] for a, b in zip(two, two[1:]))
+
+
 def test_a_saudinewsnet_day_is_the_same_on_several_cores() -> None:
     archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
     options = ReadOptions(

@@ -161,7 +161,15 @@ def align_finish(
     in pair order: what :func:`align_parallel` of all of them returns (each pair is aligned
     on its own)."""
     started = [passage for chunk in job.pending.result() for passage in chunk]
-    extra = align_parallel(texts, texts, more, size, config, backend, progress, job.common)
+    done, total = len(job.pairs), len(job.pairs) + len(more)
+    counted: Told = None
+    if progress is not None:
+        told = progress  # the bar counts every pair aligned, the started ones first
+        progress(done, total)
+        counted = lambda aligned, _: told(done + aligned, total)  # noqa: E731
+    extra = align_parallel(texts, texts, more, size, config, backend, counted, job.common)
+    if progress is not None:
+        progress(total, total)
     return list(heapq.merge(started, extra, key=lambda p: (p.left, p.right)))
 
 

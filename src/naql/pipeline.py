@@ -155,6 +155,28 @@ def candidate_pairs(
     return candidate_pairs_in(index, None, gap=settings.gap, min_seeds=settings.min_seeds)
 
 
+def _candidates(
+    left: Sequence[Tokens],
+    right: Sequence[Tokens] | None,
+    vocabulary_size: int,
+    config: Config,
+    timer: Timer,
+    progress: Progress,
+    backend: Backend | None,
+    also: Sequence[tuple[int, int]] = (),
+) -> list[tuple[int, int]]:
+    """The candidates stage: :func:`candidate_pairs` and ``also``, sorted, each once."""
+    with timer.stage("candidates"):
+        # Two steps (seeds from the rare-stem index, then their clusters): the stage's bar
+        # counts texts indexed, which is what its time grows with.
+        progress("candidates", 0, len(left))
+        pairs = sorted(
+            set(candidate_pairs(left, right, vocabulary_size, config, backend)) | set(also)
+        )
+        progress("candidates", len(left), len(left))
+    return pairs
+
+
 def reused_passages(
     left: Sequence[Tokens],
     right: Sequence[Tokens] | None,
@@ -175,14 +197,9 @@ def reused_passages(
     timer = timer or Timer()
     if len(left) < 2 if right is None else not (left and right):
         return []
-    with timer.stage("candidates"):
-        # Two steps (seeds from the rare-stem index, then their clusters): the stage's bar
-        # counts texts indexed, which is what its time grows with.
-        progress("candidates", 0, len(left))
-        pairs = sorted(
-            set(candidate_pairs(left, right, vocabulary_size, config, backend)) | set(similar_pairs)
-        )
-        progress("candidates", len(left), len(left))
+    pairs = _candidates(
+        left, right, vocabulary_size, config, timer, progress, backend, similar_pairs
+    )
     with timer.stage("align"):
         if remembered is not None and right is None:
             memo_, vocabulary, keys = remembered
@@ -255,10 +272,7 @@ def trace(
     if backend is not None and backend.workers > 1 and remember is None and len(tokens) > 1:
         # The similarity pass below runs in this process alone: the rare-stem candidates are
         # aligned on the workers meanwhile, and the few near neighbours they miss after.
-        with timer.stage("candidates"):
-            progress("candidates", 0, len(tokens))
-            seeded = sorted(set(candidate_pairs(tokens, None, len(vocabulary), config, backend)))
-            progress("candidates", len(tokens), len(tokens))
+        seeded = _candidates(tokens, None, len(vocabulary), config, timer, progress, backend)
         aligning = tasks.align_start(tokens, seeded, len(vocabulary), config.align, backend)
     with timer.stage("similarity"):
         boost = term_weights(vocabulary, config.stories)

@@ -108,9 +108,7 @@ def align_parallel(
         return align_pairs(left, right, pairs, size, config, progress, common=common)
     if common is None:
         common = common_stems(left, right, size, config.max_df)
-    weights = [len(left[a]) + len(right[b]) for a, b in pairs]
-    ranges = balanced_ranges(weights, chunk_count(backend, len(pairs)))
-    chunks = [pairs[r.start : r.stop] for r in ranges]
+    chunks = _pair_chunks(left, right, pairs, backend)
     found = backend.run(
         align_task,
         (left, right, size, config, common),
@@ -118,6 +116,18 @@ def align_parallel(
         _told(progress, len(pairs), [len(c) for c in chunks]),
     )
     return [passage for chunk in found for passage in chunk]
+
+
+def _pair_chunks(
+    left: Sequence[Tokens],
+    right: Sequence[Tokens],
+    pairs: Sequence[tuple[int, int]],
+    backend: Backend,
+) -> list[Sequence[tuple[int, int]]]:
+    """Contiguous chunks of the (sorted) pairs, several a worker, balanced by length."""
+    weights = [len(left[a]) + len(right[b]) for a, b in pairs]
+    ranges = balanced_ranges(weights, chunk_count(backend, len(pairs)))
+    return [pairs[r.start : r.stop] for r in ranges]
 
 
 class AlignJob:
@@ -139,9 +149,7 @@ def align_start(
 ) -> AlignJob:
     """:func:`align_parallel` of ``pairs`` (sorted) among ``texts``, begun on every worker."""
     common = common_stems(texts, texts, size, config.max_df)
-    weights = [len(texts[a]) + len(texts[b]) for a, b in pairs]
-    ranges = balanced_ranges(weights, chunk_count(backend, len(pairs)))
-    chunks = [pairs[r.start : r.stop] for r in ranges]
+    chunks = _pair_chunks(texts, texts, pairs, backend)
     pending = backend.start(
         align_task, (texts, texts, size, config, common), chunks, backend.workers
     )

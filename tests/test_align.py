@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from naql import align
 from naql.config import Config
 from naql.pairs import to_passage
-from naql.pipeline import reused_passages
+from naql.reuse import reused_passages
 from naql.text import Vocabulary, normalize
 
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"

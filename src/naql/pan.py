@@ -25,8 +25,9 @@ from naql.backends import Backend, tasks
 from naql.config import Config
 from naql.errors import InputError
 from naql.pairs import to_passage
-from naql.pipeline import Progress, Timer, _no_progress, reused_passages, tokenize
 from naql.records import Passage, Problem
+from naql.reuse import reused_passages, tokenize
+from naql.stages import Progress, Timer, _no_progress
 from naql.text import Vocabulary
 
 GOLD = "plagiarism"

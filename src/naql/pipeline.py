@@ -6,16 +6,8 @@ them re-implements a stage.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import dataclasses
-import functools
-import gc
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import ParamSpec, TypeVar
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -23,7 +15,6 @@ from naql import memo
 from naql.align import TokenPassage
 from naql.attribution import attribute
 from naql.backends import Backend, tasks
-from naql.candidates import candidate_pairs_in, seed_index
 from naql.clean import CleanConfig, CleanResult, clean_articles
 from naql.config import Config
 from naql.memo import Memo
@@ -40,188 +31,12 @@ from naql.records import (
     Trace,
     Verdict,
 )
+from naql.reuse import candidate_stage, reused_passages, tokenize
+from naql.stages import Progress, Timer, _no_progress, unfreezing
 from naql.stories import article_similarity, formula_pairs, group_stories, representatives
 from naql.stories.items import cut_pages, token_items
 from naql.stories.topical import number_stems, term_weights
 from naql.text import Tokens, Vocabulary
-from naql.text.tokenize import tokenize_flat
-
-# progress(stage, done, total): lets a shell draw progress bars without the library knowing how.
-Progress = Callable[[str, int, int], None]
-
-
-def _no_progress(stage: str, done: int, total: int) -> None:
-    return None
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, where the C library has it (not musl, not macOS)."""
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim  # type: ignore[no-any-return]
-    except (OSError, AttributeError):
-        return None
-
-
-def release_free_memory() -> None:
-    """Hand the C heap's free pages back to the system. A stage's numpy temporaries below
-    malloc's mmap threshold (up to 32 MB once it adapts) are freed into the heap, which glibc
-    keeps: 150-190 MB of a 2x SaudiNewsNet trace's resident memory between stages was free
-    heap, which the next stage's peak then stood on."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@dataclass(slots=True)
-class Timer:
-    timings: dict[str, float] = field(default_factory=dict)
-    # After each stage, what exists is moved out of the cyclic collector's sight (gc.freeze):
-    # its full collections otherwise walked every token array and passage made so far, 3.7 s
-    # of a SaudiNewsNet trace. Objects still die by reference count; see unfreezing. The C
-    # heap's free pages go back to the system then too (release_free_memory).
-    freeze: bool = False
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
-            if self.freeze:
-                gc.freeze()
-                release_free_memory()
-
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def unfreezing(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """``function`` whose stages freeze what they made (``Timer(freeze=True)``), then hand it
-    back to the collector on the way out, unless a caller had frozen objects of its own."""
-
-    @functools.wraps(function)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        frozen_before = gc.get_freeze_count()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if frozen_before == 0:
-                gc.unfreeze()
-
-    return wrapper
-
-
-def tokenize(
-    texts: Sequence[str],
-    vocabulary: Vocabulary,
-    progress: Progress = _no_progress,
-    backend: Backend | None = None,
-) -> list[Tokens]:
-    """Every text's tokens, in ``vocabulary``'s ids (on ``backend``'s workers when it has
-    several: the same ids, see :func:`naql.text.tokenize.merge_chunks`)."""
-    if backend is not None and backend.workers > 1:
-        return tasks.tokenize_parallel(
-            texts, vocabulary, backend, lambda done, total: progress("tokenize", done, total)
-        )
-    tokens: list[Tokens] = []
-    for block in tokenize_flat(vocabulary, texts):
-        tokens.extend(block.split())
-        progress("tokenize", len(tokens), len(texts))
-    return tokens
-
-
-def candidate_pairs(
-    left: Sequence[Tokens],
-    right: Sequence[Tokens] | None,
-    vocabulary_size: int,
-    config: Config,
-    backend: Backend | None = None,
-) -> list[tuple[int, int]]:
-    """Pairs worth aligning: those with a cluster of shared rare stems (see :mod:`naql.candidates`).
-    With a ``backend``, the left texts are split among its workers (seeds and clusters)."""
-    settings = config.candidates
-    index = seed_index(
-        left,
-        right,
-        vocabulary_size,
-        budget=settings.budget(len(left) + (len(right) if right is not None else 0)),
-        max_per_doc=settings.max_per_doc,
-    )
-    if backend is not None and backend.workers > 1 and len(left) > 1:
-        return tasks.candidates_parallel(index, settings.gap, settings.min_seeds, backend)
-    return candidate_pairs_in(index, None, gap=settings.gap, min_seeds=settings.min_seeds)
-
-
-def _candidates(
-    left: Sequence[Tokens],
-    right: Sequence[Tokens] | None,
-    vocabulary_size: int,
-    config: Config,
-    timer: Timer,
-    progress: Progress,
-    backend: Backend | None,
-    also: Sequence[tuple[int, int]] = (),
-) -> list[tuple[int, int]]:
-    """The candidates stage: :func:`candidate_pairs` and ``also``, sorted, each once."""
-    with timer.stage("candidates"):
-        # Two steps (seeds from the rare-stem index, then their clusters): the stage's bar
-        # counts texts indexed, which is what its time grows with.
-        progress("candidates", 0, len(left))
-        pairs = sorted(
-            set(candidate_pairs(left, right, vocabulary_size, config, backend)) | set(also)
-        )
-        progress("candidates", len(left), len(left))
-    return pairs
-
-
-def reused_passages(
-    left: Sequence[Tokens],
-    right: Sequence[Tokens] | None,
-    vocabulary_size: int,
-    config: Config,
-    timer: Timer | None = None,
-    similar_pairs: Sequence[tuple[int, int]] = (),
-    progress: Progress = _no_progress,
-    remembered: tuple[Memo, Vocabulary, Sequence[str]] | None = None,
-    backend: Backend | None = None,
-) -> list[TokenPassage]:
-    """Candidates, then alignment: every reused passage between ``left`` and ``right`` texts
-    (among ``left`` texts when ``right`` is None). ``similar_pairs`` (whole-text near
-    neighbours) are aligned too: formulaic wire copy, made of common words only, gives the
-    rare-stem index few seeds although it is copied whole. With ``remembered`` (a memo, the
-    vocabulary and each text's key), pairs aligned before are read back (:func:`memo.align`).
-    With a ``backend`` of several workers, the pairs are aligned there, in chunks."""
-    timer = timer or Timer()
-    if len(left) < 2 if right is None else not (left and right):
-        return []
-    pairs = _candidates(
-        left, right, vocabulary_size, config, timer, progress, backend, similar_pairs
-    )
-    with timer.stage("align"):
-        if remembered is not None and right is None:
-            memo_, vocabulary, keys = remembered
-            return memo.align(
-                left,
-                keys,
-                pairs,
-                vocabulary,
-                config.align,
-                memo_,
-                lambda done, total: progress("align", done, total),
-                backend,
-            )
-        return tasks.align_parallel(
-            left,
-            left if right is None else right,
-            pairs,
-            vocabulary_size,
-            config.align,
-            backend,
-            lambda done, total: progress("align", done, total),
-        )
 
 
 @unfreezing
@@ -272,7 +87,7 @@ def trace(
     if backend is not None and backend.workers > 1 and remember is None and len(tokens) > 1:
         # The similarity pass below runs in this process alone: the rare-stem candidates are
         # aligned on the workers meanwhile, and the few near neighbours they miss after.
-        seeded = _candidates(tokens, None, len(vocabulary), config, timer, progress, backend)
+        seeded = candidate_stage(tokens, None, len(vocabulary), config, timer, progress, backend)
         aligning = tasks.align_start(tokens, seeded, len(vocabulary), config.align, backend)
     with timer.stage("similarity"):
         boost = term_weights(vocabulary, config.stories)

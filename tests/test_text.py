@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import naql.text.tokenize as tokenize_module
 from naql.text import Vocabulary, normalize, normalize_with_offsets, words
-from naql.text.tokenize import document_frequency, tokenize_flat
+from naql.text.tokenize import document_frequency, tokenize_flat, words_of
 
 ARABIC = "".join(chr(c) for c in range(0x0621, 0x064B)) + "ىةأإآؤئ"
 MARKS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0640\u0670\u200c\u200d\u200f"
@@ -146,3 +146,20 @@ def test_document_frequency_counts_each_text_once(
         expected[np.unique(doc.ids[~doc.stop] if content else doc.ids)] += 1
     found = document_frequency(tokens, len(vocabulary), content, block)
     assert found.tolist() == expected.tolist()
+
+
+@given(
+    st.lists(st.one_of(arabicish, anything, st.just("")), max_size=12),
+    st.integers(min_value=1, max_value=400),
+)
+@settings(max_examples=300)
+def test_words_a_block_at_a_time_are_each_texts_own(texts: list[str], block_chars: int) -> None:
+    # Credits read every page's words a block of pages at a time: forms and offsets into each
+    # page must be those of the page alone, whatever the block.
+    got = list(words_of(texts, block_chars))
+    assert len(got) == len(texts)
+    for text, found in zip(texts, got):
+        want = words(text)
+        assert found.forms == want.forms
+        assert found.starts.tolist() == want.starts.tolist()
+        assert found.ends.tolist() == want.ends.tolist()

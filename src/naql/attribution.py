@@ -19,6 +19,7 @@ around each mention, read on the normalised tokens of its line:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -29,6 +30,7 @@ from naql.outlets import Gazetteer, Mention
 from naql.outlets import load as load_gazetteer
 from naql.records import Article, Attribution, Span
 from naql.text import words
+from naql.text.tokenize import Words, words_of
 
 # Normalised forms (see naql.text.normalize) of the words that credit what follows them.
 SOURCE_CUES = frozenset(
@@ -85,8 +87,8 @@ def attributions(
     """Every outlet named in every article, with its role (see the module's docstring)."""
     gazetteer = gazetteer or load_gazetteer()
     found: list[Attribution] = []
-    for article in articles:
-        found.extend(article_attributions(article, gazetteer))
+    for article, tokens in zip(articles, words_of([article.text for article in articles])):
+        found.extend(article_attributions(article, gazetteer, tokens))
     return found
 
 
@@ -174,15 +176,20 @@ def outlet_from_page(
 BYLINE_FIELDS = ("author", "byline", "credit", "source_line")
 
 
-def article_attributions(article: Article, gazetteer: Gazetteer) -> list[Attribution]:
-    """Credits in the article's text and in its byline fields (``meta["author"]`` …)."""
+def article_attributions(
+    article: Article, gazetteer: Gazetteer, tokens: Words | None = None
+) -> list[Attribution]:
+    """Credits in the article's text and in its byline fields (``meta["author"]`` …).
+    ``tokens``: ``words(article.text)``, when the caller has it."""
     own = own_outlet_id(article, gazetteer)
-    found = _credits_in(article.id, article.text, gazetteer, own, "text")
+    found = _credits_in(article.id, article.text, gazetteer, own, "text", tokens)
     for name in BYLINE_FIELDS:
         value = article.meta.get(name)
         if isinstance(value, str) and value.strip():
             # A byline names who supplied the copy: «الرياض - واس», «عين اليوم – واس».
-            for credit in _credits_in(article.id, value, gazetteer, own, name):
+            for credit in _credits_in(
+                article.id, value, gazetteer, own, name, _byline_words(value)
+            ):
                 role = credit.role if credit.role in ("self", "photo") else "source"
                 found.append(
                     Attribution(
@@ -198,10 +205,21 @@ def article_attributions(article: Article, gazetteer: Gazetteer) -> list[Attribu
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _byline_words(value: str) -> Words:
+    """Bylines repeat from page to page (an outlet's desk, its writers): each is read once."""
+    return words(value)
+
+
 def _credits_in(
-    article_id: str, text: str, gazetteer: Gazetteer, own: str | None, where: str
+    article_id: str,
+    text: str,
+    gazetteer: Gazetteer,
+    own: str | None,
+    where: str,
+    tokens: Words | None = None,
 ) -> list[Attribution]:
-    found = words(text)
+    found = tokens if tokens is not None else words(text)
     mentions = _without_overlaps(gazetteer.mentions(text, found))
     if not mentions:
         return []

@@ -258,6 +258,36 @@ class FlatTokens:
         ]
 
 
+def words_of(texts: Sequence[str], block_chars: int = BLOCK_CHARS // 4) -> Iterator[Words]:
+    """:func:`words` of each text, a block of texts at a time: normalising, marking and
+    splitting a block as one string saves per-text numpy calls (half of reading credits
+    went to them, 130 µs a SaudiNewsNet page)."""
+    start, size = 0, 0
+    for end, text in enumerate(texts):
+        size += len(text) + 1
+        if size >= block_chars:
+            yield from _words_block(texts[start : end + 1])
+            start, size = end + 1, 0
+    if start < len(texts):
+        yield from _words_block(texts[start:])
+
+
+def _words_block(texts: Sequence[str]) -> Iterator[Words]:
+    if not _join_is_kept():
+        raise RuntimeError("the tokeniser's tables make its text separator a word character")
+    joined = _JOIN.join(texts) + _JOIN
+    found = words(joined)
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    bases = np.cumsum(sizes + 1) - (sizes + 1)
+    # No token crosses a separator: each text's tokens are one run of the block's.
+    cuts = np.searchsorted(found.starts, bases).tolist() + [len(found.forms)]
+    for k, base in enumerate(bases.tolist()):
+        first, last = cuts[k], cuts[k + 1]
+        yield Words(
+            found.forms[first:last], found.starts[first:last] - base, found.ends[first:last] - base
+        )
+
+
 def tokenize_flat(
     vocabulary: Vocabulary, texts: Sequence[str], block_chars: int = BLOCK_CHARS
 ) -> Iterator[FlatTokens]:

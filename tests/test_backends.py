@@ -15,15 +15,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from naql import pan
-from naql.backends import Backend, balanced_ranges, check, open_backend
+from naql.align import align_pairs
+from naql.backends import Backend, balanced_ranges, check, open_backend, tasks
 from naql.backends.local import LocalBackend
 from naql.candidates import candidate_pairs_in, seed_index
-from naql.clean import CleanConfig
+from naql.clean import CleanConfig, clean_articles
 from naql.config import Config
 from naql.errors import BackendFailed, BackendUnavailable, ConfigError
 from naql.ingest import ReadOptions, read_articles
 from naql.pipeline import trace
 from naql.records import Article, to_json
+from naql.reuse import candidate_pairs, tokenize
+from naql.stories import formula_pairs
+from naql.stories.topical import term_weights
 from naql.text import Vocabulary
 from naql.text.tokenize import merge_chunks, tokenize_chunk
 
@@ -124,6 +128,41 @@ def test_a_started_job_runs_while_the_caller_works() -> None:
     # One core: no worker to spare, the chunks run at once, here.
     here = LocalBackend(1).start(_pid_and_sum, 10, chunks, 1).result()
     assert {pid for _, pid in here} == {os.getpid()}
+
+
+def test_a_started_job_hands_each_chunk_over_as_it_is_done() -> None:
+    # The caller works on the first chunks while the workers finish the rest (pipeline.trace
+    # describes aligned pairs so): every chunk comes once, numbered, whatever the order.
+    chunks = [range(k, k + 3) for k in range(7)]
+    for backend in (LocalBackend(2), LocalBackend(1)):
+        got = dict(backend.start(_pid_and_sum, 10, chunks, 2).each())
+        assert sorted(got) == list(range(7))
+        assert [got[k][0] for k in range(7)] == [10 + 3 * k + 3 for k in range(7)]
+
+
+def test_formula_pairs_are_the_same_on_several_cores() -> None:
+    # The formula test judges each pair on its own: cut among workers, the same set.
+    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
+    options = ReadOptions(
+        text_field="content", outlet_field="source", date_field="date_extracted", id_field="url"
+    )
+    articles = clean_articles(read_articles([str(archive)], options).articles[:1500]).articles
+    vocabulary = Vocabulary()
+    tokens = tokenize([a.text for a in articles], vocabulary)
+    config = Config()
+    pairs = candidate_pairs(tokens, None, len(vocabulary), config)
+    passages: dict[tuple[int, int], list] = {}
+    for passage in align_pairs(tokens, tokens, pairs, len(vocabulary), config.align):
+        passages.setdefault((passage.left, passage.right), []).append(passage)
+    boost = term_weights(vocabulary, config.stories)
+    # Every pair dated a day apart, so that the test looks at each (crawl times are hours apart).
+    dates = [f"2015-08-{1 + k % 2:02d}" for k in range(len(articles))]
+    shares = dict.fromkeys(passages, 0.1)
+    one = formula_pairs(dates, tokens, passages, shares, boost, config.stories)
+    two = tasks.formula_parallel(
+        dates, tokens, passages, shares, boost, config.stories, open_backend("local", 2)
+    )
+    assert one and one != set(passages) and one == two
 
 
 def test_a_failing_chunk_raises_in_the_caller() -> None:

@@ -20,10 +20,11 @@ from naql.config import Config
 from naql.memo import Memo
 from naql.outlets import Gazetteer, mostly_latin
 from naql.outlets import load as load_gazetteer
-from naql.pairs import PassageMaker, describe_pairs, redescribed
+from naql.pairs import PairInputs, PassageMaker, describe_pairs, redescribed
 from naql.provenance import StoryInput
 from naql.provenance.hidden import calendar_stems
 from naql.records import (
+    Alignment,
     Article,
     Attribution,
     Problem,
@@ -33,7 +34,7 @@ from naql.records import (
 )
 from naql.reuse import candidate_stage, reused_passages, tokenize
 from naql.stages import Progress, Timer, _no_progress, unfreezing
-from naql.stories import article_similarity, formula_pairs, group_stories, representatives
+from naql.stories import article_similarity, group_stories, representatives
 from naql.stories.items import cut_pages, token_items
 from naql.stories.topical import number_stems, term_weights
 from naql.text import Tokens, Vocabulary
@@ -100,10 +101,15 @@ def trace(
             lambda done, total: progress("similarity", done, total),
         )
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
+    ids = [article.id for article in articles]
+    pair_inputs = (ids, tokens, is_number, vocabulary.stems)
+    described: dict[tuple[int, int], tuple[Alignment, tuple[int, int] | None]] = {}
     if aligning is not None and backend is not None:
         with timer.stage("align"):
             known = set(aligning.pairs)
             more = sorted({pair for pair in similar if pair not in known})
+            # Each chunk's pairs are described here as it comes back: this process has
+            # nothing else to do while the workers align, and after them it works alone.
             passages = tasks.align_finish(
                 aligning,
                 tokens,
@@ -112,6 +118,7 @@ def trace(
                 config.align,
                 backend,
                 lambda done, total: progress("align", done, total),
+                lambda found: described.update(_described(pair_inputs, found)),
             )
         del aligning
     else:
@@ -134,12 +141,12 @@ def trace(
         by_pair.setdefault((passage.left, passage.right), []).append(passage)
     with timer.stage("pairs"):
         ordered = sorted(by_pair.items())
-        ids = [article.id for article in articles]
         # In this process even with a backend: shipping the records back cost more than
         # building them (0.9 s on one core, 1.2 s on two for 6,000 articles).
-        described = describe_pairs((ids, tokens, is_number, vocabulary.stems), ordered)
-        alignments = [alignment for alignment, _ in described]
-        templates = {pair: found for (pair, _), (_, found) in zip(ordered, described) if found}
+        missing = [(pair, group) for pair, group in ordered if pair not in described]
+        described.update(zip([pair for pair, _ in missing], describe_pairs(pair_inputs, missing)))
+        alignments = [described[pair][0] for pair, _ in ordered]
+        templates = {pair: found for pair, _ in ordered if (found := described[pair][1])}
     with timer.stage("attribution"):
         told = lambda done, total: progress("attribution", done, total)  # noqa: E731
         if remember is not None:
@@ -180,13 +187,14 @@ def trace(
         # Template instances (same formula, other figures) and pairs sharing only a formula
         # are different events: neither their shared text nor their topic links them.
         shares = {pair: max(a.a_share, a.b_share) for a, pair in zip(alignments, sorted(by_pair))}
-        apart = set(templates) | formula_pairs(
+        apart = set(templates) | tasks.formula_parallel(
             [a.date for a in articles],
             tokens,
             by_pair,
             shares,
             boost,
             config.stories,
+            backend,
             lambda done, total: progress("stories", done, total),
         )
         linked = [a for a, pair in zip(alignments, sorted(by_pair)) if pair not in apart]
@@ -197,7 +205,8 @@ def trace(
         central = representatives(groups, [bool(article.title) for article in articles])
         # The similarity graph (a dict of every linked pair: 0.5 GB at 16x SaudiNewsNet) and
         # what else only these stages used go before provenance, the trace's last peak.
-        del topical, similar, shares, apart, linked, ordered, described, groups
+        del topical, similar, shares, apart, linked, ordered, groups
+        described.clear()
     with timer.stage("provenance"):
         stories, verdicts = _provenance(
             articles,
@@ -233,6 +242,18 @@ def trace(
             **({"dropped_lines": dropped_lines} if dropped_lines is not None else {}),
         },
     )
+
+
+def _described(
+    inputs: PairInputs, passages: Sequence[TokenPassage]
+) -> list[tuple[tuple[int, int], tuple[Alignment, tuple[int, int] | None]]]:
+    """Each pair's record and template evidence (:func:`describe_pairs`), for ``passages``
+    holding every passage of their pairs, in pair order."""
+    by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
+    for passage in passages:
+        by_pair.setdefault((passage.left, passage.right), []).append(passage)
+    ordered = sorted(by_pair.items())
+    return [(pair, found) for (pair, _), found in zip(ordered, describe_pairs(inputs, ordered))]
 
 
 def clean(

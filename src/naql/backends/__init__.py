@@ -10,7 +10,7 @@ stories), and results are put back in input order.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -24,6 +24,11 @@ ChunkProgress = Callable[[int, int], None]
 class Pending(Protocol):
     def result(self) -> list[Any]:
         """The chunks' results in chunk order, once all are done."""
+        ...
+
+    def each(self) -> Iterator[tuple[int, Any]]:
+        """Each chunk's number and result as it is done, so the caller can work on the first
+        results while the workers finish the rest."""
         ...
 
 
@@ -90,6 +95,9 @@ class Done:
 
     def result(self) -> list[Any]:
         return self.results
+
+    def each(self) -> Iterator[tuple[int, Any]]:
+        return iter(enumerate(self.results))
 
 
 def available_cores() -> int:

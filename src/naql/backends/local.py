@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -94,6 +94,12 @@ class _Running:
     def result(self) -> list[Any]:
         with self.pool:
             return [_result(future, self.task) for future in self.futures]
+
+    def each(self) -> Iterator[tuple[int, Any]]:
+        number = {future: k for k, future in enumerate(self.futures)}
+        with self.pool:
+            for future in as_completed(number):
+                yield number[future], _result(future, self.task)
 
 
 def _pool(workers: int, shared: Any) -> ProcessPoolExecutor:

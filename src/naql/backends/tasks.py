@@ -21,6 +21,14 @@ from naql.candidates import SeedIndex, candidate_pairs_in
 from naql.config import AlignConfig
 from naql.outlets import Gazetteer
 from naql.records import Article, Attribution, Story, Verdict
+from naql.stories import (
+    FormulaInputs,
+    StoryConfig,
+    days_of,
+    formula_pairs,
+    formula_weights,
+    formulas_among,
+)
 from naql.text import Tokens, Vocabulary
 from naql.text.tokenize import ChunkTokens, merge_chunks, tokenize_chunk, warm_tables
 
@@ -164,21 +172,88 @@ def align_finish(
     config: AlignConfig,
     backend: Backend,
     progress: Told = None,
+    on_chunk: Callable[[list[TokenPassage]], None] | None = None,
 ) -> list[TokenPassage]:
     """The passages of ``job``'s pairs and of ``more`` (sorted, none of them ``job``'s),
     in pair order: what :func:`align_parallel` of all of them returns (each pair is aligned
-    on its own)."""
-    started = [passage for chunk in job.pending.result() for passage in chunk]
-    done, total = len(job.pairs), len(job.pairs) + len(more)
-    counted: Told = None
+    on its own). ``on_chunk`` is handed each chunk's passages (every passage of its pairs) as
+    it comes back, so the caller works on them while the workers align the rest."""
+    total = len(job.pairs) + len(more)
     if progress is not None:
-        told = progress  # the bar counts every pair aligned, the started ones first
+        progress(0, total)
+    started = _collected(job.pending, None, on_chunk)
+    done = len(job.pairs)
+    if progress is not None:
         progress(done, total)
-        counted = lambda aligned, _: told(done + aligned, total)  # noqa: E731
-    extra = align_parallel(texts, texts, more, size, config, backend, counted, job.common)
+    extra: list[TokenPassage] = []
+    if more:
+        chunks = _pair_chunks(texts, texts, more, backend)
+        pending = backend.start(
+            align_task, (texts, texts, size, config, job.common), chunks, backend.workers
+        )
+        sizes = [len(chunk) for chunk in chunks]
+
+        def counted(k: int) -> None:
+            nonlocal done
+            done += sizes[k]
+            if progress is not None:
+                progress(done, total)
+
+        extra = _collected(pending, counted, on_chunk)
     if progress is not None:
         progress(total, total)
     return list(heapq.merge(started, extra, key=lambda p: (p.left, p.right)))
+
+
+def _collected(
+    pending: Pending,
+    counted: Callable[[int], None] | None,
+    on_chunk: Callable[[list[TokenPassage]], None] | None,
+) -> list[TokenPassage]:
+    """A pending alignment's passages in chunk order (each chunk is sorted by pair, and the
+    chunks cut the sorted pairs in order), each chunk handed to ``on_chunk`` as it is done."""
+    found: dict[int, list[TokenPassage]] = {}
+    for k, chunk in pending.each():
+        found[k] = chunk
+        if on_chunk is not None:
+            on_chunk(chunk)
+        if counted is not None:
+            counted(k)
+    return [passage for k in sorted(found) for passage in found[k]]
+
+
+def formula_task(
+    shared: tuple[FormulaInputs, Sequence[tuple[int, int]], StoryConfig], chunk: range
+) -> list[tuple[int, int]]:
+    inputs, pairs, config = shared
+    return formulas_among(inputs, pairs[chunk.start : chunk.stop], config)
+
+
+def formula_parallel(
+    dates: Sequence[str | None],
+    tokens: Sequence[Tokens],
+    passages: dict[tuple[int, int], list[TokenPassage]],
+    shares: dict[tuple[int, int], float],
+    boost: np.ndarray,
+    config: StoryConfig,
+    backend: Backend | None,
+    progress: Told = None,
+) -> set[tuple[int, int]]:
+    """:func:`naql.stories.formula_pairs`, its pairs cut into chunks for ``backend``'s
+    workers (each pair is judged on its own; the answer is a set)."""
+    if backend is None or backend.workers <= 1:
+        return formula_pairs(dates, tokens, passages, shares, boost, config, progress)
+    inputs = FormulaInputs(days_of(dates), tokens, passages, shares, formula_weights(tokens, boost))
+    pairs = list(passages)
+    weights = [len(tokens[a]) + len(tokens[b]) for a, b in pairs]
+    ranges = balanced_ranges(weights, chunk_count(backend, len(pairs)))
+    found = backend.run(
+        formula_task,
+        (inputs, pairs, config),
+        ranges,
+        _told(progress, len(pairs), [len(r) for r in ranges]),
+    )
+    return {pair for chunk in found for pair in chunk}
 
 
 def credits_task(shared: tuple[Sequence[Article], Gazetteer], chunk: range) -> list[Attribution]:

@@ -33,7 +33,7 @@ import heapq
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -111,17 +111,51 @@ def formula_pairs(
     own and the additions are unalike (see ``StoryConfig.fresh_cosine``). A re-run (``shares``
     at least ``rerun_share``) is never one, nor are reports of one day (rewrites of one event
     add each its own background)."""
+    found: set[tuple[int, int]] = set()
+    inputs = FormulaInputs(days_of(dates), tokens, passages, shares, formula_weights(tokens, boost))
+    pairs = list(passages)
+    for start in range(0, len(pairs), 4096):
+        found.update(formulas_among(inputs, pairs[start : start + 4096], config))
+        if progress is not None:
+            progress(min(start + 4096, len(pairs)), len(pairs))
+    return found
+
+
+@dataclass(slots=True)
+class FormulaInputs:
+    """What :func:`formulas_among` reads: per article its day and tokens, per pair its
+    passages and share, per stem its weight (:func:`formula_weights`)."""
+
+    days: list[date | None]
+    tokens: Sequence[Tokens]
+    passages: dict[tuple[int, int], list[TokenPassage]]
+    shares: dict[tuple[int, int], float]
+    weight: np.ndarray
+
+
+def days_of(dates: Sequence[str | None]) -> list[date | None]:
+    return [(found.date() if (found := _parse_date(doc)) else None) for doc in dates]
+
+
+def formula_weights(tokens: Sequence[Tokens], boost: np.ndarray) -> np.ndarray:
+    """TF-IDF's stem weights over the pile's content words, times ``boost``."""
     df = document_frequency(tokens, len(boost), content=True)
-    weight = (np.log((len(tokens) + 1) / (df + 1)) + 1.0) * boost
-    days = [(date.date() if (date := _parse_date(doc)) else None) for doc in dates]
-    found = set()
-    for done, ((a, b), group) in enumerate(passages.items(), 1):
-        if progress is not None and (done % 4096 == 0 or done == len(passages)):
-            progress(done, len(passages))
-        if shares.get((a, b), 0.0) >= config.rerun_share:
+    return (np.log((len(tokens) + 1) / (df + 1)) + 1.0) * boost
+
+
+def formulas_among(
+    inputs: FormulaInputs, pairs: Sequence[tuple[int, int]], config: StoryConfig
+) -> list[tuple[int, int]]:
+    """The formula pairs (see :func:`formula_pairs`) among ``pairs``: each pair is judged on
+    its own, so any split of the pairs finds the same."""
+    days, tokens, weight = inputs.days, inputs.tokens, inputs.weight
+    found = []
+    for a, b in pairs:
+        if inputs.shares.get((a, b), 0.0) >= config.rerun_share:
             continue
         if days[a] is None or days[b] is None or days[a] == days[b]:
             continue  # one day's reports: rewrites adding each its own background
+        group = inputs.passages[(a, b)]
         fresh_a = _fresh(tokens[a], [(p.i0, p.i1) for p in group], weight)
         fresh_b = _fresh(tokens[b], [(p.j0, p.j1) for p in group], weight)
         if min(len(fresh_a[0]), len(fresh_b[0])) < config.fresh_terms:
@@ -134,7 +168,7 @@ def formula_pairs(
         dot = float((fresh_a[1][in_a] * fresh_b[1][in_b]).sum())
         norm = float(np.sqrt((fresh_a[1] ** 2).sum() * (fresh_b[1] ** 2).sum()))
         if dot < config.fresh_cosine * norm:
-            found.add((a, b))
+            found.append((a, b))
     return found
 
 
@@ -191,7 +225,7 @@ def article_similarity(
     )
     stamps = np.array(
         [
-            date.timestamp() if (date := _parse_date(article.date)) else np.nan
+            stamp.timestamp() if (stamp := _parse_date(article.date)) else np.nan
             for article in articles
         ],
         dtype=float,

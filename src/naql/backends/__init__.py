@@ -35,6 +35,10 @@ class Pending(Protocol):
 class Backend(Protocol):
     name: str
     workers: int
+    # True when the workers see a stage's inputs without a copy (forked processes): a light
+    # stage is worth shipping there. Where the inputs are serialised to every worker (Spark's
+    # broadcast), only the heavy stages are.
+    shares_inputs: bool
 
     def start(
         self, task: Callable[[Any, Any], Any], shared: Any, chunks: Sequence[Any], workers: int

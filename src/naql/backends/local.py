@@ -35,6 +35,8 @@ def _run_chunk(task: Callable[[Any, Any], Any], chunk: Any) -> Any:
 
 class LocalBackend:
     name = "local"
+    # Forked workers inherit the inputs; without fork they are pickled to each worker once.
+    shares_inputs = "fork" in multiprocessing.get_all_start_methods()
 
     def __init__(self, workers: int = 1) -> None:
         self.workers = max(1, workers)

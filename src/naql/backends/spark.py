@@ -42,6 +42,7 @@ def require_spark() -> None:
 
 class SparkBackend:
     name = "spark"
+    shares_inputs = False  # each job's inputs are broadcast to the executors
 
     def __init__(self, master: str | None = None, parallelism: int | None = None) -> None:
         require_spark()

@@ -14,7 +14,7 @@ Works on the candidate pairs from :mod:`naql.candidates`, in three steps per pai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +41,16 @@ class TokenPassage:
     j1: int
     matched: int
     density: float
+
+
+def passages_by_pair(
+    passages: Iterable[TokenPassage],
+) -> dict[tuple[int, int], list[TokenPassage]]:
+    """Each pair's passages, in the order given, pairs in order of first appearance."""
+    found: dict[tuple[int, int], list[TokenPassage]] = {}
+    for passage in passages:
+        found.setdefault((passage.left, passage.right), []).append(passage)
+    return found
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from naql import memo
-from naql.align import TokenPassage
+from naql.align import TokenPassage, passages_by_pair
 from naql.attribution import attribute
 from naql.backends import Backend, tasks
 from naql.clean import CleanConfig, CleanResult, clean_articles
@@ -136,9 +136,7 @@ def trace(
             backend,
         )
     pages_cut = 0
-    by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
-    for passage in passages:
-        by_pair.setdefault((passage.left, passage.right), []).append(passage)
+    by_pair = passages_by_pair(passages)
     with timer.stage("pairs"):
         ordered = sorted(by_pair.items())
         # In this process even with a backend: shipping the records back cost more than
@@ -249,10 +247,7 @@ def _described(
 ) -> list[tuple[tuple[int, int], tuple[Alignment, tuple[int, int] | None]]]:
     """Each pair's record and template evidence (:func:`describe_pairs`), for ``passages``
     holding every passage of their pairs, in pair order."""
-    by_pair: dict[tuple[int, int], list[TokenPassage]] = {}
-    for passage in passages:
-        by_pair.setdefault((passage.left, passage.right), []).append(passage)
-    ordered = sorted(by_pair.items())
+    ordered = sorted(passages_by_pair(passages).items())
     return [(pair, found) for (pair, _), found in zip(ordered, describe_pairs(inputs, ordered))]
 
 

@@ -112,7 +112,7 @@ def formula_pairs(
     at least ``rerun_share``) is never one, nor are reports of one day (rewrites of one event
     add each its own background)."""
     found: set[tuple[int, int]] = set()
-    inputs = FormulaInputs(days_of(dates), tokens, passages, shares, formula_weights(tokens, boost))
+    inputs = formula_inputs(dates, tokens, passages, shares, boost)
     pairs = list(passages)
     for start in range(0, len(pairs), 4096):
         found.update(formulas_among(inputs, pairs[start : start + 4096], config))
@@ -124,7 +124,7 @@ def formula_pairs(
 @dataclass(slots=True)
 class FormulaInputs:
     """What :func:`formulas_among` reads: per article its day and tokens, per pair its
-    passages and share, per stem its weight (:func:`formula_weights`)."""
+    passages and share, per stem its weight (:func:`formula_inputs`)."""
 
     days: list[date | None]
     tokens: Sequence[Tokens]
@@ -133,14 +133,19 @@ class FormulaInputs:
     weight: np.ndarray
 
 
-def days_of(dates: Sequence[str | None]) -> list[date | None]:
-    return [(found.date() if (found := _parse_date(doc)) else None) for doc in dates]
-
-
-def formula_weights(tokens: Sequence[Tokens], boost: np.ndarray) -> np.ndarray:
-    """TF-IDF's stem weights over the pile's content words, times ``boost``."""
+def formula_inputs(
+    dates: Sequence[str | None],
+    tokens: Sequence[Tokens],
+    passages: dict[tuple[int, int], list[TokenPassage]],
+    shares: dict[tuple[int, int], float],
+    boost: np.ndarray,
+) -> FormulaInputs:
+    """The formula test's inputs: each article's day, and per stem TF-IDF's weight over the
+    pile's content words, times ``boost``."""
+    days = [(found.date() if (found := _parse_date(doc)) else None) for doc in dates]
     df = document_frequency(tokens, len(boost), content=True)
-    return (np.log((len(tokens) + 1) / (df + 1)) + 1.0) * boost
+    weight = (np.log((len(tokens) + 1) / (df + 1)) + 1.0) * boost
+    return FormulaInputs(days, tokens, passages, shares, weight)
 
 
 def formulas_among(

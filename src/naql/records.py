@@ -242,7 +242,7 @@ def pickled_by_fields(cls: C) -> C:
     """``cls`` (a slots dataclass) pickled as its constructor's arguments. The default pickles
     a slots dataclass through ``dataclasses.fields`` and one setattr per field, twice the cost
     both ways: stories' verdicts came back from the workers at 1.7 s for SaudiNewsNet."""
-    names = tuple(f.name for f in dataclasses.fields(cls))
+    names = _field_names(cls)
     values = operator.attrgetter(*names)
 
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:

@@ -262,23 +262,13 @@ def words_of(texts: Sequence[str], block_chars: int = BLOCK_CHARS // 4) -> Itera
     """:func:`words` of each text, a block of texts at a time: normalising, marking and
     splitting a block as one string saves per-text numpy calls (half of reading credits
     went to them, 130 µs a SaudiNewsNet page)."""
-    start, size = 0, 0
-    for end, text in enumerate(texts):
-        size += len(text) + 1
-        if size >= block_chars:
-            yield from _words_block(texts[start : end + 1])
-            start, size = end + 1, 0
-    if start < len(texts):
-        yield from _words_block(texts[start:])
+    for block in _blocks(texts, block_chars):
+        yield from _words_block(block)
 
 
 def _words_block(texts: Sequence[str]) -> Iterator[Words]:
-    if not _join_is_kept():
-        raise RuntimeError("the tokeniser's tables make its text separator a word character")
-    joined = _JOIN.join(texts) + _JOIN
+    joined, bases = _joined(texts)
     found = words(joined)
-    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    bases = np.cumsum(sizes + 1) - (sizes + 1)
     # No token crosses a separator: each text's tokens are one run of the block's.
     cuts = np.searchsorted(found.starts, bases).tolist() + [len(found.forms)]
     for k, base in enumerate(bases.tolist()):
@@ -302,22 +292,33 @@ def tokenize_flat(
     in. The hash only groups tokens: each token is then compared with its group's first, code
     point by code point, and a block where two forms would share a hash is tokenised form by
     form instead, so the result never depends on the hash."""
+    for block in _blocks(texts, block_chars):
+        yield _flat_block(vocabulary, block)
+
+
+def _blocks(texts: Sequence[str], block_chars: int) -> Iterator[Sequence[str]]:
+    """``texts`` in order, cut into runs of about ``block_chars`` characters (a text longer
+    than that is a run of its own)."""
     start, size = 0, 0
     for end, text in enumerate(texts):
         size += len(text) + 1
         if size >= block_chars:
-            yield _flat_block(vocabulary, texts[start : end + 1])
+            yield texts[start : end + 1]
             start, size = end + 1, 0
     if start < len(texts):
-        yield _flat_block(vocabulary, texts[start:])
+        yield texts[start:]
+
+
+def _joined(texts: Sequence[str]) -> tuple[str, np.ndarray]:
+    """The texts joined by the separator (one after the last too), and where each begins."""
+    if not _join_is_kept():
+        raise RuntimeError("the tokeniser's tables make its text separator a word character")
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return _JOIN.join(texts) + _JOIN, np.cumsum(sizes + 1) - (sizes + 1)
 
 
 def _flat_block(vocabulary: Vocabulary, texts: Sequence[str]) -> FlatTokens:
-    if not _join_is_kept():
-        raise RuntimeError("the tokeniser's tables make its text separator a word character")
-    joined = _JOIN.join(texts) + _JOIN
-    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    bases = np.cumsum(sizes + 1) - (sizes + 1)
+    joined, bases = _joined(texts)
     codes, origin, in_plane = normalized_codes(joined)
     token_starts, token_ends = runs(_word_flags(codes, in_plane))
     boundary = np.empty(len(origin) + 1, dtype=np.int64)

@@ -12,6 +12,13 @@ generate stays under a fixed budget, so a stem that occurs everywhere (and would
 ``n * n`` seeds) is never indexed, and the work is bounded by the budget, not by the number of
 pairs. (MinHash-LSH estimates whole-text Jaccard similarity: it cannot see a 40-word passage
 inside a 4,000-word text, nor a shuffled one, so it is not the primary index here.)
+
+A second index does the same with *phrases*: each two successive content words. A press release
+or a ministry's statement is mostly common words: none of them is rare enough for the stem
+index once a pile holds thousands of articles (on SaudiNewsNet it admits stems found in at most
+24 articles), yet its word pairs are rare. Phrases find what stems cannot — a release re-run
+days later, a short item inside a long roundup — and stems what phrases cannot: a shuffled or
+reworded passage keeps its rare words, not their neighbours.
 """
 
 from __future__ import annotations
@@ -229,6 +236,81 @@ def seed_index(
     lpost = content_postings(left, max_per_doc, admitted)
     rpost = lpost if right is None else content_postings(right, max_per_doc, admitted)
     return SeedIndex(lpost, rpost, admitted, vocabulary_size, self_join)
+
+
+def phrase_index(
+    left: Sequence[Tokens],
+    right: Sequence[Tokens] | None,
+    vocabulary_size: int,
+    *,
+    budget: int,
+    max_per_doc: int,
+    block: int = 4096,
+) -> SeedIndex:
+    """:func:`seed_index` over phrases — two successive content words, the function words
+    between them skipped — instead of stems, admitted rarest first within ``budget`` seeds; a
+    phrase found in one text only costs nothing (it makes no seed, and most phrases are such).
+
+    A phrase's position is its first word's token: its seeds cluster as a stem's do.
+    Everything comes from
+    one sort of the pile's phrase keys, stable, so each phrase's occurrences stay in (text,
+    position) order: np.unique took 11 s over SaudiNewsNet's 6.4 M, the sort 0.3 s."""
+    sides = [left] if right is None else [left, right]
+    keys: list[np.ndarray] = [np.zeros(0, np.int64)]
+    places: list[np.ndarray] = [np.zeros(0, np.int32)]
+    counts: list[np.ndarray] = [np.zeros(0, np.int64)]
+    for docs in sides:
+        for low in range(0, len(docs), block):
+            found, where, per_text = _phrase_keys(docs[low : low + block], vocabulary_size)
+            keys.append(found)
+            places.append(where)
+            counts.append(per_text)
+    key = np.concatenate(keys)
+    del keys
+    order = stable_order(key)
+    key = key[order]
+    per_text = np.concatenate(counts)
+    doc = np.repeat(np.arange(len(per_text), dtype=np.int32), per_text)[order]
+    position = np.concatenate(places)[order]
+    del order, places
+    new_phrase = changes(key)
+    del key
+    phrase = np.cumsum(new_phrase, dtype=np.int64) - 1
+    size = int(phrase[-1]) + 1 if len(phrase) else 0
+    new_text = new_phrase | changes(doc)
+    run = np.cumsum(new_text) - 1
+    # A phrase repeated more than max_per_doc times in one text is left out there, as a stem.
+    kept = (np.bincount(run)[run] if len(run) else run) <= max_per_doc
+    del run
+    on_left = doc < len(left)
+    lcount = np.bincount(phrase[kept & on_left], minlength=size)
+    rcount = lcount if right is None else np.bincount(phrase[kept & ~on_left], minlength=size)
+    df = np.bincount(phrase[kept & new_text], minlength=size)
+    cost = lcount * rcount
+    cost[df < 2] = 0
+    admitted = _budget_mask(cost, df, budget) & (df >= 2)
+    kept &= admitted[phrase]
+
+    def postings(side: np.ndarray, shift: int) -> Postings:
+        return Postings(phrase[side].astype(np.int32), doc[side] - np.int32(shift), position[side])
+
+    lpost = postings(kept & on_left, 0)
+    rpost = lpost if right is None else postings(kept & ~on_left, len(left))
+    return SeedIndex(lpost, rpost, admitted, size, right is None)
+
+
+def _phrase_keys(docs: Sequence[Tokens], size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The phrase keys (first stem * ``size`` + second) of ``docs``, text after text, the
+    token position of each phrase's first word, and how many phrases each text has."""
+    content = [np.flatnonzero(~doc.stop) for doc in docs]
+    lengths = np.fromiter(map(len, content), dtype=np.int64, count=len(content))
+    where = np.concatenate([np.zeros(0, np.int64), *content])
+    ids = np.concatenate([np.zeros(0, np.int32), *(doc.ids[at] for doc, at in zip(docs, content))])
+    keys = ids[:-1].astype(np.int64) * size + ids[1:]
+    across = np.cumsum(lengths)[:-1] - 1  # the key joining a text's last word to the next's
+    keep = np.ones(len(keys), dtype=bool)
+    keep[across[(across >= 0) & (across < len(keys))]] = False
+    return keys[keep], where[:-1][keep].astype(np.int32), np.maximum(lengths - 1, 0)
 
 
 def rare_stem_seeds(

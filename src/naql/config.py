@@ -38,10 +38,25 @@ class CandidateConfig:
     # copy of formulaic items (royal receptions, cables) shares mostly common words, which the
     # rare-stem index leaves out. Rewrites of one event score 0.2-0.3 on the seeds; copies 0.6+.
     min_cosine: float = 0.4
+    # The phrase index (two successive content words; naql.candidates), off by default: a
+    # release re-run days later or inside a long roundup is made of common words, which the
+    # stem index leaves out (it admits SaudiNewsNet's stems found in up to 24 articles), and
+    # phrases find it. On SaudiNewsNet, 10 M seeds (325 a text) find 7,200 more pairs with
+    # reuse (46,900 against 39,700; 20 M: 16,000 more); on one day of it, 166 more and none
+    # lost. But the full trace takes 5 s more of its two cores (42-44 s against 37-38 s) and
+    # the 16x corpus 3 GB more of the driver's peak (10.9 GB), over the bars on both: the index
+    # is built from one sort of all the pile's phrase keys.
+    phrases: bool = False
+    # Seeds per text, not a large floor as the stems' 5 M: a floor of 10 M made one day's
+    # candidate pairs 30,700 rather than 4,400.
+    phrases_per_text: int = 325
+    phrase_budget: int = 100_000
 
     def __post_init__(self) -> None:
-        if self.seeds_per_text < 0:
-            raise ConfigError(f"seeds_per_text {self.seeds_per_text} must be 0 or more")
+        if self.seeds_per_text < 0 or self.phrases_per_text < 0 or self.phrase_budget < 0:
+            raise ConfigError(
+                "seeds_per_text, phrases_per_text and phrase_budget must be 0 or more"
+            )
         if self.seed_budget < 1000:
             raise ConfigError(f"seed_budget {self.seed_budget} is too small: use at least 1000")
         if self.max_per_doc < 1 or self.gap < 1 or self.min_seeds < 2:
@@ -50,6 +65,10 @@ class CandidateConfig:
     def budget(self, texts: int) -> int:
         """Seeds the index may generate for ``texts`` texts."""
         return max(self.seed_budget, self.seeds_per_text * texts)
+
+    def phrase_seeds(self, texts: int) -> int:
+        """Seeds the phrase index may generate for ``texts`` texts (0: no phrase index)."""
+        return max(self.phrase_budget, self.phrases_per_text * texts) if self.phrases else 0
 
 
 @dataclass(slots=True, frozen=True, kw_only=True)

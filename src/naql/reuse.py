@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from naql import memo
 from naql.align import TokenPassage
 from naql.backends import Backend, tasks
-from naql.candidates import candidate_pairs_in, seed_index
-from naql.config import Config
+from naql.candidates import SeedIndex, candidate_pairs_in, phrase_index, seed_index
+from naql.config import CandidateConfig, Config
 from naql.memo import Memo
 from naql.stages import Progress, Timer, _no_progress
 from naql.text import Tokens, Vocabulary
@@ -43,17 +43,40 @@ def candidate_pairs(
     config: Config,
     backend: Backend | None = None,
 ) -> list[tuple[int, int]]:
-    """Pairs worth aligning: those with a cluster of shared rare stems (see :mod:`naql.candidates`).
-    With a ``backend``, the left texts are split among its workers (seeds and clusters)."""
+    """Pairs worth aligning: those with a cluster of shared rare stems or, when the config
+    asks for it, of shared phrases (see :mod:`naql.candidates`), each once, in order. With a
+    ``backend``, the left texts are split among its workers (seeds and clusters)."""
     settings = config.candidates
-    index = seed_index(
-        left,
-        right,
-        vocabulary_size,
-        budget=settings.budget(len(left) + (len(right) if right is not None else 0)),
-        max_per_doc=settings.max_per_doc,
+    texts = len(left) + (len(right) if right is not None else 0)
+    indexes = [
+        seed_index(
+            left,
+            right,
+            vocabulary_size,
+            budget=settings.budget(texts),
+            max_per_doc=settings.max_per_doc,
+        )
+    ]
+    if settings.phrase_seeds(texts):
+        indexes.append(
+            phrase_index(
+                left,
+                right,
+                vocabulary_size,
+                budget=settings.phrase_seeds(texts),
+                max_per_doc=settings.max_per_doc,
+            )
+        )
+    parallel = backend is not None and backend.workers > 1 and len(left) > 1
+    return sorted(
+        {pair for index in indexes for pair in _clustered(index, settings, backend, parallel)}
     )
-    if backend is not None and backend.workers > 1 and len(left) > 1:
+
+
+def _clustered(
+    index: SeedIndex, settings: CandidateConfig, backend: Backend | None, parallel: bool
+) -> list[tuple[int, int]]:
+    if parallel and backend is not None:
         return tasks.candidates_parallel(index, settings.gap, settings.min_seeds, backend)
     return candidate_pairs_in(index, None, gap=settings.gap, min_seeds=settings.min_seeds)
 

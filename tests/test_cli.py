@@ -169,3 +169,26 @@ def test_a_large_pile_is_summarised_in_the_terminal(capsys) -> None:
     assert "… and 2 more stories (write them all with --json FILE)" in printed
     assert "… and 5 more pairs" in printed
     assert printed.index("Story s1") < printed.index("Articles") < printed.index("Who shares text")
+
+
+SAUDINEWSNET_DAY = ROOT.parent / "shared" / "corpus" / "saudinewsnet" / "2015-08-06.zip"
+
+
+@pytest.mark.skipif(not SAUDINEWSNET_DAY.exists(), reason="needs ../shared/corpus/saudinewsnet")
+def test_trace_phrases_finds_the_re_run_the_stems_miss(tmp_path: Path, capsys) -> None:
+    """``--phrases`` reaches the candidates: a seizure report two sites ran word for word, in
+    common words only (tests/test_candidates.py shows the stem index alone misses it)."""
+    out = tmp_path / "trace.json"
+    fields = ["--text-field", "content", "--outlet-field", "source", "--id-field", "url"]
+    args = ["trace", str(SAUDINEWSNET_DAY), *fields, "--phrases", "--json", str(out)]
+    assert main([*args, "--no-progress", "--top", "0", "--jobs", "1"]) == 0
+    capsys.readouterr()
+    result = json.loads(out.read_text(encoding="utf-8"))
+    pairs = {(a["a"], a["b"]) for a in result["alignments"]}
+    assert (
+        "http://sabq.org/M3Dgde",
+        "http://www.alweeam.com.sa/351018/أمن-طرق-مكة-يضبط-مواطن-بحوزته-600-حبة-كبتا/",
+    ) in pairs or (
+        "http://www.alweeam.com.sa/351018/أمن-طرق-مكة-يضبط-مواطن-بحوزته-600-حبة-كبتا/",
+        "http://sabq.org/M3Dgde",
+    ) in pairs

@@ -179,6 +179,15 @@ def trace(
         bool, typer.Option("--explain-clean", help="List every line cleaning dropped, and why.")
     ] = False,
     trust_dates: TrustDates = True,
+    phrases: Annotated[
+        bool,
+        typer.Option(
+            "--phrases",
+            help="Also look for shared passages through rare word pairs: finds releases made of "
+            "common words re-run days later or inside long roundups (on 30,000 articles, a fifth "
+            "more pairs with reuse, for about 15% more time).",
+        ),
+    ] = False,
     outlets: OutletsFile = None,
     backend: BackendName = "local",
     jobs: Jobs = None,
@@ -192,7 +201,7 @@ def trace(
     """
     from naql.backends import open_backend
     from naql.clean import CleanConfig, explain_drops
-    from naql.config import Config, ProvenanceConfig, TextConfig
+    from naql.config import CandidateConfig, Config, ProvenanceConfig, TextConfig
     from naql.pipeline import trace as run_trace
     from naql.report.terminal import print_trace
 
@@ -209,6 +218,7 @@ def trace(
     )
     config = Config(
         text=TextConfig(latin_language=language),
+        candidates=CandidateConfig(phrases=phrases),
         provenance=ProvenanceConfig(trust_dates=trust_dates),
     )
     cleaning = CleanConfig() if clean else None

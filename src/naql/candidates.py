@@ -252,9 +252,9 @@ def phrase_index(
     phrase found in one text only costs nothing (it makes no seed, and most phrases are such).
 
     A phrase's position is its first word's token: its seeds cluster as a stem's do.
-    Everything comes from
-    one sort of the pile's phrase keys, stable, so each phrase's occurrences stay in (text,
-    position) order: np.unique took 11 s over SaudiNewsNet's 6.4 M, the sort 0.3 s."""
+    Everything comes from one sort of the pile's phrase keys, stable, so each phrase's
+    occurrences stay in (text, position) order: np.unique took 11 s over SaudiNewsNet's
+    6.4 M, the sort 0.3 s."""
     sides = [left] if right is None else [left, right]
     keys: list[np.ndarray] = [np.zeros(0, np.int64)]
     places: list[np.ndarray] = [np.zeros(0, np.int32)]

@@ -67,16 +67,16 @@ def candidate_pairs(
                 max_per_doc=settings.max_per_doc,
             )
         )
-    parallel = backend is not None and backend.workers > 1 and len(left) > 1
-    return sorted(
-        {pair for index in indexes for pair in _clustered(index, settings, backend, parallel)}
-    )
+    if backend is not None and (backend.workers <= 1 or len(left) <= 1):
+        backend = None  # nothing to split
+    return sorted({pair for index in indexes for pair in _clustered(index, settings, backend)})
 
 
 def _clustered(
-    index: SeedIndex, settings: CandidateConfig, backend: Backend | None, parallel: bool
+    index: SeedIndex, settings: CandidateConfig, backend: Backend | None
 ) -> list[tuple[int, int]]:
-    if parallel and backend is not None:
+    """The index's candidate pairs, on ``backend``'s workers when there is one."""
+    if backend is not None:
         return tasks.candidates_parallel(index, settings.gap, settings.min_seeds, backend)
     return candidate_pairs_in(index, None, gap=settings.gap, min_seeds=settings.min_seeds)
 

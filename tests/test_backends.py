@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +18,7 @@ from hypothesis import strategies as st
 
 from naql import pan
 from naql.align import align_pairs
-from naql.backends import Backend, balanced_ranges, check, open_backend, tasks
+from naql.backends import Backend, balanced_ranges, blocking, check, open_backend, tasks
 from naql.backends.local import LocalBackend
 from naql.candidates import candidate_pairs_in, seed_index
 from naql.clean import CleanConfig, clean_articles
@@ -90,6 +92,54 @@ def test_candidate_pairs_are_the_same_for_any_split_of_the_left_texts(cuts: list
         for pair in candidate_pairs_in(index, range(a, b), gap=20, min_seeds=5)
     ]
     assert whole and split == whole
+
+
+def _blocked_without_spark(
+    left: list, right: list | None, size: int, budget: int, parts: int, order: random.Random
+) -> list[tuple[int, int]]:
+    """The Spark blocking's partition functions, with its two shuffles done by dicts and each
+    bucket's blocks arriving in any order (as they do from a cluster's executors)."""
+    pieces = blocking.text_parts(left, right, parts)
+    counts = [blocking.part_counts(piece, 20, size) for piece in pieces]
+    admitted = blocking.admitted(
+        functools.reduce(blocking.add_counts, counts), right is None, budget
+    )
+    buckets: dict[int, list] = {}
+    for piece in pieces:
+        for bucket, block in blocking.part_postings(piece, 20, admitted, parts):
+            buckets.setdefault(bucket, []).append(block)
+    ranges: dict[int, list] = {}
+    for blocks in buckets.values():
+        order.shuffle(blocks)
+        for number, seeds in blocking.bucket_seeds(blocks, size, admitted, right is None, parts):
+            ranges.setdefault(number, []).append(seeds)
+    return sorted(pair for found in ranges.values() for pair in blocking.range_pairs(found, 20, 5))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=7),
+    st.sampled_from([300, 3_000, 100_000]),
+    st.integers(min_value=0, max_value=39),
+    st.integers(min_value=0, max_value=2**32),
+)
+def test_blocking_on_spark_gives_the_local_index_pairs(
+    parts: int, budget: int, cut: int, seed: int
+) -> None:
+    # The same stems admitted, each pair's seeds brought together whatever partition made
+    # them: the pairs of the local index, for any number of partitions, either join.
+    texts = [line for text in _texts() for line in text.split("\n\n") if line.strip()][:40]
+    vocabulary = Vocabulary()
+    docs = [vocabulary.tokens(text) for text in texts]
+    size = len(vocabulary)
+    found = []
+    for left, right in ((docs, None), (docs[:cut], docs[cut:])):
+        index = seed_index(left, right, size, budget=budget, max_per_doc=20)
+        local = candidate_pairs_in(index, None, gap=20, min_seeds=5)
+        blocked = _blocked_without_spark(left, right, size, budget, parts, random.Random(seed))
+        assert blocked == local
+        found.append(local)
+    assert budget < 100_000 or found[0]  # the whole index finds pairs among the seed texts
 
 
 def test_a_chunk_repeated_gives_the_same_tokens() -> None:
@@ -280,6 +330,23 @@ def test_spark_local_mode_gives_the_local_seed_trace(spark: Backend) -> None:
     articles = read_articles([str(EXAMPLE)], ReadOptions()).articles
     assert spark.workers == 2
     assert _trace_json(articles, spark) == _trace_json(articles, open_backend("local", 2))
+
+
+def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backend) -> None:
+    # Two shuffles on Spark, no index broadcast: the pairs of the local index, self-join and
+    # left/right (the index's and PAN mode's) alike.
+    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
+    options = ReadOptions(text_field="content", id_field="url")
+    articles = read_articles([str(archive)], options).articles[:800]
+    vocabulary = Vocabulary()
+    docs = tokenize([a.text for a in articles], vocabulary)
+    settings = Config().candidates
+    for left, right in ((docs, None), (docs[:500], docs[500:])):
+        budget = settings.budget(len(docs))
+        index = seed_index(left, right, len(vocabulary), budget=budget, max_per_doc=20)
+        local = candidate_pairs_in(index, None, gap=settings.gap, min_seeds=settings.min_seeds)
+        on_spark = spark.candidate_pairs(left, right, len(vocabulary), settings, budget)  # type: ignore[attr-defined]
+        assert len(local) > 50 and on_spark == local
 
 
 def test_spark_local_mode_aligns_an_exara_slice_as_one_core(spark: Backend, tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_postings_are_the_kept_content_tokens_in_stem_text_position_order(
     got = list(zip(some.stem.tolist(), some.doc.tolist(), some.pos.tolist()))
     assert got == [p for p in kept(docs, max_per_doc) if p[0] in admitted]
     # The counts the index admits stems by, taken without the postings.
-    count, df = candidates._stem_counts(tokens, max_per_doc, 13, block)
+    count, df = candidates.stem_counts(tokens, max_per_doc, 13, block)
     assert count.tolist() == np.bincount(everything.stem, minlength=13).tolist()
     assert df.tolist() == [
         len({d for s, d, _ in kept(docs, max_per_doc) if s == stem}) for stem in range(13)

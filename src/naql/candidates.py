@@ -84,11 +84,12 @@ def _runs(
     return key, where, np.bincount(run)[run] if len(run) else run, first
 
 
-def _stem_counts(
+def stem_counts(
     docs: Sequence[Tokens], max_per_doc: int, vocabulary_size: int, block: int = 4096
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per stem: its postings and the texts it occurs in (``max_per_doc`` applied), counted a
-    block of texts at a time, without the postings."""
+    block of texts at a time, without the postings. Integer counts: those of several piles
+    add up to their union's."""
     count = np.zeros(vocabulary_size, dtype=np.int64)
     df = np.zeros(vocabulary_size, dtype=np.int64)
     width = max(len(docs), 1)
@@ -156,8 +157,19 @@ def _budget_mask(cost: np.ndarray, df: np.ndarray, budget: int) -> np.ndarray:
     return admitted
 
 
-def _join(left: Postings, right: Postings, vocabulary_size: int, admitted: np.ndarray) -> Seeds:
-    """Every (left posting, right posting) with the same admitted stem: a vectorised join."""
+def admitted_stems(
+    lcount: np.ndarray, rcount: np.ndarray, df: np.ndarray, budget: int
+) -> np.ndarray:
+    """Per stem: indexed or not, from its postings on each side and its document frequency
+    (:func:`_budget_mask`); a stem found in one text only makes no seed."""
+    return _budget_mask(lcount * rcount, df, budget) & (df >= 2)
+
+
+def join_postings(
+    left: Postings, right: Postings, vocabulary_size: int, admitted: np.ndarray
+) -> Seeds:
+    """Every (left posting, right posting) with the same admitted stem: a vectorised join.
+    ``right`` is sorted by stem."""
     lkeep = admitted[left.stem]
     rkeep = admitted[right.stem]
     lstem, ldoc, lpos = left.stem[lkeep], left.doc[lkeep], left.pos[lkeep]
@@ -196,7 +208,7 @@ class SeedIndex:
         if docs is not None:
             inside = (left.doc >= docs.start) & (left.doc < docs.stop)
             left = Postings(left.stem[inside], left.doc[inside], left.pos[inside])
-        seeds = _join(left, self.right, self.vocabulary_size, self.admitted)
+        seeds = join_postings(left, self.right, self.vocabulary_size, self.admitted)
         if self.self_join:
             # Each unordered pair once, never a text with itself.
             keep = seeds.left < seeds.right
@@ -226,13 +238,12 @@ def seed_index(
     self_join = right is None
     # The stems' counts first, then the admitted stems' postings alone: a pile's full
     # postings are never held.
-    lcount, df = _stem_counts(left, max_per_doc, vocabulary_size)
+    lcount, df = stem_counts(left, max_per_doc, vocabulary_size)
     rcount = lcount
     if right is not None:
-        rcount, right_df = _stem_counts(right, max_per_doc, vocabulary_size)
+        rcount, right_df = stem_counts(right, max_per_doc, vocabulary_size)
         df = df + right_df
-    cost = lcount * rcount
-    admitted = _budget_mask(cost, df, budget) & (df >= 2)
+    admitted = admitted_stems(lcount, rcount, df, budget)
     lpost = content_postings(left, max_per_doc, admitted)
     rpost = lpost if right is None else content_postings(right, max_per_doc, admitted)
     return SeedIndex(lpost, rpost, admitted, vocabulary_size, self_join)

@@ -48,15 +48,23 @@ def candidate_pairs(
     ``backend``, the left texts are split among its workers (seeds and clusters)."""
     settings = config.candidates
     texts = len(left) + (len(right) if right is not None else 0)
-    indexes = [
-        seed_index(
-            left,
-            right,
-            vocabulary_size,
-            budget=settings.budget(texts),
-            max_per_doc=settings.max_per_doc,
+    found: set[tuple[int, int]] = set()
+    # A backend that blocks on rare stems itself (Spark: the index as shuffles) is never
+    # handed the whole index.
+    blocking = getattr(backend, "candidate_pairs", None)
+    if blocking is not None:
+        found.update(blocking(left, right, vocabulary_size, settings, settings.budget(texts)))
+    indexes = []
+    if blocking is None:
+        indexes.append(
+            seed_index(
+                left,
+                right,
+                vocabulary_size,
+                budget=settings.budget(texts),
+                max_per_doc=settings.max_per_doc,
+            )
         )
-    ]
     if settings.phrase_seeds(texts):
         indexes.append(
             phrase_index(
@@ -69,7 +77,9 @@ def candidate_pairs(
         )
     if backend is not None and (backend.workers <= 1 or len(left) <= 1):
         backend = None  # nothing to split
-    return sorted({pair for index in indexes for pair in _clustered(index, settings, backend)})
+    for index in indexes:
+        found.update(_clustered(index, settings, backend))
+    return sorted(found)
 
 
 def _clustered(

@@ -14,10 +14,14 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from naql.backends import ChunkProgress, Done, Pending
 from naql.errors import BackendFailed, BackendUnavailable
+
+if TYPE_CHECKING:
+    from naql.config import CandidateConfig
+    from naql.text import Tokens
 
 INSTALL = "pip install 'naql[spark]'"
 log = logging.getLogger(__name__)
@@ -105,15 +109,43 @@ class SparkBackend:
                     .mapPartitions(each)
                     .collect()
                 )
-            except Exception as error:  # Py4J and pyspark wrap the cause in their own types
-                cause = next((line for line in str(error).splitlines() if line.strip()), "")
-                raise BackendFailed(f"the Spark job for {stage} failed: {cause[:300]}") from None
+            except Exception as error:
+                raise _failed(stage, error) from None
         finally:
             inputs.unpersist()
             self.context.setJobDescription(None)  # type: ignore[arg-type]
         if progress is not None:
             progress(len(chunks), len(chunks))
         return [result for _, result in sorted(found, key=lambda item: item[0])]
+
+    def candidate_pairs(
+        self,
+        left: Sequence[Tokens],
+        right: Sequence[Tokens] | None,
+        vocabulary_size: int,
+        settings: CandidateConfig,
+        budget: int,
+    ) -> list[tuple[int, int]]:
+        """The rare-stem index's candidate pairs by blocking on Spark (:mod:`.blocking`): two
+        shuffles, no broadcast of the index."""
+        from naql.backends import blocking
+
+        log.info("naql: candidates, blocking on rare stems (%s)", self.master)
+        self.context.setJobDescription("naql: candidates (blocking on rare stems)")
+        try:
+            return blocking.candidate_pairs(
+                self.context,
+                left,
+                right,
+                vocabulary_size,
+                settings,
+                budget,
+                max(2, self.workers * 2),
+            )
+        except Exception as error:
+            raise _failed("candidates", error) from None
+        finally:
+            self.context.setJobDescription(None)  # type: ignore[arg-type]
 
     def start(
         self, task: Callable[[Any, Any], Any], shared: Any, chunks: Sequence[Any], workers: int
@@ -124,3 +156,9 @@ class SparkBackend:
 
     def close(self) -> None:
         self.context.stop()
+
+
+def _failed(stage: str, error: Exception) -> BackendFailed:
+    """A failed Spark job as one line: Py4J and pyspark wrap the cause in their own types."""
+    cause = next((line for line in str(error).splitlines() if line.strip()), "")
+    return BackendFailed(f"the Spark job for {stage} failed: {cause[:300]}")

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from naql import pan
 from naql.align import align_pairs
-from naql.backends import Backend, balanced_ranges, blocking, check, open_backend, tasks
+from naql.backends import Backend, balanced_ranges, check, open_backend, spark_candidates, tasks
 from naql.backends.local import LocalBackend
 from naql.candidates import candidate_pairs_in, seed_index
 from naql.clean import CleanConfig, clean_articles
@@ -99,21 +99,25 @@ def _blocked_without_spark(
 ) -> list[tuple[int, int]]:
     """The Spark blocking's partition functions, with its two shuffles done by dicts and each
     bucket's blocks arriving in any order (as they do from a cluster's executors)."""
-    pieces = blocking.text_parts(left, right, parts)
-    counts = [blocking.part_counts(piece, 20, size) for piece in pieces]
-    admitted = blocking.admitted(
-        functools.reduce(blocking.add_counts, counts), right is None, budget
+    pieces = spark_candidates.text_parts(left, right, parts)
+    counts = [spark_candidates.part_counts(piece, 20, size) for piece in pieces]
+    admitted = spark_candidates.admitted(
+        functools.reduce(spark_candidates.add_counts, counts), right is None, budget
     )
     buckets: dict[int, list] = {}
     for piece in pieces:
-        for bucket, block in blocking.part_postings(piece, 20, admitted, parts):
+        for bucket, block in spark_candidates.part_postings(piece, 20, admitted, parts):
             buckets.setdefault(bucket, []).append(block)
     ranges: dict[int, list] = {}
     for blocks in buckets.values():
         order.shuffle(blocks)
-        for number, seeds in blocking.bucket_seeds(blocks, size, admitted, right is None, parts):
+        for number, seeds in spark_candidates.bucket_seeds(
+            blocks, size, admitted, right is None, parts
+        ):
             ranges.setdefault(number, []).append(seeds)
-    return sorted(pair for found in ranges.values() for pair in blocking.range_pairs(found, 20, 5))
+    return sorted(
+        pair for found in ranges.values() for pair in spark_candidates.range_pairs(found, 20, 5)
+    )
 
 
 @settings(max_examples=40, deadline=None)

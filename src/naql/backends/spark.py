@@ -126,14 +126,14 @@ class SparkBackend:
         settings: CandidateConfig,
         budget: int,
     ) -> list[tuple[int, int]]:
-        """The rare-stem index's candidate pairs by blocking on Spark (:mod:`.blocking`): two
-        shuffles, no broadcast of the index."""
-        from naql.backends import blocking
+        """The rare-stem index's candidate pairs by blocking on Spark (:mod:`.spark_candidates`):
+        two shuffles, no broadcast of the index."""
+        from naql.backends import spark_candidates
 
         log.info("naql: candidates, blocking on rare stems (%s)", self.master)
         self.context.setJobDescription("naql: candidates (blocking on rare stems)")
         try:
-            return blocking.candidate_pairs(
+            return spark_candidates.candidate_pairs(
                 self.context,
                 left,
                 right,

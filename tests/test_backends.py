@@ -17,8 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from naql import pan
-from naql.align import align_pairs
-from naql.backends import Backend, balanced_ranges, check, open_backend, spark_candidates, tasks
+from naql.align import align_pairs, common_stems
+from naql.backends import (
+    Backend,
+    balanced_ranges,
+    check,
+    open_backend,
+    spark_align,
+    spark_candidates,
+    tasks,
+)
 from naql.backends.local import LocalBackend
 from naql.candidates import candidate_pairs_in, seed_index
 from naql.clean import CleanConfig, clean_articles
@@ -144,6 +152,45 @@ def test_blocking_on_spark_gives_the_local_index_pairs(
         assert blocked == local
         found.append(local)
     assert budget < 100_000 or found[0]  # the whole index finds pairs among the seed texts
+
+
+@functools.cache
+def _aligned_piles() -> list[tuple[list, list, int, np.ndarray, list, list]]:
+    """The seed texts' paragraphs as one pile and as two, with their candidate pairs and
+    those pairs' passages aligned over the whole piles."""
+    texts = [line for text in _texts() for line in text.split("\n\n") if line.strip()]
+    vocabulary = Vocabulary()
+    docs = [vocabulary.tokens(text) for text in texts]
+    size, config = len(vocabulary), Config()
+    found = []
+    for left, right in ((docs, docs), (docs[:30], docs[30:])):
+        pairs = candidate_pairs(left, None if left is right else right, size, config)
+        common = common_stems(left, right, size, config.align.max_df)
+        whole = align_pairs(left, right, pairs, size, config.align, common=common)
+        found.append((left, right, size, common, pairs, whole))
+    return found
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=1, max_value=6), st.integers(min_value=0, max_value=2**32))
+def test_chunks_joined_with_their_texts_align_as_the_whole_pile(parts: int, seed: int) -> None:
+    # Spark's alignment sees a chunk's pairs and just their texts, delivered by a join in any
+    # order: renumbered, its passages are those of the whole pile (one pile or two).
+    order = random.Random(seed)
+    for left, right, size, common, pairs, whole in _aligned_piles():
+        one_pile = left is right
+        chunks = [pairs[r.start : r.stop] for r in balanced_ranges([1.0] * len(pairs), parts)]
+        by_key = dict(spark_align.keyed_texts(left, right))
+        delivered = {n: [(n, ("pairs", chunk))] for n, chunk in enumerate(chunks)}
+        for key, number in spark_align.requests(chunks, one_pile):
+            delivered[number].append((number, ("text", (key, by_key[key]))))
+        found = []
+        for number in range(len(chunks)):
+            order.shuffle(delivered[number])
+            found += spark_align.align_chunk(
+                delivered[number], size, Config().align, common, one_pile
+            )
+        assert whole and found == whole
 
 
 def test_a_chunk_repeated_gives_the_same_tokens() -> None:

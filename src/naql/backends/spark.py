@@ -20,7 +20,11 @@ from naql.backends import ChunkProgress, Done, Pending
 from naql.errors import BackendFailed, BackendUnavailable
 
 if TYPE_CHECKING:
-    from naql.config import CandidateConfig
+    import numpy as np
+
+    from naql.align import TokenPassage
+    from naql.backends.spark_align import TextTable
+    from naql.config import AlignConfig, CandidateConfig
     from naql.text import Tokens
 
 INSTALL = "pip install 'naql[spark]'"
@@ -81,6 +85,7 @@ class SparkBackend:
         if not log_level_set:
             self.context.setLogLevel("WARN")
         self.workers = max(1, int(self.context.defaultParallelism))
+        self.texts: TextTable | None = None  # the texts being aligned, cached on the executors
         self.master = self.context.master
 
     def run(
@@ -147,6 +152,40 @@ class SparkBackend:
         finally:
             self.context.setJobDescription(None)  # type: ignore[arg-type]
 
+    def align_chunks(
+        self,
+        left: Sequence[Tokens],
+        right: Sequence[Tokens],
+        chunks: Sequence[Sequence[tuple[int, int]]],
+        size: int,
+        config: AlignConfig,
+        common: np.ndarray,
+    ) -> list[list[TokenPassage]]:
+        """Each chunk of pairs aligned with its own texts, joined to it by a shuffle
+        (:mod:`.spark_align`): no executor is sent the whole corpus."""
+        from naql.backends import spark_align
+
+        if self.texts is None:
+            self.texts = spark_align.TextTable(self.context)
+        log.info("naql: align, %d chunks joined with their texts (%s)", len(chunks), self.master)
+        self.context.setJobDescription(f"naql: align ({len(chunks)} chunks)")
+        try:
+            return spark_align.align(
+                self.context,
+                self.texts,
+                left,
+                right,
+                chunks,
+                size,
+                config,
+                common,
+                max(2, self.workers * 2),
+            )
+        except Exception as error:
+            raise _failed("align", error) from None
+        finally:
+            self.context.setJobDescription(None)  # type: ignore[arg-type]
+
     def start(
         self, task: Callable[[Any, Any], Any], shared: Any, chunks: Sequence[Any], workers: int
     ) -> Pending:
@@ -155,6 +194,8 @@ class SparkBackend:
         return Done(self.run(task, shared, chunks))
 
     def close(self) -> None:
+        if self.texts is not None:
+            self.texts.drop()
         self.context.stop()
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from naql.backends import balanced_ranges
+from naql.backends.spark_align import light
 from naql.candidates import (
     Postings,
     Seeds,
@@ -53,8 +54,7 @@ def text_parts(left: Sequence[Tokens], right: Sequence[Tokens] | None, parts: in
     found: list[Part] = []
     for side, docs in enumerate([left] if right is None else [left, right]):
         for chunk in balanced_ranges([len(doc) + 1 for doc in docs], parts):
-            light = [Tokens(docs[k].ids, docs[k].stop, _NONE, _NONE) for k in chunk]
-            found.append((side, chunk.start, light))
+            found.append((side, chunk.start, [light(docs[k]) for k in chunk]))
     return found
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from naql.align import TokenPassage, align_pairs, common_stems
 from naql.attribution import attributions
-from naql.backends import Backend, Pending, balanced_ranges, chunk_count
+from naql.backends import Backend, Done, Pending, balanced_ranges, chunk_count
 from naql.candidates import SeedIndex, candidate_pairs_in
 from naql.config import AlignConfig
 from naql.outlets import Gazetteer
@@ -116,13 +116,31 @@ def align_parallel(
     if common is None:
         common = common_stems(left, right, size, config.max_df)
     chunks = _pair_chunks(left, right, pairs, backend)
-    found = backend.run(
-        align_task,
-        (left, right, size, config, common),
-        chunks,
-        _told(progress, len(pairs), [len(c) for c in chunks]),
-    )
+    told = _told(progress, len(pairs), [len(c) for c in chunks])
+    joined = getattr(backend, "align_chunks", None)
+    if joined is not None:
+        found = joined(left, right, chunks, size, config, common)
+        if told is not None:
+            told(len(chunks), len(chunks))
+    else:
+        found = backend.run(align_task, (left, right, size, config, common), chunks, told)
     return [passage for chunk in found for passage in chunk]
+
+
+def _align_started(
+    backend: Backend,
+    texts: Sequence[Tokens],
+    chunks: Sequence[Sequence[tuple[int, int]]],
+    size: int,
+    config: AlignConfig,
+    common: np.ndarray,
+) -> Pending:
+    """``chunks`` of pairs among ``texts`` begun on ``backend``: by its own join of pairs
+    and texts where it has one (Spark), else as tasks that see every text."""
+    joined = getattr(backend, "align_chunks", None)
+    if joined is not None:
+        return Done(joined(texts, texts, chunks, size, config, common))
+    return backend.start(align_task, (texts, texts, size, config, common), chunks, backend.workers)
 
 
 def _pair_chunks(
@@ -157,10 +175,7 @@ def align_start(
     """:func:`align_parallel` of ``pairs`` (sorted) among ``texts``, begun on every worker."""
     common = common_stems(texts, texts, size, config.max_df)
     chunks = _pair_chunks(texts, texts, pairs, backend)
-    pending = backend.start(
-        align_task, (texts, texts, size, config, common), chunks, backend.workers
-    )
-    return AlignJob(pending, pairs, common)
+    return AlignJob(_align_started(backend, texts, chunks, size, config, common), pairs, common)
 
 
 def align_finish(
@@ -187,9 +202,7 @@ def align_finish(
     extra: list[TokenPassage] = []
     if more:
         chunks = _pair_chunks(texts, texts, more, backend)
-        pending = backend.start(
-            align_task, (texts, texts, size, config, job.common), chunks, backend.workers
-        )
+        pending = _align_started(backend, texts, chunks, size, config, job.common)
         sizes = [len(chunk) for chunk in chunks]
 
         def counted(k: int) -> None:

@@ -1,0 +1,149 @@
+"""Alignment on Spark, each chunk of pairs joined with its own texts by a shuffle.
+
+The local backends' workers see every text (forked, copy-on-write). A broadcast of every text
+would make each executor hold the corpus's tokens, the first thing to break on a cluster (a
+16 GB executor near 3.5 M articles). Here the texts are an RDD keyed by text, shipped once and
+cached; each chunk of pairs asks for the texts it needs (one request per text and chunk, not
+per pair), a join brings them to it, and the chunk is aligned by the library's own
+:func:`naql.align.align_pairs` over a pile of just those texts.
+
+The pile keeps the texts' order (its ids ascend with theirs), and each pair is aligned on its
+own with the corpus's common stems, so a chunk's passages, renumbered, are those the local
+backends return for it (the trace tests compare both on Spark).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from naql.align import TokenPassage, align_pairs
+from naql.config import AlignConfig
+from naql.text import Tokens
+
+Key = tuple[int, int]  # (side, text): side 0 is the left pile, 1 the right (0 for one pile)
+_NONE = np.zeros(0, dtype=np.int32)
+
+
+def light(doc: Tokens) -> Tokens:
+    """What the aligner and the index read of a text: its stems and stop mask (the character
+    offsets stay with the driver, which turns passages into records)."""
+    return Tokens(doc.ids, doc.stop, _NONE, _NONE)
+
+
+def keyed_texts(left: Sequence[Tokens], right: Sequence[Tokens]) -> list[tuple[Key, Tokens]]:
+    """Every text of the piles under its key (a pile aligned with itself once)."""
+    piles = [left] if left is right else [left, right]
+    return [
+        ((side, k), light(doc)) for side, pile in enumerate(piles) for k, doc in enumerate(pile)
+    ]
+
+
+def requests(chunks: Sequence[Sequence[tuple[int, int]]], one_pile: bool) -> list[tuple[Key, int]]:
+    """(text, chunk) for each text a chunk's pairs need, once per chunk."""
+    right_side = 0 if one_pile else 1
+    found: list[tuple[Key, int]] = []
+    for number, pairs in enumerate(chunks):
+        keys = {(0, a) for a, _ in pairs} | {(right_side, b) for _, b in pairs}
+        found.extend((key, number) for key in sorted(keys))
+    return found
+
+
+def align_chunk(
+    items: Iterable[tuple[int, tuple[str, Any]]],
+    size: int,
+    config: AlignConfig,
+    common: np.ndarray,
+    one_pile: bool,
+) -> list[TokenPassage]:
+    """One chunk's passages, from its pairs and its texts as the join delivers them (in any
+    order), numbered as in the whole piles."""
+    texts: dict[Key, Tokens] = {}
+    pairs: Sequence[tuple[int, int]] = []
+    for _, (kind, value) in items:
+        if kind == "pairs":
+            pairs = value
+        else:
+            key, doc = value
+            texts[key] = doc
+    if not pairs:
+        return []
+    left_ids = sorted({a for a, _ in pairs} | ({b for _, b in pairs} if one_pile else set()))
+    right_ids = left_ids if one_pile else sorted({b for _, b in pairs})
+    left_at = {k: n for n, k in enumerate(left_ids)}
+    right_at = left_at if one_pile else {k: n for n, k in enumerate(right_ids)}
+    left = [texts[(0, k)] for k in left_ids]
+    right = left if one_pile else [texts[(1, k)] for k in right_ids]
+    local = [(left_at[a], right_at[b]) for a, b in pairs]
+    passages = align_pairs(left, right, local, size, config, common=common)
+    for passage in passages:
+        passage.left, passage.right = left_ids[passage.left], right_ids[passage.right]
+    return passages
+
+
+class TextTable:
+    """The piles' texts as a cached RDD keyed by text, kept while the same piles are aligned
+    (the trace aligns its candidates, then its near neighbours, among one pile)."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.piles: tuple[Sequence[Tokens], Sequence[Tokens]] | None = None
+        self.rdd: Any = None
+
+    def of(self, left: Sequence[Tokens], right: Sequence[Tokens], partitions: int) -> Any:
+        if self.piles is not None and self.piles[0] is left and self.piles[1] is right:
+            return self.rdd
+        self.drop()
+        self.piles = (left, right)
+        self.rdd = (
+            self.context.parallelize(keyed_texts(left, right), partitions)
+            .partitionBy(partitions)
+            .cache()
+        )
+        return self.rdd
+
+    def drop(self) -> None:
+        if self.rdd is not None:
+            self.rdd.unpersist()
+        self.piles, self.rdd = None, None
+
+
+def align(
+    context: Any,
+    table: TextTable,
+    left: Sequence[Tokens],
+    right: Sequence[Tokens],
+    chunks: Sequence[Sequence[tuple[int, int]]],
+    size: int,
+    config: AlignConfig,
+    common: np.ndarray,
+    partitions: int,
+) -> list[list[TokenPassage]]:
+    """Each chunk's passages (:func:`align_chunk`), in chunk order."""
+    one_pile = left is right
+    texts = table.of(left, right, partitions)
+    shared = context.broadcast((size, config, common))  # vocabulary-sized, not corpus-sized
+
+    def each(number: int, items: Iterable[tuple[int, tuple[str, Any]]]) -> list[Any]:
+        vocabulary_size, settings, common_stems = shared.value
+        return [(number, align_chunk(items, vocabulary_size, settings, common_stems, one_pile))]
+
+    try:
+        wanted = context.parallelize(requests(chunks, one_pile), partitions).partitionBy(partitions)
+        delivered = wanted.join(texts).map(
+            lambda item: (item[1][0], ("text", (item[0], item[1][1])))
+        )
+        listed = context.parallelize(
+            [(number, ("pairs", pairs)) for number, pairs in enumerate(chunks)], len(chunks)
+        )
+        found = (
+            delivered.union(listed)
+            .partitionBy(len(chunks), lambda number: number)
+            .mapPartitionsWithIndex(each)
+            .collect()
+        )
+    finally:
+        shared.unpersist()
+    return [passages for _, passages in sorted(found, key=lambda item: item[0])]

@@ -323,6 +323,20 @@ def test_a_saudinewsnet_day_is_the_same_on_several_cores() -> None:
     assert one["alignments"] and one == two
 
 
+def test_stories_sent_alone_are_traced_as_with_the_whole_trace() -> None:
+    # Where workers do not share the driver's memory (Spark), each story goes out with only
+    # its own members' articles, tokens and credits: the same stories and verdicts.
+    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
+    options = ReadOptions(text_field="content", outlet_field="source", id_field="url")
+    articles = read_articles([str(archive)], options).articles[:600]
+    alone = open_backend("local", 2)
+    alone.shares_inputs = False  # type: ignore[misc]
+    one = to_json(trace(articles, cleaning=CleanConfig()))
+    two = to_json(trace(articles, cleaning=CleanConfig(), backend=alone))
+    one.pop("timings"), two.pop("timings")
+    assert sum(len(s["articles"]) > 1 for s in one["stories"]) > 20 and one == two
+
+
 def _exara_slice(tmp_path: Path, count: int = 12) -> tuple[Path, Path]:
     """The first ``count`` suspicious documents, their gold sources and 40 other sources (the
     other sources keep candidate search honest: most pairs it sees must be rejected)."""

@@ -7,7 +7,7 @@ pair — the trace's alignments, a query's sources, PAN detections — is built 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,14 +35,18 @@ class PassageMaker:
     """:func:`to_passage` for the texts of one trace: a picklable callable (a lambda is not),
     so that stories can be traced in other processes."""
 
-    ids: list[str]
-    tokens: Sequence[Tokens]
+    ids: Sequence[str] | Mapping[int, str]
+    tokens: Sequence[Tokens] | Mapping[int, Tokens]
 
     def __call__(self, passage: TokenPassage) -> Passage:
         left, right = passage.left, passage.right
         return to_passage(
             passage, self.ids[left], self.ids[right], self.tokens[left], self.tokens[right]
         )
+
+    def restricted(self, texts: Sequence[int]) -> PassageMaker:
+        """The same for passages among ``texts`` alone, holding only theirs."""
+        return PassageMaker({k: self.ids[k] for k in texts}, {k: self.tokens[k] for k in texts})
 
 
 def token_share(content_before: np.ndarray, ranges: list[tuple[int, int]]) -> float:

@@ -294,6 +294,14 @@ def stories_task(shared: Sequence[StoryInput], chunk: range) -> list[tuple[Story
     return [trace_story(shared[k]) for k in chunk]
 
 
+def stories_alone_task(
+    shared: None, chunk: Sequence[StoryInput]
+) -> list[tuple[Story, list[Verdict]]]:
+    from naql.provenance import trace_story
+
+    return [trace_story(story) for story in chunk]
+
+
 def trace_each(
     inputs: Sequence[StoryInput], backend: Backend | None, progress: Told = None
 ) -> list[tuple[Story, list[Verdict]]]:
@@ -312,7 +320,14 @@ def trace_each(
     ranges = balanced_ranges(
         [len(s.members) ** 2 + 1 for s in inputs], chunk_count(backend, len(inputs))
     )
-    found = backend.run(
-        stories_task, inputs, ranges, _told(progress, len(inputs), [len(r) for r in ranges])
-    )
+    told = _told(progress, len(inputs), [len(r) for r in ranges])
+    if backend.shares_inputs:
+        found = backend.run(stories_task, inputs, ranges, told)
+    else:
+        # Each story goes out once, with its own members' texts: sending every story the
+        # whole trace's (a broadcast on Spark) made every executor hold the corpus.
+        from naql.provenance.facts import alone
+
+        chunks = [[alone(inputs[k]) for k in r] for r in ranges]
+        found = backend.run(stories_alone_task, None, chunks, told)
     return [traced for chunk in found for traced in chunk]

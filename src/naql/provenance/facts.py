@@ -6,8 +6,8 @@ article's tokens its passages with another article cover."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -29,8 +29,9 @@ class StoryInput:
     """Everything provenance needs about one story, by article index."""
 
     members: list[int]
-    articles: Sequence[Article]
-    tokens: Sequence[Tokens]
+    # The whole trace's, or (:func:`alone`) just the members', by the same indices.
+    articles: Sequence[Article] | Mapping[int, Article]
+    tokens: Sequence[Tokens] | Mapping[int, Tokens]
     passages: dict[tuple[int, int], list[TokenPassage]]  # (a, b) with a < b
     attributions: dict[int, list[Attribution]]
     gazetteer: Gazetteer
@@ -45,6 +46,21 @@ class StoryInput:
     figures: Sequence[str] = ()
     is_figure: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     calendar: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+
+def alone(story: StoryInput) -> StoryInput:
+    """``story`` with only its own members' articles, tokens and credits, under the same
+    indices: what a worker that does not see the whole trace (a Spark executor) is sent,
+    rather than the corpus with every story."""
+    members = story.members
+    restricted = getattr(story.to_passage, "restricted", None)
+    return replace(
+        story,
+        articles={k: story.articles[k] for k in members},
+        tokens={k: story.tokens[k] for k in members},
+        attributions={k: story.attributions[k] for k in members if k in story.attributions},
+        to_passage=restricted(members) if restricted is not None else story.to_passage,
+    )
 
 
 @dataclass(slots=True)

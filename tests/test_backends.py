@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pytest
 from conftest import EXAMPLE, shared
@@ -25,6 +26,7 @@ from naql.backends import (
     open_backend,
     spark_align,
     spark_candidates,
+    spark_stories,
     tasks,
 )
 from naql.backends.local import LocalBackend
@@ -36,7 +38,7 @@ from naql.ingest import ReadOptions, read_articles
 from naql.pipeline import trace
 from naql.records import Article, to_json
 from naql.reuse import candidate_pairs, tokenize
-from naql.stories import formula_pairs
+from naql.stories import average_linkage, formula_pairs
 from naql.stories.topical import term_weights
 from naql.text import Vocabulary
 from naql.text.tokenize import merge_chunks, tokenize_chunk
@@ -191,6 +193,62 @@ def test_chunks_joined_with_their_texts_align_as_the_whole_pile(parts: int, seed
                 delivered[number], size, Config().align, common, one_pile
             )
         assert whole and found == whole
+
+
+def _components_without_spark(pairs: list[tuple[int, int]]) -> dict[int, int]:
+    """spark_stories' large-star / small-star rounds, their shuffles done by dicts."""
+
+    def grouped(edges: set[tuple[int, int]]) -> list[tuple[int, list[int]]]:
+        around: dict[int, list[int]] = {}
+        for a, b in edges:
+            around.setdefault(a, []).append(b)
+            around.setdefault(b, []).append(a)
+        return list(around.items())
+
+    edges = set(pairs)
+    while True:
+        larger = {e for item in grouped(edges) for e in spark_stories.large_star(item)}
+        smaller = {e for item in grouped(larger) for e in spark_stories.small_star(item)}
+        settled, edges = smaller == edges, smaller
+        if settled:
+            return {a: b for a, b in edges} | {b: b for _, b in edges}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=29),
+            st.integers(min_value=0, max_value=29),
+            st.floats(min_value=0.01, max_value=1.0),
+        ),
+        max_size=80,
+    ),
+    st.sampled_from([0.2, 0.25, 0.5]),
+)
+def test_stories_grouped_by_components_are_the_groups_of_the_whole_graph(
+    weighted: list[tuple[int, int, float]], threshold: float
+) -> None:
+    # The components (as Spark finds them) of the pairs at the threshold, each grouped alone
+    # with its own pairs: the groups of average linkage over the whole graph.
+    similarity = {(min(a, b), max(a, b)): value for a, b, value in weighted if a != b}
+    strong = [pair for pair, value in similarity.items() if value >= threshold]
+    label = _components_without_spark(strong)
+    graph = nx.Graph(strong)
+    for component in nx.connected_components(graph):
+        assert {label[k] for k in component} == {min(component)}
+    by_component: dict[int, list] = {}
+    for place, ((i, j), value) in enumerate(similarity.items()):
+        if i in label and j in label and label[i] == label[j]:
+            by_component.setdefault(label[i], []).append((i, j, value, place))
+    groups = [
+        group
+        for edges in by_component.values()
+        for group in spark_stories.group_component(reversed(edges), threshold)
+    ]
+    groups += [[k] for k in range(30) if k not in label]
+    groups.sort(key=lambda group: (-len(group), group[0]))
+    assert groups == average_linkage(30, similarity, threshold)
 
 
 def test_a_chunk_repeated_gives_the_same_tokens() -> None:
@@ -412,6 +470,24 @@ def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backe
         local = candidate_pairs_in(index, None, gap=settings.gap, min_seeds=settings.min_seeds)
         on_spark = spark.candidate_pairs(left, right, len(vocabulary), settings, budget)  # type: ignore[attr-defined]
         assert len(local) > 50 and on_spark == local
+
+
+def test_spark_groups_stories_by_connected_components_as_the_driver(spark: Backend) -> None:
+    # A story graph over the driver's limit is grouped a component at a time on Spark: the
+    # whole trace of a SaudiNewsNet day is the same.
+    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
+    options = ReadOptions(text_field="content", outlet_field="source", id_field="url")
+    articles = read_articles([str(archive)], options).articles[:300]
+    limit = spark.driver_edges  # type: ignore[attr-defined]
+    try:
+        spark.driver_edges = 0  # type: ignore[attr-defined]
+        by_components = to_json(trace(articles, cleaning=CleanConfig(), backend=spark))
+    finally:
+        spark.driver_edges = limit  # type: ignore[attr-defined]
+    in_driver = to_json(trace(articles, cleaning=CleanConfig()))
+    by_components.pop("timings"), in_driver.pop("timings")
+    assert sum(len(s["articles"]) > 1 for s in in_driver["stories"]) > 10
+    assert by_components == in_driver
 
 
 def test_spark_local_mode_aligns_an_exara_slice_as_one_core(spark: Backend, tmp_path: Path) -> None:

@@ -198,7 +198,9 @@ def trace(
         linked = [a for a, pair in zip(alignments, sorted(by_pair)) if pair not in apart]
         for pair in apart:  # out of this trace's own dict: a filtered copy was one more table
             topical.pop(pair, None)
-        groups = group_stories(articles, linked, topical, config.stories)
+        groups = group_stories(
+            articles, linked, topical, config.stories, getattr(backend, "linkage", None)
+        )
         stories_found = groups.members
         central = representatives(groups, [bool(article.title) for article in articles])
         # The similarity graph (a dict of every linked pair: 0.5 GB at 16x SaudiNewsNet) and

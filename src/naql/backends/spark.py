@@ -86,6 +86,10 @@ class SparkBackend:
             self.context.setLogLevel("WARN")
         self.workers = max(1, int(self.context.defaultParallelism))
         self.texts: TextTable | None = None  # the texts being aligned, cached on the executors
+        # The largest story graph grouped in the driver; a larger one by components on Spark.
+        self.driver_edges = int(
+            self.context.getConf().get("spark.naql.stories.driverEdges", "10000000")
+        )
         self.master = self.context.master
 
     def run(
@@ -183,6 +187,29 @@ class SparkBackend:
             )
         except Exception as error:
             raise _failed("align", error) from None
+        finally:
+            self.context.setJobDescription(None)  # type: ignore[arg-type]
+
+    def linkage(
+        self, count: int, similarity: dict[tuple[int, int], float], threshold: float
+    ) -> list[list[int]]:
+        """The stories' average linkage: in the driver while the story graph holds at most
+        ``spark.naql.stories.driverEdges`` pairs (10 M by default), else a connected
+        component at a time on Spark (:mod:`.spark_stories`), with the same groups."""
+        from naql.stories import average_linkage
+
+        if len(similarity) <= self.driver_edges:
+            return average_linkage(count, similarity, threshold)
+        from naql.backends import spark_stories
+
+        log.info("naql: stories, %d pairs grouped by components (%s)", len(similarity), self.master)
+        self.context.setJobDescription("naql: stories (connected components)")
+        try:
+            return spark_stories.story_groups(
+                self.context, count, similarity, threshold, max(2, self.workers * 2)
+            )
+        except Exception as error:
+            raise _failed("stories", error) from None
         finally:
             self.context.setJobDescription(None)  # type: ignore[arg-type]
 

@@ -99,6 +99,10 @@ class StoryConfig:
     top_max_docs: int = 400
 
 
+# (texts, similarity, threshold) -> the groups of average_linkage
+Linkage = Callable[[int, dict[tuple[int, int], float], float], list[list[int]]]
+
+
 @dataclass(slots=True)
 class StoryGroups:
     members: list[list[int]]  # article indices per story, largest story first
@@ -251,8 +255,11 @@ def group_stories(
     alignments: Sequence[Alignment],
     topical: dict[tuple[int, int], float],
     config: StoryConfig | None = None,
+    linkage: Linkage | None = None,
 ) -> StoryGroups:
-    """Average-linkage stories over topical similarity and reuse links (see the module doc)."""
+    """Average-linkage stories over topical similarity and reuse links (see the module doc).
+    ``linkage`` is :func:`average_linkage` or what gives its groups (a backend's, by
+    components)."""
     config = config or StoryConfig()
     index = {article.id: k for k, article in enumerate(articles)}
     similarity = dict(topical)
@@ -271,7 +278,7 @@ def group_stories(
             continue  # shared wording days apart (a daily market report's formula): another event
         reuse = min(1.0, config.reuse_floor + (1 - config.reuse_floor) * share / config.reuse_full)
         similarity[(i, j)] = max(similarity.get((i, j), 0.0), reuse)
-    members = average_linkage(len(articles), similarity, config.threshold)
+    members = (linkage or average_linkage)(len(articles), similarity, config.threshold)
     return StoryGroups(members, similarity)
 
 
@@ -323,11 +330,21 @@ def representatives(groups: StoryGroups, titled: Sequence[bool] | None = None) -
 
 
 def average_linkage(
-    count: int, similarity: dict[tuple[int, int], float], threshold: float
+    count: int,
+    similarity: dict[tuple[int, int], float],
+    threshold: float,
+    nodes: Sequence[int] | None = None,
 ) -> list[list[int]]:
-    """UPGMA on a sparse graph: a missing pair has similarity 0."""
-    members: dict[int, list[int]] = {k: [k] for k in range(count)}
-    links: dict[int, dict[int, float]] = {k: {} for k in range(count)}  # summed similarity
+    """UPGMA on a sparse graph: a missing pair has similarity 0. With ``nodes`` (ascending),
+    over those alone, ``similarity`` holding pairs among them only.
+
+    Two groups merge only when some pair across them reaches ``threshold`` (a mean reaches
+    it only then), so the groups of each connected component of the graph of such pairs,
+    with the component's own pairs in their order here, are the groups of the whole: what
+    lets a graph too big for one machine be grouped a component at a time."""
+    nodes = range(count) if nodes is None else nodes
+    members: dict[int, list[int]] = {k: [k] for k in nodes}
+    links: dict[int, dict[int, float]] = {k: {} for k in nodes}  # summed similarity
     heap: list[tuple[float, int, int]] = []
     for (i, j), value in similarity.items():
         links[i][j] = links[i].get(j, 0.0) + value

@@ -1,0 +1,106 @@
+"""Stories on Spark: the story graph's connected components found on Spark itself, each
+component grouped by average linkage on an executor.
+
+Average linkage merges two groups only when some pair across them reaches the threshold
+(:func:`naql.stories.average_linkage`), so its groups are those of each connected component of
+the graph of such pairs, grouped alone with the component's own pairs. The components are
+found by the alternating large-star / small-star rounds of Kiveris et al. ("Connected
+Components in MapReduce and Beyond", SoCC 2014): each round is one shuffle of the edge list,
+and a few rounds (logarithmic in the component's size) leave every node linked to its
+component's smallest node. Every pair then joins its component by a join on that label, and
+each component is grouped where it lands; the driver receives the groups, never the graph's
+components to compute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from naql.stories import average_linkage
+
+Edge = tuple[int, int, float, int]  # (i, j, similarity, its place among the graph's pairs)
+
+
+def large_star(item: tuple[int, Iterable[int]]) -> Iterator[tuple[int, int]]:
+    """Each neighbour larger than the node, linked to the smallest of the node's
+    neighbourhood (itself included)."""
+    node, neighbours = item
+    around = set(neighbours)
+    smallest = min(around | {node})
+    for other in around:
+        if other > node:
+            yield other, smallest
+
+
+def small_star(item: tuple[int, Iterable[int]]) -> Iterator[tuple[int, int]]:
+    """The node and its neighbours no larger than it, each linked to the smallest of them."""
+    node, neighbours = item
+    lower = {other for other in neighbours if other <= node} | {node}
+    smallest = min(lower)
+    for other in lower:
+        if other != smallest:
+            yield other, smallest
+
+
+def _both_ways(edge: tuple[int, int]) -> list[tuple[int, int]]:
+    return [edge, (edge[1], edge[0])]
+
+
+def component_labels(context: Any, pairs: list[tuple[int, int]], partitions: int) -> Any:
+    """An RDD of (node, the smallest node of its component) for every node of ``pairs``."""
+    edges = context.parallelize(pairs, partitions).distinct(partitions).cache()
+    while True:
+        larger = edges.flatMap(_both_ways).groupByKey(partitions).flatMap(large_star)
+        smaller = (
+            larger.flatMap(_both_ways).groupByKey(partitions).flatMap(small_star).distinct()
+        ).cache()
+        # Converged when a round changes no edge: every node then points to its smallest.
+        settled = smaller.subtract(edges).isEmpty() and edges.subtract(smaller).isEmpty()
+        edges.unpersist()
+        edges = smaller
+        if settled:
+            break
+    # (node, smallest) for every node but the smallest, which labels itself.
+    smallest = edges.map(lambda edge: (edge[1], edge[1])).distinct()
+    return edges.union(smallest)
+
+
+def group_component(edges: Iterable[Edge], threshold: float) -> list[list[int]]:
+    """One component's groups: average linkage over its pairs in the graph's own order."""
+    ordered = sorted(edges, key=lambda edge: edge[3])
+    nodes = sorted({k for i, j, _, _ in ordered for k in (i, j)})
+    similarity = {(i, j): value for i, j, value, _ in ordered}
+    return average_linkage(len(nodes), similarity, threshold, nodes)
+
+
+def story_groups(
+    context: Any,
+    count: int,
+    similarity: dict[tuple[int, int], float],
+    threshold: float,
+    partitions: int,
+) -> list[list[int]]:
+    """What :func:`naql.stories.average_linkage` returns, a component at a time on Spark."""
+    strong = [pair for pair, value in similarity.items() if value >= threshold]
+    labels = component_labels(context, strong, partitions).cache()
+    edges = context.parallelize(
+        [(i, j, value, place) for place, ((i, j), value) in enumerate(similarity.items())],
+        partitions,
+    )
+    # A pair belongs to a component when both its ends do (pairs below the threshold between
+    # two components never bring them together).
+    first = edges.map(lambda edge: (edge[0], edge)).join(labels)
+    second = first.map(lambda item: (item[1][0][1], item[1])).join(labels)
+    inside = second.filter(lambda item: item[1][0][1] == item[1][1]).map(
+        lambda item: (item[1][1], item[1][0][0])
+    )
+    groups = (
+        inside.groupByKey(partitions)
+        .flatMap(lambda item: group_component(item[1], threshold))
+        .collect()
+    )
+    labels.unpersist()
+    grouped = {k for group in groups for k in group}
+    groups.extend([k] for k in range(count) if k not in grouped)
+    return sorted(groups, key=lambda group: (-len(group), group[0]))

@@ -381,9 +381,10 @@ def test_a_saudinewsnet_day_is_the_same_on_several_cores() -> None:
     assert one["alignments"] and one == two
 
 
-def test_stories_sent_alone_are_traced_as_with_the_whole_trace() -> None:
-    # Where workers do not share the driver's memory (Spark), each story goes out with only
-    # its own members' articles, tokens and credits: the same stories and verdicts.
+def test_chunks_sent_alone_are_traced_as_with_the_whole_trace() -> None:
+    # Where workers do not share the driver's memory (Spark), each chunk of texts to tokenise
+    # or read credits from goes out alone, and each story with only its own members' articles,
+    # tokens and credits: the same trace.
     archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
     options = ReadOptions(text_field="content", outlet_field="source", id_field="url")
     articles = read_articles([str(archive)], options).articles[:600]

@@ -63,13 +63,17 @@ def tokenize_parallel(
     # stemmed much of it again (on ExAra, 2 chunks took 1.3-1.5 s, 4 took 1.6).
     ranges = balanced_ranges([len(t) for t in texts], chunk_count(backend, len(texts), 1))
     warm_tables()  # once here, not once in every forked worker
-    chunks = backend.run(
-        tokenize_task,
-        (texts, vocabulary.latin_language),
-        ranges,
-        _told(progress, len(texts), [len(r) for r in ranges]),
-    )
+    told = _told(progress, len(texts), [len(r) for r in ranges])
+    if backend.shares_inputs:
+        chunks = backend.run(tokenize_task, (texts, vocabulary.latin_language), ranges, told)
+    else:  # each chunk sent its own texts, not every text to every worker
+        pieces = [texts[r.start : r.stop] for r in ranges]
+        chunks = backend.run(tokenize_texts_task, vocabulary.latin_language, pieces, told)
     return merge_chunks(vocabulary, chunks)
+
+
+def tokenize_texts_task(latin_language: str, texts: Sequence[str]) -> ChunkTokens:
+    return tokenize_chunk(list(texts), latin_language)
 
 
 def candidates_task(shared: tuple[SeedIndex, int, int], docs: range) -> list[tuple[int, int]]:
@@ -280,7 +284,14 @@ def credits_start(
     while the caller goes on (credits need only the texts: they can be read while the driver
     works through the stages no worker shares); :func:`credits_of` collects them."""
     ranges = balanced_ranges([len(a.text) for a in articles], chunk_count(backend, len(articles)))
+    if not backend.shares_inputs:  # each chunk sent its own articles
+        pieces = [articles[r.start : r.stop] for r in ranges]
+        return backend.start(credits_alone_task, gazetteer, pieces, workers)
     return backend.start(credits_task, (articles, gazetteer), ranges, workers)
+
+
+def credits_alone_task(gazetteer: Gazetteer, articles: Sequence[Article]) -> list[Attribution]:
+    return attributions(list(articles), gazetteer)
 
 
 def credits_of(pending: Pending) -> list[Attribution]:

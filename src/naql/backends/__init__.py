@@ -33,11 +33,17 @@ class Pending(Protocol):
 
 
 class Backend(Protocol):
+    """Runs a stage's chunks. A backend whose workers do not share the driver's memory may
+    also do three stages its own way, with the same results, and the stages ask for them by
+    name: ``candidate_pairs`` (the seed index by blocking), ``align_chunks`` (pairs joined
+    with their texts) and ``linkage`` (stories by connected components); see
+    :mod:`naql.backends.spark`."""
+
     name: str
     workers: int
     # True when the workers see a stage's inputs without a copy (forked processes): a light
-    # stage is worth shipping there. Where the inputs are serialised to every worker (Spark's
-    # broadcast), only the heavy stages are.
+    # stage is worth shipping there, and a stage may hand them every text. Where inputs are
+    # serialised (Spark), each chunk is sent its own texts, and only the heavy stages go out.
     shares_inputs: bool
 
     def start(

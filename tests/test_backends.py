@@ -112,7 +112,7 @@ def _blocked_without_spark(
     pieces = spark_candidates.text_parts(left, right, parts)
     counts = [spark_candidates.part_counts(piece, 20, size) for piece in pieces]
     admitted = spark_candidates.admitted(
-        functools.reduce(spark_candidates.add_counts, counts), right is None, budget
+        functools.reduce(spark_candidates.add_counts, counts), right is None, budget, size
     )
     buckets: dict[int, list] = {}
     for piece in pieces:

@@ -58,21 +58,48 @@ def text_parts(left: Sequence[Tokens], right: Sequence[Tokens] | None, parts: in
     return found
 
 
-def part_counts(part: Part, max_per_doc: int, vocabulary_size: int) -> tuple[np.ndarray, ...]:
-    """A part's stem counts, on its side's slot: (left count, left df, right count, right df)."""
+# A side's stem counts, sparse: (stems present, their postings, their texts), by side.
+Counts = dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def part_counts(part: Part, max_per_doc: int, vocabulary_size: int) -> Counts:
+    """A part's stem counts on its side, for the stems it holds only (a partition's texts
+    hold a small share of the vocabulary: dense arrays were megabytes a partition)."""
     side, _, docs = part
     count, df = stem_counts(docs, max_per_doc, vocabulary_size)
-    empty = np.zeros(vocabulary_size, dtype=np.int64)
-    return (count, df, empty, empty) if side == 0 else (empty, empty, count, df)
+    present = np.flatnonzero(count)
+    return {side: (present, count[present], df[present])}
 
 
-def add_counts(a: tuple[np.ndarray, ...], b: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
-    return tuple(x + y for x, y in zip(a, b))
+def add_counts(a: Counts, b: Counts) -> Counts:
+    """Counts summed, side by side (integers: any order of sums gives the same)."""
+    total = dict(a)
+    for side, (stems, count, df) in b.items():
+        if side not in total:
+            total[side] = (stems, count, df)
+            continue
+        both = [np.concatenate(pair) for pair in zip(total[side], (stems, count, df))]
+        present, where = np.unique(both[0], return_inverse=True)
+        total[side] = (
+            present,
+            np.bincount(where, weights=both[1]).astype(np.int64),
+            np.bincount(where, weights=both[2]).astype(np.int64),
+        )
+    return total
 
 
-def admitted(counts: tuple[np.ndarray, ...], self_join: bool, budget: int) -> np.ndarray:
+def admitted(counts: Counts, self_join: bool, budget: int, vocabulary_size: int) -> np.ndarray:
     """The stems the local index admits, from the summed counts."""
-    lcount, ldf, rcount, rdf = counts
+    dense = {}
+    for side in (0, 1):
+        count = np.zeros(vocabulary_size, dtype=np.int64)
+        df = np.zeros(vocabulary_size, dtype=np.int64)
+        if side in counts:
+            stems, postings, texts = counts[side]
+            count[stems] = postings
+            df[stems] = texts
+        dense[side] = (count, df)
+    (lcount, ldf), (rcount, rdf) = dense[0], dense[1]
     if self_join:
         return admitted_stems(lcount, lcount, ldf, budget)
     return admitted_stems(lcount, rcount, ldf + rdf, budget)
@@ -157,7 +184,8 @@ def candidate_pairs(
     texts = context.parallelize(parts, len(parts)).cache()
     try:
         counts = texts.map(lambda part: part_counts(part, max_per_doc, vocabulary_size))
-        stems = context.broadcast(admitted(counts.treeReduce(add_counts), self_join, budget))
+        summed = counts.treeReduce(add_counts)
+        stems = context.broadcast(admitted(summed, self_join, budget, vocabulary_size))
         try:
             gap, min_seeds = settings.gap, settings.min_seeds
             found = (

@@ -27,6 +27,7 @@ from naql.backends import (
     spark_align,
     spark_candidates,
     spark_stories,
+    spark_topical,
     tasks,
 )
 from naql.backends.local import LocalBackend
@@ -38,8 +39,18 @@ from naql.ingest import ReadOptions, read_articles
 from naql.pipeline import trace
 from naql.records import Article, to_json
 from naql.reuse import candidate_pairs, tokenize
-from naql.stories import average_linkage, formula_pairs
-from naql.stories.topical import term_weights
+from naql.stories import StoryConfig, average_linkage, formula_pairs
+from naql.stories.topical import (
+    admitted_terms,
+    heaviest_terms,
+    inverse_frequency,
+    row_terms,
+    term_weights,
+    tfidf,
+    top_matrix,
+    topical_similarity,
+    union_pairs,
+)
 from naql.text import Vocabulary
 from naql.text.tokenize import merge_chunks, tokenize_chunk
 
@@ -249,6 +260,87 @@ def test_stories_grouped_by_components_are_the_groups_of_the_whole_graph(
     groups += [[k] for k in range(30) if k not in label]
     groups.sort(key=lambda group: (-len(group), group[0]))
     assert groups == average_linkage(30, similarity, threshold)
+
+
+def _similarity_without_spark(
+    docs: list, boost: np.ndarray, config: StoryConfig, parts: int, order: random.Random
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """spark_topical's partition functions, its shuffles done by dicts, each partition's
+    deliveries in any order."""
+    size, count = len(boost), len(docs)
+    pieces = spark_candidates.text_parts(docs, None, parts)
+    terms = [(n, low, row_terms(d, size)) for n, (_, low, d) in enumerate(pieces)]
+    present = [spark_topical.present_counts(t[2][0]) for t in terms]
+    df = spark_topical.sparse_sum([functools.reduce(spark_topical.merge_counts, present)], size)
+    idf, admitted = inverse_frequency(df, count), admitted_terms(df, count, config)
+    rows = [(n, low, spark_topical.weighed(t, idf, boost)) for n, low, t in terms]
+
+    def products(matrices: list, least: float) -> tuple[np.ndarray, np.ndarray]:
+        buckets: dict[int, list] = {}
+        for part in matrices:
+            for bucket, item in spark_topical.column_entries(part, parts):
+                buckets.setdefault(bucket, []).append(item)
+        delivered: dict[int, list] = {n: [(n, ("rows", (low, m)))] for n, low, m in matrices}
+        for items in buckets.values():
+            order.shuffle(items)
+            for n, item in spark_topical.answered(items):
+                delivered[n].append((n, item))
+        found = []
+        for items in delivered.values():
+            order.shuffle(items)
+            found += spark_topical.part_products(items, count, least)
+        return tuple(
+            np.concatenate([np.zeros(0, np.int64), *(f[k] for f in found)]) for k in (0, 1)
+        )
+
+    first = products([(n, low, m[:, admitted]) for n, low, m in rows], config.min_partial)
+    heavy = [(n, low, m.shape[0], heaviest_terms(m, config.top_terms)) for n, low, m in rows]
+    used = [spark_topical.present_counts(h[3][1]) for h in heavy]
+    frequent = spark_topical.sparse_sum([functools.reduce(spark_topical.merge_counts, used)], size)
+    top = [
+        (n, low, top_matrix(h[0], h[1], frequent > config.top_max_docs, (k, size)))
+        for n, low, k, h in heavy
+    ]
+    pairs = union_pairs(first, products(top, config.top_shared))
+    own = {}  # each row's columns ascending, as spark_topical.cosines sends them
+    for _, low, m in rows:
+        ordered = m.sorted_indices()
+        for r in range(ordered.shape[0]):
+            start, end = ordered.indptr[r], ordered.indptr[r + 1]
+            own[low + r] = (ordered.indices[start:end], ordered.data[start:end])
+    values = []
+    for chunk in balanced_ranges(np.ones(len(pairs[0])), parts * 2):
+        a, b = pairs[0][chunk.start : chunk.stop], pairs[1][chunk.start : chunk.stop]
+        items = [(0, ("pairs", ((a, b), size)))]
+        items += [(0, ("row", (int(k), own[int(k)]))) for k in np.union1d(a, b)]
+        order.shuffle(items)
+        values += [v for _, v in spark_topical.chunk_cosines(items)]
+    cosine = np.concatenate([np.zeros(0), *values])
+    keep = cosine >= config.min_pair
+    return pairs[0][keep], pairs[1][keep], cosine[keep]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(min_value=1, max_value=6), st.integers(min_value=0, max_value=2**32))
+def test_topical_similarity_by_partitions_is_the_drivers_bit_for_bit(parts: int, seed: int) -> None:
+    # TF-IDF rows by partition, products by columns delivered in any order, cosines by
+    # chunks of pairs with their rows: the driver's pairs and cosines, to the last bit.
+    docs, boost, config, whole = _topical_reference()
+    found = _similarity_without_spark(docs, boost, config, parts, random.Random(seed))
+    assert len(whole[0]) > 20
+    for got, want in zip(found, whole, strict=True):
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+@functools.cache
+def _topical_reference() -> tuple[list, np.ndarray, StoryConfig, tuple]:
+    texts = [line for text in _texts() for line in text.split("\n\n") if line.strip()]
+    vocabulary = Vocabulary()
+    docs = [vocabulary.tokens(text) for text in texts]
+    config = Config().stories
+    boost = term_weights(vocabulary, config)
+    whole = topical_similarity(tfidf(docs, len(boost), boost, config), config)
+    return docs, boost, config, whole
 
 
 def test_a_chunk_repeated_gives_the_same_tokens() -> None:
@@ -471,6 +563,21 @@ def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backe
         local = candidate_pairs_in(index, None, gap=settings.gap, min_seeds=settings.min_seeds)
         on_spark = spark.candidate_pairs(left, right, len(vocabulary), settings, budget)  # type: ignore[attr-defined]
         assert len(local) > 50 and on_spark == local
+
+
+def test_spark_topical_similarity_is_the_drivers_on_a_saudinewsnet_day(spark: Backend) -> None:
+    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
+    options = ReadOptions(text_field="content", id_field="url")
+    articles = read_articles([str(archive)], options).articles[:1000]
+    vocabulary = Vocabulary()
+    docs = tokenize([a.text for a in articles], vocabulary)
+    config = Config().stories
+    boost = term_weights(vocabulary, config)
+    whole = topical_similarity(tfidf(docs, len(boost), boost, config), config)
+    found = spark.topical_similarity(docs, boost, config)  # type: ignore[attr-defined]
+    assert len(whole[0]) > 1000
+    for got, want in zip(found, whole, strict=True):
+        assert got.dtype == want.dtype and np.array_equal(got, want)
 
 
 def test_spark_groups_stories_by_connected_components_as_the_driver(spark: Backend) -> None:

@@ -99,6 +99,7 @@ def trace(
             boost,
             config.stories,
             lambda done, total: progress("similarity", done, total),
+            getattr(backend, "topical_similarity", None),
         )
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
     ids = [article.id for article in articles]

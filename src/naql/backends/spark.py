@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from naql.align import TokenPassage
     from naql.backends.spark_align import TextTable
     from naql.config import AlignConfig, CandidateConfig
+    from naql.stories import StoryConfig
     from naql.text import Tokens
 
 INSTALL = "pip install 'naql[spark]'"
@@ -187,6 +188,24 @@ class SparkBackend:
             )
         except Exception as error:
             raise _failed("align", error) from None
+        finally:
+            self.context.setJobDescription(None)  # type: ignore[arg-type]
+
+    def topical_similarity(
+        self, tokens: Sequence[Tokens], boost: np.ndarray, config: StoryConfig
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Topical similarity built where the texts are (:mod:`.spark_topical`): rows by
+        partition, candidate pairs by blocking, cosines where each pair's rows meet."""
+        from naql.backends import spark_topical
+
+        log.info("naql: similarity, TF-IDF by partition (%s)", self.master)
+        self.context.setJobDescription("naql: similarity (TF-IDF, blocking)")
+        try:
+            return spark_topical.similarity(
+                self.context, tokens, boost, config, max(2, self.workers * 2)
+            )
+        except Exception as error:
+            raise _failed("similarity", error) from None
         finally:
             self.context.setJobDescription(None)  # type: ignore[arg-type]
 

@@ -99,6 +99,10 @@ class StoryConfig:
     top_max_docs: int = 400
 
 
+# (tokens, term weights, config) -> the (rows, columns, cosines) of topical_similarity
+Scored = Callable[
+    [Sequence[Tokens], np.ndarray, "StoryConfig"], tuple[np.ndarray, np.ndarray, np.ndarray]
+]
 # (texts, similarity, threshold) -> the groups of average_linkage
 Linkage = Callable[[int, dict[tuple[int, int], float], float], list[list[int]]]
 
@@ -230,15 +234,20 @@ def article_similarity(
     boost: np.ndarray,
     config: StoryConfig | None = None,
     progress: Callable[[int, int], None] | None = None,
+    scored: Scored | None = None,
 ) -> dict[tuple[int, int], float]:
     """Topical similarity of article pairs (i < j) worth keeping, dated pairs too far apart out.
 
     ``boost`` holds a weight per stem id (:func:`term_weights`); ``progress(done, total)`` is
-    told of the candidate pairs scored."""
+    told of the candidate pairs scored. ``scored`` gives what :func:`topical_similarity` of
+    :func:`tfidf` gives, its own way (a backend's)."""
     config = config or StoryConfig()
-    rows, cols, values = topical_similarity(
-        tfidf(tokens, len(boost), boost, config), config, progress
-    )
+    if scored is not None:
+        rows, cols, values = scored(tokens, boost, config)
+    else:
+        rows, cols, values = topical_similarity(
+            tfidf(tokens, len(boost), boost, config), config, progress
+        )
     stamps = np.array(
         [
             stamp.timestamp() if (stamp := _parse_date(article.date)) else np.nan

@@ -72,46 +72,69 @@ def tfidf(
     sizes = np.zeros(count, dtype=np.int64)  # distinct stems per row
     df = np.zeros(vocabulary_size, dtype=np.int64)
     for low in range(0, count, block):
-        docs = tokens[low : low + block]
-        stop = np.concatenate([np.ones(0, dtype=bool), *(doc.stop for doc in docs)])
-        lengths = np.fromiter((len(doc.ids) for doc in docs), dtype=np.int64, count=len(docs))
-        ids = np.concatenate([np.zeros(0, np.int32), *(doc.ids for doc in docs)])[~stop]
-        keys = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)[~stop]
-        keys *= vocabulary_size
-        keys += ids
-        keys.sort()
-        first = np.flatnonzero(np.diff(keys, prepend=-1))  # each (row, stem) once
-        bounds = np.searchsorted(keys[first], np.arange(len(docs) + 1) * vocabulary_size)
-        per_row = np.diff(bounds)
-        columns = keys[first] - np.repeat(np.arange(len(docs)) * vocabulary_size, per_row)
-        stems.append(columns.astype(np.int32))
-        counts.append(np.diff(np.r_[first, len(keys)]).astype(np.int32))
-        sizes[low : low + len(docs)] = per_row
+        columns, occurrences, per_row = row_terms(tokens[low : low + block], vocabulary_size)
+        stems.append(columns)
+        counts.append(occurrences)
+        sizes[low : low + len(per_row)] = per_row
         df += np.bincount(columns, minlength=vocabulary_size)
     if not sizes.any():  # no content word anywhere
         return sp.csr_matrix((count, vocabulary_size))
-    idf = np.log((count + 1) / (df + 1)) + 1.0
+    idf = inverse_frequency(df, count)
     indptr = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(sizes, out=indptr[1:])
     data: list[np.ndarray] = []
     indices: list[np.ndarray] = []
     for low in range(0, count, block):
-        c, n = stems.pop(0), counts.pop(0)
         local = indptr[low : min(low + block, count) + 1] - indptr[low]
-        weight = (1.0 + np.log(n.astype(np.float64))) * idf[c] * boost[c]
-        # Squares summed per row in ascending column order by np.add.reduceat, as scipy's
-        # ``multiply(...).sum(axis=1)`` sums them.
-        nonempty = np.flatnonzero(np.diff(local))
-        norms = np.ones(len(local) - 1)
-        norms[nonempty] = np.sqrt(np.add.reduceat(weight * weight, local[nonempty]))
-        # Each row reversed: scipy's sparse product emits a row's columns in descending order.
-        flip = np.repeat(local[:-1] + local[1:] - 1, np.diff(local)) - np.arange(len(c))
-        row = np.repeat(np.arange(len(local) - 1), np.diff(local))
-        data.append((1.0 / norms)[row[flip]] * weight[flip])
-        indices.append(c[flip])
+        weights, columns = row_weights(stems.pop(0), counts.pop(0), local, idf, boost)
+        data.append(weights)
+        indices.append(columns)
     return sp.csr_matrix(
         (np.concatenate(data), np.concatenate(indices), indptr), shape=(count, vocabulary_size)
     )
+
+
+def row_terms(
+    docs: Sequence[Tokens], vocabulary_size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each text's distinct content stems (ascending, all texts one after another), how often
+    each occurs in it, and how many each text has: a row's terms depend on its text alone."""
+    stop = np.concatenate([np.ones(0, dtype=bool), *(doc.stop for doc in docs)])
+    lengths = np.fromiter((len(doc.ids) for doc in docs), dtype=np.int64, count=len(docs))
+    ids = np.concatenate([np.zeros(0, np.int32), *(doc.ids for doc in docs)])[~stop]
+    keys = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)[~stop]
+    keys *= vocabulary_size
+    keys += ids
+    keys.sort()
+    first = np.flatnonzero(np.diff(keys, prepend=-1))  # each (row, stem) once
+    bounds = np.searchsorted(keys[first], np.arange(len(docs) + 1) * vocabulary_size)
+    per_row = np.diff(bounds)
+    columns = keys[first] - np.repeat(np.arange(len(docs)) * vocabulary_size, per_row)
+    occurrences = np.diff(np.r_[first, len(keys)]).astype(np.int32)
+    return columns.astype(np.int32), occurrences, per_row
+
+
+def inverse_frequency(df: np.ndarray, count: int) -> np.ndarray:
+    """Smoothed IDF of each stem found in ``df`` of ``count`` texts."""
+    return np.log((count + 1) / (df + 1)) + 1.0
+
+
+def row_weights(
+    stems: np.ndarray, counts: np.ndarray, local: np.ndarray, idf: np.ndarray, boost: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows' L2-normalised weights and columns, each row's columns descending (the layout of
+    :func:`tfidf`), from :func:`row_terms`' stems and counts; ``local``: the rows' offsets
+    into them (from 0)."""
+    weight = (1.0 + np.log(counts.astype(np.float64))) * idf[stems] * boost[stems]
+    # Squares summed per row in ascending column order by np.add.reduceat, as scipy's
+    # ``multiply(...).sum(axis=1)`` sums them.
+    nonempty = np.flatnonzero(np.diff(local))
+    norms = np.ones(len(local) - 1)
+    norms[nonempty] = np.sqrt(np.add.reduceat(weight * weight, local[nonempty]))
+    # Each row reversed: scipy's sparse product emits a row's columns in descending order.
+    flip = np.repeat(local[:-1] + local[1:] - 1, np.diff(local)) - np.arange(len(stems))
+    row = np.repeat(np.arange(len(local) - 1), np.diff(local))
+    return (1.0 / norms)[row[flip]] * weight[flip], stems[flip]
 
 
 def topical_similarity(
@@ -123,35 +146,52 @@ def topical_similarity(
     (rows, columns, values) by row then column.
     ``matrix`` (:func:`tfidf`'s) has its rows' columns sorted ascending on the way."""
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])  # texts per stem
-    order = np.argsort(df, kind="stable")
-    spent = np.cumsum(df[order] * df[order])
-    budget = max(config.product_budget, config.product_per_text * matrix.shape[0])
-    admitted = order[spent <= budget]
-    reduced = matrix[:, admitted]
+    reduced = matrix[:, admitted_terms(df, matrix.shape[0], config)]
     # Sharing rarer stems makes a pair a candidate; its cosine is then computed on ALL stems:
     # wire copy of a formulaic item (a royal reception) is mostly common words, which a
     # cosine over rare stems alone would miss as the corpus grows and the budget gets tighter.
-    rows, cols = _union(
+    rows, cols = union_pairs(
         _product_pairs(reduced, config.min_partial), _top_term_pairs(matrix, config)
     )
     del reduced
     # In place: a sorted copy would hold the whole matrix twice (0.9 GB at 16x SaudiNewsNet).
     matrix.sort_indices()
-    values = _rowwise_dot(matrix, rows, cols, progress=progress)
+    values = rowwise_dot(matrix, rows, cols, progress=progress)
     # Pairs this dissimilar barely move a group's mean; dropping them keeps the graph sparse.
     keep = values >= config.min_pair
     return rows[keep], cols[keep], values[keep]
 
 
+def admitted_terms(df: np.ndarray, count: int, config: StoryConfig) -> np.ndarray:
+    """The stems whose texts are multiplied, rarest first within the product budget, in that
+    order (the reduced matrix's columns)."""
+    order = np.argsort(df, kind="stable")
+    spent = np.cumsum(df[order] * df[order])
+    budget = max(config.product_budget, config.product_per_text * count)
+    return order[spent <= budget]
+
+
 def _product_pairs(
     reduced: sp.csr_matrix, least: float, block: int = 8_000_000
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``_upper_pairs(reduced @ reduced.T, least)``, the product taken a block of rows at a
-    time: a row of the product depends only on that row of ``reduced``, so the pairs and their
-    values are the same, while the whole product (up to the stem budget's entries, 12 bytes
-    each: 1.9 GB at 8x SaudiNewsNet) is never held at once. A block holds rows whose products
-    sum to about ``block`` entries (a row's: the texts sharing each of its stems, summed)."""
-    transposed = reduced.T.tocsr()
+    """``_upper_pairs(reduced @ reduced.T, least)`` (:func:`row_products`)."""
+    return row_products(reduced, reduced.T.tocsr(), least, 0, block)
+
+
+def row_products(
+    reduced: sp.csr_matrix,
+    transposed: sp.csr_matrix,
+    least: float,
+    offset: int,
+    block: int = 8_000_000,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``_upper_pairs(reduced @ transposed, least, offset)``: ``reduced`` holds rows
+    ``offset...`` of the whole, ``transposed`` at least the columns they use, whole. Taken a
+    block of rows at a time: a row of the product depends only on that row of ``reduced``
+    and those columns, so the pairs and their values are the same, while the whole product
+    (up to the stem budget's entries, 12 bytes each: 1.9 GB at 8x SaudiNewsNet) is never held
+    at once. A block holds rows whose products sum to about ``block`` entries (a row's: the
+    texts sharing each of its stems, summed)."""
     df = np.diff(transposed.indptr)
     count = reduced.shape[0]
     row_of = np.repeat(np.arange(count), np.diff(reduced.indptr))
@@ -162,7 +202,7 @@ def _product_pairs(
     for low, high in zip(edges[:-1], edges[1:]):
         if low >= high:
             continue
-        rows, cols = _upper_pairs(reduced[low:high] @ transposed, least, low)
+        rows, cols = _upper_pairs(reduced[low:high] @ transposed, least, low + offset)
         found_rows.append(rows)
         found_cols.append(cols)
     return np.concatenate(found_rows), np.concatenate(found_cols)
@@ -191,8 +231,16 @@ def _top_term_pairs(
     own heaviest terms find them at a cost linear in the number of texts; a term that is among
     the heaviest of more than ``top_max_docs`` texts says nothing about an event and is skipped.
     """
-    import scipy.sparse as sp
+    rows, columns = heaviest_terms(matrix, config.top_terms, block)
+    frequent = np.bincount(columns, minlength=matrix.shape[1]) > config.top_max_docs
+    return _product_pairs(top_matrix(rows, columns, frequent, matrix.shape), config.top_shared)
 
+
+def heaviest_terms(
+    matrix: sp.csr_matrix, top_terms: int, block: int = 8192
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of each row's ``top_terms`` heaviest entries, ties in stored order,
+    by row, heaviest first: a row's depend on that row alone."""
     count = matrix.shape[0]
     indptr = matrix.indptr.astype(np.int64)
     row_of = np.repeat(np.arange(count), np.diff(indptr))
@@ -207,17 +255,23 @@ def _top_term_pairs(
         order = np.argsort(row_of[start:end] - 1j * matrix.data[start:end], kind="stable")
         order += start
         rank = np.arange(start, end) - indptr[row_of[order]]
-        kept.append(order[rank < config.top_terms])
+        kept.append(order[rank < top_terms])
     keep = np.concatenate(kept)
-    frequent = np.bincount(matrix.indices[keep], minlength=matrix.shape[1]) > config.top_max_docs
-    keep = keep[~frequent[matrix.indices[keep]]]
-    top = sp.csr_matrix(
-        (np.ones(len(keep)), (row_of[keep], matrix.indices[keep])), shape=matrix.shape
-    )
-    return _product_pairs(top, config.top_shared)
+    return row_of[keep], matrix.indices[keep]
 
 
-def _union(
+def top_matrix(
+    rows: np.ndarray, columns: np.ndarray, frequent: np.ndarray, shape: tuple[int, int]
+) -> sp.csr_matrix:
+    """Ones at the heaviest terms (:func:`heaviest_terms`) not among the heaviest of too many
+    texts (``frequent``, per column)."""
+    import scipy.sparse as sp
+
+    keep = ~frequent[columns]
+    return sp.csr_matrix((np.ones(int(keep.sum())), (rows[keep], columns[keep])), shape=shape)
+
+
+def union_pairs(
     first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """The pairs in either, sorted by row then column."""
@@ -232,7 +286,7 @@ def _union(
     return (keys // width).astype(index), (keys % width).astype(index)
 
 
-def _rowwise_dot(
+def rowwise_dot(
     matrix: sp.csr_matrix,
     rows: np.ndarray,
     cols: np.ndarray,

@@ -1,0 +1,302 @@
+"""Topical similarity on Spark: TF-IDF rows built where the texts are, candidate pairs by
+blocking on the rarer stems, each pair's cosine where its two rows meet.
+
+The driver's version (:mod:`naql.stories.topical`) holds the whole TF-IDF matrix. Here:
+
+1. each partition of texts finds its rows' terms (:func:`~naql.stories.topical.row_terms`);
+   their document frequencies are summed (sparse, a tree reduce), and the driver derives the
+   IDF and the stems admitted into the product (vocabulary-sized arrays) as the local version
+   does;
+2. each partition weighs its rows (:func:`~naql.stories.topical.row_weights`): the same rows,
+   bit for bit, since a row depends on its text and the IDF alone;
+3. candidate pairs are the products of rows sharing admitted stems (and of rows sharing their
+   heaviest terms). Each partition asks for the columns its rows use; a shuffle by column
+   delivers each column whole; the partition multiplies its rows by them with scipy, as the
+   driver does (:func:`~naql.stories.topical.row_products`), so each pair's partial sum adds
+   the same terms in the same order;
+4. each chunk of candidate pairs is joined with its rows, and their cosines are taken by the
+   driver's own :func:`~naql.stories.topical.rowwise_dot` over a matrix of just those rows.
+
+Only vocabulary-sized arrays go out whole; the driver receives the pairs and their cosines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from naql.backends import balanced_ranges
+from naql.backends.spark_candidates import text_parts
+from naql.stories.topical import (
+    admitted_terms,
+    heaviest_terms,
+    inverse_frequency,
+    row_products,
+    row_terms,
+    row_weights,
+    rowwise_dot,
+    top_matrix,
+    union_pairs,
+)
+from naql.text import Tokens
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from naql.stories import StoryConfig
+
+# A partition of rows: (its number, its first row, the rows as a CSR matrix).
+Rows = tuple[int, int, "sp.csr_matrix"]
+# Entries of columns: (columns, rows, values), sorted by column then row.
+Entries = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def sparse_sum(counts: Iterable[tuple[np.ndarray, np.ndarray]], size: int) -> np.ndarray:
+    """Dense per-stem totals of sparse (stems, counts)."""
+    total = np.zeros(size, dtype=np.int64)
+    for stems, values in counts:
+        np.add.at(total, stems, values)
+    return total
+
+
+def merge_counts(
+    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    stems = np.concatenate([a[0], b[0]])
+    present, where = np.unique(stems, return_inverse=True)
+    summed = np.bincount(where, weights=np.concatenate([a[1], b[1]])).astype(np.int64)
+    return present, summed
+
+
+def present_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How often each value occurs, for the values present."""
+    counts = np.bincount(values.astype(np.int64))
+    present = np.flatnonzero(counts)
+    return present, counts[present]
+
+
+def weighed(
+    terms: tuple[np.ndarray, np.ndarray, np.ndarray], idf: np.ndarray, boost: np.ndarray
+) -> sp.csr_matrix:
+    """A partition's TF-IDF rows, laid out as :func:`naql.stories.topical.tfidf` lays them."""
+    import scipy.sparse as sp
+
+    stems, counts, per_row = terms
+    local = np.zeros(len(per_row) + 1, dtype=np.int64)
+    np.cumsum(per_row, out=local[1:])
+    data, columns = row_weights(stems, counts, local, idf, boost)
+    return sp.csr_matrix((data, columns, local), shape=(len(per_row), len(idf)))
+
+
+def column_entries(part: Rows, buckets: int) -> Iterator[tuple[int, tuple[str, Any]]]:
+    """A partition's entries by column, one block per bucket of columns (``column %
+    buckets``), and what columns it asks for, per bucket."""
+    number, low, matrix = part
+    coo = matrix.tocoo()
+    columns, rows, values = coo.col.astype(np.int64), coo.row.astype(np.int64) + low, coo.data
+    order = np.lexsort((rows, columns))
+    columns, rows, values = columns[order], rows[order], values[order]
+    bucket = columns % buckets
+    for where in np.unique(bucket).tolist():
+        inside = bucket == where
+        yield where, ("entries", (columns[inside], rows[inside], values[inside]))
+        yield where, ("asks", (number, np.unique(columns[inside])))
+
+
+def answered(items: Iterable[tuple[str, Any]]) -> Iterator[tuple[int, tuple[str, Any]]]:
+    """One bucket's columns, whole, sent to each partition that asked for some of them."""
+    blocks: list[Entries] = []
+    asks: list[tuple[int, np.ndarray]] = []
+    for kind, value in items:
+        (blocks if kind == "entries" else asks).append(value)
+    columns, rows, values = (
+        np.concatenate([np.zeros(0, dtype), *(b[k] for b in blocks)])
+        for k, dtype in ((0, np.int64), (1, np.int64), (2, np.float64))
+    )
+    order = np.lexsort((rows, columns))
+    columns, rows, values = columns[order], rows[order], values[order]
+    for number, wanted in asks:
+        inside = np.isin(columns, wanted)
+        yield number, ("columns", (columns[inside], rows[inside], values[inside]))
+
+
+def part_products(
+    items: Iterable[tuple[int, tuple[str, Any]]], count: int, least: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A partition's pairs (i < j) whose product reaches ``least``, from its rows and the
+    columns they use (each column whole, its rows ascending: the transposed matrix's rows)."""
+    import scipy.sparse as sp
+
+    part: tuple[int, sp.csr_matrix] | None = None
+    blocks: list[Entries] = []
+    for _, (kind, value) in items:
+        if kind == "rows":
+            part = value
+        else:
+            blocks.append(value)
+    if part is None:
+        return []
+    low, matrix = part
+    columns, rows, values = (
+        np.concatenate([np.zeros(0, dtype), *(b[k] for b in blocks)])
+        for k, dtype in ((0, np.int64), (1, np.int64), (2, np.float64))
+    )
+    order = np.lexsort((rows, columns))
+    indptr = np.zeros(matrix.shape[1] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(columns, minlength=matrix.shape[1]), out=indptr[1:])
+    transposed = sp.csr_matrix((values[order], rows[order], indptr), shape=(matrix.shape[1], count))
+    return [row_products(matrix, transposed, least, low)]
+
+
+def products(
+    context: Any, parts: Any, count: int, least: float, partitions: int, numbers: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) whose product reaches ``least``, from an RDD of :data:`Rows`."""
+    delivered = (
+        parts.flatMap(lambda part: column_entries(part, partitions))
+        .groupByKey(partitions)
+        .flatMap(lambda bucket: answered(bucket[1]))
+    )
+    own = parts.map(lambda part: (part[0], ("rows", (part[1], part[2]))))
+    found = (
+        delivered.union(own)
+        .partitionBy(numbers, lambda number: number)
+        .mapPartitions(lambda items: part_products(items, count, least))
+        .collect()
+    )
+    rows = np.concatenate([np.zeros(0, np.int64), *(f[0] for f in found)])
+    cols = np.concatenate([np.zeros(0, np.int64), *(f[1] for f in found)])
+    return rows, cols
+
+
+def chunk_cosines(items: Iterable[tuple[int, tuple[str, Any]]]) -> list[tuple[int, np.ndarray]]:
+    """One chunk's cosines, from its pairs and their rows (columns ascending)."""
+    import scipy.sparse as sp
+
+    pairs: tuple[np.ndarray, np.ndarray] | None = None
+    own: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    number = -1
+    width = 0
+    for key, (kind, value) in items:
+        number = key
+        if kind == "pairs":
+            pairs, width = value[0], value[1]
+        else:
+            own[value[0]] = value[1]
+    if pairs is None:
+        return []
+    rows, cols = pairs
+    ids = np.array(sorted(own), dtype=np.int64)
+    lengths = np.array([len(own[k][0]) for k in ids.tolist()], dtype=np.int64)
+    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    indices = np.concatenate([np.zeros(0, np.int32), *(own[k][0] for k in ids.tolist())])
+    data = np.concatenate([np.zeros(0), *(own[k][1] for k in ids.tolist())])
+    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(ids), width))
+    matrix.has_sorted_indices = True
+    local_rows = np.searchsorted(ids, rows).astype(rows.dtype)
+    local_cols = np.searchsorted(ids, cols).astype(cols.dtype)
+    return [(number, rowwise_dot(matrix, local_rows, local_cols))]
+
+
+def cosines(
+    context: Any, parts: Any, rows: np.ndarray, cols: np.ndarray, width: int, partitions: int
+) -> np.ndarray:
+    """Each pair's cosine, its chunk joined with its two rows."""
+    chunks = balanced_ranges(np.ones(len(rows)), max(1, partitions * 4))
+    if not chunks:
+        return np.zeros(0)
+    asks = [
+        (int(k), number)
+        for number, chunk in enumerate(chunks)
+        for k in np.union1d(rows[chunk.start : chunk.stop], cols[chunk.start : chunk.stop])
+    ]
+
+    def each_row(part: Rows) -> Iterator[tuple[int, tuple[np.ndarray, np.ndarray]]]:
+        _, low, matrix = part
+        ordered = matrix.sorted_indices()
+        for r in range(ordered.shape[0]):
+            start, end = ordered.indptr[r], ordered.indptr[r + 1]
+            yield low + r, (ordered.indices[start:end], ordered.data[start:end])
+
+    delivered = (
+        context.parallelize(asks, partitions)
+        .join(parts.flatMap(each_row))
+        .map(lambda item: (item[1][0], ("row", (item[0], item[1][1]))))
+    )
+    listed = context.parallelize(
+        [
+            (number, ("pairs", ((rows[c.start : c.stop], cols[c.start : c.stop]), width)))
+            for number, c in enumerate(chunks)
+        ],
+        len(chunks),
+    )
+    found = (
+        delivered.union(listed)
+        .partitionBy(len(chunks), lambda number: number)
+        .mapPartitions(chunk_cosines)
+        .collect()
+    )
+    return np.concatenate([np.zeros(0), *(values for _, values in sorted(found, key=_first))])
+
+
+def _first(item: tuple[int, Any]) -> int:
+    return item[0]
+
+
+def similarity(
+    context: Any,
+    tokens: Sequence[Tokens],
+    boost: np.ndarray,
+    config: StoryConfig,
+    partitions: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What :func:`naql.stories.topical.topical_similarity` of :func:`~.tfidf` returns."""
+    size, count = len(boost), len(tokens)
+    parts = [
+        (number, low, docs)
+        for number, (_, low, docs) in enumerate(text_parts(tokens, None, partitions))
+    ]
+    terms = (
+        context.parallelize(parts, len(parts))
+        .map(lambda part: (part[0], part[1], row_terms(part[2], size)))
+        .cache()
+    )
+    try:
+        df = sparse_sum(
+            [terms.map(lambda t: present_counts(t[2][0])).treeReduce(merge_counts)], size
+        )
+        empty = np.zeros(0, np.int64)
+        if not df.any():
+            return empty, empty, np.zeros(0)
+        idf = inverse_frequency(df, count)
+        admitted = admitted_terms(df, count, config)
+        weights = context.broadcast((idf, boost, admitted))
+        rows_rdd = terms.map(
+            lambda t: (t[0], t[1], weighed(t[2], weights.value[0], weights.value[1]))
+        ).cache()
+        reduced = rows_rdd.map(lambda r: (r[0], r[1], r[2][:, weights.value[2]]))
+        first = products(context, reduced, count, config.min_partial, partitions, len(parts))
+        heavy = rows_rdd.map(
+            lambda r: (r[0], r[1], r[2].shape[0], heaviest_terms(r[2], config.top_terms))
+        )
+        used = sparse_sum(
+            [heavy.map(lambda h: present_counts(h[3][1])).treeReduce(merge_counts)], size
+        )
+        frequent = used > config.top_max_docs
+        marks = context.broadcast(frequent)
+        top = heavy.map(
+            lambda h: (h[0], h[1], top_matrix(h[3][0], h[3][1], marks.value, (h[2], size)))
+        )
+        second = products(context, top, count, config.top_shared, partitions, len(parts))
+        rows, cols = union_pairs(first, second)
+        values = cosines(context, rows_rdd, rows, cols, size, partitions)
+        keep = values >= config.min_pair
+        weights.unpersist()
+        marks.unpersist()
+        rows_rdd.unpersist()
+        return rows[keep], cols[keep], values[keep]
+    finally:
+        terms.unpersist()

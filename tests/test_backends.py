@@ -302,17 +302,15 @@ def _similarity_without_spark(
         for n, low, k, h in heavy
     ]
     pairs = union_pairs(first, products(top, config.top_shared))
-    own = {}  # each row's columns ascending, as spark_topical.cosines sends them
-    for _, low, m in rows:
-        ordered = m.sorted_indices()
-        for r in range(ordered.shape[0]):
-            start, end = ordered.indptr[r], ordered.indptr[r + 1]
-            own[low + r] = (ordered.indices[start:end], ordered.data[start:end])
     values = []
     for chunk in balanced_ranges(np.ones(len(pairs[0])), parts * 2):
         a, b = pairs[0][chunk.start : chunk.stop], pairs[1][chunk.start : chunk.stop]
-        items = [(0, ("pairs", ((a, b), size)))]
-        items += [(0, ("row", (int(k), own[int(k)]))) for k in np.union1d(a, b)]
+        items: list = [(0, ("pairs", ((a, b), size)))]
+        needed = np.union1d(a, b)
+        for _, low, m in rows:  # each partition's block of the rows the chunk needs
+            ids = needed[(needed >= low) & (needed < low + m.shape[0])].astype(np.int64)
+            if len(ids):
+                items.append((0, ("rows", (ids, m.sorted_indices()[ids - low]))))
         order.shuffle(items)
         values += [v for _, v in spark_topical.chunk_cosines(items)]
     cosine = np.concatenate([np.zeros(0), *values])

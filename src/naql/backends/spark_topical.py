@@ -172,29 +172,29 @@ def products(
 
 
 def chunk_cosines(items: Iterable[tuple[int, tuple[str, Any]]]) -> list[tuple[int, np.ndarray]]:
-    """One chunk's cosines, from its pairs and their rows (columns ascending)."""
+    """One chunk's cosines, from its pairs and its rows (columns ascending), which come as
+    blocks of (row ids ascending, their rows), one from each partition holding some."""
     import scipy.sparse as sp
 
     pairs: tuple[np.ndarray, np.ndarray] | None = None
-    own: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    number = -1
-    width = 0
+    blocks: list[tuple[np.ndarray, sp.csr_matrix]] = []
+    number, width = -1, 0
     for key, (kind, value) in items:
         number = key
         if kind == "pairs":
-            pairs, width = value[0], value[1]
+            pairs, width = value
         else:
-            own[value[0]] = value[1]
+            blocks.append(value)
     if pairs is None:
         return []
     rows, cols = pairs
-    ids = np.array(sorted(own), dtype=np.int64)
-    lengths = np.array([len(own[k][0]) for k in ids.tolist()], dtype=np.int64)
-    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    indices = np.concatenate([np.zeros(0, np.int32), *(own[k][0] for k in ids.tolist())])
-    data = np.concatenate([np.zeros(0), *(own[k][1] for k in ids.tolist())])
-    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(ids), width))
+    blocks.sort(key=lambda block: int(block[0][0]))
+    ids = np.concatenate([np.zeros(0, np.int64), *(block[0] for block in blocks)])
+    matrix = (
+        sp.vstack([block[1] for block in blocks], format="csr")
+        if blocks
+        else sp.csr_matrix((0, width))
+    )
     matrix.has_sorted_indices = True
     local_rows = np.searchsorted(ids, rows).astype(rows.dtype)
     local_cols = np.searchsorted(ids, cols).astype(cols.dtype)
@@ -202,30 +202,32 @@ def chunk_cosines(items: Iterable[tuple[int, tuple[str, Any]]]) -> list[tuple[in
 
 
 def cosines(
-    context: Any, parts: Any, rows: np.ndarray, cols: np.ndarray, width: int, partitions: int
+    context: Any,
+    parts: Any,
+    starts: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    width: int,
+    partitions: int,
 ) -> np.ndarray:
-    """Each pair's cosine, its chunk joined with its two rows."""
+    """Each pair's cosine: each chunk of pairs asks each partition of rows (first rows
+    ``starts``) for the rows it needs, and gets them as one block from each."""
     chunks = balanced_ranges(np.ones(len(rows)), max(1, partitions * 4))
     if not chunks:
         return np.zeros(0)
-    asks = [
-        (int(k), number)
-        for number, chunk in enumerate(chunks)
-        for k in np.union1d(rows[chunk.start : chunk.stop], cols[chunk.start : chunk.stop])
-    ]
+    asks = []
+    for number, chunk in enumerate(chunks):
+        needed = np.union1d(rows[chunk.start : chunk.stop], cols[chunk.start : chunk.stop])
+        held_by = np.searchsorted(starts, needed, side="right") - 1
+        for part in np.unique(held_by).tolist():
+            asks.append((part, (number, needed[held_by == part].astype(np.int64))))
 
-    def each_row(part: Rows) -> Iterator[tuple[int, tuple[np.ndarray, np.ndarray]]]:
-        _, low, matrix = part
-        ordered = matrix.sorted_indices()
-        for r in range(ordered.shape[0]):
-            start, end = ordered.indptr[r], ordered.indptr[r + 1]
-            yield low + r, (ordered.indices[start:end], ordered.data[start:end])
+    def block(item: tuple[int, tuple[tuple[int, np.ndarray], Any]]) -> tuple[int, Any]:
+        (number, ids), (low, matrix) = item[1]
+        return number, ("rows", (ids, matrix[ids - low]))
 
-    delivered = (
-        context.parallelize(asks, partitions)
-        .join(parts.flatMap(each_row))
-        .map(lambda item: (item[1][0], ("row", (item[0], item[1][1]))))
-    )
+    held = parts.map(lambda part: (part[0], (part[1], part[2].sorted_indices())))
+    delivered = context.parallelize(asks, partitions).join(held).map(block)
     listed = context.parallelize(
         [
             (number, ("pairs", ((rows[c.start : c.stop], cols[c.start : c.stop]), width)))
@@ -292,7 +294,8 @@ def similarity(
         )
         second = products(context, top, count, config.top_shared, partitions, len(parts))
         rows, cols = union_pairs(first, second)
-        values = cosines(context, rows_rdd, rows, cols, size, partitions)
+        starts = np.array([low for _, low, _ in parts], dtype=np.int64)
+        values = cosines(context, rows_rdd, starts, rows, cols, size, partitions)
         keep = values >= config.min_pair
         weights.unpersist()
         marks.unpersist()

@@ -27,6 +27,7 @@ from naql.backends import (
     spark_align,
     spark_candidates,
     spark_stories,
+    spark_texts,
     spark_topical,
     tasks,
 )
@@ -120,7 +121,7 @@ def _blocked_without_spark(
 ) -> list[tuple[int, int]]:
     """The Spark blocking's partition functions, with its two shuffles done by dicts and each
     bucket's blocks arriving in any order (as they do from a cluster's executors)."""
-    pieces = spark_candidates.text_parts(left, right, parts)
+    pieces = spark_texts.text_parts(left, right, parts)
     counts = [spark_candidates.part_counts(piece, 20, size) for piece in pieces]
     admitted = spark_candidates.admitted(
         functools.reduce(spark_candidates.add_counts, counts), right is None, budget, size
@@ -193,7 +194,8 @@ def test_chunks_joined_with_their_texts_align_as_the_whole_pile(parts: int, seed
     for left, right, size, common, pairs, whole in _aligned_piles():
         one_pile = left is right
         chunks = [pairs[r.start : r.stop] for r in balanced_ranges([1.0] * len(pairs), parts)]
-        by_key = dict(spark_align.keyed_texts(left, right))
+        pieces = spark_texts.text_parts(left, right, 3)
+        by_key = {key: doc for piece in pieces for key, doc in spark_texts.keyed(piece)}
         delivered = {n: [(n, ("pairs", chunk))] for n, chunk in enumerate(chunks)}
         for key, number in spark_align.requests(chunks, one_pile):
             delivered[number].append((number, ("text", (key, by_key[key]))))
@@ -268,7 +270,7 @@ def _similarity_without_spark(
     """spark_topical's partition functions, its shuffles done by dicts, each partition's
     deliveries in any order."""
     size, count = len(boost), len(docs)
-    pieces = spark_candidates.text_parts(docs, None, parts)
+    pieces = spark_texts.text_parts(docs, None, parts)
     terms = [(n, low, row_terms(d, size)) for n, (_, low, d) in enumerate(pieces)]
     present = [spark_topical.present_counts(t[2][0]) for t in terms]
     df = spark_topical.sparse_sum([functools.reduce(spark_topical.merge_counts, present)], size)

@@ -13,17 +13,18 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from naql.backends import ChunkProgress, Done, Pending
+from naql.backends.spark_texts import SparkTexts
 from naql.errors import BackendFailed, BackendUnavailable
 
 if TYPE_CHECKING:
     import numpy as np
 
     from naql.align import TokenPassage
-    from naql.backends.spark_align import TextTable
     from naql.config import AlignConfig, CandidateConfig
     from naql.stories import StoryConfig
     from naql.text import Tokens
@@ -86,7 +87,9 @@ class SparkBackend:
         if not log_level_set:
             self.context.setLogLevel("WARN")
         self.workers = max(1, int(self.context.defaultParallelism))
-        self.texts: TextTable | None = None  # the texts being aligned, cached on the executors
+        # Shuffles and the texts' partitions: a few a worker.
+        self.partitions = max(2, self.workers * 2)
+        self.texts = SparkTexts(self.context, self.partitions)  # cached while one pile is traced
         # The largest story graph grouped in the driver; a larger one by components on Spark.
         self.driver_edges = int(
             self.context.getConf().get("spark.naql.stories.driverEdges", "10000000")
@@ -103,10 +106,8 @@ class SparkBackend:
         if not chunks:
             return []
         stage = task.__name__.removesuffix("_task")
-        log.info("naql: %s on %d partitions (%s)", stage, len(chunks), self.master)
-        self.context.setJobDescription(f"naql: {stage} ({len(chunks)} chunks)")
-        inputs = self.context.broadcast(shared)
-        try:
+        with self._job(stage, f"{stage} ({len(chunks)} chunks)"):
+            inputs = self.context.broadcast(shared)
 
             def each(partition: Iterable[tuple[int, Any]]) -> Iterable[tuple[int, Any]]:
                 value = inputs.value
@@ -119,14 +120,24 @@ class SparkBackend:
                     .mapPartitions(each)
                     .collect()
                 )
-            except Exception as error:
-                raise _failed(stage, error) from None
-        finally:
-            inputs.unpersist()
-            self.context.setJobDescription(None)  # type: ignore[arg-type]
+            finally:
+                inputs.unpersist()
         if progress is not None:
             progress(len(chunks), len(chunks))
         return [result for _, result in sorted(found, key=lambda item: item[0])]
+
+    @contextmanager
+    def _job(self, stage: str, description: str) -> Iterator[None]:
+        """One stage's Spark jobs: described in Spark's UI and naql's log, and a failure
+        said in one line."""
+        log.info("naql: %s (%s)", description, self.master)
+        self.context.setJobDescription(f"naql: {description}")
+        try:
+            yield
+        except Exception as error:
+            raise _failed(stage, error) from None
+        finally:
+            self.context.setJobDescription(None)  # type: ignore[arg-type]
 
     def candidate_pairs(
         self,
@@ -140,22 +151,16 @@ class SparkBackend:
         two shuffles, no broadcast of the index."""
         from naql.backends import spark_candidates
 
-        log.info("naql: candidates, blocking on rare stems (%s)", self.master)
-        self.context.setJobDescription("naql: candidates (blocking on rare stems)")
-        try:
+        with self._job("candidates", "candidates (blocking on rare stems)"):
             return spark_candidates.candidate_pairs(
                 self.context,
-                left,
-                right,
+                self.texts.partitioned(left, right),
+                right is None or right is left,
                 vocabulary_size,
                 settings,
                 budget,
-                max(2, self.workers * 2),
+                self.partitions,
             )
-        except Exception as error:
-            raise _failed("candidates", error) from None
-        finally:
-            self.context.setJobDescription(None)  # type: ignore[arg-type]
 
     def align_chunks(
         self,
@@ -170,11 +175,7 @@ class SparkBackend:
         (:mod:`.spark_align`): no executor is sent the whole corpus."""
         from naql.backends import spark_align
 
-        if self.texts is None:
-            self.texts = spark_align.TextTable(self.context)
-        log.info("naql: align, %d chunks joined with their texts (%s)", len(chunks), self.master)
-        self.context.setJobDescription(f"naql: align ({len(chunks)} chunks)")
-        try:
+        with self._job("align", f"align ({len(chunks)} chunks joined with their texts)"):
             return spark_align.align(
                 self.context,
                 self.texts,
@@ -184,12 +185,8 @@ class SparkBackend:
                 size,
                 config,
                 common,
-                max(2, self.workers * 2),
+                self.partitions,
             )
-        except Exception as error:
-            raise _failed("align", error) from None
-        finally:
-            self.context.setJobDescription(None)  # type: ignore[arg-type]
 
     def topical_similarity(
         self, tokens: Sequence[Tokens], boost: np.ndarray, config: StoryConfig
@@ -198,16 +195,12 @@ class SparkBackend:
         partition, candidate pairs by blocking, cosines where each pair's rows meet."""
         from naql.backends import spark_topical
 
-        log.info("naql: similarity, TF-IDF by partition (%s)", self.master)
-        self.context.setJobDescription("naql: similarity (TF-IDF, blocking)")
-        try:
+        with self._job("similarity", "similarity (TF-IDF by partition, blocking)"):
+            texts = self.texts.partitioned(tokens, None)
+            starts = [low for _, low in self.texts.parts]
             return spark_topical.similarity(
-                self.context, tokens, boost, config, max(2, self.workers * 2)
+                self.context, texts, starts, boost, config, self.partitions
             )
-        except Exception as error:
-            raise _failed("similarity", error) from None
-        finally:
-            self.context.setJobDescription(None)  # type: ignore[arg-type]
 
     def linkage(
         self, count: int, similarity: dict[tuple[int, int], float], threshold: float
@@ -221,16 +214,10 @@ class SparkBackend:
             return average_linkage(count, similarity, threshold)
         from naql.backends import spark_stories
 
-        log.info("naql: stories, %d pairs grouped by components (%s)", len(similarity), self.master)
-        self.context.setJobDescription("naql: stories (connected components)")
-        try:
+        with self._job("stories", f"stories ({len(similarity)} pairs, by connected components)"):
             return spark_stories.story_groups(
-                self.context, count, similarity, threshold, max(2, self.workers * 2)
+                self.context, count, similarity, threshold, self.partitions
             )
-        except Exception as error:
-            raise _failed("stories", error) from None
-        finally:
-            self.context.setJobDescription(None)  # type: ignore[arg-type]
 
     def start(
         self, task: Callable[[Any, Any], Any], shared: Any, chunks: Sequence[Any], workers: int
@@ -240,8 +227,7 @@ class SparkBackend:
         return Done(self.run(task, shared, chunks))
 
     def close(self) -> None:
-        if self.texts is not None:
-            self.texts.drop()
+        self.texts.drop()
         self.context.stop()
 
 

@@ -20,25 +20,9 @@ from typing import Any
 import numpy as np
 
 from naql.align import TokenPassage, align_pairs
+from naql.backends.spark_texts import Key, SparkTexts
 from naql.config import AlignConfig
 from naql.text import Tokens
-
-Key = tuple[int, int]  # (side, text): side 0 is the left pile, 1 the right (0 for one pile)
-_NONE = np.zeros(0, dtype=np.int32)
-
-
-def light(doc: Tokens) -> Tokens:
-    """What the aligner and the index read of a text: its stems and stop mask (the character
-    offsets stay with the driver, which turns passages into records)."""
-    return Tokens(doc.ids, doc.stop, _NONE, _NONE)
-
-
-def keyed_texts(left: Sequence[Tokens], right: Sequence[Tokens]) -> list[tuple[Key, Tokens]]:
-    """Every text of the piles under its key (a pile aligned with itself once)."""
-    piles = [left] if left is right else [left, right]
-    return [
-        ((side, k), light(doc)) for side, pile in enumerate(piles) for k, doc in enumerate(pile)
-    ]
 
 
 def requests(chunks: Sequence[Sequence[tuple[int, int]]], one_pile: bool) -> list[tuple[Key, int]]:
@@ -83,36 +67,9 @@ def align_chunk(
     return passages
 
 
-class TextTable:
-    """The piles' texts as a cached RDD keyed by text, kept while the same piles are aligned
-    (the trace aligns its candidates, then its near neighbours, among one pile)."""
-
-    def __init__(self, context: Any) -> None:
-        self.context = context
-        self.piles: tuple[Sequence[Tokens], Sequence[Tokens]] | None = None
-        self.rdd: Any = None
-
-    def of(self, left: Sequence[Tokens], right: Sequence[Tokens], partitions: int) -> Any:
-        if self.piles is not None and self.piles[0] is left and self.piles[1] is right:
-            return self.rdd
-        self.drop()
-        self.piles = (left, right)
-        self.rdd = (
-            self.context.parallelize(keyed_texts(left, right), partitions)
-            .partitionBy(partitions)
-            .cache()
-        )
-        return self.rdd
-
-    def drop(self) -> None:
-        if self.rdd is not None:
-            self.rdd.unpersist()
-        self.piles, self.rdd = None, None
-
-
 def align(
     context: Any,
-    table: TextTable,
+    table: SparkTexts,
     left: Sequence[Tokens],
     right: Sequence[Tokens],
     chunks: Sequence[Sequence[tuple[int, int]]],
@@ -123,7 +80,7 @@ def align(
 ) -> list[list[TokenPassage]]:
     """Each chunk's passages (:func:`align_chunk`), in chunk order."""
     one_pile = left is right
-    texts = table.of(left, right, partitions)
+    texts = table.by_text(left, right)
     shared = context.broadcast((size, config, common))  # vocabulary-sized, not corpus-sized
 
     def each(number: int, items: Iterable[tuple[int, tuple[str, Any]]]) -> list[Any]:

@@ -22,13 +22,12 @@ The functions below are what runs inside the partitions; :func:`candidate_pairs`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 
-from naql.backends import balanced_ranges
-from naql.backends.spark_align import light
+from naql.backends.spark_texts import Part
 from naql.candidates import (
     Postings,
     Seeds,
@@ -39,23 +38,10 @@ from naql.candidates import (
     stem_counts,
 )
 from naql.config import CandidateConfig
-from naql.text import Tokens
 
-# (side, first text of the side, texts): side 0 is the left pile, 1 the right.
-Part = tuple[int, int, list[Tokens]]
 # One posting block of a bucket: (side, stems, texts, positions), int32.
 PostingBlock = tuple[int, np.ndarray, np.ndarray, np.ndarray]
 _NONE = np.zeros(0, dtype=np.int32)
-
-
-def text_parts(left: Sequence[Tokens], right: Sequence[Tokens] | None, parts: int) -> list[Part]:
-    """The texts cut into ``parts`` ranges per side balanced by tokens, each text with its
-    stems and stop mask only (what the index reads: offsets stay with the driver)."""
-    found: list[Part] = []
-    for side, docs in enumerate([left] if right is None else [left, right]):
-        for chunk in balanced_ranges([len(doc) + 1 for doc in docs], parts):
-            found.append((side, chunk.start, [light(docs[k]) for k in chunk]))
-    return found
 
 
 # A side's stem counts, sparse: (stems present, their postings, their texts), by side.
@@ -169,47 +155,40 @@ def range_pairs(
 
 def candidate_pairs(
     context: Any,
-    left: Sequence[Tokens],
-    right: Sequence[Tokens] | None,
+    texts: Any,
+    self_join: bool,
     vocabulary_size: int,
     settings: CandidateConfig,
     budget: int,
     partitions: int,
 ) -> list[tuple[int, int]]:
     """The rare-stem index's candidate pairs (those of :func:`naql.candidates.seed_index`
-    clustered), computed by ``context`` (a SparkContext) in ``partitions`` partitions."""
-    self_join = right is None
-    parts = text_parts(left, right, partitions)
+    clustered), computed by ``context`` (a SparkContext) from ``texts`` (an RDD of
+    :data:`~naql.backends.spark_texts.Part`), in ``partitions`` buckets."""
     max_per_doc = settings.max_per_doc
-    texts = context.parallelize(parts, len(parts)).cache()
+    counts = texts.map(lambda part: part_counts(part, max_per_doc, vocabulary_size))
+    summed = counts.treeReduce(add_counts)
+    stems = context.broadcast(admitted(summed, self_join, budget, vocabulary_size))
     try:
-        counts = texts.map(lambda part: part_counts(part, max_per_doc, vocabulary_size))
-        summed = counts.treeReduce(add_counts)
-        stems = context.broadcast(admitted(summed, self_join, budget, vocabulary_size))
-        try:
-            gap, min_seeds = settings.gap, settings.min_seeds
-            found = (
-                texts.flatMap(
-                    lambda part: part_postings(part, max_per_doc, stems.value, partitions)
+        gap, min_seeds = settings.gap, settings.min_seeds
+        found = (
+            texts.flatMap(lambda part: part_postings(part, max_per_doc, stems.value, partitions))
+            .partitionBy(partitions, lambda bucket: bucket)
+            .mapPartitions(
+                lambda items: bucket_seeds(
+                    (block for _, block in items),
+                    vocabulary_size,
+                    stems.value,
+                    self_join,
+                    partitions,
                 )
-                .partitionBy(partitions, lambda bucket: bucket)
-                .mapPartitions(
-                    lambda items: bucket_seeds(
-                        (block for _, block in items),
-                        vocabulary_size,
-                        stems.value,
-                        self_join,
-                        partitions,
-                    )
-                )
-                .partitionBy(partitions, lambda number: number)
-                .mapPartitions(
-                    lambda items: [range_pairs((block for _, block in items), gap, min_seeds)]
-                )
-                .collect()
             )
-        finally:
-            stems.unpersist()
+            .partitionBy(partitions, lambda number: number)
+            .mapPartitions(
+                lambda items: [range_pairs((block for _, block in items), gap, min_seeds)]
+            )
+            .collect()
+        )
     finally:
-        texts.unpersist()
+        stems.unpersist()
     return sorted(pair for chunk in found for pair in chunk)

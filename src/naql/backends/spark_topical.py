@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from naql.backends import balanced_ranges
-from naql.backends.spark_candidates import text_parts
 from naql.stories.topical import (
     admitted_terms,
     heaviest_terms,
@@ -40,7 +39,6 @@ from naql.stories.topical import (
     top_matrix,
     union_pairs,
 )
-from naql.text import Tokens
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -250,23 +248,21 @@ def _first(item: tuple[int, Any]) -> int:
 
 def similarity(
     context: Any,
-    tokens: Sequence[Tokens],
+    texts: Any,
+    starts: Sequence[int],
     boost: np.ndarray,
     config: StoryConfig,
     partitions: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """What :func:`naql.stories.topical.topical_similarity` of :func:`~.tfidf` returns."""
-    size, count = len(boost), len(tokens)
-    parts = [
-        (number, low, docs)
-        for number, (_, low, docs) in enumerate(text_parts(tokens, None, partitions))
-    ]
-    terms = (
-        context.parallelize(parts, len(parts))
-        .map(lambda part: (part[0], part[1], row_terms(part[2], size)))
-        .cache()
-    )
+    """What :func:`naql.stories.topical.topical_similarity` of :func:`~.tfidf` returns, from
+    ``texts`` (an RDD of one pile's :data:`~naql.backends.spark_texts.Part`, one a partition,
+    their first texts ``starts``)."""
+    size = len(boost)
+    terms = texts.mapPartitionsWithIndex(
+        lambda number, items: [(number, low, row_terms(docs, size)) for _, low, docs in items]
+    ).cache()
     try:
+        count = int(terms.map(lambda t: len(t[2][2])).sum())
         df = sparse_sum(
             [terms.map(lambda t: present_counts(t[2][0])).treeReduce(merge_counts)], size
         )
@@ -280,7 +276,7 @@ def similarity(
             lambda t: (t[0], t[1], weighed(t[2], weights.value[0], weights.value[1]))
         ).cache()
         reduced = rows_rdd.map(lambda r: (r[0], r[1], r[2][:, weights.value[2]]))
-        first = products(context, reduced, count, config.min_partial, partitions, len(parts))
+        first = products(context, reduced, count, config.min_partial, partitions, len(starts))
         heavy = rows_rdd.map(
             lambda r: (r[0], r[1], r[2].shape[0], heaviest_terms(r[2], config.top_terms))
         )
@@ -292,10 +288,10 @@ def similarity(
         top = heavy.map(
             lambda h: (h[0], h[1], top_matrix(h[3][0], h[3][1], marks.value, (h[2], size)))
         )
-        second = products(context, top, count, config.top_shared, partitions, len(parts))
+        second = products(context, top, count, config.top_shared, partitions, len(starts))
         rows, cols = union_pairs(first, second)
-        starts = np.array([low for _, low, _ in parts], dtype=np.int64)
-        values = cosines(context, rows_rdd, starts, rows, cols, size, partitions)
+        first_rows = np.array(starts, dtype=np.int64)
+        values = cosines(context, rows_rdd, first_rows, rows, cols, size, partitions)
         keep = values >= config.min_pair
         weights.unpersist()
         marks.unpersist()

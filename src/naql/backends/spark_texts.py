@@ -1,0 +1,83 @@
+"""The texts on Spark: shipped once from the driver as partitions, cached, and read by every
+stage that needs them (candidates and similarity by partition, alignment by text).
+
+Each text goes out with its stems and stop mask only (5 bytes a token): the character offsets
+stay with the driver, which turns token passages into records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from naql.backends import balanced_ranges
+from naql.text import Tokens
+
+# (side, first text of the side, texts): side 0 is the left pile, 1 the right.
+Part = tuple[int, int, list[Tokens]]
+Key = tuple[int, int]  # (side, text)
+_NONE = np.zeros(0, dtype=np.int32)
+
+
+def light(doc: Tokens) -> Tokens:
+    """What the index, the similarity and the aligner read of a text."""
+    return Tokens(doc.ids, doc.stop, _NONE, _NONE)
+
+
+def text_parts(left: Sequence[Tokens], right: Sequence[Tokens] | None, parts: int) -> list[Part]:
+    """The texts cut into ``parts`` ranges per side balanced by tokens (a pile aligned with
+    itself is one side)."""
+    found: list[Part] = []
+    for side, docs in enumerate([left] if right is None or right is left else [left, right]):
+        for chunk in balanced_ranges([len(doc) + 1 for doc in docs], parts):
+            found.append((side, chunk.start, [light(docs[k]) for k in chunk]))
+    return found
+
+
+def keyed(part: Part) -> Iterator[tuple[Key, Tokens]]:
+    side, low, docs = part
+    for k, doc in enumerate(docs):
+        yield (side, low + k), doc
+
+
+class SparkTexts:
+    """The piles being traced, as two cached RDDs: their parts, one a partition
+    (:func:`text_parts`), and the same texts keyed by text. Kept while the same piles are
+    asked for (a trace's candidates, similarity and two alignment jobs), then dropped."""
+
+    def __init__(self, context: Any, partitions: int) -> None:
+        self.context, self.partitions = context, partitions
+        self.piles: tuple[Sequence[Tokens], Sequence[Tokens] | None] | None = None
+        self.parts: list[tuple[int, int]] = []  # (side, first text) of each partition
+        self._parts: Any = None
+        self._keyed: Any = None
+
+    def _hold(self, left: Sequence[Tokens], right: Sequence[Tokens] | None) -> None:
+        right = None if right is left else right
+        if self.piles is not None and self.piles[0] is left and self.piles[1] is right:
+            return
+        self.drop()
+        pieces = text_parts(left, right, self.partitions)
+        self.piles = (left, right)
+        self.parts = [(side, low) for side, low, _ in pieces]
+        self._parts = self.context.parallelize(pieces, len(pieces)).cache()
+
+    def partitioned(self, left: Sequence[Tokens], right: Sequence[Tokens] | None) -> Any:
+        """An RDD of :data:`Part`, one a partition, in :attr:`parts` order."""
+        self._hold(left, right)
+        return self._parts
+
+    def by_text(self, left: Sequence[Tokens], right: Sequence[Tokens] | None) -> Any:
+        """An RDD of (key, text), hash-partitioned by key."""
+        self._hold(left, right)
+        if self._keyed is None:
+            self._keyed = self._parts.flatMap(keyed).partitionBy(self.partitions).cache()
+        return self._keyed
+
+    def drop(self) -> None:
+        for rdd in (self._keyed, self._parts):
+            if rdd is not None:
+                rdd.unpersist()
+        self.piles, self.parts, self._parts, self._keyed = None, [], None, None

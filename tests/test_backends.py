@@ -581,27 +581,39 @@ def test_spark_topical_similarity_is_the_drivers_on_a_saudinewsnet_day(spark: Ba
 
 
 def test_spark_groups_stories_by_connected_components_as_the_driver(spark: Backend) -> None:
-    # A story graph over the driver's limit is grouped a component at a time on Spark: the
-    # whole trace of a SaudiNewsNet day is the same.
+    # A story graph over the driver's limit is grouped a component at a time on Spark, and
+    # texts over the broadcast limit are joined with their pairs: the whole trace of a
+    # SaudiNewsNet day is the same.
     archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
     options = ReadOptions(text_field="content", outlet_field="source", id_field="url")
     articles = read_articles([str(archive)], options).articles[:300]
-    limit = spark.driver_edges  # type: ignore[attr-defined]
+    limits = spark.driver_edges, spark.broadcast_texts  # type: ignore[attr-defined]
     try:
-        spark.driver_edges = 0  # type: ignore[attr-defined]
+        spark.driver_edges = spark.broadcast_texts = 0  # type: ignore[attr-defined]
         by_components = to_json(trace(articles, cleaning=CleanConfig(), backend=spark))
     finally:
-        spark.driver_edges = limit  # type: ignore[attr-defined]
+        spark.driver_edges, spark.broadcast_texts = limits  # type: ignore[attr-defined]
     in_driver = to_json(trace(articles, cleaning=CleanConfig()))
     by_components.pop("timings"), in_driver.pop("timings")
     assert sum(len(s["articles"]) > 1 for s in in_driver["stories"]) > 10
     assert by_components == in_driver
 
 
-def test_spark_local_mode_aligns_an_exara_slice_as_one_core(spark: Backend, tmp_path: Path) -> None:
+@pytest.mark.parametrize("broadcast", [True, False])
+def test_spark_local_mode_aligns_an_exara_slice_as_one_core(
+    spark: Backend, tmp_path: Path, broadcast: bool
+) -> None:
+    # Suspicious and source texts as two piles, broadcast or joined with their pairs.
     suspicious, source = _exara_slice(tmp_path)
     one = pan.align_pan(str(suspicious), str(source), str(tmp_path / "one"))
-    on_spark = pan.align_pan(str(suspicious), str(source), str(tmp_path / "spark"), backend=spark)
+    limit = spark.broadcast_texts  # type: ignore[attr-defined]
+    try:
+        spark.broadcast_texts = limit if broadcast else 0  # type: ignore[attr-defined]
+        on_spark = pan.align_pan(
+            str(suspicious), str(source), str(tmp_path / "spark"), backend=spark
+        )
+    finally:
+        spark.broadcast_texts = limit  # type: ignore[attr-defined]
     assert one.detections > 0 and on_spark.detections == one.detections
     assert _detections(tmp_path / "one") == _detections(tmp_path / "spark")
 

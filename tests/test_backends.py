@@ -40,7 +40,13 @@ from naql.ingest import ReadOptions, read_articles
 from naql.pipeline import trace
 from naql.records import Article, to_json
 from naql.reuse import candidate_pairs, tokenize
-from naql.stories import StoryConfig, average_linkage, formula_pairs
+from naql.stories import (
+    StoryConfig,
+    average_linkage,
+    formula_inputs,
+    formula_pairs,
+    may_be_formula,
+)
 from naql.stories.topical import (
     admitted_terms,
     heaviest_terms,
@@ -196,15 +202,14 @@ def test_chunks_joined_with_their_texts_align_as_the_whole_pile(parts: int, seed
         chunks = [pairs[r.start : r.stop] for r in balanced_ranges([1.0] * len(pairs), parts)]
         pieces = spark_texts.text_parts(left, right, 3)
         by_key = {key: doc for piece in pieces for key, doc in spark_texts.keyed(piece)}
-        delivered = {n: [(n, ("pairs", chunk))] for n, chunk in enumerate(chunks)}
+        delivered = {n: [(n, ("payload", chunk))] for n, chunk in enumerate(chunks)}
         for key, number in spark_align.requests(chunks, one_pile):
             delivered[number].append((number, ("text", (key, by_key[key]))))
         found = []
         for number in range(len(chunks)):
             order.shuffle(delivered[number])
-            found += spark_align.align_chunk(
-                delivered[number], size, Config().align, common, one_pile
-            )
+            shared = (size, Config().align, common)
+            found += spark_align.align_chunk(delivered[number], shared, one_pile)
         assert whole and found == whole
 
 
@@ -414,6 +419,28 @@ def test_formula_pairs_are_the_same_on_several_cores() -> None:
         dates, tokens, passages, shares, boost, config.stories, open_backend("local", 2)
     )
     assert one and one != set(passages) and one == two
+    # As Spark judges them: chunks of the pairs the test looks at, each with its payload and
+    # just its texts, in any order.
+    inputs = formula_inputs(dates, tokens, passages, shares, boost)
+    looked_at = [pair for pair in passages if may_be_formula(inputs, pair, config.stories)]
+    by_key = {(0, k): doc for k, doc in enumerate(tokens)}
+    joined: set[tuple[int, int]] = set()
+    order = random.Random(7)
+    for r in balanced_ranges([1.0] * len(looked_at), 5):
+        chunk = looked_at[r.start : r.stop]
+        payload = (
+            chunk,
+            [passages[pair] for pair in chunk],
+            [shares[pair] for pair in chunk],
+            [(inputs.days[a], inputs.days[b]) for a, b in chunk],
+        )
+        items = [(0, ("payload", payload))]
+        items += [
+            (0, ("text", (key, by_key[key]))) for key, _ in spark_align.requests([chunk], True)
+        ]
+        order.shuffle(items)
+        joined.update(spark_stories.formula_chunk(items, (inputs.weight, config.stories), True))
+    assert joined == one
 
 
 def test_a_failing_chunk_raises_in_the_caller() -> None:

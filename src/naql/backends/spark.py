@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from naql.align import TokenPassage
     from naql.config import AlignConfig, CandidateConfig
-    from naql.stories import StoryConfig
+    from naql.stories import FormulaInputs, StoryConfig
     from naql.text import Tokens
 
 INSTALL = "pip install 'naql[spark]'"
@@ -181,8 +181,7 @@ class SparkBackend:
         save there (ExAra: 3.8 s against 1.4 s)."""
         from naql.backends import spark_align, tasks
 
-        piles = [left] if left is right else [left, right]
-        if sum(len(doc) for pile in piles for doc in pile) * 5 <= self.broadcast_texts:
+        if self._small(left, right):
             shared = (left, right, size, config, common)
             return self.run(tasks.align_task, shared, chunks)
         with self._job("align", f"align ({len(chunks)} chunks joined with their texts)"):
@@ -211,6 +210,49 @@ class SparkBackend:
             return spark_topical.similarity(
                 self.context, texts, starts, boost, config, self.partitions
             )
+
+    def formula_pairs(
+        self,
+        tokens: Sequence[Tokens],
+        chunks: Sequence[Sequence[tuple[int, int]]],
+        inputs: FormulaInputs,
+        config: StoryConfig,
+    ) -> set[tuple[int, int]]:
+        """The stories' formula test of each chunk of pairs, joined with its texts like
+        alignment (or, for texts under ``spark.naql.broadcastTexts``, from a broadcast)."""
+        from naql.backends import spark_align, spark_stories, tasks
+
+        if not chunks:
+            return set()
+        if self._small(tokens, tokens):
+            found = self.run(tasks.formula_task, (inputs, config), chunks)
+        else:
+            payloads = [
+                (
+                    list(chunk),
+                    [inputs.passages[pair] for pair in chunk],
+                    [inputs.shares.get(pair, 0.0) for pair in chunk],
+                    [(inputs.days[a], inputs.days[b]) for a, b in chunk],
+                )
+                for chunk in chunks
+            ]
+            with self._job("stories", f"stories (formula test, {len(chunks)} chunks)"):
+                found = spark_align.joined(
+                    self.context,
+                    self.texts,
+                    (tokens, tokens),
+                    chunks,
+                    payloads,
+                    spark_stories.formula_chunk,
+                    (inputs.weight, config),
+                    self.partitions,
+                )
+        return {pair for chunk in found for pair in chunk}
+
+    def _small(self, left: Sequence[Tokens], right: Sequence[Tokens]) -> bool:
+        """Texts under ``spark.naql.broadcastTexts`` (5 bytes a token)."""
+        piles = [left] if left is right else [left, right]
+        return sum(len(doc) for pile in piles for doc in pile) * 5 <= self.broadcast_texts
 
     def linkage(
         self, count: int, similarity: dict[tuple[int, int], float], threshold: float

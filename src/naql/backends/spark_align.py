@@ -14,7 +14,7 @@ backends return for it (the trace tests compare both on Spark).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -35,32 +35,44 @@ def requests(chunks: Sequence[Sequence[tuple[int, int]]], one_pile: bool) -> lis
     return found
 
 
-def align_chunk(
-    items: Iterable[tuple[int, tuple[str, Any]]],
-    size: int,
-    config: AlignConfig,
-    common: np.ndarray,
-    one_pile: bool,
-) -> list[TokenPassage]:
-    """One chunk's passages, from its pairs and its texts as the join delivers them (in any
-    order), numbered as in the whole piles."""
+def delivered(items: Iterable[tuple[int, tuple[str, Any]]]) -> tuple[dict[Key, Tokens], Any]:
+    """A chunk's texts, as the join delivers them (in any order), and its payload."""
     texts: dict[Key, Tokens] = {}
-    pairs: Sequence[tuple[int, int]] = []
+    payload: Any = None
     for _, (kind, value) in items:
-        if kind == "pairs":
-            pairs = value
+        if kind == "payload":
+            payload = value
         else:
             key, doc = value
             texts[key] = doc
-    if not pairs:
-        return []
+    return texts, payload
+
+
+def pile(
+    texts: dict[Key, Tokens], pairs: Sequence[tuple[int, int]], one_pile: bool
+) -> tuple[list[int], list[int], list[Tokens], list[Tokens], list[tuple[int, int]]]:
+    """The piles of just ``pairs``' texts, numbered in the whole piles' order: their ids on
+    each side, their texts, and the pairs renumbered."""
     left_ids = sorted({a for a, _ in pairs} | ({b for _, b in pairs} if one_pile else set()))
     right_ids = left_ids if one_pile else sorted({b for _, b in pairs})
     left_at = {k: n for n, k in enumerate(left_ids)}
     right_at = left_at if one_pile else {k: n for n, k in enumerate(right_ids)}
     left = [texts[(0, k)] for k in left_ids]
     right = left if one_pile else [texts[(1, k)] for k in right_ids]
-    local = [(left_at[a], right_at[b]) for a, b in pairs]
+    return left_ids, right_ids, left, right, [(left_at[a], right_at[b]) for a, b in pairs]
+
+
+def align_chunk(
+    items: Iterable[tuple[int, tuple[str, Any]]],
+    shared: tuple[int, AlignConfig, np.ndarray],
+    one_pile: bool,
+) -> list[TokenPassage]:
+    """One chunk's passages, from its pairs and its texts, numbered as in the whole piles."""
+    size, config, common = shared
+    texts, pairs = delivered(items)
+    if not pairs:
+        return []
+    left_ids, right_ids, left, right, local = pile(texts, pairs, one_pile)
     passages = align_pairs(left, right, local, size, config, common=common)
     for passage in passages:
         passage.left, passage.right = left_ids[passage.left], right_ids[passage.right]
@@ -79,28 +91,53 @@ def align(
     partitions: int,
 ) -> list[list[TokenPassage]]:
     """Each chunk's passages (:func:`align_chunk`), in chunk order."""
+    return joined(
+        context,
+        table,
+        (left, right),
+        chunks,
+        chunks,
+        align_chunk,
+        (size, config, common),  # vocabulary-sized, not corpus-sized
+        partitions,
+    )
+
+
+def joined(
+    context: Any,
+    table: SparkTexts,
+    piles: tuple[Sequence[Tokens], Sequence[Tokens]],
+    chunks: Sequence[Sequence[tuple[int, int]]],
+    payloads: Sequence[Any],
+    work: Callable[[Iterable[tuple[int, tuple[str, Any]]], Any, bool], Any],
+    shared: Any,
+    partitions: int,
+) -> list[Any]:
+    """``work(items, shared, one_pile)`` of each chunk of pairs, in chunk order: its items are
+    its payload and the texts its pairs need, joined to it by a shuffle."""
+    if not chunks:
+        return []
+    left, right = piles
     one_pile = left is right
     texts = table.by_text(left, right)
-    shared = context.broadcast((size, config, common))  # vocabulary-sized, not corpus-sized
+    inputs = context.broadcast(shared)
 
     def each(number: int, items: Iterable[tuple[int, tuple[str, Any]]]) -> list[Any]:
-        vocabulary_size, settings, common_stems = shared.value
-        return [(number, align_chunk(items, vocabulary_size, settings, common_stems, one_pile))]
+        return [(number, work(items, inputs.value, one_pile))]
 
     try:
         wanted = context.parallelize(requests(chunks, one_pile), partitions).partitionBy(partitions)
-        delivered = wanted.join(texts).map(
-            lambda item: (item[1][0], ("text", (item[0], item[1][1])))
-        )
+        arrived = wanted.join(texts).map(lambda item: (item[1][0], ("text", (item[0], item[1][1]))))
         listed = context.parallelize(
-            [(number, ("pairs", pairs)) for number, pairs in enumerate(chunks)], len(chunks)
+            [(number, ("payload", payload)) for number, payload in enumerate(payloads)],
+            len(payloads),
         )
         found = (
-            delivered.union(listed)
+            arrived.union(listed)
             .partitionBy(len(chunks), lambda number: number)
             .mapPartitionsWithIndex(each)
             .collect()
         )
     finally:
-        shared.unpersist()
-    return [passages for _, passages in sorted(found, key=lambda item: item[0])]
+        inputs.unpersist()
+    return [result for _, result in sorted(found, key=lambda item: item[0])]

@@ -17,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from naql.stories import average_linkage
+import numpy as np
+
+from naql.backends.spark_align import delivered, pile
+from naql.stories import FormulaInputs, StoryConfig, average_linkage, formulas_among
 
 Edge = tuple[int, int, float, int]  # (i, j, similarity, its place among the graph's pairs)
 
@@ -104,3 +107,25 @@ def story_groups(
     grouped = {k for group in groups for k in group}
     groups.extend([k] for k in range(count) if k not in grouped)
     return sorted(groups, key=lambda group: (-len(group), group[0]))
+
+
+def formula_chunk(
+    items: Iterable[tuple[int, tuple[str, Any]]],
+    shared: tuple[np.ndarray, StoryConfig],
+    one_pile: bool,
+) -> list[tuple[int, int]]:
+    """The formula pairs (:func:`naql.stories.formulas_among`) of one chunk of pairs, from its
+    payload (pairs, their passages, shares and days) and its texts."""
+    weight, config = shared
+    texts, payload = delivered(items)
+    if payload is None:
+        return []
+    pairs, groups, shares, days = payload
+    ids, _, docs, _, local = pile(texts, pairs, True)
+    day_of = {}
+    for (a, b), (day_a, day_b) in zip(pairs, days):
+        day_of[a], day_of[b] = day_a, day_b
+    inputs = FormulaInputs(
+        [day_of[k] for k in ids], docs, dict(zip(local, groups)), dict(zip(local, shares)), weight
+    )
+    return [(ids[a], ids[b]) for a, b in formulas_among(inputs, local, config)]

@@ -27,6 +27,7 @@ from naql.stories import (
     formula_inputs,
     formula_pairs,
     formulas_among,
+    may_be_formula,
 )
 from naql.text import Tokens, Vocabulary
 from naql.text.tokenize import ChunkTokens, merge_chunks, tokenize_chunk, warm_tables
@@ -259,9 +260,17 @@ def formula_parallel(
     workers (each pair is judged on its own; the answer is a set) when they share its inputs:
     broadcasting every text's tokens and passages to Spark's executors cost more than the
     stage (its 1.3 s here against 4 s more on Spark `local[2]`)."""
-    if backend is None or backend.workers <= 1 or not backend.shares_inputs:
+    joined = getattr(backend, "formula_pairs", None)
+    if backend is None or backend.workers <= 1 or not (backend.shares_inputs or joined):
         return formula_pairs(dates, tokens, passages, shares, boost, config, progress)
     inputs = formula_inputs(dates, tokens, passages, shares, boost)
+    if joined is not None:
+        # Only the pairs the test looks at go out, each chunk with the texts it needs.
+        pairs = [pair for pair in passages if may_be_formula(inputs, pair, config)]
+        found_joined: set[tuple[int, int]] = joined(
+            tokens, _pair_chunks(tokens, tokens, pairs, backend), inputs, config
+        )
+        return found_joined
     chunks = _pair_chunks(tokens, tokens, list(passages), backend)
     found = backend.run(
         formula_task,

@@ -163,18 +163,27 @@ def formula_inputs(
     return FormulaInputs(days, tokens, passages, shares, weight)
 
 
+def may_be_formula(inputs: FormulaInputs, pair: tuple[int, int], config: StoryConfig) -> bool:
+    """Whether the formula test looks at ``pair`` at all: not a re-run (most of one article
+    shared), and two different days (one day's reports are rewrites adding each its own
+    background)."""
+    a, b = pair
+    if inputs.shares.get(pair, 0.0) >= config.rerun_share:
+        return False
+    days = inputs.days
+    return days[a] is not None and days[b] is not None and days[a] != days[b]
+
+
 def formulas_among(
     inputs: FormulaInputs, pairs: Sequence[tuple[int, int]], config: StoryConfig
 ) -> list[tuple[int, int]]:
     """The formula pairs (see :func:`formula_pairs`) among ``pairs``: each pair is judged on
     its own, so any split of the pairs finds the same."""
-    days, tokens, weight = inputs.days, inputs.tokens, inputs.weight
+    tokens, weight = inputs.tokens, inputs.weight
     found = []
     for a, b in pairs:
-        if inputs.shares.get((a, b), 0.0) >= config.rerun_share:
+        if not may_be_formula(inputs, (a, b), config):
             continue
-        if days[a] is None or days[b] is None or days[a] == days[b]:
-            continue  # one day's reports: rewrites adding each its own background
         group = inputs.passages[(a, b)]
         fresh_a = _fresh(tokens[a], [(p.i0, p.i1) for p in group], weight)
         fresh_b = _fresh(tokens[b], [(p.j0, p.j1) for p in group], weight)

@@ -569,6 +569,34 @@ def spark() -> Iterator[Backend]:
     backend.close()
 
 
+def test_spark_runs_the_formula_test_as_the_driver(spark: Backend) -> None:
+    # Over the driver's limit, the formula test runs on Spark, each chunk of pairs joined
+    # with its texts: the same formula pairs.
+    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
+    options = ReadOptions(text_field="content", id_field="url")
+    articles = read_articles([str(archive)], options).articles[:800]
+    vocabulary = Vocabulary()
+    tokens = tokenize([a.text for a in articles], vocabulary)
+    config = Config()
+    pairs = candidate_pairs(tokens, None, len(vocabulary), config)
+    passages: dict[tuple[int, int], list] = {}
+    for passage in align_pairs(tokens, tokens, pairs, len(vocabulary), config.align):
+        passages.setdefault((passage.left, passage.right), []).append(passage)
+    boost = term_weights(vocabulary, config.stories)
+    dates = [f"2015-08-{1 + k % 2:02d}" for k in range(len(articles))]  # each pair looked at
+    shares = dict.fromkeys(passages, 0.1)
+    one = formula_pairs(dates, tokens, passages, shares, boost, config.stories)
+    limit = spark.driver_edges  # type: ignore[attr-defined]
+    try:
+        spark.driver_edges = 0  # type: ignore[attr-defined]
+        on_spark = tasks.formula_parallel(
+            dates, tokens, passages, shares, boost, config.stories, spark
+        )
+    finally:
+        spark.driver_edges = limit  # type: ignore[attr-defined]
+    assert one and one != set(passages) and on_spark == one
+
+
 def test_spark_local_mode_gives_the_local_seed_trace(spark: Backend) -> None:
     articles = read_articles([str(EXAMPLE)], ReadOptions()).articles
     assert spark.workers == 2

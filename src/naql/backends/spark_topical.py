@@ -51,17 +51,17 @@ Rows = tuple[int, int, "sp.csr_matrix"]
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def sparse_sum(counts: Iterable[tuple[np.ndarray, np.ndarray]], size: int) -> np.ndarray:
-    """Dense per-stem totals of sparse (stems, counts)."""
+def dense(counts: tuple[np.ndarray, np.ndarray], size: int) -> np.ndarray:
+    """Per-stem totals from sparse (stems, counts)."""
     total = np.zeros(size, dtype=np.int64)
-    for stems, values in counts:
-        np.add.at(total, stems, values)
+    total[counts[0]] = counts[1]
     return total
 
 
 def merge_counts(
     a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Two sparse counts summed (integers: any order of sums gives the same)."""
     stems = np.concatenate([a[0], b[0]])
     present, where = np.unique(stems, return_inverse=True)
     summed = np.bincount(where, weights=np.concatenate([a[1], b[1]])).astype(np.int64)
@@ -261,30 +261,27 @@ def similarity(
     terms = texts.mapPartitionsWithIndex(
         lambda number, items: [(number, low, row_terms(docs, size)) for _, low, docs in items]
     ).cache()
+    held: list[Any] = [terms]  # cached RDDs and broadcasts, let go however this ends
     try:
         count = int(terms.map(lambda t: len(t[2][2])).sum())
-        df = sparse_sum(
-            [terms.map(lambda t: present_counts(t[2][0])).treeReduce(merge_counts)], size
-        )
+        df = dense(terms.map(lambda t: present_counts(t[2][0])).treeReduce(merge_counts), size)
         empty = np.zeros(0, np.int64)
         if not df.any():
             return empty, empty, np.zeros(0)
         idf = inverse_frequency(df, count)
-        admitted = admitted_terms(df, count, config)
-        weights = context.broadcast((idf, boost, admitted))
+        weights = context.broadcast((idf, boost, admitted_terms(df, count, config)))
         rows_rdd = terms.map(
             lambda t: (t[0], t[1], weighed(t[2], weights.value[0], weights.value[1]))
         ).cache()
+        held += [weights, rows_rdd]
         reduced = rows_rdd.map(lambda r: (r[0], r[1], r[2][:, weights.value[2]]))
         first = products(context, reduced, count, config.min_partial, partitions, len(starts))
         heavy = rows_rdd.map(
             lambda r: (r[0], r[1], r[2].shape[0], heaviest_terms(r[2], config.top_terms))
         )
-        used = sparse_sum(
-            [heavy.map(lambda h: present_counts(h[3][1])).treeReduce(merge_counts)], size
-        )
-        frequent = used > config.top_max_docs
-        marks = context.broadcast(frequent)
+        used = dense(heavy.map(lambda h: present_counts(h[3][1])).treeReduce(merge_counts), size)
+        marks = context.broadcast(used > config.top_max_docs)
+        held.append(marks)
         top = heavy.map(
             lambda h: (h[0], h[1], top_matrix(h[3][0], h[3][1], marks.value, (h[2], size)))
         )
@@ -293,9 +290,7 @@ def similarity(
         first_rows = np.array(starts, dtype=np.int64)
         values = cosines(context, rows_rdd, first_rows, rows, cols, size, partitions)
         keep = values >= config.min_pair
-        weights.unpersist()
-        marks.unpersist()
-        rows_rdd.unpersist()
         return rows[keep], cols[keep], values[keep]
     finally:
-        terms.unpersist()
+        for thing in held:
+            thing.unpersist()

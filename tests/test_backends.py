@@ -278,7 +278,7 @@ def _similarity_without_spark(
     pieces = spark_texts.text_parts(docs, None, parts)
     terms = [(n, low, row_terms(d, size)) for n, (_, low, d) in enumerate(pieces)]
     present = [spark_topical.present_counts(t[2][0]) for t in terms]
-    df = spark_topical.dense(functools.reduce(spark_topical.merge_counts, present), size)
+    df = spark_candidates.dense(functools.reduce(spark_candidates.sparse_sum, present), size)[0]
     idf, admitted = inverse_frequency(df, count), admitted_terms(df, count, config)
     rows = [(n, low, spark_topical.weighed(t, idf, boost)) for n, low, t in terms]
 
@@ -303,7 +303,7 @@ def _similarity_without_spark(
     first = products([(n, low, m[:, admitted]) for n, low, m in rows], config.min_partial)
     heavy = [(n, low, m.shape[0], heaviest_terms(m, config.top_terms)) for n, low, m in rows]
     used = [spark_topical.present_counts(h[3][1]) for h in heavy]
-    frequent = spark_topical.dense(functools.reduce(spark_topical.merge_counts, used), size)
+    frequent = spark_candidates.dense(functools.reduce(spark_candidates.sparse_sum, used), size)[0]
     top = [
         (n, low, top_matrix(h[0], h[1], frequent > config.top_max_docs, (k, size)))
         for n, low, k, h in heavy

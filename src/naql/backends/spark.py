@@ -90,10 +90,11 @@ class SparkBackend:
         # Shuffles and the texts' partitions: a few a worker.
         self.partitions = max(2, self.workers * 2)
         self.texts = SparkTexts(self.context, self.partitions)  # cached while one pile is traced
-        # The largest story graph grouped in the driver; a larger one by components on Spark.
+        # Texts up to this many bytes go out as one broadcast rather than by joins.
         self.broadcast_texts = int(
             self.context.getConf().get("spark.naql.broadcastTexts", str(10 * 2**20))
         )
+        # The largest story graph grouped in the driver; a larger one by components on Spark.
         self.driver_edges = int(
             self.context.getConf().get("spark.naql.stories.driverEdges", "10000000")
         )

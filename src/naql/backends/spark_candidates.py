@@ -4,8 +4,8 @@ The local backends draw seeds from one index (:class:`naql.candidates.SeedIndex`
 worker sees whole. On a cluster that index is the corpus's postings: each executor would hold
 all of it. Here the same seeds come from three steps over partitions of the texts:
 
-1. each partition counts its stems (:func:`naql.candidates.stem_counts`); the counts are summed
-   (a tree reduce of vocabulary-sized arrays), and the driver admits stems rarest first within
+1. each partition counts its stems (:func:`naql.candidates.stem_counts`); the counts, sparse,
+   are summed by a tree reduce, and the driver admits stems rarest first within
    the budget (:func:`naql.candidates.admitted_stems`) exactly as the local index does;
 2. each partition emits its admitted stems' postings keyed by a hash of the stem: one shuffle
    brings each stem's postings together, where they are joined into seeds (a stem's postings
@@ -44,8 +44,34 @@ PostingBlock = tuple[int, np.ndarray, np.ndarray, np.ndarray]
 _NONE = np.zeros(0, dtype=np.int32)
 
 
-# A side's stem counts, sparse: (stems present, their postings, their texts), by side.
-Counts = dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]
+# Sparse per-stem counts: the stems present (ascending), then one array per measure.
+Sparse = tuple[np.ndarray, ...]
+# A side's stem counts (postings, texts), by side.
+Counts = dict[int, Sparse]
+
+
+def sparse_sum(a: Sparse, b: Sparse) -> Sparse:
+    """Two sparse counts added (integers: any order of sums gives the same)."""
+    stems, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+    return (
+        stems,
+        *(
+            np.bincount(where, weights=np.concatenate([x, y]), minlength=len(stems)).astype(
+                np.int64
+            )
+            for x, y in zip(a[1:], b[1:], strict=True)
+        ),
+    )
+
+
+def dense(counts: Sparse, size: int) -> list[np.ndarray]:
+    """Each measure of sparse counts as a per-stem array of ``size``."""
+    found = []
+    for values in counts[1:]:
+        total = np.zeros(size, dtype=np.int64)
+        total[counts[0]] = values
+        found.append(total)
+    return found
 
 
 def part_counts(part: Part, max_per_doc: int, vocabulary_size: int) -> Counts:
@@ -58,36 +84,20 @@ def part_counts(part: Part, max_per_doc: int, vocabulary_size: int) -> Counts:
 
 
 def add_counts(a: Counts, b: Counts) -> Counts:
-    """Counts summed, side by side (integers: any order of sums gives the same)."""
+    """Counts summed, side by side."""
     total = dict(a)
-    for side, (stems, count, df) in b.items():
-        if side not in total:
-            total[side] = (stems, count, df)
-            continue
-        both = [np.concatenate(pair) for pair in zip(total[side], (stems, count, df))]
-        present, where = np.unique(both[0], return_inverse=True)
-        total[side] = (
-            present,
-            np.bincount(where, weights=both[1]).astype(np.int64),
-            np.bincount(where, weights=both[2]).astype(np.int64),
-        )
+    for side, counts in b.items():
+        total[side] = sparse_sum(total[side], counts) if side in total else counts
     return total
 
 
 def admitted(counts: Counts, self_join: bool, budget: int, vocabulary_size: int) -> np.ndarray:
     """The stems the local index admits, from the summed counts."""
-    dense = {}
-    for side in (0, 1):
-        count = np.zeros(vocabulary_size, dtype=np.int64)
-        df = np.zeros(vocabulary_size, dtype=np.int64)
-        if side in counts:
-            stems, postings, texts = counts[side]
-            count[stems] = postings
-            df[stems] = texts
-        dense[side] = (count, df)
-    (lcount, ldf), (rcount, rdf) = dense[0], dense[1]
+    none = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    lcount, ldf = dense(counts.get(0, none), vocabulary_size)
     if self_join:
         return admitted_stems(lcount, lcount, ldf, budget)
+    rcount, rdf = dense(counts.get(1, none), vocabulary_size)
     return admitted_stems(lcount, rcount, ldf + rdf, budget)
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from naql.backends import balanced_ranges
+from naql.backends.spark_candidates import dense, sparse_sum
 from naql.stories.topical import (
     admitted_terms,
     heaviest_terms,
@@ -49,23 +50,6 @@ if TYPE_CHECKING:
 Rows = tuple[int, int, "sp.csr_matrix"]
 # Entries of columns: (columns, rows, values), sorted by column then row.
 Entries = tuple[np.ndarray, np.ndarray, np.ndarray]
-
-
-def dense(counts: tuple[np.ndarray, np.ndarray], size: int) -> np.ndarray:
-    """Per-stem totals from sparse (stems, counts)."""
-    total = np.zeros(size, dtype=np.int64)
-    total[counts[0]] = counts[1]
-    return total
-
-
-def merge_counts(
-    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Two sparse counts summed (integers: any order of sums gives the same)."""
-    stems = np.concatenate([a[0], b[0]])
-    present, where = np.unique(stems, return_inverse=True)
-    summed = np.bincount(where, weights=np.concatenate([a[1], b[1]])).astype(np.int64)
-    return present, summed
 
 
 def present_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -264,7 +248,7 @@ def similarity(
     held: list[Any] = [terms]  # cached RDDs and broadcasts, let go however this ends
     try:
         count = int(terms.map(lambda t: len(t[2][2])).sum())
-        df = dense(terms.map(lambda t: present_counts(t[2][0])).treeReduce(merge_counts), size)
+        df = dense(terms.map(lambda t: present_counts(t[2][0])).treeReduce(sparse_sum), size)[0]
         empty = np.zeros(0, np.int64)
         if not df.any():
             return empty, empty, np.zeros(0)
@@ -279,7 +263,7 @@ def similarity(
         heavy = rows_rdd.map(
             lambda r: (r[0], r[1], r[2].shape[0], heaviest_terms(r[2], config.top_terms))
         )
-        used = dense(heavy.map(lambda h: present_counts(h[3][1])).treeReduce(merge_counts), size)
+        used = dense(heavy.map(lambda h: present_counts(h[3][1])).treeReduce(sparse_sum), size)[0]
         marks = context.broadcast(used > config.top_max_docs)
         held.append(marks)
         top = heavy.map(

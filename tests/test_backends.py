@@ -312,14 +312,14 @@ def _similarity_without_spark(
     values = []
     for chunk in balanced_ranges(np.ones(len(pairs[0])), parts * 2):
         a, b = pairs[0][chunk.start : chunk.stop], pairs[1][chunk.start : chunk.stop]
-        items: list = [(0, ("pairs", ((a, b), size)))]
+        items: list = [(0, ("payload", ((a, b), size)))]
         needed = np.union1d(a, b)
         for _, low, m in rows:  # each partition's block of the rows the chunk needs
             ids = needed[(needed >= low) & (needed < low + m.shape[0])].astype(np.int64)
             if len(ids):
                 items.append((0, ("rows", (ids, m.sorted_indices()[ids - low]))))
         order.shuffle(items)
-        values += [v for _, v in spark_topical.chunk_cosines(items)]
+        values.append(spark_topical.chunk_cosines(items))
     cosine = np.concatenate([np.zeros(0), *values])
     keep = cosine >= config.min_pair
     return pairs[0][keep], pairs[1][keep], cosine[keep]

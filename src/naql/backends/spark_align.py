@@ -122,22 +122,33 @@ def joined(
     texts = table.by_text(left, right)
     inputs = context.broadcast(shared)
 
-    def each(number: int, items: Iterable[tuple[int, tuple[str, Any]]]) -> list[Any]:
-        return [(number, work(items, inputs.value, one_pile))]
-
     try:
         wanted = context.parallelize(requests(chunks, one_pile), partitions).partitionBy(partitions)
         arrived = wanted.join(texts).map(lambda item: (item[1][0], ("text", (item[0], item[1][1]))))
-        listed = context.parallelize(
-            [(number, ("payload", payload)) for number, payload in enumerate(payloads)],
-            len(payloads),
-        )
-        found = (
-            arrived.union(listed)
-            .partitionBy(len(chunks), lambda number: number)
-            .mapPartitionsWithIndex(each)
-            .collect()
+        return by_chunk(
+            context, arrived, payloads, lambda items: work(items, inputs.value, one_pile)
         )
     finally:
         inputs.unpersist()
+
+
+def by_chunk(
+    context: Any,
+    arrived: Any,
+    payloads: Sequence[Any],
+    work: Callable[[Iterable[tuple[int, tuple[str, Any]]]], Any],
+) -> list[Any]:
+    """``work(items)`` of each chunk, in chunk order: a chunk's items are its payload,
+    ``(number, ("payload", payload))``, and what ``arrived`` (an RDD keyed by chunk number)
+    brought it, in any order."""
+    listed = context.parallelize(
+        [(number, ("payload", payload)) for number, payload in enumerate(payloads)],
+        len(payloads),
+    )
+    found = (
+        arrived.union(listed)
+        .partitionBy(len(payloads), lambda number: number)
+        .mapPartitionsWithIndex(lambda number, items: [(number, work(items))])
+        .collect()
+    )
     return [result for _, result in sorted(found, key=lambda item: item[0])]

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from naql.backends import balanced_ranges
+from naql.backends.spark_align import by_chunk
 from naql.backends.spark_candidates import dense, sparse_sum
 from naql.stories.topical import (
     admitted_terms,
@@ -153,22 +154,22 @@ def products(
     return rows, cols
 
 
-def chunk_cosines(items: Iterable[tuple[int, tuple[str, Any]]]) -> list[tuple[int, np.ndarray]]:
-    """One chunk's cosines, from its pairs and its rows (columns ascending), which come as
-    blocks of (row ids ascending, their rows), one from each partition holding some."""
+def chunk_cosines(items: Iterable[tuple[int, tuple[str, Any]]]) -> np.ndarray:
+    """One chunk's cosines, from its payload (its pairs and the matrix's width) and its rows
+    (columns ascending), which come as blocks of (row ids ascending, their rows), one from
+    each partition holding some."""
     import scipy.sparse as sp
 
     pairs: tuple[np.ndarray, np.ndarray] | None = None
     blocks: list[tuple[np.ndarray, sp.csr_matrix]] = []
-    number, width = -1, 0
-    for key, (kind, value) in items:
-        number = key
-        if kind == "pairs":
+    width = 0
+    for _, (kind, value) in items:
+        if kind == "payload":
             pairs, width = value
         else:
             blocks.append(value)
     if pairs is None:
-        return []
+        return np.zeros(0)
     rows, cols = pairs
     blocks.sort(key=lambda block: int(block[0][0]))
     ids = np.concatenate([np.zeros(0, np.int64), *(block[0] for block in blocks)])
@@ -180,7 +181,7 @@ def chunk_cosines(items: Iterable[tuple[int, tuple[str, Any]]]) -> list[tuple[in
     matrix.has_sorted_indices = True
     local_rows = np.searchsorted(ids, rows).astype(rows.dtype)
     local_cols = np.searchsorted(ids, cols).astype(cols.dtype)
-    return [(number, rowwise_dot(matrix, local_rows, local_cols))]
+    return rowwise_dot(matrix, local_rows, local_cols)
 
 
 def cosines(
@@ -210,24 +211,8 @@ def cosines(
 
     held = parts.map(lambda part: (part[0], (part[1], part[2].sorted_indices())))
     delivered = context.parallelize(asks, partitions).join(held).map(block)
-    listed = context.parallelize(
-        [
-            (number, ("pairs", ((rows[c.start : c.stop], cols[c.start : c.stop]), width)))
-            for number, c in enumerate(chunks)
-        ],
-        len(chunks),
-    )
-    found = (
-        delivered.union(listed)
-        .partitionBy(len(chunks), lambda number: number)
-        .mapPartitions(chunk_cosines)
-        .collect()
-    )
-    return np.concatenate([np.zeros(0), *(values for _, values in sorted(found, key=_first))])
-
-
-def _first(item: tuple[int, Any]) -> int:
-    return item[0]
+    payloads = [((rows[c.start : c.stop], cols[c.start : c.stop]), width) for c in chunks]
+    return np.concatenate([np.zeros(0), *by_chunk(context, delivered, payloads, chunk_cosines)])
 
 
 def similarity(

@@ -396,24 +396,39 @@ def test_a_started_job_hands_each_chunk_over_as_it_is_done() -> None:
         assert [got[k][0] for k in range(7)] == [10 + 3 * k + 3 for k in range(7)]
 
 
-def test_formula_pairs_are_the_same_on_several_cores() -> None:
-    # The formula test judges each pair on its own: cut among workers, the same set.
+def _saudinewsnet_day(count: int, **fields: str) -> list[Article]:
+    """The first ``count`` articles of SaudiNewsNet's first day: text and URL, and
+    ``fields`` (outlet_field=..., date_field=...)."""
     archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
-    options = ReadOptions(
-        text_field="content", outlet_field="source", date_field="date_extracted", id_field="url"
-    )
-    articles = clean_articles(read_articles([str(archive)], options).articles[:1500]).articles
+    options = ReadOptions(text_field="content", id_field="url", **fields)
+    return read_articles([str(archive)], options).articles[:count]
+
+
+def _tokenized(articles: list[Article]) -> tuple[list, Vocabulary]:
     vocabulary = Vocabulary()
-    tokens = tokenize([a.text for a in articles], vocabulary)
+    return tokenize([a.text for a in articles], vocabulary), vocabulary
+
+
+def _formula_case(articles: list[Article]) -> tuple[list[str], list, dict, dict, np.ndarray]:
+    """The formula test's inputs for ``articles``: their aligned pairs, every pair dated a
+    day apart and a tenth shared, so that the test looks at each (crawl times are hours
+    apart): dates, tokens, passages, shares and term weights."""
+    tokens, vocabulary = _tokenized(articles)
     config = Config()
     pairs = candidate_pairs(tokens, None, len(vocabulary), config)
     passages: dict[tuple[int, int], list] = {}
     for passage in align_pairs(tokens, tokens, pairs, len(vocabulary), config.align):
         passages.setdefault((passage.left, passage.right), []).append(passage)
-    boost = term_weights(vocabulary, config.stories)
-    # Every pair dated a day apart, so that the test looks at each (crawl times are hours apart).
     dates = [f"2015-08-{1 + k % 2:02d}" for k in range(len(articles))]
     shares = dict.fromkeys(passages, 0.1)
+    return dates, tokens, passages, shares, term_weights(vocabulary, config.stories)
+
+
+def test_formula_pairs_are_the_same_on_several_cores() -> None:
+    # The formula test judges each pair on its own: cut among workers, the same set.
+    day = _saudinewsnet_day(1500, outlet_field="source", date_field="date_extracted")
+    dates, tokens, passages, shares, boost = _formula_case(clean_articles(day).articles)
+    config = Config()
     one = formula_pairs(dates, tokens, passages, shares, boost, config.stories)
     two = tasks.formula_parallel(
         dates, tokens, passages, shares, boost, config.stories, open_backend("local", 2)
@@ -488,11 +503,7 @@ def test_the_align_bar_counts_every_pair_on_several_cores() -> None:
 
 
 def test_a_saudinewsnet_day_is_the_same_on_several_cores() -> None:
-    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
-    options = ReadOptions(
-        text_field="content", outlet_field="source", date_field="date_extracted", id_field="url"
-    )
-    articles = read_articles([str(archive)], options).articles[:600]
+    articles = _saudinewsnet_day(600, outlet_field="source", date_field="date_extracted")
     config = Config()
     one = to_json(trace(articles, config, cleaning=CleanConfig()))
     two = to_json(trace(articles, config, cleaning=CleanConfig(), backend=open_backend("local", 2)))
@@ -504,9 +515,7 @@ def test_chunks_sent_alone_are_traced_as_with_the_whole_trace() -> None:
     # Where workers do not share the driver's memory (Spark), each chunk of texts to tokenise
     # or read credits from goes out alone, and each story with only its own members' articles,
     # tokens and credits: the same trace.
-    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
-    options = ReadOptions(text_field="content", outlet_field="source", id_field="url")
-    articles = read_articles([str(archive)], options).articles[:600]
+    articles = _saudinewsnet_day(600, outlet_field="source")
     alone = open_backend("local", 2)
     alone.shares_inputs = False  # type: ignore[misc]
     one = to_json(trace(articles, cleaning=CleanConfig()))
@@ -572,19 +581,8 @@ def spark() -> Iterator[Backend]:
 def test_spark_runs_the_formula_test_as_the_driver(spark: Backend) -> None:
     # Over the driver's limit, the formula test runs on Spark, each chunk of pairs joined
     # with its texts: the same formula pairs.
-    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
-    options = ReadOptions(text_field="content", id_field="url")
-    articles = read_articles([str(archive)], options).articles[:800]
-    vocabulary = Vocabulary()
-    tokens = tokenize([a.text for a in articles], vocabulary)
+    dates, tokens, passages, shares, boost = _formula_case(_saudinewsnet_day(800))
     config = Config()
-    pairs = candidate_pairs(tokens, None, len(vocabulary), config)
-    passages: dict[tuple[int, int], list] = {}
-    for passage in align_pairs(tokens, tokens, pairs, len(vocabulary), config.align):
-        passages.setdefault((passage.left, passage.right), []).append(passage)
-    boost = term_weights(vocabulary, config.stories)
-    dates = [f"2015-08-{1 + k % 2:02d}" for k in range(len(articles))]  # each pair looked at
-    shares = dict.fromkeys(passages, 0.1)
     one = formula_pairs(dates, tokens, passages, shares, boost, config.stories)
     limit = spark.driver_edges  # type: ignore[attr-defined]
     try:
@@ -606,11 +604,7 @@ def test_spark_local_mode_gives_the_local_seed_trace(spark: Backend) -> None:
 def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backend) -> None:
     # Two shuffles on Spark, no index broadcast: the pairs of the local index, self-join and
     # left/right (the index's and PAN mode's) alike.
-    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
-    options = ReadOptions(text_field="content", id_field="url")
-    articles = read_articles([str(archive)], options).articles[:800]
-    vocabulary = Vocabulary()
-    docs = tokenize([a.text for a in articles], vocabulary)
+    docs, vocabulary = _tokenized(_saudinewsnet_day(800))
     settings = Config().candidates
     for left, right in ((docs, None), (docs[:500], docs[500:])):
         budget = settings.budget(len(docs))
@@ -621,11 +615,7 @@ def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backe
 
 
 def test_spark_topical_similarity_is_the_drivers_on_a_saudinewsnet_day(spark: Backend) -> None:
-    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
-    options = ReadOptions(text_field="content", id_field="url")
-    articles = read_articles([str(archive)], options).articles[:1000]
-    vocabulary = Vocabulary()
-    docs = tokenize([a.text for a in articles], vocabulary)
+    docs, vocabulary = _tokenized(_saudinewsnet_day(1000))
     config = Config().stories
     boost = term_weights(vocabulary, config)
     whole = topical_similarity(tfidf(docs, len(boost), boost, config), config)
@@ -639,9 +629,7 @@ def test_spark_groups_stories_by_connected_components_as_the_driver(spark: Backe
     # A story graph over the driver's limit is grouped a component at a time on Spark, and
     # texts over the broadcast limit are joined with their pairs: the whole trace of a
     # SaudiNewsNet day is the same.
-    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
-    options = ReadOptions(text_field="content", outlet_field="source", id_field="url")
-    articles = read_articles([str(archive)], options).articles[:300]
+    articles = _saudinewsnet_day(300, outlet_field="source")
     limits = spark.driver_edges, spark.broadcast_texts  # type: ignore[attr-defined]
     try:
         spark.driver_edges = spark.broadcast_texts = 0  # type: ignore[attr-defined]

@@ -257,9 +257,11 @@ def formula_parallel(
     progress: Told = None,
 ) -> set[tuple[int, int]]:
     """:func:`naql.stories.formula_pairs`, its pairs cut into chunks for ``backend``'s
-    workers (each pair is judged on its own; the answer is a set) when they share its inputs:
-    broadcasting every text's tokens and passages to Spark's executors cost more than the
-    stage (its 1.3 s here against 4 s more on Spark `local[2]`)."""
+    workers (each pair is judged on its own; the answer is a set) when they share its inputs,
+    or by the backend's own ``formula_pairs`` (Spark: the pairs it looks at, each chunk
+    joined with its texts). Broadcasting every text's tokens and passages to Spark's
+    executors cost more than the stage (its 1.3 s here against 4 s more on Spark
+    `local[2]`)."""
     joined = getattr(backend, "formula_pairs", None)
     if backend is None or backend.workers <= 1 or not (backend.shares_inputs or joined):
         return formula_pairs(dates, tokens, passages, shares, boost, config, progress)
@@ -267,10 +269,7 @@ def formula_parallel(
     if joined is not None:
         # Only the pairs the test looks at go out, each chunk with the texts it needs.
         pairs = [pair for pair in passages if may_be_formula(inputs, pair, config)]
-        found_joined: set[tuple[int, int]] = joined(
-            tokens, _pair_chunks(tokens, tokens, pairs, backend), inputs, config
-        )
-        return found_joined
+        return set(joined(tokens, _pair_chunks(tokens, tokens, pairs, backend), inputs, config))
     chunks = _pair_chunks(tokens, tokens, list(passages), backend)
     found = backend.run(
         formula_task,

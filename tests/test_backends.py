@@ -614,6 +614,20 @@ def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backe
         assert len(local) > 50 and on_spark == local
 
 
+def test_spark_texts_go_out_once_not_with_every_task(spark: Backend) -> None:
+    # A parallelized RDD's partitions carry their data, and every task over it or an RDD
+    # derived from it carries it again: the texts must be cut from that lineage once computed.
+    docs, _ = _tokenized(_saudinewsnet_day(200))
+    texts = spark.texts  # type: ignore[attr-defined]
+    parts = texts.partitioned(docs, None)
+    assert parts.isLocallyCheckpointed()
+    for rdd in (parts, texts.by_text(docs, None)):
+        lineage = rdd.toDebugString().decode()
+        assert "LocalCheckpointRDD" in lineage
+    assert sum(len(part[2]) for part in parts.collect()) == len(docs)
+    texts.drop()
+
+
 def test_spark_topical_similarity_is_the_drivers_on_a_saudinewsnet_day(spark: Backend) -> None:
     docs, vocabulary = _tokenized(_saudinewsnet_day(1000))
     config = Config().stories

@@ -1,5 +1,5 @@
-"""The texts on Spark: shipped once from the driver as partitions, cached, and read by every
-stage that needs them (candidates and similarity by partition, alignment by text).
+"""The texts on Spark: shipped once from the driver as partitions, checkpointed, and read by
+every stage that needs them (candidates and similarity by partition, alignment by text).
 
 Each text goes out with its stems and stop mask only (5 bytes a token): the character offsets
 stay with the driver, which turns token passages into records.
@@ -62,7 +62,7 @@ class SparkTexts:
         pieces = text_parts(left, right, self.partitions)
         self.piles = (left, right)
         self.parts = [(side, low) for side, low, _ in pieces]
-        self._parts = self.context.parallelize(pieces, len(pieces)).cache()
+        self._parts = _materialised(self.context.parallelize(pieces, len(pieces)))
 
     def partitioned(self, left: Sequence[Tokens], right: Sequence[Tokens] | None) -> Any:
         """An RDD of :data:`Part`, one a partition, in :attr:`parts` order."""
@@ -81,3 +81,19 @@ class SparkTexts:
             if rdd is not None:
                 rdd.unpersist()
         self.piles, self.parts, self._parts, self._keyed = None, [], None, None
+
+
+def _materialised(rdd: Any) -> Any:
+    """``rdd`` computed once and cut from its lineage. A parallelized RDD's partitions hold
+    their data, and so does every task over it or over an RDD derived from it, cached or not:
+    each stage that read the texts sent them from the driver again (11 MB a task on
+    SaudiNewsNet, the tasks Spark warns are "of very large size"). Checkpointed, its
+    partitions are block references. To the checkpoint directory when Spark has one
+    (``SparkContext.setCheckpointDir``: recomputable when an executor is lost), else to the
+    executors' own storage."""
+    if rdd.context.getCheckpointDir() is not None:
+        rdd.cache().checkpoint()
+    else:
+        rdd.localCheckpoint()
+    rdd.count()
+    return rdd

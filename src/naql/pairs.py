@@ -1,5 +1,5 @@
 """What two texts share, as records: passages in text offsets, each side's share, and the
-evidence that a shared wording is a template (different figures in one formula).
+evidence that a shared wording is a template (one formula, other figures or other places).
 
 The aligner works in tokens (:class:`naql.align.TokenPassage`); everything a user reads about a
 pair — the trace's alignments, a query's sources, PAN detections — is built here.
@@ -8,13 +8,19 @@ pair — the trace's alignments, a query's sources, PAN detections — is built 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from naql.align import TokenPassage, figures_disagree, reuse_kind
-from naql.records import Alignment, Passage, Span
-from naql.text import Tokens
+from naql.places import StemIndex, gazetteer, places_disagree
+from naql.records import Alignment, Article, Passage, Span
+from naql.stories.topical import number_stems
+from naql.text import Tokens, Vocabulary
+
+# Why a pair's shared wording is one formula of two events: (agreeing, compared) figures, or
+# the two places its slot names (A's, B's).
+Template = tuple[int, int] | tuple[str, str]
 
 
 def to_passage(passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens) -> Passage:
@@ -68,16 +74,64 @@ def content_before_of(doc: Tokens) -> np.ndarray:
     return np.r_[0, np.cumsum(~doc.stop)]
 
 
-PairInputs = tuple[Sequence[str], Sequence[Tokens], np.ndarray, Sequence[str]]
+@dataclass(slots=True)
+class PairInputs:
+    """What describing a pair reads of the pile."""
+
+    ids: Sequence[str]
+    tokens: Sequence[Tokens]
+    texts: Sequence[str]
+    stems: Sequence[str]
+    is_number: np.ndarray  # per stem id: a figure
+    places: StemIndex  # the places' stems (Places.stem_index)
+    # Per text asked about, its place stems: a text is in many pairs.
+    place_stems: dict[int, set[int]] = field(default_factory=dict)
+
+    def places_of(self, k: int) -> set[int]:
+        found = self.place_stems.get(k)
+        if found is None:
+            ids = self.tokens[k].ids
+            found = self.place_stems[k] = set(ids[self.places.mask[ids]].tolist())
+        return found
+
+    @classmethod
+    def of(
+        cls, articles: Sequence[Article], tokens: Sequence[Tokens], vocabulary: Vocabulary
+    ) -> PairInputs:
+        return cls(
+            [article.id for article in articles],
+            tokens,
+            [article.text for article in articles],
+            vocabulary.stems,
+            number_stems(vocabulary),
+            gazetteer().stem_index(tokens, vocabulary),
+        )
+
+
+def template_of(
+    shared: PairInputs, left: int, right: int, group: list[TokenPassage]
+) -> Template | None:
+    """Why the pair's shared wording is one formula told of two events, if it is: different
+    figures (:func:`naql.align.figures_disagree`) or different places in one slot
+    (:func:`naql.places.places_disagree`)."""
+    a, b = shared.tokens[left], shared.tokens[right]
+    figures = figures_disagree(a, b, group, shared.is_number, shared.stems)
+    if figures is not None:
+        return figures
+    ranges = [(p.i0, p.i1, p.j0, p.j1) for p in group]
+    texts = shared.texts
+    whole = shared.places_of(left), shared.places_of(right)
+    return places_disagree(
+        texts[left], texts[right], a, b, ranges, index=shared.places, whole=whole
+    )
 
 
 def describe_pairs(
     shared: PairInputs, pairs: Sequence[tuple[tuple[int, int], list[TokenPassage]]]
-) -> list[tuple[Alignment, tuple[int, int] | None]]:
+) -> list[tuple[Alignment, Template | None]]:
     """Each pair's :class:`Alignment` (passages in text offsets, shares) and, when the shared
-    wording carries different figures, its template evidence (:func:`figures_disagree`).
-    ``shared``: the article ids, tokens, which stems are numbers, and the stems."""
-    ids, tokens, is_number, stems = shared
+    wording is a template, the evidence (:func:`template_of`)."""
+    ids, tokens = shared.ids, shared.tokens
     before: dict[int, np.ndarray] = {}
 
     def content_before(k: int) -> np.ndarray:
@@ -89,7 +143,7 @@ def describe_pairs(
     return [
         (
             _alignment(ids, tokens, left, right, group, content_before),
-            figures_disagree(tokens[left], tokens[right], group, is_number, stems),
+            template_of(shared, left, right, group),
         )
         for (left, right), group in pairs
     ]
@@ -97,13 +151,11 @@ def describe_pairs(
 
 def redescribed(
     by_pair: dict[tuple[int, int], list[TokenPassage]],
-    before: tuple[
-        list[tuple[int, int]], Sequence[Alignment], dict[tuple[int, int], tuple[int, int]]
-    ],
+    before: tuple[list[tuple[int, int]], Sequence[Alignment], dict[tuple[int, int], Template]],
     new_index: Sequence[int],
     changed: set[int],
     shared: PairInputs,
-) -> tuple[list[Alignment], dict[tuple[int, int], tuple[int, int]]]:
+) -> tuple[list[Alignment], dict[tuple[int, int], Template]]:
     """The records and template evidence of ``by_pair`` (in pair order) after the pile was
     renumbered (``new_index``: old index -> new) and the texts ``changed`` (new indices: pages
     cut into parts, :mod:`naql.stories.items`): a pair with a changed text is described again,
@@ -111,7 +163,7 @@ def redescribed(
     holds for them."""
     old_pairs, alignments, templates = before
     kept: dict[tuple[int, int], Alignment] = {}
-    kept_templates: dict[tuple[int, int], tuple[int, int]] = {}
+    kept_templates: dict[tuple[int, int], Template] = {}
     for (i, j), alignment in zip(old_pairs, alignments):
         key = (new_index[i], new_index[j])
         if key[0] not in changed and key[1] not in changed:

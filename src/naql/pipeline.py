@@ -20,7 +20,7 @@ from naql.config import Config
 from naql.memo import Memo
 from naql.outlets import Gazetteer, mostly_latin
 from naql.outlets import load as load_gazetteer
-from naql.pairs import PairInputs, PassageMaker, describe_pairs, redescribed
+from naql.pairs import PairInputs, PassageMaker, Template, describe_pairs, redescribed
 from naql.provenance import StoryInput
 from naql.provenance.hidden import calendar_stems
 from naql.records import (
@@ -36,7 +36,7 @@ from naql.reuse import candidate_stage, reused_passages, tokenize
 from naql.stages import Progress, Timer, _no_progress, unfreezing
 from naql.stories import article_similarity, group_stories, representatives
 from naql.stories.items import cut_pages, token_items
-from naql.stories.topical import number_stems, term_weights
+from naql.stories.topical import term_weights
 from naql.text import Tokens, Vocabulary
 
 
@@ -92,7 +92,6 @@ def trace(
         aligning = tasks.align_start(tokens, seeded, len(vocabulary), config.align, backend)
     with timer.stage("similarity"):
         boost = term_weights(vocabulary, config.stories)
-        is_number = number_stems(vocabulary)
         topical = article_similarity(
             articles,
             tokens,
@@ -102,9 +101,8 @@ def trace(
             getattr(backend, "topical_similarity", None),
         )
         similar = [pair for pair, value in topical.items() if value >= config.candidates.min_cosine]
-    ids = [article.id for article in articles]
-    pair_inputs = (ids, tokens, is_number, vocabulary.stems)
-    described: dict[tuple[int, int], tuple[Alignment, tuple[int, int] | None]] = {}
+    pair_inputs = PairInputs.of(articles, tokens, vocabulary)
+    described: dict[tuple[int, int], tuple[Alignment, Template | None]] = {}
     if aligning is not None and backend is not None:
         with timer.stage("align"):
             known = set(aligning.pairs)
@@ -174,7 +172,7 @@ def trace(
                     (sorted(by_pair), alignments, templates),
                     parts.new_index,
                     parts.cut,
-                    ([a.id for a in articles], tokens, is_number, vocabulary.stems),
+                    PairInputs.of(articles, tokens, vocabulary),
                 )
                 by_pair = dict(sorted(parts.by_pair.items()))
                 pages_cut = parts.pages
@@ -247,7 +245,7 @@ def trace(
 
 def _described(
     inputs: PairInputs, passages: Sequence[TokenPassage]
-) -> list[tuple[tuple[int, int], tuple[Alignment, tuple[int, int] | None]]]:
+) -> list[tuple[tuple[int, int], tuple[Alignment, Template | None]]]:
     """Each pair's record and template evidence (:func:`describe_pairs`), for ``passages``
     holding every passage of their pairs, in pair order."""
     ordered = sorted(passages_by_pair(passages).items())
@@ -303,7 +301,7 @@ def _provenance(
     central: list[int],
     gazetteer: Gazetteer,
     trust_dates: bool,
-    templates: dict[tuple[int, int], tuple[int, int]],
+    templates: dict[tuple[int, int], Template],
     vocabulary: Vocabulary,
     progress: Progress = _no_progress,
     remember: Memo | None = None,

@@ -84,16 +84,21 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
         if (a, b) in story.templates:
             # Same wording, other facts: two instances of one template (a cable, a market
             # close), not a copy of one another.
-            common, fewer = story.templates[(a, b)]
-            detail = f"same wording, different figures: {common} of {fewer} numbers agree"
-            edges.append(
-                Edge(
-                    articles[a].id,
-                    articles[b].id,
-                    "template",
-                    _shared(a, b, pairs),
-                    [Signal("figures", 0.0, detail)],
+            first, second = story.templates[(a, b)]
+            if isinstance(first, str):
+                signal = Signal(
+                    "places",
+                    0.0,
+                    f"same wording, other places: «{first}» in one, «{second}» in the other",
                 )
+            else:
+                signal = Signal(
+                    "figures",
+                    0.0,
+                    f"same wording, different figures: {first} of {second} numbers agree",
+                )
+            edges.append(
+                Edge(articles[a].id, articles[b].id, "template", _shared(a, b, pairs), [signal])
             )
     open_pairs = [pair for pair in open_pairs if pair not in story.templates]
     judged = common_source_pairs(story, facts, pairs, open_pairs)

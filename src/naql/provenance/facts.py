@@ -14,6 +14,7 @@ import numpy as np
 from naql.align import Figures, TokenPassage
 from naql.attribution import own_outlet_id
 from naql.outlets import Gazetteer
+from naql.pairs import Template
 from naql.records import Article, Attribution, Passage
 from naql.text import Tokens, normalize
 
@@ -40,7 +41,7 @@ class StoryInput:
     trust_dates: bool
     to_passage: Callable[[TokenPassage], Passage]  # from the pipeline: token -> text offsets
     # Pairs whose shared wording carries mostly different figures: (common, fewer) numbers.
-    templates: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    templates: dict[tuple[int, int], Template] = field(default_factory=dict)
     # Per stem id: a figure's digits, else "" (what "a figure the other side lacks" compares),
     # and whether it is a calendar word or date number (never material of its own).
     figures: Sequence[str] = ()

@@ -180,6 +180,11 @@ class Vocabulary:
         known.update(zip(new, range(len(self.stems), len(self.stems) + len(new))))
         self.stems.extend(new)
 
+    def stem_ids_of(self, forms: list[str]) -> np.ndarray:
+        """The stem ids ``forms`` (normalised) would get, -1 for a stem never seen: nothing
+        is registered, so the ids of a pile already read stay those it has."""
+        return self.lookup(_stems(forms, self.latin_algorithm, None))
+
     def lookup(self, stems: list[str]) -> np.ndarray:
         """Ids for ``stems``, -1 for a stem never seen (nothing is registered)."""
         known = self._stem_ids

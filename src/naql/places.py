@@ -270,6 +270,8 @@ def _own_place_stems(
     """Per side, the place stems of its shared text that the other text (``whole``: each
     text's place stems) never has; None when a side has none (no slot can then hold two
     places)."""
+    if whole[0] <= whole[1] or whole[1] <= whole[0]:
+        return None  # one text names no place the other lacks: most copies stop here
     in_a = np.concatenate([a.ids[i0 : i1 + 1] for i0, i1, _, _ in ranges])
     only_a = set(in_a[maybe[in_a]].tolist()) - whole[1]
     if not only_a:

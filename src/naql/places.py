@@ -256,6 +256,12 @@ def places_disagree(
     return None
 
 
+def _joined(doc: Tokens, ranges: list[tuple[int, int]]) -> np.ndarray:
+    if len(ranges) == 1:  # most pairs: one passage, a view
+        return doc.ids[ranges[0][0] : ranges[0][1] + 1]
+    return np.concatenate([doc.ids[start : end + 1] for start, end in ranges])
+
+
 def _place_stems(doc: Tokens, mask: np.ndarray) -> set[int]:
     return set(doc.ids[mask[doc.ids]].tolist())
 
@@ -272,11 +278,11 @@ def _own_place_stems(
     places)."""
     if whole[0] <= whole[1] or whole[1] <= whole[0]:
         return None  # one text names no place the other lacks: most copies stop here
-    in_a = np.concatenate([a.ids[i0 : i1 + 1] for i0, i1, _, _ in ranges])
+    in_a = _joined(a, [(i0, i1) for i0, i1, _, _ in ranges])
     only_a = set(in_a[maybe[in_a]].tolist()) - whole[1]
     if not only_a:
         return None
-    in_b = np.concatenate([b.ids[j0 : j1 + 1] for _, _, j0, j1 in ranges])
+    in_b = _joined(b, [(j0, j1) for _, _, j0, j1 in ranges])
     only_b = set(in_b[maybe[in_b]].tolist()) - whole[0]
     if not only_b:
         return None

@@ -67,6 +67,10 @@ def test_the_spa_sample_on_the_full_trace(full_trace: dict) -> None:
     assert found.origin.precision >= 0.92
 
 
+def _story_of(trace: dict) -> dict[str, str]:
+    return {article: s["id"] for s in trace["stories"] for article in s["articles"]}
+
+
 def _story_samples() -> list[dict]:
     path = ROOT / "tests" / "data" / "saudinewsnet_story_samples.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -74,7 +78,7 @@ def _story_samples() -> list[dict]:
 
 def test_the_samples_read_inside_naqls_own_stories_and_templates(full_trace: dict) -> None:
     """tests/data/saudinewsnet_story_samples.md: pairs drawn where naql had decided."""
-    story = {a: s["id"] for s in full_trace["stories"] for a in s["articles"]}
+    story = _story_of(full_trace)
     templates = {
         frozenset((e["source"], e["target"]))
         for s in full_trace["stories"]
@@ -107,7 +111,7 @@ def test_cables_to_three_countries_are_three_stories(full_trace: dict) -> None:
     # One formula, one day: the congratulation cables to Bolivia, Burkina Faso and Côte
     # d'Ivoire, each run by several papers (issue #8: "a congratulation cable to another
     # country" is another story). They were one story of 32 cables.
-    story = {a: s["id"] for s in full_trace["stories"] for a in s["articles"]}
+    story = _story_of(full_trace)
     bolivia = story["http://www.alriyadh.com/1070722"]
     burkina = story["http://www.alriyadh.com/1070522"]
     ivory = story["http://www.alriyadh.com/1071095"]

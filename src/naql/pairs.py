@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from naql.align import TokenPassage, figures_disagree, reuse_kind
-from naql.places import StemIndex, gazetteer, places_disagree
+from naql.places import StemIndex, gazetteer, place_stems, places_disagree
 from naql.records import Alignment, Article, Passage, Span
 from naql.stories.topical import number_stems
 from naql.text import Tokens, Vocabulary
@@ -90,8 +90,7 @@ class PairInputs:
     def places_of(self, k: int) -> set[int]:
         found = self.place_stems.get(k)
         if found is None:
-            ids = self.tokens[k].ids
-            found = self.place_stems[k] = set(ids[self.places.mask[ids]].tolist())
+            found = self.place_stems[k] = place_stems(self.tokens[k], self.places.mask)
         return found
 
     @classmethod

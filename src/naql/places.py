@@ -32,6 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from naql.text import Tokens, Vocabulary, words
 from naql.text.normalize import normalize
+from naql.text.tokenize import document_frequency
 
 _WORD = regex.compile(r"\p{L}+")
 # Longest first: «وبالرياض» loses «وبال», not «و».
@@ -85,8 +86,9 @@ class Places:
                 words = _WORD.findall(normalize(name))
                 if not words:
                     continue
-                head = words[0][2:] if words[0].startswith("ال") and len(words[0]) > 4 else words[0]
-                self._first.setdefault(head, []).append((tuple(words[1:]), number))
+                self._first.setdefault(_without_article(words[0]), []).append(
+                    (tuple(words[1:]), number)
+                )
         for found in self._first.values():
             found.sort(key=lambda item: -len(item[0]))
 
@@ -116,15 +118,9 @@ class Places:
                     stems[stem].append(number)
         mask = np.zeros(len(vocabulary), dtype=bool)
         mask[list(stems)] = True
-        # Texts naming each place stem: its place stems alone, keyed by text, sorted a block
-        # of texts at a time (the pile's document frequencies are not at hand here).
-        counts = np.zeros(len(vocabulary), dtype=np.int64)
-        for low in range(0, len(tokens), 4096):
-            found = [doc.ids[mask[doc.ids]] for doc in tokens[low : low + 4096]]
-            lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
-            keys = np.repeat(np.arange(len(found), dtype=np.int64) * len(vocabulary), lengths)
-            keys += np.concatenate([np.zeros(0, np.int32), *found])
-            counts += np.bincount(np.unique(keys) % len(vocabulary), minlength=len(vocabulary))
+        # Texts naming each place stem, its tokens alone sorted (the pile's document
+        # frequencies are not at hand here).
+        counts = document_frequency(tokens, len(vocabulary), only=mask)
         least = max(EVERYWHERE_TEXTS, EVERYWHERE_SHARE * len(tokens))
         return StemIndex(mask, stems, frozenset(np.flatnonzero(counts >= least).tolist()))
 
@@ -144,10 +140,15 @@ class Places:
         return pattern.search(text) is not None
 
 
+def _without_article(word: str) -> str:
+    """A name's first word without «ال» (kept on a short one: «الهند» becomes «هند», no less)."""
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
+
+
 def _core(name: str) -> str:
     """A name normalised, its words one blank apart, without its leading article."""
-    joined = " ".join(_WORD.findall(normalize(name)))
-    return joined[2:] if joined.startswith("ال") and len(joined.split()[0]) > 4 else joined
+    found = _WORD.findall(normalize(name))
+    return " ".join([_without_article(found[0]), *found[1:]]) if found else ""
 
 
 def _heads(word: str) -> list[str]:
@@ -204,7 +205,7 @@ def places_disagree(
     own: tuple[set[int], set[int]] | None = None
     if index is not None:
         if whole is None:
-            whole = _place_stems(a, index.mask), _place_stems(b, index.mask)
+            whole = place_stems(a, index.mask), place_stems(b, index.mask)
         own = _own_place_stems(a, b, ranges, index.mask, whole)
         if own is None:
             return None
@@ -216,19 +217,15 @@ def places_disagree(
         return places.named_in(normalised[side], number)
 
     for i0, i1, j0, j1 in ranges:
-        if own is not None and not (
-            not own[0].isdisjoint(a.ids[i0 : i1 + 1].tolist())
-            and not own[1].isdisjoint(b.ids[j0 : j1 + 1].tolist())
-        ):
+        if own is not None and not _on_both(own, a.ids[i0 : i1 + 1], b.ids[j0 : j1 + 1]):
             continue
         for step in Levenshtein.opcodes(a.ids[i0 : i1 + 1].tolist(), b.ids[j0 : j1 + 1].tolist()):
             if step.tag != "replace":
                 continue
             low_a, high_a = i0 + step.src_start, i0 + step.src_end
             low_b, high_b = j0 + step.dest_start, j0 + step.dest_end
-            if own is not None and not (
-                not own[0].isdisjoint(a.ids[max(i0, low_a - 2) : high_a + 2].tolist())
-                and not own[1].isdisjoint(b.ids[max(j0, low_b - 2) : high_b + 2].tolist())
+            if own is not None and not _on_both(
+                own, a.ids[max(i0, low_a - 2) : high_a + 2], b.ids[max(j0, low_b - 2) : high_b + 2]
             ):
                 continue
             in_a = _slot(places, text_a, a, low_a, high_a)
@@ -262,7 +259,13 @@ def _joined(doc: Tokens, ranges: list[tuple[int, int]]) -> np.ndarray:
     return np.concatenate([doc.ids[start : end + 1] for start, end in ranges])
 
 
-def _place_stems(doc: Tokens, mask: np.ndarray) -> set[int]:
+def _on_both(own: tuple[set[int], set[int]], in_a: np.ndarray, in_b: np.ndarray) -> bool:
+    """Whether each side's run holds one of its own place stems (:func:`_own_place_stems`)."""
+    return not own[0].isdisjoint(in_a.tolist()) and not own[1].isdisjoint(in_b.tolist())
+
+
+def place_stems(doc: Tokens, mask: np.ndarray) -> set[int]:
+    """The stems of ``doc`` that ``mask`` (:attr:`StemIndex.mask`) marks."""
     return set(doc.ids[mask[doc.ids]].tolist())
 
 

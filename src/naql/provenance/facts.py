@@ -40,7 +40,8 @@ class StoryInput:
     label: str
     trust_dates: bool
     to_passage: Callable[[TokenPassage], Passage]  # from the pipeline: token -> text offsets
-    # Pairs whose shared wording carries mostly different figures: (common, fewer) numbers.
+    # Pairs whose shared wording is one formula of two events (naql.pairs.Template): mostly
+    # different figures, (common, fewer) numbers, or two places in one slot, (A's, B's).
     templates: dict[tuple[int, int], Template] = field(default_factory=dict)
     # Per stem id: a figure's digits, else "" (what "a figure the other side lacks" compares),
     # and whether it is a calendar word or date number (never material of its own).

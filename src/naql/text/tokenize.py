@@ -57,15 +57,22 @@ class Tokens:
 
 
 def document_frequency(
-    tokens: Sequence[Tokens], size: int, content: bool = False, block: int = 4096
+    tokens: Sequence[Tokens],
+    size: int,
+    content: bool = False,
+    block: int = 4096,
+    only: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per stem id (``size`` of them): how many texts hold it (with ``content``, as a content
-    word). A block of texts at a time, each text's stems told apart by a key: a sort per
-    text cost 0.4 s over SaudiNewsNet's 31 k articles."""
+    word; with ``only``, a mask per stem id, counted for those stems alone, the others 0). A
+    block of texts at a time, each text's stems told apart by a key: a sort per text cost
+    0.4 s over SaudiNewsNet's 31 k articles."""
     df = np.zeros(size, dtype=np.int64)
     for low in range(0, len(tokens), block):
         docs = tokens[low : low + block]
         ids = [doc.ids[~doc.stop] if content else doc.ids for doc in docs]
+        if only is not None:
+            ids = [found[only[found]] for found in ids]
         lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
         keys = np.repeat(np.arange(len(docs), dtype=np.int64) * size, lengths)
         keys += np.concatenate([np.zeros(0, np.int32), *ids])

@@ -74,3 +74,30 @@ def test_provenance_scores_count_origins_and_credits() -> None:
     ) == (1, 0, 1)
     assert scores.origin.precision == 1.0 and scores.origin.recall == 0.5
     assert (scores.credits.true_positives, scores.credits.false_negatives) == (1, 1)
+
+
+def test_a_copy_of_one_cut_of_a_release_is_not_traced_to_its_other_cuts() -> None:
+    # SPA ran one release in two items (an item and its «إضافة»), each an excerpt of the whole
+    # (not in the pile): a paper that ran the item did not run the addition; one that took from
+    # two cuts ran the release, the third cut's part with it; one that ran the whole did too.
+    from naql.evaluate.provenance import traced
+
+    def edge(source: str, target: str, kind: str) -> dict:
+        return {"source": source, "target": target, "kind": kind}
+
+    story = {
+        "edges": [
+            edge("hidden:s1.1", "item", "excerpt"),
+            edge("hidden:s1.1", "addition", "excerpt"),
+            edge("hidden:s1.1", "third", "excerpt"),
+            edge("item", "paper", "copied"),
+            edge("item", "digest", "copied"),
+            edge("third", "digest", "copied"),
+            edge("hidden:s1.1", "whole", "copied"),
+        ]
+    }
+    assert traced("item", "paper", story)
+    assert not traced("addition", "paper", story)
+    assert traced("addition", "digest", story)
+    assert traced("addition", "whole", story)
+    assert not traced("paper", "item", story)

@@ -115,10 +115,51 @@ def test_saudinewsnet_day_offsets_hold_and_agency_chrome_goes(
         original = source.text[start : start + len(article.text)]
         expected = list(original)
         for drop in article.dropped:
-            expected[drop.span.start : drop.span.end] = " " * len(drop.span)
+            for at in range(drop.span.start, drop.span.end):
+                expected[at] = "\n" if expected[at] == "\n" else " "
         assert article.text == "".join(expected)
     rows = explain(result)
     ends = [row for row in rows if row.text == "// انتهى //"]
     assert ends and all(row.reason == "frequent in outlet" for row in ends)
-    # Every dropped line is short: long paragraphs are never chrome.
-    assert max(len(row.text.split()) for row in rows) <= 20
+    # Every dropped line is short: long paragraphs are never chrome (a sign-off holds the
+    # page's title, as long as it is).
+    assert max(len(row.text.split()) for row in rows if row.reason != "outlet sign-off") <= 20
+    # al-Weeam's «رابط الخبر بصحيفة الوئام: <title>» closes its pages, often run on in the last
+    # paragraph's line: it goes, the paragraph stays.
+    weeam = [article for article in result.articles if article.outlet == "alweeam"]
+    assert len(weeam) > 20
+    assert all("رابط الخبر بصحيفة" not in article.text for article in weeam)
+    signed = [row for row in rows if row.reason == "outlet sign-off"]
+    assert len(signed) == len(weeam)
+    assert all(row.text.startswith("رابط الخبر بصحيفة الوئام:") for row in signed)
+    assert sum(len(article.text.split()) for article in weeam) > 50 * len(weeam)
+
+
+def test_an_outlets_sign_off_with_the_title_goes_a_title_closing_its_own_text_stays() -> None:
+    rng = random.Random(5)
+    pages = []
+    for n in range(12):
+        head, *paragraphs = story(rng)
+        # Run on in the last paragraph's line, as al-Weeam prints it; the title HTML-escaped,
+        # as some crawls keep it.
+        text = "\n\n".join(paragraphs) + " رابط الخبر بموقع المثال: " + head + " “x”"
+        pages.append(
+            Article(id=f"s{n}", text=text, outlet="موقع المثال", title=head + " &#8220;x&#8221;")
+        )
+    # Another outlet whose last sentences end with their own titles, each its own sentence.
+    for n in range(12):
+        head, *paragraphs = story(rng)
+        text = "\n\n".join(paragraphs) + " وقال المتحدث " + head
+        pages.append(Article(id=f"o{n}", text=text, outlet="صحيفة أخرى", title=head))
+    result = clean_articles(pages)
+    assert result.dropped.get("outlet sign-off") == 12
+    for article, original in zip(result.articles, pages):
+        assert len(article.text) == len(original.text)
+        if article.id.startswith("s"):
+            assert (
+                "رابط الخبر" not in article.text
+                and original.title.split()[0] not in article.text[-200:]
+            )
+            assert article.text.rstrip().endswith(".")
+        else:
+            assert article.text == original.text

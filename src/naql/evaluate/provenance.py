@@ -91,13 +91,29 @@ def traced(source: str, copy: str, story: Mapping[str, Any]) -> bool:
     ancestors = _ancestors(copy, story)
     if source in ancestors:
         return True
-    return any(
-        edge["kind"] == "excerpt" and edge["target"] == source and edge["source"] in ancestors
-        for edge in story.get("edges", [])
-    )
+    edges = story.get("edges", [])
+    for full in {e["source"] for e in edges if e["kind"] == "excerpt" and e["target"] == source}:
+        if full not in ancestors:
+            continue
+        others = {
+            e["target"]
+            for e in edges
+            if e["kind"] == "excerpt" and e["source"] == full and e["target"] != source
+        }
+        # A copy that reaches the fuller text only through ONE other of its cuts ran that cut,
+        # not ``source``'s (an agency item and its «إضافة», each a cut of the whole release: a
+        # paper that ran the item did not run the addition); one that took from two cuts or
+        # more ran the release, ``source``'s part with the rest.
+        if full in _ancestors(copy, story, others) or len(others & ancestors) >= 2:
+            return True
+    return False
 
 
-def _ancestors(article: str, story: Mapping[str, Any]) -> set[str]:
+def _ancestors(
+    article: str, story: Mapping[str, Any], through_not: set[str] | frozenset[str] = frozenset()
+) -> set[str]:
+    """``article``'s ancestors along copied/excerpt edges, not going on past the texts in
+    ``through_not``."""
     parents: dict[str, set[str]] = {}
     for edge in story.get("edges", []):
         if edge["kind"] in ("copied", "excerpt"):
@@ -108,7 +124,8 @@ def _ancestors(article: str, story: Mapping[str, Any]) -> set[str]:
         for parent in parents.get(frontier.pop(), ()):
             if parent not in seen:
                 seen.add(parent)
-                frontier.append(parent)
+                if parent not in through_not:
+                    frontier.append(parent)
     return seen
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator, Mapping
+from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -118,6 +119,10 @@ def article_from_record(
     article_id = clean_value(None if raw_id is MISSING else raw_id) or default_id
     fields = (options.outlet_field, options.url_field, options.date_field, options.title_field)
     outlet, url, day, title = (_field(record, name) for name in fields)
+    if title and "&" in title:
+        # Some crawls keep the page's title HTML-escaped («&#8220;7 series&#8221;») while the
+        # text is read: the title is shown, and matched against the text's own last line.
+        title = unescape(title)
     used = {options.text_field, options.id_field, options.author_field, *fields}
     meta = {
         key: value

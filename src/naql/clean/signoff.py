@@ -1,0 +1,88 @@
+"""Sign-offs learned from the batch: an outlet's closing phrase followed by the page's own title.
+
+Some sites end every article with a fixed phrase and the headline again — al-Weeam's «رابط الخبر
+بصحيفة الوئام: <title>» closes 2,084 of its 2,090 pages in SaudiNewsNet — often run on in the
+last paragraph's line, so the line rules (:mod:`naql.clean.frequency`) never see it as a line
+of its own. It is chrome all the same, and harmful chrome: every page of the outlet shares the
+phrase, so its pages look alike to the topic measure, and a photo page whose whole text is the
+sign-off (al-Weeam's «بالصور ..» galleries) looks like all the others.
+
+The rule: a page whose text ends with its own title (the reader's, HTML entities read), preceded
+within its sentence by a phrase of ``MIN_WORDS`` to ``MAX_WORDS`` words ending with a colon or a
+dash (a label: «… وقال المتحدث <title>» is a sentence that ends with it), votes for that phrase;
+a phrase closing at least ``max(outlet_min_pages, outlet_share * N_o)`` pages of outlet o (the
+outlet chrome bar) is o's sign-off, and the phrase with the title is set aside on every page of
+o that ends with both. A title that only happens to close its own article ends with the text's
+own sentence, not with a phrase repeated across the outlet, and stays.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from html import unescape
+
+import regex
+
+SIGN_OFF = "outlet sign-off"
+MIN_WORDS = 2
+MAX_WORDS = 8
+
+_WORD = regex.compile(r"\S+")
+# A phrase starts after a sentence's end or a line break.
+_SENTENCE_END = regex.compile(r"[.!?؟…]$")
+# ... and ends with a colon or a dash, the label before the title.
+_LABEL_END = regex.compile(r"[:：\-–—]$")
+
+
+def sign_off(text: str, title: str | None) -> tuple[int, str] | None:
+    """(where the phrase starts in ``text``, the phrase) when ``text`` ends with a short phrase
+    then ``title``; None otherwise."""
+    if not title:
+        return None
+    wanted = unescape(title).split()
+    if not wanted:
+        return None
+    # The title and a phrase before it: a tail of the text is enough to read.
+    tail_start = max(0, len(text) - sum(map(len, wanted)) - 4 * len(wanted) - 200)
+    found = list(_WORD.finditer(text, tail_start))
+    size = len(wanted)
+    if len(found) <= size or [m.group() for m in found[-size:]] != wanted:
+        return None
+    before = found[:-size]
+    phrase: list[regex.Match[str]] = []
+    for match in reversed(before):
+        if phrase and (
+            _SENTENCE_END.search(match.group()) or "\n" in text[match.end() : phrase[0].start()]
+        ):
+            break
+        phrase.insert(0, match)
+        if len(phrase) > MAX_WORDS:
+            return None
+    if len(phrase) < MIN_WORDS or len(phrase) == len(before) and tail_start > 0:
+        return None
+    if not _LABEL_END.search(phrase[-1].group()):
+        return None  # a label introduces the title; a sentence that ends with it is the text's
+    return phrase[0].start(), " ".join(m.group() for m in phrase)
+
+
+def learn_sign_offs(
+    groups: Sequence[str | None],
+    found: Sequence[tuple[int, str] | None],
+    outlet_min_pages: int,
+    outlet_share: float,
+) -> set[tuple[str, str]]:
+    """(outlet group, phrase) pairs that close enough of the outlet's pages (see the module
+    doc); ``found[i]`` is :func:`sign_off` of page i, ``groups[i]`` its outlet."""
+    sizes = Counter(group for group in groups if group is not None)
+    votes = Counter(
+        (group, hit[1])
+        for group, hit in zip(groups, found)
+        if group is not None and hit is not None
+    )
+    return {
+        key
+        for key, count in votes.items()
+        if count >= max(outlet_min_pages, math.ceil(outlet_share * sizes[key[0]]))
+    }

@@ -121,21 +121,20 @@ def test_saudinewsnet_day_offsets_hold_and_agency_chrome_goes(
     rows = explain(result)
     ends = [row for row in rows if row.text == "// انتهى //"]
     assert ends and all(row.reason == "frequent in outlet" for row in ends)
-    # Every dropped line is short: long paragraphs are never chrome (a sign-off holds the
-    # page's title, as long as it is).
-    assert max(len(row.text.split()) for row in rows if row.reason != "outlet sign-off") <= 20
+    # Every dropped line is short: long paragraphs are never chrome.
+    assert max(len(row.text.split()) for row in rows) <= 20
     # al-Weeam's «رابط الخبر بصحيفة الوئام: <title>» closes its pages, often run on in the last
-    # paragraph's line: it goes, the paragraph stays.
+    # paragraph's line: the label goes, the paragraph and the title stay.
     weeam = [article for article in result.articles if article.outlet == "alweeam"]
     assert len(weeam) > 20
     assert all("رابط الخبر بصحيفة" not in article.text for article in weeam)
     signed = [row for row in rows if row.reason == "outlet sign-off"]
     assert len(signed) == len(weeam)
-    assert all(row.text.startswith("رابط الخبر بصحيفة الوئام:") for row in signed)
+    assert {row.text for row in signed} == {"رابط الخبر بصحيفة الوئام:"}
     assert sum(len(article.text.split()) for article in weeam) > 50 * len(weeam)
 
 
-def test_an_outlets_sign_off_with_the_title_goes_a_title_closing_its_own_text_stays() -> None:
+def test_an_outlets_sign_off_before_the_title_goes_a_sentence_ending_with_it_stays() -> None:
     rng = random.Random(5)
     pages = []
     for n in range(12):
@@ -156,10 +155,10 @@ def test_an_outlets_sign_off_with_the_title_goes_a_title_closing_its_own_text_st
     for article, original in zip(result.articles, pages):
         assert len(article.text) == len(original.text)
         if article.id.startswith("s"):
-            assert (
-                "رابط الخبر" not in article.text
-                and original.title.split()[0] not in article.text[-200:]
-            )
-            assert article.text.rstrip().endswith(".")
+            # The label goes, the title stays: the headline is the article's own.
+            label = " رابط الخبر بموقع المثال: "
+            kept = original.text.replace(label, " " * len(label))
+            assert article.text == kept and "رابط الخبر" not in article.text
+            assert article.dropped[0].reason == "outlet sign-off"
         else:
             assert article.text == original.text

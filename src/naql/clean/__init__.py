@@ -246,11 +246,10 @@ def _without_sign_offs(
         return list(articles)
     out = []
     for article, group, hit in zip(articles, groups, found):
-        if hit is None or (group, hit[1]) not in learned:
+        if hit is None or (group, hit[2]) not in learned:
             out.append(article)
             continue
-        start = hit[0]
-        end = len(article.text.rstrip())
+        start, end, _ = hit
         blank = "".join(ch if ch == "\n" else " " for ch in article.text[start:end])
         drop = Drop(Span(start, end), SIGN_OFF)
         dropped = sorted([*article.dropped, drop], key=lambda d: (d.span.start, d.span.end))

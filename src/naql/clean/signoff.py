@@ -1,19 +1,19 @@
-"""Sign-offs learned from the batch: an outlet's closing phrase followed by the page's own title.
+"""Sign-offs learned from the batch: an outlet's closing label before the page's own title.
 
-Some sites end every article with a fixed phrase and the headline again — al-Weeam's «رابط الخبر
+Some sites end every article with a fixed label and the headline again — al-Weeam's «رابط الخبر
 بصحيفة الوئام: <title>» closes 2,084 of its 2,090 pages in SaudiNewsNet — often run on in the
-last paragraph's line, so the line rules (:mod:`naql.clean.frequency`) never see it as a line
-of its own. It is chrome all the same, and harmful chrome: every page of the outlet shares the
-phrase, so its pages look alike to the topic measure, and a photo page whose whole text is the
-sign-off (al-Weeam's «بالصور ..» galleries) looks like all the others.
+last paragraph's line, so the line rules (:mod:`naql.clean.frequency`) never see it as a line of
+its own. The label is chrome, and harmful chrome: every page of the outlet shares it, so its
+pages look alike to the topic measure, and its photo pages, whose whole text is the label and
+the title («بالصور .. رمضان في ليبيا»), made one story of fourteen galleries from a month.
 
 The rule: a page whose text ends with its own title (the reader's, HTML entities read), preceded
-within its sentence by a phrase of ``MIN_WORDS`` to ``MAX_WORDS`` words ending with a colon or a
-dash (a label: «… وقال المتحدث <title>» is a sentence that ends with it), votes for that phrase;
-a phrase closing at least ``max(outlet_min_pages, outlet_share * N_o)`` pages of outlet o (the
-outlet chrome bar) is o's sign-off, and the phrase with the title is set aside on every page of
-o that ends with both. A title that only happens to close its own article ends with the text's
-own sentence, not with a phrase repeated across the outlet, and stays.
+within its sentence by a label of ``MIN_WORDS`` to ``MAX_WORDS`` words ending with a colon or a
+dash («… وقال المتحدث <title>» is a sentence that ends with it, not a label), votes for the
+label; a label closing at least ``max(outlet_min_pages, outlet_share * N_o)`` pages of outlet o
+(the outlet chrome bar) is o's sign-off, and it goes on every page of o that ends with it and
+its title. The title stays: it is the article's own headline, which most outlets print atop
+the text, and its words are the story's.
 """
 
 from __future__ import annotations
@@ -36,14 +36,14 @@ _SENTENCE_END = regex.compile(r"[.!?؟…]$")
 _LABEL_END = regex.compile(r"[:：\-–—]$")
 
 
-def sign_off(text: str, title: str | None) -> tuple[int, str] | None:
-    """(where the phrase starts in ``text``, the phrase) when ``text`` ends with a short phrase
-    then ``title``; None otherwise."""
+def sign_off(text: str, title: str | None) -> tuple[int, int, str] | None:
+    """(where the phrase starts and ends in ``text``, the phrase) when ``text`` ends with a
+    short phrase then ``title``; None otherwise."""
     if not title:
         return None
-    wanted = unescape(title).split()
-    if not wanted:
-        return None
+    wanted = (unescape(title) if "&" in title else title).split()
+    if not wanted or not text.rstrip().endswith(wanted[-1]):
+        return None  # most pages: not even the title's last word closes the text
     # The title and a phrase before it: a tail of the text is enough to read.
     tail_start = max(0, len(text) - sum(map(len, wanted)) - 4 * len(wanted) - 200)
     found = list(_WORD.finditer(text, tail_start))
@@ -64,12 +64,12 @@ def sign_off(text: str, title: str | None) -> tuple[int, str] | None:
         return None
     if not _LABEL_END.search(phrase[-1].group()):
         return None  # a label introduces the title; a sentence that ends with it is the text's
-    return phrase[0].start(), " ".join(m.group() for m in phrase)
+    return phrase[0].start(), phrase[-1].end(), " ".join(m.group() for m in phrase)
 
 
 def learn_sign_offs(
     groups: Sequence[str | None],
-    found: Sequence[tuple[int, str] | None],
+    found: Sequence[tuple[int, int, str] | None],
     outlet_min_pages: int,
     outlet_share: float,
 ) -> set[tuple[str, str]]:
@@ -77,7 +77,7 @@ def learn_sign_offs(
     doc); ``found[i]`` is :func:`sign_off` of page i, ``groups[i]`` its outlet."""
     sizes = Counter(group for group in groups if group is not None)
     votes = Counter(
-        (group, hit[1])
+        (group, hit[2])
         for group, hit in zip(groups, found)
         if group is not None and hit is not None
     )

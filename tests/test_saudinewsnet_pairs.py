@@ -64,7 +64,10 @@ def test_the_spa_sample_on_the_full_trace(full_trace: dict) -> None:
     # one line lost when the Qassim inspections, split by it from the Eastern region's, joined
     # Riyadh's and the papers' common source was no longer named SPA.
     assert found.origin.recall >= 77 / 79
-    assert found.origin.precision >= 0.92
+    # 0.928 until stop 25 counted a paper that reached SPA's fuller version through one other
+    # item of it as not traced to this one (naql.evaluate.traced): three lines read as not
+    # reused had been counted.
+    assert found.origin.precision >= 0.96
 
 
 def _story_of(trace: dict) -> dict[str, str]:
@@ -99,11 +102,11 @@ def test_the_samples_read_inside_naqls_own_stories_and_templates(full_trace: dic
             else:
                 within_apart.append(story[a] != story[b])
     # Measured when set: 39/39 same-event pairs together and none drawn as a template; 3 of
-    # the 16 different-event pairs found inside one story now apart; 34 of the 35 template
-    # pairs read as two events still drawn as templates.
+    # the 16 different-event pairs found inside one story now apart (4 since al-Weeam's
+    # sign-off went, stop 25); 34 of the 35 template pairs read as two events still drawn.
     assert sum(same_together) / len(same_together) >= 0.95
     assert not any(same_drawn)
-    assert len(within_apart) == 16 and sum(within_apart) >= 3
+    assert len(within_apart) == 16 and sum(within_apart) >= 4
     assert sum(different_drawn) / len(different_drawn) >= 0.9
 
 

@@ -30,21 +30,21 @@ MIN_WORDS = 2
 MAX_WORDS = 8
 
 _WORD = regex.compile(r"\S+")
-# A phrase starts after a sentence's end or a line break.
+# A label starts after a sentence's end or a line break ...
 _SENTENCE_END = regex.compile(r"[.!?؟…]$")
 # ... and ends with a colon or a dash, the label before the title.
 _LABEL_END = regex.compile(r"[:：\-–—]$")
 
 
 def sign_off(text: str, title: str | None) -> tuple[int, int, str] | None:
-    """(where the phrase starts and ends in ``text``, the phrase) when ``text`` ends with a
-    short phrase then ``title``; None otherwise."""
+    """(where the label starts and ends in ``text``, the label) when ``text`` ends with a short
+    label then ``title`` (see the module doc); None otherwise."""
     if not title:
         return None
     wanted = (unescape(title) if "&" in title else title).split()
     if not wanted or not text.rstrip().endswith(wanted[-1]):
         return None  # most pages: not even the title's last word closes the text
-    # The title and a phrase before it: a tail of the text is enough to read.
+    # The title and a label before it: a tail of the text is enough to read.
     tail_start = max(0, len(text) - sum(map(len, wanted)) - 4 * len(wanted) - 200)
     found = list(_WORD.finditer(text, tail_start))
     size = len(wanted)
@@ -73,7 +73,7 @@ def learn_sign_offs(
     outlet_min_pages: int,
     outlet_share: float,
 ) -> set[tuple[str, str]]:
-    """(outlet group, phrase) pairs that close enough of the outlet's pages (see the module
+    """(outlet group, label) pairs that close enough of the outlet's pages (see the module
     doc); ``found[i]`` is :func:`sign_off` of page i, ``groups[i]`` its outlet."""
     sizes = Counter(group for group in groups if group is not None)
     votes = Counter(

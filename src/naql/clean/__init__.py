@@ -33,7 +33,7 @@ from naql.clean.body import body_interior, headline
 from naql.clean.frequency import Chrome, learn_chrome
 from naql.clean.lines import LONG_CHARS, Line, fill_keys, split_lines
 from naql.clean.meta import CREDIT_KINDS, Bylines, gazetteer
-from naql.clean.signoff import SIGN_OFF, learn_sign_offs, sign_off
+from naql.clean.signoff import SIGN_OFF, without_sign_offs
 from naql.clean.split import READ_MORE, story_starts
 from naql.errors import ConfigError
 from naql.outlets import Outlet
@@ -215,7 +215,7 @@ def clean_articles(
     ``progress(done, total)`` is told of the pages cleaned."""
     config = config or CleanConfig()
     groups = [_group(article) for article in articles]
-    inputs = _without_sign_offs(articles, groups, config)
+    inputs = without_sign_offs(articles, groups, config)
     pages = [split_lines(article.text) for article in inputs]
     fill_keys(pages, _short_words(config))
     chrome = learn_chrome(groups, pages, lambda index: articles[index].text, config)
@@ -233,29 +233,6 @@ def clean_articles(
         if progress is not None and (index % 1024 == 1023 or index == len(articles) - 1):
             progress(index + 1, len(articles))
     return CleanResult(out, dict(counts.most_common()), sources, articles)
-
-
-def _without_sign_offs(
-    articles: Sequence[Article], groups: Sequence[str | None], config: CleanConfig
-) -> list[Article]:
-    """The pages with their outlet's sign-off (:mod:`naql.clean.signoff`) blanked and listed as
-    dropped; the others as they are."""
-    found = [sign_off(article.text, article.title) for article in articles]
-    learned = learn_sign_offs(groups, found, config.outlet_min_pages, config.outlet_share)
-    if not learned:
-        return list(articles)
-    out = []
-    for article, group, hit in zip(articles, groups, found):
-        if hit is None or (group, hit[2]) not in learned:
-            out.append(article)
-            continue
-        start, end, _ = hit
-        blank = "".join(ch if ch == "\n" else " " for ch in article.text[start:end])
-        drop = Drop(Span(start, end), SIGN_OFF)
-        dropped = sorted([*article.dropped, drop], key=lambda d: (d.span.start, d.span.end))
-        text = article.text[:start] + blank + article.text[end:]
-        out.append(_copy(article, text=text, dropped=dropped))
-    return out
 
 
 def _clean_page(

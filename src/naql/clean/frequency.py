@@ -53,6 +53,12 @@ class Chrome:
         return None
 
 
+def outlet_bar(config: CleanConfig, pages: int) -> int:
+    """Pages of an outlet with ``pages`` pages that a line or sign-off must be on to be its
+    chrome: ``max(outlet_min_pages, outlet_share * pages)``."""
+    return max(config.outlet_min_pages, math.ceil(config.outlet_share * pages))
+
+
 def learn_chrome(
     groups: Sequence[str | None],
     pages: Sequence[Sequence[Line]],
@@ -104,7 +110,8 @@ def learn_chrome(
             if group is not None:
                 per_outlet[group].append(index)
         for group, members in per_outlet.items():
-            bar = max(config.outlet_min_pages, math.ceil(config.outlet_share * outlet_sizes[group]))
-            if len(members) >= bar and different_stories(members):
+            if len(members) >= outlet_bar(config, outlet_sizes[group]) and different_stories(
+                members
+            ):
                 chrome.by_outlet.add((group, key))
     return chrome

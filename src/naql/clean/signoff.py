@@ -18,12 +18,19 @@ the text, and its words are the story's.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from html import unescape
+from typing import TYPE_CHECKING
 
 import regex
+
+from naql.clean.frequency import outlet_bar
+from naql.records import Article, Drop, Span
+
+if TYPE_CHECKING:
+    from naql.clean import CleanConfig
 
 SIGN_OFF = "outlet sign-off"
 MIN_WORDS = 2
@@ -70,8 +77,7 @@ def sign_off(text: str, title: str | None) -> tuple[int, int, str] | None:
 def learn_sign_offs(
     groups: Sequence[str | None],
     found: Sequence[tuple[int, int, str] | None],
-    outlet_min_pages: int,
-    outlet_share: float,
+    config: CleanConfig,
 ) -> set[tuple[str, str]]:
     """(outlet group, label) pairs that close enough of the outlet's pages (see the module
     doc); ``found[i]`` is :func:`sign_off` of page i, ``groups[i]`` its outlet."""
@@ -81,8 +87,27 @@ def learn_sign_offs(
         for group, hit in zip(groups, found)
         if group is not None and hit is not None
     )
-    return {
-        key
-        for key, count in votes.items()
-        if count >= max(outlet_min_pages, math.ceil(outlet_share * sizes[key[0]]))
-    }
+    return {key for key, count in votes.items() if count >= outlet_bar(config, sizes[key[0]])}
+
+
+def without_sign_offs(
+    articles: Sequence[Article], groups: Sequence[str | None], config: CleanConfig
+) -> list[Article]:
+    """The pages with their outlet's sign-off blanked (newlines stay) and listed as dropped;
+    the others as they are, the same objects."""
+    found = [sign_off(article.text, article.title) for article in articles]
+    learned = learn_sign_offs(groups, found, config)
+    if not learned:
+        return list(articles)
+    out = []
+    for article, group, hit in zip(articles, groups, found):
+        if hit is None or (group, hit[2]) not in learned:
+            out.append(article)
+            continue
+        start, end, _ = hit
+        blank = "".join(ch if ch == "\n" else " " for ch in article.text[start:end])
+        drop = Drop(Span(start, end), SIGN_OFF)
+        dropped = sorted([*article.dropped, drop], key=lambda d: (d.span.start, d.span.end))
+        text = article.text[:start] + blank + article.text[end:]
+        out.append(replace(article, text=text, dropped=dropped, meta=dict(article.meta)))
+    return out

@@ -226,3 +226,99 @@ def test_phrases_find_a_re_run_of_common_words_on_a_real_day() -> None:
     passages = align_pairs(tokens, tokens, [pair], len(vocabulary), Config().align)
     covered = sum(p.i1 - p.i0 + 1 for p in passages) / len(tokens[pair[0]])
     assert covered > 0.8
+
+
+def _clusters_sorting_everything(
+    seeds: candidates.Seeds, gap: int, min_seeds: int, pair: np.ndarray | None, rounds: int = 6
+) -> candidates.Clusters:
+    """The gap clustering as first written: every round sorts every living seed, whether its
+    group can still change or not. The fast version must give exactly its clusters."""
+    from naql.candidates.clusters import _summarise, _with_first
+
+    n = len(seeds)
+    if pair is not None:
+        label = pair.astype(np.int64)
+    else:
+        label = (seeds.left * (int(seeds.right.max()) + 1) + seeds.right).astype(np.int64)
+    alive = np.arange(n)
+    quiet = 0
+    for round_number in range(rounds * 2):
+        if not len(alive):
+            break
+        axis = seeds.i if round_number % 2 == 0 else seeds.j
+        coordinate = axis[alive]
+        order = np.argsort(label[alive] * (int(coordinate.max()) + 1) + coordinate, kind="stable")
+        alive, coordinate = alive[order], coordinate[order]
+        lab = label[alive]
+        same = lab[1:] == lab[:-1]
+        cut = np.diff(coordinate) > gap
+        new_label = np.cumsum(_with_first(~same | cut)) - 1
+        distinct = _with_first(
+            (new_label[1:] != new_label[:-1]) | (coordinate[1:] != coordinate[:-1])
+        )
+        size = np.bincount(new_label[distinct], minlength=int(new_label[-1]) + 1)
+        keep = size[new_label] >= min_seeds
+        changed = bool((cut & same).any()) or not keep.all()
+        alive = alive[keep]
+        label[:] = -1
+        label[alive] = new_label[keep]
+        quiet = 0 if changed else quiet + 1
+        if quiet >= 2:
+            break
+    return _summarise(seeds, label, alive)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 80), st.integers(0, 80)),
+        min_size=1,
+        max_size=300,
+    ),
+    st.integers(1, 12),
+    st.integers(1, 6),
+    st.booleans(),
+)
+def test_gap_clustering_equals_sorting_every_seed_every_round(
+    found: list[tuple[int, int, int, int]], gap: int, min_seeds: int, dense: bool
+) -> None:
+    # Seeds come pair by pair, as the aligner and the seed index give them; within a pair in
+    # any order. Diagonals are mixed in so that real passages form and are cut again.
+    found = sorted(found, key=lambda seed: (seed[0], seed[1]))
+    columns = [np.array(column, dtype=np.int64) for column in zip(*found)]
+    seeds = candidates.Seeds(*columns)
+    pair = None
+    if dense:
+        keys = columns[0] * 4 + columns[1]
+        pair = np.cumsum(np.r_[True, keys[1:] != keys[:-1]]) - 1
+    fast = candidates.cluster_seeds(seeds, gap=gap, min_seeds=min_seeds, pair=pair)
+    reference = _clusters_sorting_everything(seeds, gap, min_seeds, pair)
+    for name in candidates.Clusters.__slots__:
+        assert np.array_equal(getattr(fast, name), getattr(reference, name)), name
+
+
+def test_gap_clustering_settles_groups_and_still_splits_late() -> None:
+    # A zigzag one group on i, two on j, and only then, on i again, five: it keeps moving
+    # while the diagonal beside it settled after the second round.
+    zigzag = [(0, 0), (5, 100), (10, 0), (15, 100), (20, 0)]
+    diagonal = [(50 + k, 50 + k) for k in range(10)]
+    i, j = zip(*(zigzag + diagonal))
+    seeds = candidates.Seeds(
+        np.zeros(len(i), dtype=np.int64),
+        np.ones(len(i), dtype=np.int64),
+        np.array(i, dtype=np.int64),
+        np.array(j, dtype=np.int64),
+    )
+    fast = candidates.cluster_seeds(seeds, gap=6, min_seeds=1)
+    spans = sorted(zip(fast.i0.tolist(), fast.i1.tolist(), fast.j0.tolist(), fast.j1.tolist()))
+    assert spans == [
+        (0, 0, 0, 0),
+        (5, 5, 100, 100),
+        (10, 10, 0, 0),
+        (15, 15, 100, 100),
+        (20, 20, 0, 0),
+        (50, 59, 50, 59),
+    ]
+    reference = _clusters_sorting_everything(seeds, 6, 1, None)
+    for name in candidates.Clusters.__slots__:
+        assert np.array_equal(getattr(fast, name), getattr(reference, name)), name

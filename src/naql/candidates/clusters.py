@@ -75,39 +75,70 @@ def cluster_seeds(
         label = pair.astype(np.int64)
     elif n:
         label = (seeds.left * (int(seeds.right.max()) + 1) + seeds.right).astype(np.int64)
+    # `alive` is kept in group order, each group's seeds in one block. A group that comes out
+    # of a round whole (not cut, not dropped) is clean on that round's axis and, as every group
+    # after the round before, on the other: no later round changes it, so later rounds sort
+    # only the blocks still moving, in place. The rounds after the first two then cost a
+    # fraction of a full sort (SaudiNewsNet's 4 M seeds: 2.5 s, not 5.8 s), and the groups,
+    # their order and their numbering are those of sorting everything every round.
     alive = np.arange(n)
+    settled = np.zeros(0, dtype=bool)  # per group: final (nothing is before the second round)
     quiet = 0
     for round_number in range(rounds * 2):
         if not len(alive):
             break
-        first_round = round_number == 0  # every seed alive, in order: no gather needed
+        first_round = round_number == 0
         axis = seeds.i if round_number % 2 == 0 else seeds.j
-        coordinate = axis if first_round else axis[alive]
+        if first_round:
+            members, moving = alive, None
+        else:
+            group = label[alive]
+            moving = np.flatnonzero(~settled[group])
+            if not len(moving):
+                quiet += 1
+                if quiet >= 2:
+                    break
+                continue
+            members = alive[moving]
+        coordinate = axis if first_round else axis[members]
         # One int64 key (group, position) sorts faster than a two-key lexsort.
         span = int(coordinate.max()) + 1
-        order = stable_order((label if first_round else label[alive]) * span + coordinate)
-        alive, coordinate = alive[order], coordinate[order]
-        lab = label[alive]
+        keys = label if first_round else group[moving]
+        order = stable_order(keys * span + coordinate)
+        members, coordinate = members[order], coordinate[order]
+        lab = label[members]
         same = lab[1:] == lab[:-1]
         cut = np.diff(coordinate) > gap
-        new_label = np.cumsum(_with_first(~same | cut)) - 1
+        starts = _with_first(~same | cut)
+        piece = np.cumsum(starts) - 1
         # Size by distinct positions on this axis, so one word repeated does not make a group.
-        distinct = _with_first(
-            (new_label[1:] != new_label[:-1]) | (coordinate[1:] != coordinate[:-1])
-        )
-        size = np.bincount(new_label[distinct], minlength=int(new_label[-1]) + 1)
-        keep = size[new_label] >= min_seeds
+        distinct = _with_first((piece[1:] != piece[:-1]) | (coordinate[1:] != coordinate[:-1]))
+        size = np.bincount(piece[distinct], minlength=int(piece[-1]) + 1)
+        keep = size[piece] >= min_seeds
         changed = bool((cut & same).any()) or not keep.all()
-        alive = alive[keep]
+        if first_round:
+            whole = np.zeros(len(keep), dtype=bool)
+            alive, group_start, final = members[keep], starts[keep], whole[keep]
+        else:
+            whole = (np.bincount(lab[starts])[lab] == 1) & keep
+            alive[moving] = members
+            group_start = changes(group)
+            group_start[moving] = starts
+            kept = np.ones(len(alive), dtype=bool)
+            kept[moving] = keep
+            final = np.ones(len(alive), dtype=bool)
+            final[moving] = whole
+            alive, group_start, final = alive[kept], group_start[kept], final[kept]
         label[:] = -1
-        label[alive] = new_label[keep]
+        label[alive] = np.cumsum(group_start) - 1
+        settled = final[group_start]
         # Stop once a pass on each axis changed nothing anywhere: every pair's groups are then
         # final, so a pair's result never depends on the other pairs clustered with it (the
         # index aligns a few new pairs where a batch aligns them all, and must agree with it).
         quiet = 0 if changed else quiet + 1
         if quiet >= 2:
             break
-    return _summarise(seeds, label, alive)
+    return _summarise(seeds, label, alive, in_order=True)
 
 
 def _distinct_per_group(group: np.ndarray, value: np.ndarray, count: int) -> np.ndarray:
@@ -120,8 +151,11 @@ def _distinct_per_group(group: np.ndarray, value: np.ndarray, count: int) -> np.
     return np.bincount(distinct // span, minlength=count)
 
 
-def _summarise(seeds: Seeds, label: np.ndarray, alive: np.ndarray) -> Clusters:
-    alive = alive[stable_order(label[alive])]
+def _summarise(
+    seeds: Seeds, label: np.ndarray, alive: np.ndarray, in_order: bool = False
+) -> Clusters:
+    if not in_order:
+        alive = alive[stable_order(label[alive])]
     lab = label[alive]
     i, j = seeds.i[alive], seeds.j[alive]
     starts = np.flatnonzero(changes(lab))

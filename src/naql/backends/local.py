@@ -13,11 +13,11 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from typing import Any
 
 from naql.backends import ChunkProgress, Done, Pending
 from naql.errors import BackendFailed
+from naql.stages import collector_paused
 
 # The inputs of the stage being run, set just before the workers are forked (or sent to each
 # worker once by the initializer where there is no fork).
@@ -57,7 +57,7 @@ class LocalBackend:
             return results
         pool = _pool(min(self.workers, len(chunks)), shared)
         try:
-            with pool, _collector_paused():
+            with pool, collector_paused():
                 futures = {
                     pool.submit(_run_chunk, task, chunk): k for k, chunk in enumerate(chunks)
                 }
@@ -95,31 +95,16 @@ class _Running:
         self.pool, self.futures, self.task = pool, futures, task
 
     def result(self) -> list[Any]:
-        with self.pool, _collector_paused():
+        with self.pool, collector_paused():
             return [_result(future, self.task) for future in self.futures]
 
     def each(self) -> Iterator[tuple[int, Any]]:
         number = {future: k for k, future in enumerate(self.futures)}
         # Results are unpickled by the pool's own thread as they arrive: the collector stays
         # off until the last (the caller's work between them makes records, not cycles).
-        with self.pool, _collector_paused():
+        with self.pool, collector_paused():
             for future in as_completed(number):
                 yield number[future], _result(future, self.task)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic collector off while results come back: unpickling a chunk's records makes
-    objects by the hundred thousand, and the collections they set off walked them again and
-    again (SaudiNewsNet's stories and verdicts: 0.6 s to unpickle, 0.2 s with it off). What
-    they make is freed by reference count; the collector is on again after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _pool(workers: int, shared: Any) -> ProcessPoolExecutor:

@@ -38,6 +38,7 @@ from naql.clean.split import READ_MORE, story_starts
 from naql.errors import ConfigError
 from naql.outlets import Outlet
 from naql.records import Article, Drop, Span, drops_within
+from naql.stages import collector_paused
 from naql.text import normalize
 
 __all__ = ["CleanConfig", "CleanResult", "DropRow", "clean_articles", "explain", "explain_drops"]
@@ -214,6 +215,15 @@ def clean_articles(
     """Clean a batch of pages (see the module's docstring). The inputs are not modified;
     ``progress(done, total)`` is told of the pages cleaned."""
     config = config or CleanConfig()
+    with collector_paused():  # lines, keys and articles by the hundred thousand, no cycles
+        return _clean_batch(articles, config, progress)
+
+
+def _clean_batch(
+    articles: Sequence[Article],
+    config: CleanConfig,
+    progress: Callable[[int, int], None] | None,
+) -> CleanResult:
     groups = [_group(article) for article in articles]
     inputs = without_sign_offs(articles, groups, config)
     pages = [split_lines(article.text) for article in inputs]

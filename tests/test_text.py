@@ -163,3 +163,42 @@ def test_words_a_block_at_a_time_are_each_texts_own(texts: list[str], block_char
         assert found.forms == want.forms
         assert found.starts.tolist() == want.starts.tolist()
         assert found.ends.tolist() == want.ends.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from([1, 7, 255, 256, 65_535, 65_536, 70_000])),
+        max_size=40,
+    ),
+    st.data(),
+)
+def test_tokens_keep_every_end_whatever_the_longest_token(
+    pieces: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    # Tokens hold lengths in the narrowest type the text's longest token fits; the ends they
+    # give back must be the ends they were made from, a URL of 70,000 characters included.
+    import pickle
+
+    from naql.text import Tokens
+
+    starts, ends, position = [], [], 0
+    for gap, size in pieces:
+        position += gap
+        starts.append(position)
+        position += size
+        ends.append(position)
+    s = np.array(starts, dtype=np.int32)
+    e = np.array(ends, dtype=np.int32)
+    tokens = Tokens(np.zeros(len(s), np.int32), np.zeros(len(s), bool), s, e)
+    again = pickle.loads(pickle.dumps(tokens))
+    for found in (tokens, again):
+        assert found.ends.tolist() == ends
+        assert [found.end(k) for k in range(len(found))] == ends
+        if ends:
+            first = data.draw(st.integers(0, len(ends)))
+            last = data.draw(st.integers(first, len(ends)))
+            assert found.ends_in(first, last).tolist() == ends[first:last]
+    assert tokens.lengths.itemsize == (
+        1 if max(e - s, default=0) < 256 else 2 if max(e - s, default=0) < 65_536 else 4
+    )

@@ -28,8 +28,8 @@ def to_passage(passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens
     return Passage(
         a=a_id,
         b=b_id,
-        a_span=Span(int(a.starts[passage.i0]), int(a.ends[passage.i1])),
-        b_span=Span(int(b.starts[passage.j0]), int(b.ends[passage.j1])),
+        a_span=Span(int(a.starts[passage.i0]), a.end(passage.i1)),
+        b_span=Span(int(b.starts[passage.j0]), b.end(passage.j1)),
         kind=kind,
         score=round(passage.density, 4),
         matched_words=passage.matched,

@@ -296,7 +296,7 @@ def _slot(places: Places, text: str, doc: Tokens, start: int, end: int) -> set[i
     """Places named by the tokens ``start`` to ``end`` (a name may run two tokens past either
     edge: «كوت ديفوار» where only «ديفوار» was replaced)."""
     low, high = max(0, start - 2), min(len(doc), end + 2)
-    words = [normalize(text[int(doc.starts[k]) : int(doc.ends[k])]) for k in range(low, high)]
+    words = [normalize(text[int(doc.starts[k]) : doc.end(k)]) for k in range(low, high)]
     return {
         number
         for first, last, number in places.spans(words)

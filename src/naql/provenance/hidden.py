@@ -263,7 +263,7 @@ def hang_common_sources(
             tokens = story.tokens[k]
             spans = node.alone.setdefault(articles[k].id, [])
             for i, j in ranges:
-                span = Span(int(tokens.starts[i]), int(tokens.ends[j]))
+                span = Span(int(tokens.starts[i]), tokens.end(j))
                 if span not in spans:
                     spans.append(span)
             if k not in members:

@@ -64,5 +64,5 @@ def added_spans(tokens: Tokens, covered: np.ndarray) -> list[Span]:
     spans = []
     for start, end in zip(*runs(~covered)):
         if int((~tokens.stop[start:end]).sum()) >= MIN_ADDED_WORDS:
-            spans.append(Span(int(tokens.starts[start]), int(tokens.ends[end - 1])))
+            spans.append(Span(int(tokens.starts[start]), tokens.end(end - 1)))
     return spans

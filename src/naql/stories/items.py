@@ -198,7 +198,7 @@ def _cuts(text: str, doc: Tokens, items: list[Item], inside: np.ndarray) -> list
             (
                 t
                 for t in range(first, last, -1)
-                if not inside[t] and "\n" in text[int(doc.ends[t - 1]) : int(doc.starts[t])]
+                if not inside[t] and "\n" in text[doc.end(t - 1) : int(doc.starts[t])]
             ),
             None,
         )
@@ -216,7 +216,7 @@ def _cuts(text: str, doc: Tokens, items: list[Item], inside: np.ndarray) -> list
 
 
 def _line_start(text: str, doc: Tokens, t: int) -> int:
-    return text.rfind("\n", int(doc.ends[t - 1]), int(doc.starts[t])) + 1
+    return text.rfind("\n", doc.end(t - 1), int(doc.starts[t])) + 1
 
 
 def _part(article: Article, part: int, begin: int, end: int) -> Article:
@@ -239,7 +239,7 @@ def _slice(doc: Tokens, first: int, end: int, begin: int) -> Tokens:
         doc.ids[first:end],
         doc.stop[first:end],
         (doc.starts[first:end] - begin).astype(np.int32),
-        (doc.ends[first:end] - begin).astype(np.int32),
+        (doc.ends_in(first, end) - begin).astype(np.int32),
     )
 
 

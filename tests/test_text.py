@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 import naql.text.tokenize as tokenize_module
 from naql.text import Vocabulary, normalize, normalize_with_offsets, words
-from naql.text.tokenize import document_frequency, tokenize_flat, words_of
+from naql.text.tokenize import tokenize_flat, words_of
+from naql.text.tokens import document_frequency
 
 ARABIC = "".join(chr(c) for c in range(0x0621, 0x064B)) + "ىةأإآؤئ"
 MARKS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0640\u0670\u200c\u200d\u200f"

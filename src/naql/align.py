@@ -25,7 +25,7 @@ from naql.candidates import Seeds, cluster_seeds, merge_clusters
 from naql.config import AlignConfig
 from naql.records import pickled_by_fields
 from naql.text import Tokens
-from naql.text.tokenize import document_frequency
+from naql.text.tokens import document_frequency
 
 
 @pickled_by_fields

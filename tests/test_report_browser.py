@@ -68,6 +68,13 @@ def _rows(driver: Any) -> list[dict[str, str]]:
     )
 
 
+def _back_to_list(driver: Any) -> None:
+    # The list shows again on the hash change, a moment after the click: its links are only
+    # found by their text once it is displayed.
+    driver.find_element("link text", "← All stories").click()
+    _wait(lambda: driver.find_element("id", "list-view").is_displayed())
+
+
 def _open_story(driver: Any, label: str) -> None:
     row = next(r for r in _rows(driver) if r["label"].startswith(label))
     driver.find_element("link text", row["id"]).click()
@@ -90,11 +97,11 @@ def test_story_list_holds_the_three_stories_apart(driver, request, pile) -> None
     # The Sullivan story (the second story of page 000) and seed 002 are stories of their own.
     _open_story(driver, SULLIVAN)
     assert [c.split(" ")[0] for c in _article_cards(driver)] == [SULLIVAN_PAGE]
-    driver.find_element("link text", "← All stories").click()
+    _back_to_list(driver)
     other = next(r for r in _rows(driver) if not r["label"].startswith((HAFTAR, SULLIVAN)))
     driver.find_element("link text", other["id"]).click()
     assert [c.split(" ")[0] for c in _article_cards(driver)] == [SEED_002]
-    driver.find_element("link text", "← All stories").click()
+    _back_to_list(driver)
     _open_story(driver, HAFTAR)
     assert [c.split(" ")[0] for c in _article_cards(driver)] == [TEASER, *REWRITES]
     assert console_errors(driver) == []

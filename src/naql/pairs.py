@@ -15,12 +15,13 @@ import numpy as np
 from naql.align import TokenPassage, figures_disagree, reuse_kind
 from naql.places import StemIndex, gazetteer, place_stems, places_disagree
 from naql.records import Alignment, Article, Passage, Span
+from naql.slots import slot_kinds, slots_disagree
 from naql.stories.topical import number_stems
 from naql.text import Tokens, Vocabulary
 
-# Why a pair's shared wording is one formula of two events: (agreeing, compared) figures, or
-# the two places its slot names (A's, B's).
-Template = tuple[int, int] | tuple[str, str]
+# Why a pair's shared wording is one formula of two events: (agreeing, compared) figures, the
+# two places its slot names (A's, B's), or the slot words swapped in place ("slots", A's, B's).
+Template = tuple[int, int] | tuple[str, str] | tuple[str, str, str]
 
 
 def to_passage(passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens) -> Passage:
@@ -84,6 +85,7 @@ class PairInputs:
     stems: Sequence[str]
     is_number: np.ndarray  # per stem id: a figure
     places: StemIndex  # the places' stems (Places.stem_index)
+    slot_kinds: np.ndarray  # per stem id: the kind of slot word it is (naql.slots)
     # Per text asked about, its place stems: a text is in many pairs.
     place_stems: dict[int, set[int]] = field(default_factory=dict)
 
@@ -97,13 +99,16 @@ class PairInputs:
     def of(
         cls, articles: Sequence[Article], tokens: Sequence[Tokens], vocabulary: Vocabulary
     ) -> PairInputs:
+        is_number = number_stems(vocabulary)
+        places = gazetteer().stem_index(tokens, vocabulary)
         return cls(
             [article.id for article in articles],
             tokens,
             [article.text for article in articles],
             vocabulary.stems,
-            number_stems(vocabulary),
-            gazetteer().stem_index(tokens, vocabulary),
+            is_number,
+            places,
+            slot_kinds(vocabulary, is_number, places.mask),
         )
 
 
@@ -111,8 +116,9 @@ def template_of(
     shared: PairInputs, left: int, right: int, group: list[TokenPassage]
 ) -> Template | None:
     """Why the pair's shared wording is one formula told of two events, if it is: different
-    figures (:func:`naql.align.figures_disagree`) or different places in one slot
-    (:func:`naql.places.places_disagree`)."""
+    figures (:func:`naql.align.figures_disagree`), different places in one slot
+    (:func:`naql.places.places_disagree`), or slot words of several kinds swapped in place
+    (:func:`naql.slots.slots_disagree`: another day's bulletin)."""
     a, b = shared.tokens[left], shared.tokens[right]
     figures = figures_disagree(a, b, group, shared.is_number, shared.stems)
     if figures is not None:
@@ -120,9 +126,15 @@ def template_of(
     ranges = [(p.i0, p.i1, p.j0, p.j1) for p in group]
     texts = shared.texts
     whole = shared.places_of(left), shared.places_of(right)
-    return places_disagree(
+    found = places_disagree(
         texts[left], texts[right], a, b, ranges, index=shared.places, whole=whole
     )
+    if found is not None:
+        return found
+    swapped = slots_disagree(
+        texts[left], texts[right], a, b, group, shared.slot_kinds, shared.stems
+    )
+    return None if swapped is None else ("slots", *swapped)
 
 
 def describe_pairs(

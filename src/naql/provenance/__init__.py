@@ -84,18 +84,25 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
         if (a, b) in story.templates:
             # Same wording, other facts: two instances of one template (a cable, a market
             # close), not a copy of one another.
-            first, second = story.templates[(a, b)]
-            if isinstance(first, str):
+            template = story.templates[(a, b)]
+            if len(template) == 3:
+                signal = Signal(
+                    "slots",
+                    0.0,
+                    f"same wording, other slots (another day's bulletin): «{template[1]}» in "
+                    f"one, «{template[2]}» in the other",
+                )
+            elif isinstance(template[0], str):
                 signal = Signal(
                     "places",
                     0.0,
-                    f"same wording, other places: «{first}» in one, «{second}» in the other",
+                    f"same wording, other places: «{template[0]}» in one, «{template[1]}» in the other",
                 )
             else:
                 signal = Signal(
                     "figures",
                     0.0,
-                    f"same wording, different figures: {first} of {second} numbers agree",
+                    f"same wording, different figures: {template[0]} of {template[1]} numbers agree",
                 )
             edges.append(
                 Edge(articles[a].id, articles[b].id, "template", _shared(a, b, pairs), [signal])

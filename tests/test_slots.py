@@ -1,0 +1,92 @@
+"""Another day's bulletin: one wording whose slots (figures, weekdays, winds, regions) are
+filled differently, a template rather than a copy, and two stories rather than one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from naql.align import TokenPassage
+from naql.config import Config, ProvenanceConfig
+from naql.pipeline import trace
+from naql.places import gazetteer
+from naql.records import Article
+from naql.slots import slot_kinds, slots_disagree
+from naql.stories.topical import number_stems
+from naql.text import Tokens, Vocabulary, words
+
+# Written for these tests in the form of a daily forecast; {day}, {winds}, {waves}, {region}
+# and {rain} are what changes from one day to the next.
+BULLETIN = (
+    "توقعت الرئاسة العامة للأرصاد وحماية البيئة في تقريرها عن حالة الطقس لهذا اليوم {day} "
+    "طقسا شديد الحرارة على شرق ووسط المملكة ومعتدلا على المرتفعات، مع فرصة لتكون السحب "
+    "الرعدية الممطرة على مرتفعات {rain} فترة ما بعد الظهيرة. وأوضح التقرير أن حركة الرياح "
+    "السطحية على البحر الأحمر {winds} بسرعة {waves} كم/ساعة، وارتفاع الموج من متر إلى متر "
+    "ونصف، وحالة البحر خفيف إلى متوسط الموج. أما الخليج العربي فالرياح السطحية عليه شمالية "
+    "غربية بسرعة 20 - 40 كم/ساعة في منطقة {region}، وحالة البحر متوسط الموج."
+)
+MONDAY = BULLETIN.format(
+    day="الاثنين", rain="جازان وعسير", winds="شمالية", waves="18 - 38", region="الشرقية"
+)
+TUESDAY = BULLETIN.format(
+    day="الثلاثاء", rain="جازان وعسير", winds="جنوبية", waves="15 - 35", region="الجوف"
+)
+# A paper's copy of Monday's: «اليوم» now «أمس», one figure written another way, a line cut.
+MONDAY_COPY = MONDAY.replace("لهذا اليوم", "أمس").replace("18 - 38", "18-38")
+
+
+def _judged(a: str, b: str, density: float = 0.9) -> tuple[str, str] | None:
+    vocabulary = Vocabulary()
+    docs = []
+    for text in (a, b):
+        found = words(text)
+        ids, stop = vocabulary.encode(found.forms)
+        docs.append(Tokens(ids, stop, found.starts.astype(np.int32), found.ends.astype(np.int32)))
+    is_number = number_stems(vocabulary)
+    kinds = slot_kinds(vocabulary, is_number, gazetteer().stem_index(docs, vocabulary).mask)
+    whole = TokenPassage(0, 1, 0, len(docs[0]) - 1, 0, len(docs[1]) - 1, len(docs[0]), density)
+    return slots_disagree(a, b, docs[0], docs[1], [whole], kinds, vocabulary.stems)
+
+
+def test_two_days_bulletins_swap_their_slots_in_place() -> None:
+    found = _judged(MONDAY, TUESDAY)
+    assert found is not None
+    monday, tuesday = found
+    for word in ("الاثنين", "شمالية", "18 - 38"):
+        assert word in monday
+    for word in ("الثلاثاء", "جنوبية", "15 - 35"):
+        assert word in tuesday
+
+
+def test_a_copy_that_rewords_its_dateline_and_writes_a_figure_another_way_keeps_its_slots() -> None:
+    assert _judged(MONDAY, MONDAY_COPY) is None
+
+
+def test_one_slot_kind_alone_is_no_other_day() -> None:
+    """Two updates of one day's report differ in their figures only (prices at two hours)."""
+    first = "ارتفع سعر الذهب اليوم الاثنين إلى 1090 دولارا للأوقية بعد أن سجل 1085 دولارا ثم 1087"
+    later = "ارتفع سعر الذهب اليوم الاثنين إلى 1094 دولارا للأوقية بعد أن سجل 1082 دولارا ثم 1089"
+    assert _judged(first, later) is None
+
+
+def test_a_name_spelled_two_ways_or_a_loose_alignment_is_no_swap() -> None:
+    a = "قالت الخارجية الأمريكية يوم الاثنين إن الرياح الشمالية أخرت 3 رحلات إلى 5 مدن"
+    b = "قالت الخارجية الأميركية يوم الاثنين إن الرياح الشمالية أخرت 3 رحلات إلى 5 مدن"
+    assert _judged(a, b) is None
+    assert _judged(MONDAY, TUESDAY, density=0.5) is None  # two reports written apart
+
+
+def test_two_days_bulletins_and_their_copies_are_two_stories() -> None:
+    articles = [
+        Article(id="spa-monday", text=MONDAY, outlet="spa", date="2015-07-20"),
+        Article(id="paper-monday", text=MONDAY_COPY, outlet="paper", date="2015-07-21"),
+        Article(id="spa-tuesday", text=TUESDAY, outlet="spa", date="2015-07-21"),
+        Article(
+            id="paper-tuesday",
+            text=TUESDAY.replace("لهذا اليوم", "أمس"),
+            outlet="paper",
+            date="2015-07-22",
+        ),
+    ]
+    result = trace(articles, Config(provenance=ProvenanceConfig(trust_dates=False)))
+    stories = sorted(sorted(story.articles) for story in result.stories)
+    assert stories == [["paper-monday", "spa-monday"], ["paper-tuesday", "spa-tuesday"]]

@@ -123,17 +123,17 @@ def test_the_samples_read_inside_naqls_own_stories_and_templates(full_trace: dic
 
 
 def test_another_days_bulletins_are_other_stories(full_trace: dict) -> None:
-    """Pairs drawn from naql.slots' templates (another day's bulletin), read by hand: 63 of 64
+    """Pairs drawn from naql.slots' templates (another day's bulletin), read by hand: 77 of 78
     two events under the final rule (tests/data/saudinewsnet_story_samples.md)."""
     story = _story_of(full_trace)
-    apart = {"same": [], "different": []}
+    apart: dict[str, list[bool]] = {"same": [], "different": []}
     for pair in _story_samples():
         if pair["sample"].startswith("slot-template") and pair["event"] in apart:
             apart[pair["event"]].append(story[pair["a_url"]] != story[pair["b_url"]])
-    # Measured when set: 47 of the 63 two-event pairs apart (9 before: weather forecasts of
+    # Measured when set: 57 of the 77 two-event pairs apart (9 before: weather forecasts of
     # several days were one story of 32-36); of the 5 same-event pairs, 4 together (the fifth,
     # two updates of one day's gold report, one naming the wrong weekday, is drawn apart).
-    assert len(apart["different"]) == 63 and sum(apart["different"]) >= 45
+    assert len(apart["different"]) == 77 and sum(apart["different"]) >= 54
     assert len(apart["same"]) == 5 and sum(apart["same"]) <= 1
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from naql.align import TokenPassage, figures_disagree, reuse_kind
 from naql.places import StemIndex, gazetteer, place_stems, places_disagree
 from naql.records import Alignment, Article, Passage, Span
-from naql.slots import slot_kinds, slots_disagree
+from naql.slots import slot_kinds, slot_positions, slots_disagree
 from naql.stories.topical import number_stems
 from naql.text import Tokens, Vocabulary
 
@@ -86,13 +86,21 @@ class PairInputs:
     is_number: np.ndarray  # per stem id: a figure
     places: StemIndex  # the places' stems (Places.stem_index)
     slot_kinds: np.ndarray  # per stem id: the kind of slot word it is (naql.slots)
-    # Per text asked about, its place stems: a text is in many pairs.
+    # Per text asked about, its place stems and where its slot words are: a text is in many
+    # pairs.
     place_stems: dict[int, set[int]] = field(default_factory=dict)
+    slot_at: dict[int, np.ndarray] = field(default_factory=dict)
 
     def places_of(self, k: int) -> set[int]:
         found = self.place_stems.get(k)
         if found is None:
             found = self.place_stems[k] = place_stems(self.tokens[k], self.places.mask)
+        return found
+
+    def slots_at(self, k: int) -> np.ndarray:
+        found = self.slot_at.get(k)
+        if found is None:
+            found = self.slot_at[k] = slot_positions(self.tokens[k], self.slot_kinds)
         return found
 
     @classmethod
@@ -132,7 +140,14 @@ def template_of(
     if found is not None:
         return found
     swapped = slots_disagree(
-        texts[left], texts[right], a, b, group, shared.slot_kinds, shared.stems
+        texts[left],
+        texts[right],
+        a,
+        b,
+        group,
+        shared.slot_kinds,
+        shared.stems,
+        (shared.slots_at(left), shared.slots_at(right)),
     )
     return None if swapped is None else ("slots", *swapped)
 

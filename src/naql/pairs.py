@@ -97,6 +97,11 @@ class PairInputs:
             found = self.place_stems[k] = place_stems(self.tokens[k], self.places.mask)
         return found
 
+    def forget(self) -> None:
+        """Drop what was kept per text (it is asked again if needed)."""
+        self.place_stems.clear()
+        self.slot_at.clear()
+
     def slots_at(self, k: int) -> np.ndarray:
         found = self.slot_at.get(k)
         if found is None:

@@ -144,6 +144,9 @@ def trace(
         described.update(zip([pair for pair, _ in missing], describe_pairs(pair_inputs, missing)))
         alignments = [described[pair][0] for pair, _ in ordered]
         templates = {pair: found for pair, _ in ordered if (found := described[pair][1])}
+        # Every pair is described: what describing kept per text (place stems, slot
+        # positions) goes before stories and provenance, the trace's last peak.
+        pair_inputs.forget()
     with timer.stage("attribution"):
         told = lambda done, total: progress("attribution", done, total)  # noqa: E731
         if remember is not None:

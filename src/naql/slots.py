@@ -180,8 +180,9 @@ def _swapped(
 
 
 def slot_positions(doc: Tokens, kinds: np.ndarray) -> np.ndarray:
-    """Where ``doc``'s slot words are (ascending token positions): a text is in many pairs."""
-    return np.flatnonzero(kinds[doc.ids] > 0)
+    """Where ``doc``'s slot words are (ascending token positions): a text is in many pairs,
+    and at 16x SaudiNewsNet half a million texts keep theirs, so four bytes a position."""
+    return np.flatnonzero(kinds[doc.ids] > 0).astype(np.int32)
 
 
 def _may_differ(

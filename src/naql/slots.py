@@ -174,8 +174,9 @@ def _swapped(
     second = [stems[k] for k in run_b[(kinds[run_b] & kind) > 0].tolist()]
     if kind == FIGURE:
         # One figure written two ways («627,006», «627006», «06» and «6») is no swap.
-        return not all(Figures(_unpadded(second)).holds(f) for f in _unpadded(first))
-    # Nor is one name spelled two ways («أمريكي», «أميركي») or glossed («يوليو (تموز)»).
+        held = Figures(_unpadded(second))
+        return not all(held.holds(figure) for figure in _unpadded(first))
+    # Nor is one name spelled two ways («أمريكي», «أميركي») or glossed («كوت ديفوار (ساحل العاج)»).
     return not _alike(first, second)
 
 

@@ -27,3 +27,19 @@ def haftar() -> list[Article]:
         Article(id=path.name[:3], text=path.read_text(encoding="utf-8"), path=str(path))
         for path in sorted(EXAMPLE.glob("*.txt"))
     ]
+
+
+def story_graphs(nodes: int, pairs: int) -> tuple:
+    """Hypothesis strategies for average linkage's inputs over ``nodes`` articles: weighted
+    pairs (either order, self-pairs included, as a caller must filter them) and reported days
+    (one day, a night of two, or none)."""
+    from hypothesis import strategies as st
+
+    node = st.integers(min_value=0, max_value=nodes - 1)
+    weighted = st.lists(
+        st.tuples(node, node, st.floats(min_value=0.01, max_value=1.0)), max_size=pairs
+    )
+    days = st.dictionaries(
+        node, st.sampled_from([(1,), (2,), (1, 2), (2, 3), (3,)]), max_size=nodes * 2 // 3
+    )
+    return weighted, days

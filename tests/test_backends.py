@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import EXAMPLE, shared
+from conftest import EXAMPLE, shared, story_graphs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -233,22 +233,13 @@ def _components_without_spark(pairs: list[tuple[int, int]]) -> dict[int, int]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(min_value=0, max_value=29),
-            st.integers(min_value=0, max_value=29),
-            st.floats(min_value=0.01, max_value=1.0),
-        ),
-        max_size=80,
-    ),
-    st.sampled_from([0.2, 0.25, 0.5]),
-)
+@given(story_graphs(30, 80)[0], st.sampled_from([0.2, 0.25, 0.5]), story_graphs(30, 80)[1])
 def test_stories_grouped_by_components_are_the_groups_of_the_whole_graph(
-    weighted: list[tuple[int, int, float]], threshold: float
+    weighted: list[tuple[int, int, float]], threshold: float, days: dict[int, tuple[int, ...]]
 ) -> None:
     # The components (as Spark finds them) of the pairs at the threshold, each grouped alone
-    # with its own pairs: the groups of average linkage over the whole graph.
+    # with its own pairs and its articles' reported days: the groups of average linkage over
+    # the whole graph.
     similarity = {(min(a, b), max(a, b)): value for a, b, value in weighted if a != b}
     strong = [pair for pair, value in similarity.items() if value >= threshold]
     label = _components_without_spark(strong)
@@ -258,7 +249,9 @@ def test_stories_grouped_by_components_are_the_groups_of_the_whole_graph(
     by_component: dict[int, list] = {}
     for place, ((i, j), value) in enumerate(similarity.items()):
         if i in label and j in label and label[i] == label[j]:
-            by_component.setdefault(label[i], []).append((i, j, value, place))
+            by_component.setdefault(label[i], []).append(
+                (i, j, value, place, days.get(i, ()), days.get(j, ()))
+            )
     groups = [
         group
         for edges in by_component.values()
@@ -266,7 +259,7 @@ def test_stories_grouped_by_components_are_the_groups_of_the_whole_graph(
     ]
     groups += [[k] for k in range(30) if k not in label]
     groups.sort(key=lambda group: (-len(group), group[0]))
-    assert groups == average_linkage(30, similarity, threshold)
+    assert groups == average_linkage(30, similarity, threshold, days)
 
 
 def _similarity_without_spark(

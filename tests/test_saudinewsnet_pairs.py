@@ -98,6 +98,8 @@ def test_the_samples_read_inside_naqls_own_stories_and_templates(full_trace: dic
             continue
         if pair["sample"].startswith("slot-template"):
             continue  # test_another_days_bulletins_are_other_stories
+        if pair["sample"].startswith("weekday-"):
+            continue  # test_the_day_each_report_names_keeps_other_days_apart
         if pair["sample"] == "within-story-2" and pair["event"] == "different":
             continue  # drawn from this trace's own stories: a measure for the next change
         is_template = frozenset((a, b)) in templates
@@ -113,10 +115,13 @@ def test_the_samples_read_inside_naqls_own_stories_and_templates(full_trace: dic
     # Measured when set: 39/39 same-event pairs together (60/61 with the second within-story
     # draw) and none drawn as a template; 3 of the 16 different-event pairs found inside one
     # story apart (4 since al-Weeam's sign-off went, 8 with topic_days, stop 25, which cost one
-    # same-event pair); 34 of the 35 template pairs read as two events still drawn.
+    # same-event pair); 34 of the 35 template pairs read as two events still drawn. The
+    # reported days (stop 29) cost two of those 8 (samples 19 and 27: passport offices
+    # resuming the Yemenis' status correction, in Riyadh, Hail and nationwide, now one
+    # story), while they keep 3 more of the second draw's apart.
     assert sum(same_together) / len(same_together) >= 0.95
     assert not any(same_drawn)
-    assert len(within_apart) == 16 and sum(within_apart) >= 8
+    assert len(within_apart) == 16 and sum(within_apart) >= 6
     assert sum(different_drawn) / len(different_drawn) >= 0.9
     # What topic_days splits, read: 29 of 30 and 28 of 30 pairs two events, all apart when set.
     assert len(split_apart) == 57 and sum(split_apart) >= 54
@@ -133,8 +138,10 @@ def test_another_days_bulletins_are_other_stories(full_trace: dict) -> None:
     # Measured when set: 57 of the 77 two-event pairs apart (9 before: weather forecasts of
     # several days were one story of 32-36); of the 5 same-event pairs, 4 together (the fifth,
     # two updates of one day's gold report, one naming the wrong weekday, is drawn apart).
-    assert len(apart["different"]) == 77 and sum(apart["different"]) >= 54
-    assert len(apart["same"]) == 5 and sum(apart["same"]) <= 1
+    # With the reported days (stop 29): 68 of 77 apart, and a second same-event pair apart,
+    # the gold plunge of Monday whose settlement report says «أمس الثلاثاء».
+    assert len(apart["different"]) == 77 and sum(apart["different"]) >= 65
+    assert len(apart["same"]) == 5 and sum(apart["same"]) <= 2
 
 
 def test_cables_to_three_countries_are_three_stories(full_trace: dict) -> None:
@@ -148,3 +155,28 @@ def test_cables_to_three_countries_are_three_stories(full_trace: dict) -> None:
     assert len({bolivia, burkina, ivory}) == 3
     assert story["http://www.aleqt.com/2015/08/07/article_979628.html"] == ivory
     assert story["http://www.aleqt.com/2015/08/06/article_979359.html"] == bolivia
+
+
+def test_the_day_each_report_names_keeps_other_days_apart(full_trace: dict) -> None:
+    """Pairs drawn where naql.stories.days decides, read by hand without naql's output
+    (tests/data/saudinewsnet_story_samples.md): strong links between reports naming other
+    days, and the pairs the rule split and joined when it came in."""
+    story = _story_of(full_trace)
+    counts: dict[tuple[str, str], list[bool]] = {}
+    for pair in _story_samples():
+        if pair["sample"].startswith("weekday-"):
+            read = "same" if pair["event"] == "same" else "other"
+            together = story[pair["a_url"]] == story[pair["b_url"]]
+            counts.setdefault((pair["sample"], read), []).append(together)
+    # Measured when set (without the rule: 17 of 37, 0 of 29 and 0 of 11). Its cost, read
+    # too: 3 of the 40 strongly linked pairs and 11 of the 40 split pairs are one event told
+    # on two days (a quote the day after the attack, a club's announcement the day after the
+    # match), drawn apart; and 9 of the 20 joined pairs are two events.
+    link, split, join = (
+        counts[("weekday-link", "other")],
+        counts[("weekday-split", "other")],
+        counts[("weekday-join", "same")],
+    )
+    assert len(link) == 37 and len(link) - sum(link) >= 34
+    assert len(split) == 29 and len(split) - sum(split) >= 27
+    assert len(join) == 11 and sum(join) >= 10

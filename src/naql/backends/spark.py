@@ -257,7 +257,11 @@ class SparkBackend:
         return sum(len(doc) for pile in piles for doc in pile) * 5 <= self.broadcast_texts
 
     def linkage(
-        self, count: int, similarity: dict[tuple[int, int], float], threshold: float
+        self,
+        count: int,
+        similarity: dict[tuple[int, int], float],
+        threshold: float,
+        days: dict[int, tuple[int, ...]],
     ) -> list[list[int]]:
         """The stories' average linkage: in the driver while the story graph holds at most
         ``spark.naql.stories.driverEdges`` pairs (10 M by default), else a connected
@@ -265,12 +269,12 @@ class SparkBackend:
         from naql.stories import average_linkage
 
         if len(similarity) <= self.driver_edges:
-            return average_linkage(count, similarity, threshold)
+            return average_linkage(count, similarity, threshold, days)
         from naql.backends import spark_stories
 
         with self._job("stories", f"stories ({len(similarity)} pairs, by connected components)"):
             return spark_stories.story_groups(
-                self.context, count, similarity, threshold, self.partitions
+                self.context, count, similarity, threshold, days, self.partitions
             )
 
     def start(

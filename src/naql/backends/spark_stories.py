@@ -22,7 +22,8 @@ import numpy as np
 from naql.backends.spark_align import delivered, pile
 from naql.stories import FormulaInputs, StoryConfig, average_linkage, formulas_among
 
-Edge = tuple[int, int, float, int]  # (i, j, similarity, its place among the graph's pairs)
+# (i, j, similarity, its place among the graph's pairs, i's and j's reported days)
+Edge = tuple[int, int, float, int, tuple[int, ...], tuple[int, ...]]
 
 
 def large_star(item: tuple[int, Iterable[int]]) -> Iterator[tuple[int, int]]:
@@ -72,9 +73,15 @@ def component_labels(context: Any, pairs: list[tuple[int, int]], partitions: int
 def group_component(edges: Iterable[Edge], threshold: float) -> list[list[int]]:
     """One component's groups: average linkage over its pairs in the graph's own order."""
     ordered = sorted(edges, key=lambda edge: edge[3])
-    nodes = sorted({k for i, j, _, _ in ordered for k in (i, j)})
-    similarity = {(i, j): value for i, j, value, _ in ordered}
-    return average_linkage(len(nodes), similarity, threshold, nodes)
+    nodes = sorted({k for i, j, *_ in ordered for k in (i, j)})
+    similarity = {(i, j): value for i, j, value, *_ in ordered}
+    days = {
+        k: told
+        for i, j, _, _, days_i, days_j in ordered
+        for k, told in ((i, days_i), (j, days_j))
+        if told
+    }
+    return average_linkage(len(nodes), similarity, threshold, days, nodes)
 
 
 def story_groups(
@@ -82,13 +89,19 @@ def story_groups(
     count: int,
     similarity: dict[tuple[int, int], float],
     threshold: float,
+    days: dict[int, tuple[int, ...]],
     partitions: int,
 ) -> list[list[int]]:
-    """What :func:`naql.stories.average_linkage` returns, a component at a time on Spark."""
+    """What :func:`naql.stories.average_linkage` returns, a component at a time on Spark.
+    Each pair carries its two articles' reported days, so a component's cannot-links come
+    with its pairs."""
     strong = [pair for pair, value in similarity.items() if value >= threshold]
     labels = component_labels(context, strong, partitions).cache()
     edges = context.parallelize(
-        [(i, j, value, place) for place, ((i, j), value) in enumerate(similarity.items())],
+        [
+            (i, j, value, place, days.get(i, ()), days.get(j, ()))
+            for place, ((i, j), value) in enumerate(similarity.items())
+        ],
         partitions,
     )
     # A pair belongs to a component when both its ends do (pairs below the threshold between

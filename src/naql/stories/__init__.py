@@ -40,6 +40,7 @@ import numpy as np
 
 from naql.arrays import changes
 from naql.records import Alignment, Article
+from naql.stories.days import reported_days
 from naql.stories.items import Block, page_items
 from naql.stories.topical import tfidf, topical_similarity
 from naql.text import Tokens
@@ -113,8 +114,10 @@ class StoryConfig:
 Scored = Callable[
     [Sequence[Tokens], np.ndarray, "StoryConfig"], tuple[np.ndarray, np.ndarray, np.ndarray]
 ]
-# (texts, similarity, threshold) -> the groups of average_linkage
-Linkage = Callable[[int, dict[tuple[int, int], float], float], list[list[int]]]
+# (texts, similarity, threshold, reported days) -> the groups of average_linkage
+Linkage = Callable[
+    [int, dict[tuple[int, int], float], float, dict[int, tuple[int, ...]]], list[list[int]]
+]
 
 
 @dataclass(slots=True)
@@ -307,7 +310,10 @@ def group_stories(
             continue  # shared wording days apart (a daily market report's formula): another event
         reuse = min(1.0, config.reuse_floor + (1 - config.reuse_floor) * share / config.reuse_full)
         similarity[(i, j)] = max(similarity.get((i, j), 0.0), reuse)
-    members = (linkage or average_linkage)(len(articles), similarity, config.threshold)
+    days = reported_days(
+        [article.text for article in articles], dates, [article.title for article in articles]
+    )
+    members = (linkage or average_linkage)(len(articles), similarity, config.threshold, days)
     return StoryGroups(members, similarity)
 
 
@@ -378,10 +384,17 @@ def average_linkage(
     count: int,
     similarity: dict[tuple[int, int], float],
     threshold: float,
+    days: dict[int, tuple[int, ...]] | None = None,
     nodes: Sequence[int] | None = None,
 ) -> list[list[int]]:
     """UPGMA on a sparse graph: a missing pair has similarity 0. With ``nodes`` (ascending),
     over those alone, ``similarity`` holding pairs among them only.
+
+    ``days`` (:func:`naql.stories.days.reported_days`) are cannot-links: two groups that both
+    hold articles naming their day merge only when one of those days is named in both (a
+    night names two, so Friday evening's report and Saturday dawn's meet). One day's gold
+    report and the next share their topic and their wire background, and link as strongly as
+    two rewrites of one; the day each names tells them apart.
 
     Two groups merge only when some pair across them reaches ``threshold`` (a mean reaches
     it only then), so the groups of each connected component of the graph of such pairs,
@@ -389,6 +402,7 @@ def average_linkage(
     lets a graph too big for one machine be grouped a component at a time."""
     nodes = range(count) if nodes is None else nodes
     members: dict[int, list[int]] = {k: [k] for k in nodes}
+    told = {k: frozenset(days[k]) for k in nodes if k in days} if days else {}
     links: dict[int, dict[int, float]] = {k: {} for k in nodes}  # summed similarity
     heap: list[tuple[float, int, int]] = []
     for (i, j), value in similarity.items():
@@ -409,8 +423,12 @@ def average_linkage(
             continue
         if mean < threshold:
             continue
+        if i in told and j in told and told[i].isdisjoint(told[j]):
+            continue
         # Merge j into i: sums add up, so means over all cross pairs stay exact.
         members[i].extend(members.pop(j))
+        if j in told:
+            told[i] = told.pop(j) | told.get(i, frozenset())
         for other, total in links.pop(j).items():
             links[other].pop(j, None)
             if other == i:

@@ -1,0 +1,109 @@
+"""The day an article reports: the weekday its lead names («اليوم (الاثنين)», «أمس الثلاثاء»),
+placed on the calendar by the article's own date.
+
+A daily format (the gold price, the oil close, a forecast) is written afresh each day from the
+same wire vocabulary, so one day's report and the next share their topic, their background and
+often a sentence or two; what tells them apart is the day each reports. Leads name it:
+«تراجعت أسعار الذهب اليوم الاثنين», «أمس الإثنين» in the next morning's paper; both are Monday.
+The weekday is placed on the latest such day on or before the article's date (a crawl or
+publication time, never before the writing), within the week.
+
+A night is two days: one paper's «مساء أمس الجمعة» is another's «فجر اليوم السبت» (Paris and
+Riyadh, or the writer's choice), so an evening, a night or a dawn names the day and the next
+(or the one before). Stories never hold two articles whose days cannot meet
+(:func:`naql.stories.average_linkage`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+import regex  # type: ignore[import-untyped]
+
+from naql.clean.rules import fold
+from naql.text import normalize
+
+# Python's weekday(): Monday 0 ... Sunday 6.
+_WEEKDAYS = {
+    "الاثنين": 0,
+    "الإثنين": 0,
+    "الثلاثاء": 1,
+    "الأربعاء": 2,
+    "الخميس": 3,
+    "الجمعة": 4,
+    "السبت": 5,
+    "الأحد": 6,
+}
+# Only a weekday announced as today's or yesterday's names the reported day: «يوم الخميس
+# القادم» or a bare «الخميس» may be the next step, a deadline or the day of another event.
+_CUES = ("اليوم", "أمس", "امس", "الليلة")
+# Parts of a day before the cue: the evening and the night run into the next day, the dawn
+# comes out of the one before.
+_LATE = ("مساء", "ليلة", "ليل", "الليلة")
+_EARLY = ("فجر",)
+# The lead: the day a report is about is named in its first sentences.
+LEAD_CHARS = 400
+
+
+@functools.lru_cache(maxsize=1)
+def _pattern() -> regex.Pattern[str]:
+    names = sorted({fold(name) for name in _WEEKDAYS}, key=len, reverse=True)
+    cues = sorted({fold(cue) for cue in _CUES}, key=len, reverse=True)
+    late = "|".join(fold(word) for word in _LATE)
+    early = "|".join(fold(word) for word in _EARLY)
+    return regex.compile(
+        rf"(?<!\w)(?:(?:(?P<late>{late})|(?P<early>{early}))\s+)?(?:{'|'.join(cues)})"
+        rf"\s*[(«\"]?\s*(?P<day>{'|'.join(names)})(?!\w)",
+        regex.V0,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _numbers() -> dict[str, int]:
+    return {fold(name): number for name, number in _WEEKDAYS.items()}
+
+
+def lead_weekday(text: str, title: str | None = None) -> tuple[int, int] | None:
+    """The weekday (Monday 0) the title or the lead names as today's or yesterday's, if one
+    and only one, and how far the day runs: 1 into the next (an evening, a night), -1 out of
+    the one before (a dawn), 0 not beyond itself."""
+    lead = normalize(f"{title}\n{text[:LEAD_CHARS]}" if title else text[:LEAD_CHARS])
+    hits = list(_pattern().finditer(lead))
+    weekdays = {_numbers()[hit["day"]] for hit in hits}
+    if len(weekdays) != 1:
+        return None
+    # The day mentioned twice, once as «مساء اليوم الاثنين»: it still runs into the night.
+    runs = {1 if hit["late"] else -1 if hit["early"] else 0 for hit in hits} - {0}
+    return weekdays.pop(), runs.pop() if len(runs) == 1 else 0
+
+
+def reported_day(text: str, when: datetime | None, title: str | None = None) -> tuple[int, ...]:
+    """The day the article reports (see the module doc) as proleptic ordinals, two for a
+    night; none when its lead does not say or it has no date to place the weekday by."""
+    if when is None:
+        return ()
+    named = lead_weekday(text, title)
+    if named is None:
+        return ()
+    weekday, runs = named
+    day = when.date()
+    first = (day - timedelta(days=(day.weekday() - weekday) % 7)).toordinal()
+    return tuple(sorted({first, first + runs}))
+
+
+def reported_days(
+    texts: Sequence[str], dates: Sequence[datetime | None], titles: Sequence[str | None]
+) -> dict[int, tuple[int, ...]]:
+    """:func:`reported_day` of each article that has one, by its index."""
+    return {
+        k: found
+        for k, (text, when, title) in enumerate(zip(texts, dates, titles))
+        if (found := reported_day(text, when, title))
+    }
+
+
+def as_date(ordinal: int) -> date:
+    """An ordinal of :func:`reported_day` as a date."""
+    return date.fromordinal(ordinal)

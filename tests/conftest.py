@@ -31,8 +31,8 @@ def haftar() -> list[Article]:
 
 def story_graphs(nodes: int, pairs: int) -> tuple:
     """Hypothesis strategies for average linkage's inputs over ``nodes`` articles: weighted
-    pairs (either order, self-pairs included, as a caller must filter them) and reported days
-    (one day, a night of two, or none)."""
+    pairs (either order, self-pairs included, as a caller must filter them), reported days
+    (one day, a night of two, or none) and pairs never together (i < j)."""
     from hypothesis import strategies as st
 
     node = st.integers(min_value=0, max_value=nodes - 1)
@@ -42,4 +42,7 @@ def story_graphs(nodes: int, pairs: int) -> tuple:
     days = st.dictionaries(
         node, st.sampled_from([(1,), (2,), (1, 2), (2, 3), (3,)]), max_size=nodes * 2 // 3
     )
-    return weighted, days
+    apart = st.sets(
+        st.tuples(node, node).filter(lambda pair: pair[0] < pair[1]), max_size=nodes // 2
+    )
+    return weighted, days, apart

@@ -233,9 +233,17 @@ def _components_without_spark(pairs: list[tuple[int, int]]) -> dict[int, int]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(story_graphs(30, 80)[0], st.sampled_from([0.2, 0.25, 0.5]), story_graphs(30, 80)[1])
+@given(
+    story_graphs(30, 80)[0],
+    st.sampled_from([0.2, 0.25, 0.5]),
+    story_graphs(30, 80)[1],
+    story_graphs(30, 80)[2],
+)
 def test_stories_grouped_by_components_are_the_groups_of_the_whole_graph(
-    weighted: list[tuple[int, int, float]], threshold: float, days: dict[int, tuple[int, ...]]
+    weighted: list[tuple[int, int, float]],
+    threshold: float,
+    days: dict[int, tuple[int, ...]],
+    apart: set[tuple[int, int]],
 ) -> None:
     # The components (as Spark finds them) of the pairs at the threshold, each grouped alone
     # with its own pairs and its articles' reported days: the groups of average linkage over
@@ -252,14 +260,18 @@ def test_stories_grouped_by_components_are_the_groups_of_the_whole_graph(
             by_component.setdefault(label[i], []).append(
                 (i, j, value, place, days.get(i, ()), days.get(j, ()))
             )
+    never: dict[int, list[tuple[int, int]]] = {}
+    for i, j in apart:
+        if i in label and j in label and label[i] == label[j]:
+            never.setdefault(label[i], []).append((i, j))
     groups = [
         group
-        for edges in by_component.values()
-        for group in spark_stories.group_component(reversed(edges), threshold)
+        for key, edges in by_component.items()
+        for group in spark_stories.group_component(reversed(edges), threshold, never.get(key, []))
     ]
     groups += [[k] for k in range(30) if k not in label]
     groups.sort(key=lambda group: (-len(group), group[0]))
-    assert groups == average_linkage(30, similarity, threshold, days)
+    assert groups == average_linkage(30, similarity, threshold, days, apart)
 
 
 def _similarity_without_spark(

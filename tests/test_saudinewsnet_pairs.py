@@ -98,8 +98,8 @@ def test_the_samples_read_inside_naqls_own_stories_and_templates(full_trace: dic
             continue
         if pair["sample"].startswith("slot-template"):
             continue  # test_another_days_bulletins_are_other_stories
-        if pair["sample"].startswith("weekday-"):
-            continue  # test_the_day_each_report_names_keeps_other_days_apart
+        if pair["sample"].startswith(("weekday-", "template-")):
+            continue  # the two tests below
         if pair["sample"] == "within-story-2" and pair["event"] == "different":
             continue  # drawn from this trace's own stories: a measure for the next change
         is_template = frozenset((a, b)) in templates
@@ -139,8 +139,9 @@ def test_another_days_bulletins_are_other_stories(full_trace: dict) -> None:
     # several days were one story of 32-36); of the 5 same-event pairs, 4 together (the fifth,
     # two updates of one day's gold report, one naming the wrong weekday, is drawn apart).
     # With the reported days (stop 29): 68 of 77 apart, and a second same-event pair apart,
-    # the gold plunge of Monday whose settlement report says «أمس الثلاثاء».
-    assert len(apart["different"]) == 77 and sum(apart["different"]) >= 65
+    # the gold plunge of Monday whose settlement report says «أمس الثلاثاء»; with another
+    # day's bulletin a cannot-link, all 77.
+    assert len(apart["different"]) == 77 and sum(apart["different"]) >= 74
     assert len(apart["same"]) == 5 and sum(apart["same"]) <= 2
 
 
@@ -180,3 +181,26 @@ def test_the_day_each_report_names_keeps_other_days_apart(full_trace: dict) -> N
     assert len(link) == 37 and len(link) - sum(link) >= 34
     assert len(split) == 29 and len(split) - sum(split) >= 27
     assert len(join) == 11 and sum(join) >= 10
+
+
+def test_another_days_bulletin_keeps_its_two_days_in_two_stories(full_trace: dict) -> None:
+    """Pairs the templates' cannot-links split (one per story split) and joined (one per story
+    joined) when every template naming other words (places or slots) was tried as one, read
+    by hand (tests/data/saudinewsnet_story_samples.md). Another day's bulletin alone is a
+    cannot-link: of those stories it splits two (a week's forecasts; the youth volleyball
+    team's win over Kuwait and its later one over Egypt) and joins one (a dust storm's
+    airport delays), each as read; places are not (they cost the SPA sample an origin)."""
+    story = _story_of(full_trace)
+    pairs = {pair["pair"]: pair for pair in _story_samples()}
+    for number, event in ((390, "different"), (386, "different"), (397, "same")):
+        pair = pairs[number]
+        assert pair["event"] == event
+        assert (story[pair["a_url"]] == story[pair["b_url"]]) == (event == "same"), number
+    # The place templates' split pairs stay where the link drop alone leaves them: most of the
+    # 18 read as two events still in one story (a measure for the next change).
+    apart = [
+        story[p["a_url"]] != story[p["b_url"]]
+        for p in pairs.values()
+        if p["sample"] == "template-split" and p["event"] == "different"
+    ]
+    assert len(apart) == 18 and sum(apart) >= 2

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import numpy as np
 import pytest
+from conftest import story_graphs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -230,3 +231,26 @@ def test_a_full_stamp_reads_as_strptime_reads_it(when: datetime, tail: str, sep:
     text = when.strftime(f"%Y-%m-%d{sep}%H:%M:%S") + tail
     _parse_date.cache_clear()
     assert _parse_date(text) == datetime.strptime(text[:19].replace("T", " "), "%Y-%m-%d %H:%M:%S")
+
+
+def test_a_template_naming_another_place_keeps_its_two_articles_in_two_stories() -> None:
+    # Two cables (0: to Oman, 2: to Tunisia) drawn as a template, their own link dropped,
+    # and a roundup (1) running both: without the cannot-link the roundup's links bring the
+    # two cables together.
+    similarity = {(0, 1): 0.6, (1, 2): 0.6}
+    assert average_linkage(3, similarity, 0.25) == [[0, 1, 2]]
+    assert average_linkage(3, similarity, 0.25, apart={(0, 2)}) == [[0, 1], [2]]
+
+
+@settings(max_examples=80, deadline=None)
+@given(*story_graphs(12, 40))
+def test_no_story_holds_a_pair_kept_apart(
+    weighted: list[tuple[int, int, float]],
+    days: dict[int, tuple[int, ...]],
+    apart: set[tuple[int, int]],
+) -> None:
+    similarity = {(min(a, b), max(a, b)): value for a, b, value in weighted if a != b}
+    groups = average_linkage(12, similarity, 0.25, days, apart)
+    assert sorted(k for group in groups for k in group) == list(range(12))
+    for group in groups:
+        assert not any((i, j) in apart for i in group for j in group)

@@ -200,14 +200,21 @@ def trace(
         linked = [a for a, pair in zip(alignments, sorted(by_pair)) if pair not in apart]
         for pair in apart:  # out of this trace's own dict: a filtered copy was one more table
             topical.pop(pair, None)
+        # Another day's bulletin is two events even when the articles around it are linked.
+        # Other figures alone are not (two updates of one day's market report differ in their
+        # figures), nor, yet, another place: SPA's rain reports for two towns share 90 % of
+        # their words and are no template of each other, while a paper's re-run of one is a
+        # template of the other; as a cannot-link that held the re-run out of its original's
+        # story, and the SPA sample lost an origin.
+        named = {pair for pair, found in templates.items() if found[0] == "slots"}
         groups = group_stories(
-            articles, linked, topical, config.stories, getattr(backend, "linkage", None)
+            articles, linked, topical, config.stories, getattr(backend, "linkage", None), named
         )
         stories_found = groups.members
         central = representatives(groups, [bool(article.title) for article in articles])
         # The similarity graph (a dict of every linked pair: 0.5 GB at 16x SaudiNewsNet) and
         # what else only these stages used go before provenance, the trace's last peak.
-        del topical, similar, shares, apart, linked, ordered, groups
+        del topical, similar, shares, apart, linked, ordered, groups, named
         described.clear()
     with timer.stage("provenance"):
         stories, verdicts = _provenance(

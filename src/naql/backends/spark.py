@@ -262,6 +262,7 @@ class SparkBackend:
         similarity: dict[tuple[int, int], float],
         threshold: float,
         days: dict[int, tuple[int, ...]],
+        apart: set[tuple[int, int]],
     ) -> list[list[int]]:
         """The stories' average linkage: in the driver while the story graph holds at most
         ``spark.naql.stories.driverEdges`` pairs (10 M by default), else a connected
@@ -269,12 +270,12 @@ class SparkBackend:
         from naql.stories import average_linkage
 
         if len(similarity) <= self.driver_edges:
-            return average_linkage(count, similarity, threshold, days)
+            return average_linkage(count, similarity, threshold, days, apart)
         from naql.backends import spark_stories
 
         with self._job("stories", f"stories ({len(similarity)} pairs, by connected components)"):
             return spark_stories.story_groups(
-                self.context, count, similarity, threshold, days, self.partitions
+                self.context, count, similarity, threshold, days, apart, self.partitions
             )
 
     def start(

@@ -70,8 +70,11 @@ def component_labels(context: Any, pairs: list[tuple[int, int]], partitions: int
     return edges.union(smallest)
 
 
-def group_component(edges: Iterable[Edge], threshold: float) -> list[list[int]]:
-    """One component's groups: average linkage over its pairs in the graph's own order."""
+def group_component(
+    edges: Iterable[Edge], threshold: float, apart: Iterable[tuple[int, int]] = ()
+) -> list[list[int]]:
+    """One component's groups: average linkage over its pairs in the graph's own order, with
+    its articles' reported days and the pairs of it never together."""
     ordered = sorted(edges, key=lambda edge: edge[3])
     nodes = sorted({k for i, j, *_ in ordered for k in (i, j)})
     similarity = {(i, j): value for i, j, value, *_ in ordered}
@@ -81,7 +84,7 @@ def group_component(edges: Iterable[Edge], threshold: float) -> list[list[int]]:
         for k, told in ((i, days_i), (j, days_j))
         if told
     }
-    return average_linkage(len(nodes), similarity, threshold, days, nodes)
+    return average_linkage(len(nodes), similarity, threshold, days, set(apart), nodes)
 
 
 def story_groups(
@@ -90,6 +93,7 @@ def story_groups(
     similarity: dict[tuple[int, int], float],
     threshold: float,
     days: dict[int, tuple[int, ...]],
+    apart: set[tuple[int, int]],
     partitions: int,
 ) -> list[list[int]]:
     """What :func:`naql.stories.average_linkage` returns, a component at a time on Spark.
@@ -105,21 +109,28 @@ def story_groups(
         partitions,
     )
     # A pair belongs to a component when both its ends do (pairs below the threshold between
-    # two components never bring them together).
-    first = edges.map(lambda edge: (edge[0], edge)).join(labels)
-    second = first.map(lambda item: (item[1][0][1], item[1])).join(labels)
-    inside = second.filter(lambda item: item[1][0][1] == item[1][1]).map(
-        lambda item: (item[1][1], item[1][0][0])
-    )
+    # two components never bring them together); so does a pair never together, which
+    # matters only there.
+    inside = _inside(edges, labels)
+    never = _inside(context.parallelize(sorted(apart), partitions), labels)
     groups = (
-        inside.groupByKey(partitions)
-        .flatMap(lambda item: group_component(item[1], threshold))
+        inside.cogroup(never, partitions)
+        .flatMap(lambda item: group_component(item[1][0], threshold, item[1][1]))
         .collect()
     )
     labels.unpersist()
     grouped = {k for group in groups for k in group}
     groups.extend([k] for k in range(count) if k not in grouped)
     return sorted(groups, key=lambda group: (-len(group), group[0]))
+
+
+def _inside(pairs: Any, labels: Any) -> Any:
+    """(component, pair) for each pair (a tuple led by its two ends) inside one component."""
+    first = pairs.map(lambda pair: (pair[0], pair)).join(labels)
+    second = first.map(lambda item: (item[1][0][1], item[1])).join(labels)
+    return second.filter(lambda item: item[1][0][1] == item[1][1]).map(
+        lambda item: (item[1][1], item[1][0][0])
+    )
 
 
 def formula_chunk(

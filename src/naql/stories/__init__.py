@@ -114,9 +114,11 @@ class StoryConfig:
 Scored = Callable[
     [Sequence[Tokens], np.ndarray, "StoryConfig"], tuple[np.ndarray, np.ndarray, np.ndarray]
 ]
-# (texts, similarity, threshold, reported days) -> the groups of average_linkage
+# (texts, similarity, threshold, reported days, pairs never together) -> the groups of
+# average_linkage
 Linkage = Callable[
-    [int, dict[tuple[int, int], float], float, dict[int, tuple[int, ...]]], list[list[int]]
+    [int, dict[tuple[int, int], float], float, dict[int, tuple[int, ...]], set[tuple[int, int]]],
+    list[list[int]],
 ]
 
 
@@ -287,10 +289,12 @@ def group_stories(
     topical: dict[tuple[int, int], float],
     config: StoryConfig | None = None,
     linkage: Linkage | None = None,
+    apart: set[tuple[int, int]] | None = None,
 ) -> StoryGroups:
     """Average-linkage stories over topical similarity and reuse links (see the module doc).
     ``linkage`` is :func:`average_linkage` or what gives its groups (a backend's, by
-    components)."""
+    components). ``apart``: pairs ``(i, j)``, ``i < j``, never in one story (another day's
+    bulletin: :mod:`naql.slots`)."""
     config = config or StoryConfig()
     index = {article.id: k for k, article in enumerate(articles)}
     dates = [_parse_date(article.date) for article in articles]
@@ -303,17 +307,19 @@ def group_stories(
             continue
         share = max(alignment.a_share, alignment.b_share)
         first, second = dates[i], dates[j]
-        apart = bool(
+        far = bool(
             first and second and abs((first - second).total_seconds()) > config.max_days * 86400
         )
-        if apart and share < config.rerun_link_share:
+        if far and share < config.rerun_link_share:
             continue  # shared wording days apart (a daily market report's formula): another event
         reuse = min(1.0, config.reuse_floor + (1 - config.reuse_floor) * share / config.reuse_full)
         similarity[(i, j)] = max(similarity.get((i, j), 0.0), reuse)
     days = reported_days(
         [article.text for article in articles], dates, [article.title for article in articles]
     )
-    members = (linkage or average_linkage)(len(articles), similarity, config.threshold, days)
+    members = (linkage or average_linkage)(
+        len(articles), similarity, config.threshold, days, apart or set()
+    )
     return StoryGroups(members, similarity)
 
 
@@ -385,6 +391,7 @@ def average_linkage(
     similarity: dict[tuple[int, int], float],
     threshold: float,
     days: dict[int, tuple[int, ...]] | None = None,
+    apart: set[tuple[int, int]] | None = None,
     nodes: Sequence[int] | None = None,
 ) -> list[list[int]]:
     """UPGMA on a sparse graph: a missing pair has similarity 0. With ``nodes`` (ascending),
@@ -394,7 +401,10 @@ def average_linkage(
     hold articles naming their day merge only when one of those days is named in both (a
     night names two, so Friday evening's report and Saturday dawn's meet). One day's gold
     report and the next share their topic and their wire background, and link as strongly as
-    two rewrites of one; the day each names tells them apart.
+    two rewrites of one; the day each names tells them apart. ``apart`` are cannot-links of
+    articles: no group holds both of a pair. A template's own link is dropped, but the
+    articles around it can still tie one day's forecast and the next into one story; the
+    words filling the formula's slots say they are two.
 
     Two groups merge only when some pair across them reaches ``threshold`` (a mean reaches
     it only then), so the groups of each connected component of the graph of such pairs,
@@ -403,6 +413,10 @@ def average_linkage(
     nodes = range(count) if nodes is None else nodes
     members: dict[int, list[int]] = {k: [k] for k in nodes}
     told = {k: frozenset(days[k]) for k in nodes if k in days} if days else {}
+    banned: dict[int, set[int]] = {}  # per group, the articles none of its members may join
+    for a, b in apart or ():
+        banned.setdefault(a, set()).add(b)
+        banned.setdefault(b, set()).add(a)
     links: dict[int, dict[int, float]] = {k: {} for k in nodes}  # summed similarity
     heap: list[tuple[float, int, int]] = []
     for (i, j), value in similarity.items():
@@ -425,10 +439,14 @@ def average_linkage(
             continue
         if i in told and j in told and told[i].isdisjoint(told[j]):
             continue
+        if i in banned and not banned[i].isdisjoint(members[j]):
+            continue  # cannot-links are symmetric: one side's look is enough
         # Merge j into i: sums add up, so means over all cross pairs stay exact.
         members[i].extend(members.pop(j))
         if j in told:
             told[i] = told.pop(j) | told.get(i, frozenset())
+        if j in banned:
+            banned[i] = banned.pop(j) | banned.get(i, set())
         for other, total in links.pop(j).items():
             links[other].pop(j, None)
             if other == i:

@@ -97,8 +97,8 @@ def story_groups(
     partitions: int,
 ) -> list[list[int]]:
     """What :func:`naql.stories.average_linkage` returns, a component at a time on Spark.
-    Each pair carries its two articles' reported days, so a component's cannot-links come
-    with its pairs."""
+    Each pair carries its two articles' reported days, and the pairs never together reach
+    their component by the same joins, so each component's cannot-links come with it."""
     strong = [pair for pair, value in similarity.items() if value >= threshold]
     labels = component_labels(context, strong, partitions).cache()
     edges = context.parallelize(

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 from conftest import story_graphs
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from naql.records import Alignment, Article
 from naql.stories import StoryConfig, average_linkage, group_stories
-from naql.stories.days import as_date, lead_weekday, reported_day
+from naql.stories.days import as_date, lead_weekday, reported_day, reported_days
 
 # Leads as the wire and the papers write them (SaudiNewsNet, August 2015).
 TODAY_MONDAY = "تراجعت أسعار الذهب اليوم الاثنين بعد تكبدها أكبر خسائرها في عامين"
@@ -102,3 +103,55 @@ def test_days_move_with_the_date_not_the_clock() -> None:
         when = datetime(2015, 8, 3) + timedelta(hours=hours)
         (day,) = reported_day(TODAY_MONDAY, when)
         assert as_date(day).isoformat() == "2015-08-03"
+
+
+_PIECES = [
+    "اليوم",
+    "أمس",
+    "امس",
+    "مساء",
+    "فجر",
+    "الليلة",
+    "الاثنين",
+    "الإثنين",
+    "الجمعة",
+    "الخَمِيس",
+    "السبت",
+    "(",
+    ")",
+    "«",
+    "|",
+    "ﻻ",
+    "ـ",
+    " ",
+    "\n",
+    "الذهب",
+    "قال",
+    "x",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+            st.one_of(st.none(), st.lists(st.sampled_from(_PIECES), max_size=8).map("".join)),
+            st.integers(min_value=0, max_value=30),
+        ),
+        max_size=12,
+    ),
+    st.integers(min_value=1, max_value=5),
+)
+def test_leads_searched_together_name_the_days_each_names_alone(
+    articles: list[tuple[str, str | None, int]], block: int
+) -> None:
+    texts = [text for text, _, _ in articles]
+    titles = [title for _, title, _ in articles]
+    dates = [datetime(2015, 8, 1) + timedelta(hours=7 * hours) for _, _, hours in articles]
+    alone = {
+        k: found
+        for k, (text, when, title) in enumerate(zip(texts, dates, titles))
+        if (found := reported_day(text, when, title))
+    }
+    assert reported_days(texts, dates, titles, block) == alone

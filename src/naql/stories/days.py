@@ -71,8 +71,7 @@ def lead_weekday(text: str, title: str | None = None) -> tuple[int, int] | None:
     """The weekday (Monday 0) the title or the lead names as today's or yesterday's, if one
     and only one, and how far the day runs: 1 into the next (an evening, a night), -1 out of
     the one before (a dawn), 0 not beyond itself."""
-    lead = normalize(f"{title}\n{text[:LEAD_CHARS]}" if title else text[:LEAD_CHARS])
-    return _one_day([_hit(hit) for hit in _pattern().finditer(lead)])
+    return _one_day([_hit(hit) for hit in _pattern().finditer(normalize(_lead(text, title)))])
 
 
 def reported_day(text: str, when: datetime | None, title: str | None = None) -> tuple[int, ...]:
@@ -108,10 +107,7 @@ def _lead_weekdays(
     texts: Sequence[str], titles: Sequence[str | None]
 ) -> dict[int, tuple[int, int] | None]:
     """:func:`lead_weekday` of the texts whose lead names a weekday after a cue, by index."""
-    leads = [
-        f"{title}\n{text[:LEAD_CHARS]}" if title else text[:LEAD_CHARS]
-        for text, title in zip(texts, titles)
-    ]
+    leads = [_lead(text, title) for text, title in zip(texts, titles)]
     # «|» is neither a word character nor a space, so a match ends where its lead does.
     starts = np.cumsum([0] + [len(lead) + 1 for lead in leads[:-1]])
     normal, origin = normalize_with_offsets("|".join(leads))
@@ -120,6 +116,11 @@ def _lead_weekdays(
         lead = int(np.searchsorted(starts, origin[hit.start()], side="right")) - 1
         hits.setdefault(lead, []).append(_hit(hit))
     return {lead: _one_day(found) for lead, found in hits.items()}
+
+
+def _lead(text: str, title: str | None) -> str:
+    """What is searched for the day: the title, if any, and the text's first characters."""
+    return f"{title}\n{text[:LEAD_CHARS]}" if title else text[:LEAD_CHARS]
 
 
 def _hit(hit: regex.Match[str]) -> tuple[int, int]:

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from naql import align
 from naql.config import Config
 from naql.pairs import to_passage
+from naql.pipeline import trace
+from naql.records import Article
 from naql.reuse import reused_passages
 from naql.text import Vocabulary, normalize
 
@@ -140,3 +142,108 @@ def test_figures_hold_a_figure_exactly_when_the_reference_does(
     figure: str, others: list[str]
 ) -> None:
     assert align.Figures(others).holds(figure) == figure_in(figure, others)
+
+
+def _reference_phrase_share(a, b, p) -> float:
+    """What :func:`naql.align.phrase_shares` gives one passage, by sets."""
+
+    def phrases(doc, start, end):
+        window = slice(start, end + 1)
+        stems = [int(s) for s, stop in zip(doc.ids[window], doc.stop[window]) if not stop]
+        return list(zip(stems, stems[1:]))
+
+    mine, theirs = phrases(a, p.i0, p.i1), phrases(b, p.j0, p.j1)
+    if not mine or not theirs:
+        return 0.0
+    return min(
+        sum(x in set(theirs) for x in mine) / len(mine),
+        sum(x in set(mine) for x in theirs) / len(theirs),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), count=st.integers(0, 40), words=st.integers(2, 40))
+def test_phrase_shares_of_many_passages_are_each_passages_own(
+    seed: int, count: int, words: int
+) -> None:
+    rng = random.Random(seed)
+    vocabulary = Vocabulary()
+    # Few distinct words, so that phrases recur and partly match.
+    lexicon = ["في", "من", *vocabulary_of(rng, words)]
+    docs = [
+        vocabulary.tokens(" ".join(rng.choice(lexicon) for _ in range(rng.randint(1, 60))))
+        for _ in range(6)
+    ]
+    passages = []
+    for _ in range(count):
+        left, right = rng.randrange(6), rng.randrange(6)
+        i0 = rng.randrange(len(docs[left]))
+        j0 = rng.randrange(len(docs[right]))
+        i1 = rng.randrange(i0, len(docs[left]))
+        j1 = rng.randrange(j0, len(docs[right]))
+        passages.append(align.TokenPassage(left, right, i0, i1, j0, j1, 1, 0.5))
+    found = align.phrase_shares(docs, docs, passages)
+    assert len(found) == count
+    for share, p in zip(found.tolist(), passages):
+        assert abs(share - _reference_phrase_share(docs[p.left], docs[p.right], p)) < 1e-12
+
+
+COUNTRIES = (
+    "المانيا بلجيكا هولندا البرتغال رومانيا انجلترا ويلز اسبانيا كرواتيا سلوفاكيا النمسا "
+    "ايطاليا سويسرا التشيك فرنسا ايسلندا الدنمارك البوسنة اوكرانيا اسكتلندا بولندا المجر "
+    "السويد البانيا ايرلندا صربيا اليونان تركيا سلوفينيا اسرائيل النرويج بلغاريا استونيا قبرص "
+    "لاتفيا ارمينيا فنلندا مقدونيا اذربيجان مولدافيا ليتوانيا كازاخستان لوكسمبورغ جورجيا مالطا"
+).split()
+ORDINALS = "الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع".split()
+
+
+def _draw_reports() -> tuple[Article, Article]:
+    """A qualifying draw's pots, and its groups drawn from them: the same 45 names, each
+    report in sentences of its own."""
+    rng = random.Random(3)
+    pots = [COUNTRIES[k : k + 9] for k in range(0, 45, 9)]
+    drawn = [name for pot in pots for name in rng.sample(pot, len(pot))]
+    before = (
+        "أعلن الاتحاد الدولي لكرة القدم تحديد رؤوس المجموعات في قرعة التصفيات اليوم. "
+        + " ".join(f"وضم المستوى {n} " + " و".join(pot) + "." for n, pot in zip(ORDINALS, pots))
+    )
+    after = "فيما يلي نتائج قرعة التصفيات الأوروبية المؤهلة لنهائيات كأس العالم. " + " ".join(
+        f"المجموعة {n} تضم " + " و".join(drawn[k : k + 5]) + "."
+        for n, k in zip(ORDINALS, range(0, 45, 5))
+    )
+    return (
+        Article(id="pots", text=before, outlet="a", date="2015-07-25"),
+        Article(id="groups", text=after, outlet="b", date="2015-07-25"),
+    )
+
+
+def test_the_same_names_listed_in_sentences_of_their_own_are_no_shared_text() -> None:
+    pots, groups = _draw_reports()
+    # The aligner finds the names, densely and in no order...
+    vocabulary = Vocabulary()
+    a, b = vocabulary.tokens(pots.text), vocabulary.tokens(groups.text)
+    found = reused_passages([a], [b], len(vocabulary), Config())
+    assert [to_passage(p, "a", "b", a, b).kind for p in found] == ["shuffled"]
+    assert align.phrase_shares([a], [b], found)[0] < 0.1
+    # ... and the trace does not call them shared text, though the names still tie the two
+    # reports into one story.
+    found_trace = trace([pots, groups], Config())
+    assert found_trace.alignments == []
+    assert [sorted(story.articles) for story in found_trace.stories] == [["groups", "pots"]]
+    assert found_trace.counts["pairs_with_reuse"] == 0
+    # PAN's obfuscation shuffles copied words: there, the overlap is a copy.
+    assert len(trace([pots, groups], Config.for_pan()).alignments) == 1
+
+
+def test_a_copy_with_its_sentences_reordered_is_still_shared_text() -> None:
+    rng = random.Random(11)
+    words = vocabulary_of(rng, 2000)
+    sentences = [" ".join(rng.choice(words) for _ in range(12)) + "." for _ in range(8)]
+    moved = sentences[4:] + sentences[:4]
+    source = Article(id="source", text=" ".join(sentences), outlet="a", date="2015-07-25")
+    copy = Article(id="copy", text=" ".join(moved), outlet="b", date="2015-07-25")
+    found = trace([source, copy], Config())
+    assert len(found.alignments) == 1
+    # Its words are out of order over the whole, as the names above are; its phrases are not.
+    assert [p.kind for p in found.alignments[0].passages] == ["shuffled"]
+    assert min(found.alignments[0].a_share, found.alignments[0].b_share) > 0.9

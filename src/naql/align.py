@@ -374,6 +374,73 @@ def shared_phrases(a: Tokens, b: Tokens, passage: TokenPassage) -> int:
     return min(_runs(np.isin(bigrams_a, shared)), _runs(np.isin(bigrams_b, shared)))
 
 
+def phrase_shares(
+    left: Sequence[Tokens], right: Sequence[Tokens], passages: Sequence[TokenPassage]
+) -> np.ndarray:
+    """Per passage, the share of each side's phrases (two successive content words) that the
+    other side has too, the smaller of the two (0 when a side has none).
+
+    A text taken and reordered keeps its sentences, and so its phrases, whatever it moved; two
+    reports that list the same teams, regions or people in sentences of their own match word
+    for word as densely, in no order, and share few phrases (a qualifying draw's pots against
+    its groups: 6 % of them). All passages at once: each phrase is keyed by its passage, so
+    one sort of each side's keys answers every passage's look-ups."""
+    count = len(passages)
+    stems_a, owners_a = _passage_stems(left, [(p.left, p.i0, p.i1) for p in passages])
+    stems_b, owners_b = _passage_stems(right, [(p.right, p.j0, p.j1) for p in passages])
+    width = int(max(stems_a.max(initial=0), stems_b.max(initial=0))) + 1
+    # A key is (passage, first stem, second stem) in one int64: as many passages at a time as
+    # that leaves room for (all of them, short of tens of millions of stems).
+    step = max(1, (2**63 - 1) // (width * width) - 1)
+    shares = np.zeros(count)
+    for first in range(0, count, step):
+        last = min(count, first + step)
+        keys_a = _phrase_keys(stems_a, owners_a, first, last, width)
+        keys_b = _phrase_keys(stems_b, owners_b, first, last, width)
+        shares[first:last] = np.minimum(
+            _found_share(keys_a, keys_b, first, last, width),
+            _found_share(keys_b, keys_a, first, last, width),
+        )
+    return shares
+
+
+def _passage_stems(
+    docs: Sequence[Tokens], ranges: Sequence[tuple[int, int, int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The content stems inside each range ``(doc, start, end)`` (inclusive), one after the
+    other, and the index of the range each belongs to."""
+    stems = [np.zeros(0, dtype=np.int32)]
+    for doc, start, end in ranges:
+        window = slice(start, end + 1)
+        stems.append(docs[doc].ids[window][~docs[doc].stop[window]])
+    owners = np.repeat(np.arange(len(stems) - 1), [len(part) for part in stems[1:]])
+    return np.concatenate(stems).astype(np.int64), owners
+
+
+def _phrase_keys(
+    stems: np.ndarray, owners: np.ndarray, first: int, last: int, width: int
+) -> np.ndarray:
+    """Passages ``first`` to ``last``'s phrases as keys (passage, stem, next stem)."""
+    lo, hi = np.searchsorted(owners, [first, last])
+    stems, owners = stems[lo:hi], owners[lo:hi]
+    inside = owners[1:] == owners[:-1]
+    return (((owners[1:] - first) * width + stems[:-1]) * width + stems[1:])[inside]
+
+
+def _found_share(
+    keys: np.ndarray, other: np.ndarray, first: int, last: int, width: int
+) -> np.ndarray:
+    """Per passage ``first`` to ``last``, the share of its ``keys`` that ``other`` holds."""
+    found = np.zeros(len(keys), dtype=bool)
+    if len(other) and len(keys):
+        ordered = np.sort(other)
+        at = np.minimum(np.searchsorted(ordered, keys), len(ordered) - 1)
+        found = ordered[at] == keys
+    owners = keys // (width * width)
+    total = np.bincount(owners, minlength=last - first)
+    return np.bincount(owners, weights=found, minlength=last - first) / np.maximum(total, 1)
+
+
 def _runs(flags: np.ndarray) -> int:
     """Number of maximal runs of True."""
     if not len(flags):

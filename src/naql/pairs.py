@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from naql.align import TokenPassage, figures_disagree, reuse_kind
+from naql.align import TokenPassage, figures_disagree, phrase_shares, reuse_kind
 from naql.places import StemIndex, gazetteer, place_stems, places_disagree
 from naql.records import Alignment, Article, Passage, Span
 from naql.slots import slot_kinds, slot_positions, slots_disagree
@@ -225,4 +225,57 @@ def _alignment(
         passages=[to_passage(p, ids[left], ids[right], a, b) for p in group],
         a_share=round(token_share(content_before(left), [(p.i0, p.i1) for p in group]), 4),
         b_share=round(token_share(content_before(right), [(p.j0, p.j1) for p in group]), 4),
+    )
+
+
+def shared_text(
+    by_pair: dict[tuple[int, int], list[TokenPassage]],
+    alignments: Sequence[Alignment],
+    templates: dict[tuple[int, int], Template],
+    shared: PairInputs,
+    min_phrase_share: float,
+) -> tuple[
+    dict[tuple[int, int], list[TokenPassage]], list[Alignment], dict[tuple[int, int], Template]
+]:
+    """``by_pair`` (in pair order, ``alignments`` its records) without the passages whose words
+    match out of order and share under ``min_phrase_share`` of their phrases
+    (:func:`naql.align.phrase_shares`): two reports naming the same teams, players or regions,
+    not one text. A pair left without passages goes; one that lost some is described again.
+    A template's passages stay: its formula is shared wording, however little of the passage
+    it fills (a ministry's statement told of two incidents), and is never drawn as a copy."""
+    if not min_phrase_share:
+        return by_pair, list(alignments), templates
+    ordered_pairs = sorted(by_pair.items())
+    unordered = [
+        (n, k)
+        for n, ((pair, group), alignment) in enumerate(zip(ordered_pairs, alignments, strict=True))
+        if pair not in templates
+        for k, record in enumerate(alignment.passages)
+        if record.kind == "shuffled"
+    ]
+    shares = phrase_shares(
+        shared.tokens, shared.tokens, [ordered_pairs[n][1][k] for n, k in unordered]
+    )
+    lists = {place for place, value in zip(unordered, shares.tolist()) if value < min_phrase_share}
+    kept: dict[tuple[int, int], list[TokenPassage]] = {}
+    records: dict[tuple[int, int], Alignment] = {}
+    again: list[tuple[tuple[int, int], list[TokenPassage]]] = []
+    for n, ((pair, group), alignment) in enumerate(zip(ordered_pairs, alignments)):
+        text = [passage for k, passage in enumerate(group) if (n, k) not in lists]
+        if len(text) == len(group):
+            kept[pair], records[pair] = group, alignment
+        elif text:
+            kept[pair] = text
+            again.append((pair, text))
+    found = dict(templates)
+    for (pair, _), (alignment, template) in zip(again, describe_pairs(shared, again)):
+        records[pair] = alignment
+        found.pop(pair, None)
+        if template:
+            found[pair] = template
+    pairs = sorted(kept)
+    return (
+        {pair: kept[pair] for pair in pairs},
+        [records[pair] for pair in pairs],
+        {pair: template for pair, template in found.items() if pair in kept},
     )

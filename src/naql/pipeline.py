@@ -20,7 +20,14 @@ from naql.config import Config
 from naql.memo import Memo
 from naql.outlets import Gazetteer, mostly_latin
 from naql.outlets import load as load_gazetteer
-from naql.pairs import PairInputs, PassageMaker, Template, describe_pairs, redescribed
+from naql.pairs import (
+    PairInputs,
+    PassageMaker,
+    Template,
+    describe_pairs,
+    redescribed,
+    shared_text,
+)
 from naql.provenance import StoryInput
 from naql.provenance.hidden import calendar_stems
 from naql.records import (
@@ -216,6 +223,18 @@ def trace(
         # what else only these stages used go before provenance, the trace's last peak.
         del topical, similar, shares, apart, linked, ordered, groups, named
         described.clear()
+    with timer.stage("pairs"):
+        # Stories read a dense overlap of names in no order as a link (two agencies' reports
+        # of one match name its players); as shared text it would draw a copy or a common
+        # source where each report wrote its own sentences.
+        by_pair, alignments, templates = shared_text(
+            by_pair,
+            alignments,
+            templates,
+            PairInputs.of(articles, tokens, vocabulary),
+            config.align.min_phrase_share,
+        )
+        passages_found = sum(len(group) for group in by_pair.values())
     with timer.stage("provenance"):
         stories, verdicts = _provenance(
             articles,
@@ -244,7 +263,7 @@ def trace(
             "articles": len(articles),
             "tokens": sum(len(t) for t in tokens),
             "pairs_with_reuse": len(alignments),
-            "passages": len(passages),
+            "passages": passages_found,
             "stories": len(stories),
             "problems": len(problems),
             **({"pages_cut_into_items": pages_cut} if pages_cut else {}),

@@ -2,8 +2,9 @@
 
     python benchmarks/saudinewsnet_pairs.py [--trace TRACE.json] [--corpus DIR]
 
-The pairs (tests/data/saudinewsnet_pairs.jsonl; how they were drawn and read in the .md beside
-it) were labelled by reading, without naql's output. Without --trace the whole corpus is read,
+The pairs (tests/data/saudinewsnet_pairs.jsonl and its second draw, saudinewsnet_pairs_2.jsonl;
+how they were drawn and read in the .md beside each) were labelled by reading, without naql's
+output. Without --trace the whole corpus is read,
 cleaned and traced here (dates untrusted: they are crawl times), as benchmarks/
 trace_saudinewsnet.py does. Prints each measure, its count and the pairs missed, and the SPA
 sample's origin precision/recall on the same trace.
@@ -21,6 +22,7 @@ from naql.evaluate import PAIR_MEASURES, pair_scores, provenance_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "tests" / "data" / "saudinewsnet_pairs.jsonl"
+PAIRS_2 = ROOT / "tests" / "data" / "saudinewsnet_pairs_2.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 
 
@@ -48,12 +50,13 @@ def main() -> int:
         trace = json.loads(args.trace.read_text(encoding="utf-8"))
     else:
         trace = full_trace(args.corpus)
-    scores = pair_scores(gold_pairs(), trace)
-    for name, score in scores.items():
-        print(
-            f"{PAIR_MEASURES[name]}: {score.rate:.3f} ({score.correct} of {score.total})"
-            + (f"; missed pairs {score.wrong}" if score.wrong else "")
-        )
+    for label, path in (("first draw", PAIRS), ("second draw", PAIRS_2)):
+        print(f"{label} ({path.name}):")
+        for name, score in pair_scores(gold_pairs(path), trace).items():
+            print(
+                f"  {PAIR_MEASURES[name]}: {score.rate:.3f} ({score.correct} of {score.total})"
+                + (f"; missed pairs {score.wrong}" if score.wrong else "")
+            )
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from saudinewsnet_provenance import gold_lines
 

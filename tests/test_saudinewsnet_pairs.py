@@ -1,5 +1,7 @@
 """Quality gate on real news: 181 SaudiNewsNet pairs read by hand (tests/data/
-saudinewsnet_pairs.md says how they were drawn and read, without naql's output).
+saudinewsnet_pairs.md says how they were drawn and read, without naql's output), and a second
+draw of 150 by the same method (saudinewsnet_pairs_2.md), read after naql had been set on the
+first: the first draw's figures were partly tuned on it, the second's were not.
 
 The whole corpus is traced once (about 100 s on two cores), as the held-back measurement does.
 Floors are pinned a little under the figures measured when they were set (README): they may be
@@ -24,6 +26,19 @@ FLOORS = {
     "agency_direction": 0.97,
     "common_source_not_copy": 0.91,
     "template_not_copy": 0.95,
+    "no_text_not_aligned": 0.97,
+}
+# Measured when the second draw was read (stop 30 in the README's count): 0.806, 0.860, 1.000,
+# 0.895, 1.000, 0.892, 1.000, 0.988.
+FLOORS_2 = {
+    "same_event_together": 0.80,
+    "different_event_apart": 0.84,
+    "unrelated_apart": 0.97,
+    "direction": 0.84,
+    "agency_direction": 0.94,
+    "common_source_not_copy": 0.86,
+    "template_not_copy": 0.92,
+    "no_text_not_aligned": 0.97,
 }
 
 
@@ -44,11 +59,27 @@ def scores(full_trace: dict) -> dict:
     return pair_scores(gold_pairs(), full_trace)
 
 
+@pytest.fixture(scope="module")
+def scores_2(full_trace: dict) -> dict:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from saudinewsnet_pairs import PAIRS_2, gold_pairs
+
+    return pair_scores(gold_pairs(PAIRS_2), full_trace)
+
+
 @pytest.mark.parametrize("measure", sorted(FLOORS))
 def test_hand_read_pairs_stay_above_their_floors(scores: dict, measure: str) -> None:
-    score = scores[measure]
+    _above(scores[measure], FLOORS[measure], measure)
+
+
+@pytest.mark.parametrize("measure", sorted(FLOORS_2))
+def test_the_second_draw_stays_above_its_floors(scores_2: dict, measure: str) -> None:
+    _above(scores_2[measure], FLOORS_2[measure], measure)
+
+
+def _above(score, floor: float, measure: str) -> None:
     assert score.total >= 10, f"{measure}: only {score.total} pairs found in the trace"
-    assert score.rate >= FLOORS[measure], (
+    assert score.rate >= floor, (
         f"{measure}: {score.rate:.3f} ({score.correct}/{score.total}), missed {score.wrong}"
     )
 
@@ -63,11 +94,15 @@ def test_the_spa_sample_on_the_full_trace(full_trace: dict) -> None:
     # 78/79 until the places test (stop 24); then 77/79 (0.975 rounded, the issue's own bar):
     # one line lost when the Qassim inspections, split by it from the Eastern region's, joined
     # Riyadh's and the papers' common source was no longer named SPA.
-    assert found.origin.recall >= 77 / 79
+    # 78/79 again since a dense overlap of names in no order is no longer shared text (stop
+    # 30): two papers that only named what SPA named are no longer drawn as its copies, a
+    # re-run is traced to its item, and one paper not reusing its item now is.
+    assert found.origin.recall >= 78 / 79
     # 0.928 until stop 25 counted a paper that reached SPA's fuller version through one other
     # item of it as not traced to this one (naql.evaluate.traced): three lines read as not
     # reused had been counted.
-    assert found.origin.precision >= 0.96
+    # 0.963 until stop 30, then 0.975 (the same change).
+    assert found.origin.precision >= 0.97
 
 
 def _story_of(trace: dict) -> dict[str, str]:

@@ -138,6 +138,7 @@ PAIR_MEASURES = {
     "agency_direction": "papers' re-runs of agency copy: the agency traced as the source",
     "common_source_not_copy": "shared text both took from a third text: neither drawn as the other's source",
     "template_not_copy": "template instances: neither drawn as the other's source",
+    "no_text_not_aligned": "pairs sharing no text: no shared passage drawn between them",
 }
 
 
@@ -162,6 +163,8 @@ def pair_scores(
     An article given by URL matches the trace's id for it and the parts a page was split into
     (``id#1``, ``id#2``). "Drawn as a source" means an ancestor along ``copied``/``excerpt``
     edges, as in :func:`provenance_scores`; articles in different stories are never drawn so.
+    A pair read as sharing no text (``none``) is scored on the trace's alignments: no passage
+    drawn between the two (nor their parts).
     """
     stories = {story["id"]: story for story in trace.get("stories", [])}
     story_of = {
@@ -170,6 +173,9 @@ def pair_scores(
     parts: dict[str, list[str]] = {}
     for article in story_of:
         parts.setdefault(article.split("#", 1)[0].split("~", 1)[0], []).append(article)
+    aligned = {
+        frozenset((alignment["a"], alignment["b"])) for alignment in trace.get("alignments", [])
+    }
     ancestors: dict[str, set[str]] = {}
 
     def ancestors_of(article: str) -> set[str]:
@@ -218,4 +224,10 @@ def pair_scores(
         elif reuse in ("common_source", "template"):
             name = "common_source_not_copy" if reuse == "common_source" else "template_not_copy"
             count(name, not drawn(a, b) and not drawn(b, a), key)
+        elif reuse == "none":
+            count(
+                "no_text_not_aligned",
+                not any(frozenset((x, y)) in aligned for x in a for y in b),
+                key,
+            )
     return scores

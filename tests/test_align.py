@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -233,6 +235,14 @@ def test_the_same_names_listed_in_sentences_of_their_own_are_no_shared_text() ->
     assert found_trace.counts["pairs_with_reuse"] == 0
     # PAN's obfuscation shuffles copied words: there, the overlap is a copy.
     assert len(trace([pots, groups], Config.for_pan()).alignments) == 1
+
+
+def test_the_same_names_link_two_reports_only_as_near_in_time_as_a_topic_does() -> None:
+    pots, groups = _draw_reports()
+    window = Config().stories.topic_days
+    for days, stories in ((window - 0.5, 1), (window + 0.5, 2)):
+        later = replace(groups, date=(datetime(2015, 7, 25) + timedelta(days=days)).isoformat())
+        assert len(trace([pots, later], Config()).stories) == stories, days
 
 
 def test_a_copy_with_its_sentences_reordered_is_still_shared_text() -> None:

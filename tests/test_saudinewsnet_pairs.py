@@ -19,7 +19,10 @@ from conftest import ROOT, shared
 from naql.evaluate import pair_scores
 
 FLOORS = {
-    "same_event_together": 0.85,
+    # 0.863 until stop 30; 0.850 since names shared in no order link only as near in time as
+    # a topic (pair 37: two reporters' accounts of one sign campaign, crawled 2.2 days apart),
+    # which kept two of the second draw's different events apart.
+    "same_event_together": 0.84,
     "different_event_apart": 0.92,
     "unrelated_apart": 0.97,
     "direction": 0.90,
@@ -29,10 +32,11 @@ FLOORS = {
     "no_text_not_aligned": 0.97,
 }
 # Measured when the second draw was read (stop 30 in the README's count): 0.806, 0.860, 1.000,
-# 0.895, 1.000, 0.892, 1.000, 0.988.
+# 0.895, 1.000, 0.892, 1.000, 0.925; then 0.988 with shuffled lists of names no longer shared
+# text, and different events 0.900 with those lists linking only as near in time as a topic.
 FLOORS_2 = {
     "same_event_together": 0.80,
-    "different_event_apart": 0.84,
+    "different_event_apart": 0.88,
     "unrelated_apart": 0.97,
     "direction": 0.84,
     "agency_direction": 0.94,

@@ -228,23 +228,20 @@ def _alignment(
     )
 
 
-def shared_text(
+def word_lists(
     by_pair: dict[tuple[int, int], list[TokenPassage]],
     alignments: Sequence[Alignment],
     templates: dict[tuple[int, int], Template],
-    shared: PairInputs,
+    tokens: Sequence[Tokens],
     min_phrase_share: float,
-) -> tuple[
-    dict[tuple[int, int], list[TokenPassage]], list[Alignment], dict[tuple[int, int], Template]
-]:
-    """``by_pair`` (in pair order, ``alignments`` its records) without the passages whose words
+) -> dict[tuple[int, int], list[int]]:
+    """Per pair (``by_pair`` in pair order, ``alignments`` its records), the passages whose words
     match out of order and share under ``min_phrase_share`` of their phrases
     (:func:`naql.align.phrase_shares`): two reports naming the same teams, players or regions,
-    not one text. A pair left without passages goes; one that lost some is described again.
-    A template's passages stay: its formula is shared wording, however little of the passage
-    it fills (a ministry's statement told of two incidents), and is never drawn as a copy."""
+    not one text. A template's passages are never such: its formula is shared wording, however
+    little of the passage it fills (a ministry's statement told of two incidents)."""
     if not min_phrase_share:
-        return by_pair, list(alignments), templates
+        return {}
     ordered_pairs = sorted(by_pair.items())
     unordered = [
         (n, k)
@@ -253,15 +250,34 @@ def shared_text(
         for k, record in enumerate(alignment.passages)
         if record.kind == "shuffled"
     ]
-    shares = phrase_shares(
-        shared.tokens, shared.tokens, [ordered_pairs[n][1][k] for n, k in unordered]
-    )
-    lists = {place for place, value in zip(unordered, shares.tolist()) if value < min_phrase_share}
+    shares = phrase_shares(tokens, tokens, [ordered_pairs[n][1][k] for n, k in unordered])
+    found: dict[tuple[int, int], list[int]] = {}
+    for (n, k), value in zip(unordered, shares.tolist()):
+        if value < min_phrase_share:
+            found.setdefault(ordered_pairs[n][0], []).append(k)
+    return found
+
+
+def shared_text(
+    by_pair: dict[tuple[int, int], list[TokenPassage]],
+    alignments: Sequence[Alignment],
+    templates: dict[tuple[int, int], Template],
+    shared: PairInputs,
+    lists: dict[tuple[int, int], list[int]],
+) -> tuple[
+    dict[tuple[int, int], list[TokenPassage]], list[Alignment], dict[tuple[int, int], Template]
+]:
+    """``by_pair`` (in pair order, ``alignments`` its records) without the passages ``lists``
+    names (:func:`word_lists`). A pair left without passages goes; one that lost some is
+    described again."""
+    if not lists:
+        return by_pair, list(alignments), templates
     kept: dict[tuple[int, int], list[TokenPassage]] = {}
     records: dict[tuple[int, int], Alignment] = {}
     again: list[tuple[tuple[int, int], list[TokenPassage]]] = []
-    for n, ((pair, group), alignment) in enumerate(zip(ordered_pairs, alignments)):
-        text = [passage for k, passage in enumerate(group) if (n, k) not in lists]
+    for (pair, group), alignment in zip(sorted(by_pair.items()), alignments):
+        dropped = lists.get(pair, ())
+        text = [passage for k, passage in enumerate(group) if k not in dropped]
         if len(text) == len(group):
             kept[pair], records[pair] = group, alignment
         elif text:

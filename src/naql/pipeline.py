@@ -27,6 +27,7 @@ from naql.pairs import (
     describe_pairs,
     redescribed,
     shared_text,
+    word_lists,
 )
 from naql.provenance import StoryInput
 from naql.provenance.hidden import calendar_stems
@@ -214,25 +215,31 @@ def trace(
         # template of the other; as a cannot-link that held the re-run out of its original's
         # story, and the SPA sample lost an origin.
         named = {pair for pair, found in templates.items() if found[0] == "slots"}
+        # Names shared in no order (naql.pairs.word_lists) link two reports as topic does,
+        # not as shared text: only within the topic window.
+        lists = word_lists(by_pair, alignments, templates, tokens, config.align.min_phrase_share)
+        listed = {pair for pair, dropped in lists.items() if len(dropped) == len(by_pair[pair])}
         groups = group_stories(
-            articles, linked, topical, config.stories, getattr(backend, "linkage", None), named
+            articles,
+            linked,
+            topical,
+            config.stories,
+            getattr(backend, "linkage", None),
+            named,
+            listed,
         )
         stories_found = groups.members
         central = representatives(groups, [bool(article.title) for article in articles])
         # The similarity graph (a dict of every linked pair: 0.5 GB at 16x SaudiNewsNet) and
         # what else only these stages used go before provenance, the trace's last peak.
-        del topical, similar, shares, apart, linked, ordered, groups, named
+        del topical, similar, shares, apart, linked, ordered, groups, named, listed
         described.clear()
     with timer.stage("pairs"):
         # Stories read a dense overlap of names in no order as a link (two agencies' reports
         # of one match name its players); as shared text it would draw a copy or a common
         # source where each report wrote its own sentences.
         by_pair, alignments, templates = shared_text(
-            by_pair,
-            alignments,
-            templates,
-            PairInputs.of(articles, tokens, vocabulary),
-            config.align.min_phrase_share,
+            by_pair, alignments, templates, PairInputs.of(articles, tokens, vocabulary), lists
         )
         passages_found = sum(len(group) for group in by_pair.values())
     with timer.stage("provenance"):

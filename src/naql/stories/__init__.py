@@ -290,11 +290,13 @@ def group_stories(
     config: StoryConfig | None = None,
     linkage: Linkage | None = None,
     apart: set[tuple[int, int]] | None = None,
+    listed: set[tuple[int, int]] | None = None,
 ) -> StoryGroups:
     """Average-linkage stories over topical similarity and reuse links (see the module doc).
     ``linkage`` is :func:`average_linkage` or what gives its groups (a backend's, by
     components). ``apart``: pairs ``(i, j)``, ``i < j``, never in one story (another day's
-    bulletin: :mod:`naql.slots`)."""
+    bulletin: :mod:`naql.slots`). ``listed``: pairs whose alignment is only names shared in no
+    order (:func:`naql.pairs.word_lists`), linked like topic: within ``topic_days``."""
     config = config or StoryConfig()
     index = {article.id: k for k, article in enumerate(articles)}
     dates = [_parse_date(article.date) for article in articles]
@@ -312,6 +314,8 @@ def group_stories(
         )
         if far and share < config.rerun_link_share:
             continue  # shared wording days apart (a daily market report's formula): another event
+        if listed and (i, j) in listed and _apart_in_time(first, second, config.topic_days):
+            continue  # the same names, in sentences of each one's own: a topic link, no nearer
         reuse = min(1.0, config.reuse_floor + (1 - config.reuse_floor) * share / config.reuse_full)
         similarity[(i, j)] = max(similarity.get((i, j), 0.0), reuse)
     days = reported_days(
@@ -321,6 +325,10 @@ def group_stories(
         len(articles), similarity, config.threshold, days, apart or set()
     )
     return StoryGroups(members, similarity)
+
+
+def _apart_in_time(first: datetime | None, second: datetime | None, days: float) -> bool:
+    return bool(first and second and abs((first - second).total_seconds()) > days * 86400)
 
 
 def _within_days(

@@ -374,8 +374,14 @@ def shared_phrases(a: Tokens, b: Tokens, passage: TokenPassage) -> int:
     return min(_runs(np.isin(bigrams_a, shared)), _runs(np.isin(bigrams_b, shared)))
 
 
+_KEY_LIMIT = 2**63
+
+
 def phrase_shares(
-    left: Sequence[Tokens], right: Sequence[Tokens], passages: Sequence[TokenPassage]
+    left: Sequence[Tokens],
+    right: Sequence[Tokens],
+    passages: Sequence[TokenPassage],
+    batch: int = 4096,
 ) -> np.ndarray:
     """Per passage, the share of each side's phrases (two successive content words) that the
     other side has too, the smaller of the two (0 when a side has none).
@@ -383,23 +389,26 @@ def phrase_shares(
     A text taken and reordered keeps its sentences, and so its phrases, whatever it moved; two
     reports that list the same teams, regions or people in sentences of their own match word
     for word as densely, in no order, and share few phrases (a qualifying draw's pots against
-    its groups: 6 % of them). All passages at once: each phrase is keyed by its passage, so
-    one sort of each side's keys answers every passage's look-ups."""
-    count = len(passages)
-    stems_a, owners_a = _passage_stems(left, [(p.left, p.i0, p.i1) for p in passages])
-    stems_b, owners_b = _passage_stems(right, [(p.right, p.j0, p.j1) for p in passages])
-    width = int(max(stems_a.max(initial=0), stems_b.max(initial=0))) + 1
-    # A key is (passage, first stem, second stem) in one int64: as many passages at a time as
-    # that leaves room for (all of them, short of tens of millions of stems).
-    step = max(1, (2**63 - 1) // (width * width) - 1)
-    shares = np.zeros(count)
-    for first in range(0, count, step):
-        last = min(count, first + step)
-        keys_a = _phrase_keys(stems_a, owners_a, first, last, width)
-        keys_b = _phrase_keys(stems_b, owners_b, first, last, width)
-        shares[first:last] = np.minimum(
-            _found_share(keys_a, keys_b, first, last, width),
-            _found_share(keys_b, keys_a, first, last, width),
+    its groups: 6 % of them). ``batch`` passages at a time: each phrase is keyed by its
+    passage, so one sort of each side's keys answers every passage's look-ups, and the arrays
+    stay a few megabytes however many passages there are."""
+    shares = np.zeros(len(passages))
+    for first in range(0, len(passages), batch):
+        chunk = passages[first : first + batch]
+        stems_a, owners_a = _passage_stems(left, [(p.left, p.i0, p.i1) for p in chunk])
+        stems_b, owners_b = _passage_stems(right, [(p.right, p.j0, p.j1) for p in chunk])
+        width = int(max(stems_a.max(initial=0), stems_b.max(initial=0))) + 1
+        if len(chunk) * width * width >= _KEY_LIMIT:
+            # A key is (passage, stem, next stem) in one int64: past tens of millions of stems,
+            # the batch's own stems are numbered instead.
+            _, ranks = np.unique(np.concatenate([stems_a, stems_b]), return_inverse=True)
+            stems_a, stems_b = ranks[: len(stems_a)], ranks[len(stems_a) :]
+            width = int(ranks.max(initial=0)) + 1
+        keys_a = _phrase_keys(stems_a, owners_a, width)
+        keys_b = _phrase_keys(stems_b, owners_b, width)
+        shares[first : first + len(chunk)] = np.minimum(
+            _found_share(keys_a, keys_b, len(chunk), width),
+            _found_share(keys_b, keys_a, len(chunk), width),
         )
     return shares
 
@@ -417,28 +426,22 @@ def _passage_stems(
     return np.concatenate(stems).astype(np.int64), owners
 
 
-def _phrase_keys(
-    stems: np.ndarray, owners: np.ndarray, first: int, last: int, width: int
-) -> np.ndarray:
-    """Passages ``first`` to ``last``'s phrases as keys (passage, stem, next stem)."""
-    lo, hi = np.searchsorted(owners, [first, last])
-    stems, owners = stems[lo:hi], owners[lo:hi]
+def _phrase_keys(stems: np.ndarray, owners: np.ndarray, width: int) -> np.ndarray:
+    """Each passage's phrases as keys (passage, stem, next stem)."""
     inside = owners[1:] == owners[:-1]
-    return (((owners[1:] - first) * width + stems[:-1]) * width + stems[1:])[inside]
+    return ((owners[1:] * width + stems[:-1]) * width + stems[1:])[inside]
 
 
-def _found_share(
-    keys: np.ndarray, other: np.ndarray, first: int, last: int, width: int
-) -> np.ndarray:
-    """Per passage ``first`` to ``last``, the share of its ``keys`` that ``other`` holds."""
+def _found_share(keys: np.ndarray, other: np.ndarray, count: int, width: int) -> np.ndarray:
+    """Per passage (``count`` of them), the share of its ``keys`` that ``other`` holds."""
     found = np.zeros(len(keys), dtype=bool)
     if len(other) and len(keys):
         ordered = np.sort(other)
         at = np.minimum(np.searchsorted(ordered, keys), len(ordered) - 1)
         found = ordered[at] == keys
     owners = keys // (width * width)
-    total = np.bincount(owners, minlength=last - first)
-    return np.bincount(owners, weights=found, minlength=last - first) / np.maximum(total, 1)
+    total = np.bincount(owners, minlength=count)
+    return np.bincount(owners, weights=found, minlength=count) / np.maximum(total, 1)
 
 
 def _runs(flags: np.ndarray) -> int:

@@ -10,7 +10,7 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from naql import align
+from naql import align, wording
 from naql.config import Config
 from naql.pairs import to_passage
 from naql.pipeline import trace
@@ -144,11 +144,11 @@ digits = st.text(alphabet="0123456789", min_size=1, max_size=7)
 def test_figures_hold_a_figure_exactly_when_the_reference_does(
     figure: str, others: list[str]
 ) -> None:
-    assert align.Figures(others).holds(figure) == figure_in(figure, others)
+    assert wording.Figures(others).holds(figure) == figure_in(figure, others)
 
 
 def _reference_phrase_share(a, b, p) -> float:
-    """What :func:`naql.align.phrase_shares` gives one passage, by sets."""
+    """What :func:`naql.wording.phrase_shares` gives one passage, by sets."""
 
     def phrases(doc, start, end):
         window = slice(start, end + 1)
@@ -192,9 +192,9 @@ def test_phrase_shares_of_many_passages_are_each_passages_own(
         j1 = rng.randrange(j0, len(docs[right]))
         passages.append(align.TokenPassage(left, right, i0, i1, j0, j1, 1, 0.5))
     # ``numbered``: as a vocabulary too large to key by stem ids would be.
-    limit = 1 if numbered else align._KEY_LIMIT
-    with patch.object(align, "_KEY_LIMIT", limit):
-        found = align.phrase_shares(docs, docs, passages, batch=batch)
+    limit = 1 if numbered else wording._KEY_LIMIT
+    with patch.object(wording, "_KEY_LIMIT", limit):
+        found = wording.phrase_shares(docs, docs, passages, batch=batch)
     assert len(found) == count
     for share, p in zip(found.tolist(), passages):
         assert abs(share - _reference_phrase_share(docs[p.left], docs[p.right], p)) < 1e-12
@@ -236,7 +236,7 @@ def test_the_same_names_listed_in_sentences_of_their_own_are_no_shared_text() ->
     a, b = vocabulary.tokens(pots.text), vocabulary.tokens(groups.text)
     found = reused_passages([a], [b], len(vocabulary), Config())
     assert [to_passage(p, "a", "b", a, b).kind for p in found] == ["shuffled"]
-    assert align.phrase_shares([a], [b], found)[0] < 0.1
+    assert wording.phrase_shares([a], [b], found)[0] < 0.1
     # ... and the trace does not call them shared text, though the names still tie the two
     # reports into one story.
     found_trace = trace([pots, groups], Config())

@@ -101,7 +101,7 @@ class AlignConfig:
     min_phrases: int = 4
     # A passage whose words match out of order is shared TEXT only when this much of its
     # phrases (two successive content words), on both sides, are found on the other
-    # (naql.align.phrase_shares): a text reordered keeps its sentences; two reports naming the
+    # (naql.wording.phrase_shares): a text reordered keeps its sentences; two reports naming the
     # same teams, players or regions in sentences of their own share the words densely and
     # few phrases. Those are not reuse (no copy, no common source is drawn from them), though
     # stories still read the overlap as a link. 0 for PAN's word-shuffled obfuscation.

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from naql.align import TokenPassage, figures_disagree, phrase_shares, reuse_kind
+from naql.align import TokenPassage
 from naql.places import StemIndex, gazetteer, place_stems, places_disagree
 from naql.records import Alignment, Article, Passage, Span
 from naql.slots import slot_kinds, slot_positions, slots_disagree
 from naql.stories.topical import number_stems
 from naql.text import Tokens, Vocabulary
+from naql.wording import figures_disagree, phrase_shares, reuse_kind
 
 # Why a pair's shared wording is one formula of two events: (agreeing, compared) figures, the
 # two places its slot names (A's, B's), or the slot words swapped in place ("slots", A's, B's).
@@ -129,7 +130,7 @@ def template_of(
     shared: PairInputs, left: int, right: int, group: list[TokenPassage]
 ) -> Template | None:
     """Why the pair's shared wording is one formula told of two events, if it is: different
-    figures (:func:`naql.align.figures_disagree`), different places in one slot
+    figures (:func:`naql.wording.figures_disagree`), different places in one slot
     (:func:`naql.places.places_disagree`), or slot words of several kinds swapped in place
     (:func:`naql.slots.slots_disagree`: another day's bulletin)."""
     a, b = shared.tokens[left], shared.tokens[right]
@@ -237,7 +238,7 @@ def word_lists(
 ) -> dict[tuple[int, int], list[int]]:
     """Per pair (``by_pair`` in pair order, ``alignments`` its records), the passages whose words
     match out of order and share under ``min_phrase_share`` of their phrases
-    (:func:`naql.align.phrase_shares`): two reports naming the same teams, players or regions,
+    (:func:`naql.wording.phrase_shares`): two reports naming the same teams, players or regions,
     not one text. A template's passages are never such: its formula is shared wording, however
     little of the passage it fills (a ministry's statement told of two incidents)."""
     if not min_phrase_share:

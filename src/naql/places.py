@@ -6,7 +6,7 @@ What it decides (:func:`places_disagree`): whether two texts that share wording 
 told of two places — a congratulation cable to Burkina Faso and one to Côte d'Ivoire, an Eid
 reception in Asir and one in Hail, an execution statement for al-Ahsa and one for Jazan. They
 are two instances of a template, two events, never a copy of one another; the figures test
-(:func:`naql.align.figures_disagree`) catches the same when the slots are numbers.
+(:func:`naql.wording.figures_disagree`) catches the same when the slots are numbers.
 
 A place counts only where the two texts differ inside their shared passage: the aligned stems
 are compared, and a run replaced by another (``rapidfuzz``'s Levenshtein opcodes) that names a

@@ -8,7 +8,7 @@ point (winds «شمالية» one day, «جنوبية» the next), a region. A c
 of those; an outlet that re-runs one adds or cuts, and may swap one word, but does not swap, in
 place, several slot words of two kinds or more.
 
-Each kind alone is another test's (figures: :func:`naql.align.figures_disagree`, places:
+Each kind alone is another test's (figures: :func:`naql.wording.figures_disagree`, places:
 :func:`naql.places.places_disagree`), and each asks for many of its kind to disagree, which a
 forecast, with two or three figures and one region swapped, never reaches. Together they read
 the bulletin's own signature: its day.
@@ -22,9 +22,10 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from naql.align import Figures, TokenPassage
+from naql.align import TokenPassage
 from naql.text import Tokens, Vocabulary
 from naql.text.normalize import normalize
+from naql.wording import Figures
 
 # Kinds of slot word, as bits: a stem may be two («الشرقية», the east and the Eastern Province).
 FIGURE, WEEKDAY, COMPASS, PLACE = 1, 2, 4, 8

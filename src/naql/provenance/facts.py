@@ -11,12 +11,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from naql.align import Figures, TokenPassage
+from naql.align import TokenPassage
 from naql.attribution import own_outlet_id
 from naql.outlets import Gazetteer
 from naql.pairs import Template
 from naql.records import Article, Attribution, Passage
 from naql.text import Tokens, normalize
+from naql.wording import Figures
 
 # «مصادر لـ«X»», «مصدر لـX», «وعلمت «X»», "told X": the outlet as the recipient of its sources.
 RECIPIENT_CUES = frozenset({"مصادر", "مصدر", "ل", "لل", "علمت", "وعلمت", "told"})

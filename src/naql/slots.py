@@ -25,6 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from naql.align import TokenPassage
 from naql.text import Tokens, Vocabulary
 from naql.text.normalize import normalize
+from naql.text.weekdays import ARABIC_WEEKDAYS, LATIN_WEEKDAYS
 from naql.wording import Figures
 
 # Kinds of slot word, as bits: a stem may be two («الشرقية», the east and the Eastern Province).
@@ -35,10 +36,7 @@ FIGURE, WEEKDAY, COMPASS, PLACE = 1, 2, 4, 8
 # SaudiNewsNet: 3 of the 5 same-day pairs a first version with months took for two days).
 # Nor the relative words («اليوم», «أمس»): a paper re-running agency copy the next day changes
 # exactly those.
-_WEEKDAY = """
-السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة
-monday tuesday wednesday thursday friday saturday sunday
-"""
+_WEEKDAY = " ".join([*ARABIC_WEEKDAYS, *LATIN_WEEKDAYS])
 _COMPASS = """
 شمال جنوب شرق غرب شمالي جنوبي شرقي غربي شمالية جنوبية شرقية غربية شماليه جنوبيه شرقيه غربيه
 north south east west northern southern eastern western northerly southerly easterly westerly

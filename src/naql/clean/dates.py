@@ -13,6 +13,7 @@ import regex  # type: ignore[import-untyped]
 from naql.clean import rules
 from naql.clean.rules import fold
 from naql.text import normalize
+from naql.text.weekdays import ARABIC_WEEKDAYS, LATIN_WEEKDAYS
 
 GREGORIAN_MONTHS: dict[int, tuple[str, ...]] = {
     # Egyptian/Gulf names, Levantine (Syriac) names, English names and abbreviations.
@@ -45,30 +46,7 @@ HIJRI_MONTHS = (
     "ذو القعدة",
     "ذو الحجة",
 )
-WEEKDAYS = (
-    "السبت",
-    "الأحد",
-    "الاثنين",
-    "الإثنين",
-    "الثلاثاء",
-    "الأربعاء",
-    "الخميس",
-    "الجمعة",
-    "saturday",
-    "sunday",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "sat",
-    "sun",
-    "mon",
-    "tue",
-    "wed",
-    "thu",
-    "fri",
-)
+WEEKDAYS = (*ARABIC_WEEKDAYS, *LATIN_WEEKDAYS, "sat", "sun", "mon", "tue", "wed", "thu", "fri")
 # Words that announce a publication date: «نشر في», «تاريخ النشر:», «آخر تحديث», "Published on".
 CUES = (
     "نشر في",

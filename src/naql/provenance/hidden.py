@@ -26,6 +26,7 @@ from naql.arrays import changes
 from naql.provenance.facts import Facts, Pairs, StoryInput
 from naql.records import HiddenSource, Passage, Span
 from naql.text import Vocabulary, words
+from naql.text.weekdays import ARABIC_WEEKDAYS, LATIN_WEEKDAYS
 
 MIN_HIDDEN_WORDS = 10  # shared words no pile article explains, before a hidden source is inferred
 # A run of this many content words one side alone has inside a shared passage is a clause or a
@@ -42,11 +43,10 @@ FULLER_SHARE = 0.5
 CALENDAR = """
 يناير فبراير مارس ابريل أبريل مايو يونيو يوليو اغسطس أغسطس سبتمبر اكتوبر أكتوبر نوفمبر ديسمبر
 كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين محرم صفر ربيع جمادى رجب شعبان رمضان شوال
-القعدة الحجة ذي هـ م الموافق السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة أمس
-اليوم غدا غداً واس
+القعدة الحجة ذي هـ م الموافق أمس اليوم غدا غداً واس
 january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday yesterday today
-"""
+yesterday today
+""" + " ".join([*ARABIC_WEEKDAYS, *LATIN_WEEKDAYS])
 
 
 def calendar_stems(vocabulary: Vocabulary) -> np.ndarray:

@@ -26,18 +26,9 @@ import regex  # type: ignore[import-untyped]
 from naql.clean.rules import fold
 from naql.text import normalize
 from naql.text.normalize import normalize_with_offsets
+from naql.text.weekdays import ARABIC_WEEKDAYS
 
-# Python's weekday(): Monday 0 ... Sunday 6.
-_WEEKDAYS = {
-    "الاثنين": 0,
-    "الإثنين": 0,
-    "الثلاثاء": 1,
-    "الأربعاء": 2,
-    "الخميس": 3,
-    "الجمعة": 4,
-    "السبت": 5,
-    "الأحد": 6,
-}
+_WEEKDAYS = ARABIC_WEEKDAYS
 # Only a weekday announced as today's or yesterday's names the reported day: «يوم الخميس
 # القادم» or a bare «الخميس» may be the next step, a deadline or the day of another event.
 _CUES = ("اليوم", "أمس", "امس", "الليلة")

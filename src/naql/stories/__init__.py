@@ -309,9 +309,7 @@ def group_stories(
             continue
         share = max(alignment.a_share, alignment.b_share)
         first, second = dates[i], dates[j]
-        far = bool(
-            first and second and abs((first - second).total_seconds()) > config.max_days * 86400
-        )
+        far = _apart_in_time(first, second, config.max_days)
         if far and share < config.rerun_link_share:
             continue  # shared wording days apart (a daily market report's formula): another event
         if listed and (i, j) in listed and _apart_in_time(first, second, config.topic_days):
@@ -328,6 +326,7 @@ def group_stories(
 
 
 def _apart_in_time(first: datetime | None, second: datetime | None, days: float) -> bool:
+    """Both dated, and more than ``days`` apart."""
     return bool(first and second and abs((first - second).total_seconds()) > days * 86400)
 
 

@@ -1,4 +1,5 @@
-"""Array helpers the stages share: where runs change, runs of a mask, integer sorts by value."""
+"""Array helpers the stages share: where runs change, runs of a mask, membership in a sorted
+array, integer sorts by value."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ def changes(values: np.ndarray) -> np.ndarray:
         out[0] = True
         np.not_equal(values[1:], values[:-1], out=out[1:])
     return out
+
+
+def found_in(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Per value: is it in ``ordered`` (sorted ascending)? One binary search each, where
+    ``np.isin`` sorts both again."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values
 
 
 def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from rapidfuzz.distance import Indel
 
+from naql.arrays import found_in
 from naql.text import Tokens
 
 if TYPE_CHECKING:  # align imports this module's tests for its filter
@@ -99,11 +100,7 @@ def _phrase_keys(stems: np.ndarray, owners: np.ndarray, width: int) -> np.ndarra
 
 def _found_share(keys: np.ndarray, other: np.ndarray, count: int, width: int) -> np.ndarray:
     """Per passage (``count`` of them), the share of its ``keys`` that ``other`` holds."""
-    found = np.zeros(len(keys), dtype=bool)
-    if len(other) and len(keys):
-        ordered = np.sort(other)
-        at = np.minimum(np.searchsorted(ordered, keys), len(ordered) - 1)
-        found = ordered[at] == keys
+    found = found_in(keys, np.sort(other))
     owners = keys // (width * width)
     total = np.bincount(owners, minlength=count)
     return np.bincount(owners, weights=found, minlength=count) / np.maximum(total, 1)

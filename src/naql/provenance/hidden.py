@@ -22,7 +22,7 @@ from itertools import combinations
 import networkx as nx
 import numpy as np
 
-from naql.arrays import changes
+from naql.arrays import changes, found_in
 from naql.provenance.facts import Facts, Pairs, StoryInput
 from naql.records import HiddenSource, Passage, Span
 from naql.text import Vocabulary, words
@@ -132,8 +132,7 @@ def alone_in_shared(x: int, y: int, story: StoryInput, pairs: Pairs) -> list[tup
         return []
     ids = tx.ids[positions]
     theirs = pairs.cached(("content", y), lambda: np.unique(ty.ids[~ty.stop]))
-    at = np.minimum(np.searchsorted(theirs, ids), max(len(theirs) - 1, 0))
-    absent = theirs[at] != ids if len(theirs) else np.ones(len(ids), dtype=bool)
+    absent = ~found_in(ids, theirs)
     found: list[tuple[int, int]] = []
     figure_at = (
         np.flatnonzero(story.is_figure[ids]) if len(story.is_figure) else np.zeros(0, np.int64)

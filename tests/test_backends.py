@@ -606,6 +606,20 @@ def test_spark_local_mode_gives_the_local_seed_trace(spark: Backend) -> None:
     assert _trace_json(articles, spark) == _trace_json(articles, open_backend("local", 2))
 
 
+def test_spark_executors_read_the_pages_as_one_process(spark: Backend, tmp_path: Path) -> None:
+    # The files of a walk (real news pages through trafilatura, the example with its
+    # sidecar, a relative path, a missing one) read by the executors, put back in order.
+    shutil.copytree(EXAMPLE, tmp_path / "haftar")
+    shutil.copytree(Path(__file__).parent / "data" / "ingest" / "real", tmp_path / "pages")
+    inputs = [str(tmp_path), str(tmp_path / "missing"), str(tmp_path / "haftar" / "README.md")]
+    one = read_articles(inputs)
+    on_spark = read_articles(inputs, backend=spark)
+    assert len(one.articles) >= 10 and one.problems and one.skipped
+    assert on_spark.articles == one.articles
+    assert on_spark.problems == one.problems
+    assert list(on_spark.skipped.items()) == list(one.skipped.items())
+
+
 def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backend) -> None:
     # Two shuffles on Spark, no index broadcast: the pairs of the local index, self-join and
     # left/right (the index's and PAN mode's) alike.

@@ -19,8 +19,10 @@ from naql.attribution import attributions
 from naql.backends import Backend, Done, Pending, balanced_ranges, chunk_count
 from naql.candidates import SeedIndex, candidate_pairs_in
 from naql.config import AlignConfig
+from naql.ingest.options import ReadOptions
+from naql.ingest.paths import FileRead, read_file
 from naql.outlets import Gazetteer
-from naql.records import Article, Attribution, Story, Verdict
+from naql.records import Article, Attribution, Problem, Story, Verdict
 from naql.stories import (
     FormulaInputs,
     StoryConfig,
@@ -50,6 +52,17 @@ def _told(progress: Told, total: int, sizes: list[int]) -> Callable[[int, int], 
         progress(total if done >= chunks else min(sum(sizes[:done]), total), total)
 
     return on_chunk
+
+
+def read_task(
+    options: ReadOptions, files: Sequence[FileRead]
+) -> list[tuple[list[Article | Problem], dict[str, int]]]:
+    """Each planned file's items and the inputs it skipped, by reason."""
+    found = []
+    for step in files:
+        skipped: dict[str, int] = {}
+        found.append((list(read_file(step, options, skipped)), skipped))
+    return found
 
 
 def tokenize_task(shared: tuple[Sequence[str], str], chunk: range) -> ChunkTokens:

@@ -23,6 +23,7 @@ from naql.records import to_json
 from naql.report.terminal import plural
 
 if TYPE_CHECKING:
+    from naql.backends import Backend
     from naql.ingest import ReadOptions, ReadResult
 
 Quiet = Annotated[
@@ -124,11 +125,21 @@ def check_backend(name: str) -> None:
     check(name)
 
 
-def read_or_exit(paths: Sequence[str], options: ReadOptions, quiet: bool = False) -> ReadResult:
-    """Read the inputs, report what was skipped, and stop (exit 1) if nothing usable was read."""
+def read_or_exit(
+    paths: Sequence[str],
+    options: ReadOptions,
+    quiet: bool = False,
+    backend: Backend | None = None,
+    progress: bool = False,
+) -> ReadResult:
+    """Read the inputs (the files by ``backend``'s workers, when it has several), report what
+    was skipped, and stop (exit 1) if nothing usable was read."""
     from naql.ingest import read_articles
 
-    read = read_articles(paths, options)
+    with progress_bars(progress and not quiet) as on_progress:
+        read = read_articles(
+            paths, options, backend, lambda done, total: on_progress("read", done, total)
+        )
     report_problems(read.problems, quiet=quiet)
     if not read.articles:
         err.print("naql: no usable article was read", highlight=False)
@@ -211,11 +222,7 @@ def trace(
         folder_or_exit(parquet, "--parquet")
     check_trace_options(language, outlets)
     check_backend(backend)
-    read = read_or_exit(
-        paths,
-        read_options(locals()),
-        quiet,
-    )
+    options = read_options(locals())
     config = Config(
         text=TextConfig(latin_language=language),
         candidates=CandidateConfig(phrases=phrases),
@@ -223,8 +230,9 @@ def trace(
     )
     cleaning = CleanConfig() if clean else None
     runner = open_backend(backend, jobs, master)
-    with progress_bars(progress and not quiet) as on_progress:
-        try:
+    try:
+        read = read_or_exit(paths, options, quiet, runner, progress)
+        with progress_bars(progress and not quiet) as on_progress:
             result = run_trace(
                 read.articles,
                 config,
@@ -234,8 +242,9 @@ def trace(
                 outlets_file=None if outlets is None else str(outlets),
                 backend=runner,
             )
-        finally:
-            runner.close()
+    finally:
+        runner.close()
+    with progress_bars(progress and not quiet) as on_progress:
         if not quiet:
             for notice in result.problems[len(read.problems) :]:
                 err.print(f"naql: note: {notice}", markup=False, highlight=False)

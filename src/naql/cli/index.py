@@ -100,14 +100,11 @@ def add(
         store = open_store(db)
         try:
             index.check_settings(store, settings)  # before reading: a wrong option costs nothing
-            read = read_or_exit(
-                paths,
-                read_options(locals()),
-                quiet,
-            )
+            options = read_options(locals())
             runner = open_backend(backend, jobs)
-            with progress_bars(progress and not quiet) as on_progress:
-                try:
+            try:
+                read = read_or_exit(paths, options, quiet, runner, progress)
+                with progress_bars(progress and not quiet) as on_progress:
                     report = index.add(
                         store,
                         read.articles,
@@ -117,8 +114,8 @@ def add(
                         lambda stored: _say_stored(stored, db),
                         runner,
                     )
-                finally:
-                    runner.close()
+            finally:
+                runner.close()
         finally:
             store.close()
     if report.trace is None:

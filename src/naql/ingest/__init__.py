@@ -12,11 +12,15 @@ A Problem whose ``skipped`` is False is a notice: the input was used (bytes repl
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from typing import TYPE_CHECKING
 
 from naql.ingest.options import ReadOptions, ReadResult
-from naql.ingest.paths import STDIN_PATH, iter_paths
+from naql.ingest.paths import STDIN_PATH, iter_paths, read_on
 from naql.records import Article, Problem
+
+if TYPE_CHECKING:
+    from naql.backends import Backend
 
 __all__ = ["STDIN_PATH", "ReadOptions", "ReadResult", "iter_articles", "read_articles"]
 
@@ -41,11 +45,21 @@ def iter_articles(
 def read_articles(
     paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     options: ReadOptions | None = None,
+    backend: Backend | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReadResult:
     """Everything :func:`iter_articles` yields, collected; ``ReadResult.skipped_records`` is the
-    exact number of inputs or records skipped."""
+    exact number of inputs or records skipped. With a ``backend``, its workers read the files
+    (the same result); ``progress(files read, files)`` is told as they finish."""
     result = ReadResult()
-    for item in iter_articles(paths, options, skipped=result.skipped):
+    if backend is None:
+        items = iter_articles(paths, options, skipped=result.skipped)
+    else:
+        if isinstance(paths, str | os.PathLike):
+            paths = [paths]
+        names = [os.fspath(path) for path in paths]
+        items = read_on(backend, names, options or ReadOptions(), result.skipped, progress)
+    for item in items:
         if isinstance(item, Problem):
             result.problems.append(item)
         else:

@@ -1,71 +1,166 @@
-"""Walking what the user gave: folders, files, zip archives, ``-`` for stdin; and dispatching each
-input to the reader for its format."""
+"""Walking what the user gave: folders, files, zip archives, ``-`` for stdin.
+
+The walk is a plan: for each path given, in order, the files to read (:class:`FileRead`), with
+the problems and skips met on the way. Reading a file is independent of every other, so the
+plan's files can be read here, one after the other, or by a backend's workers
+(:func:`read_on`), which is where the time goes on a crawl: trafilatura takes about 20 ms for
+a real news page. Either way, the items come back in the plan's order, so both give the same
+articles, problems and skip counts.
+"""
 
 from __future__ import annotations
 
-import io
-import json
 import os
 import stat
 import sys
-import zipfile
-from collections.abc import Iterable, Iterator, MutableMapping
-from typing import IO, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from naql.ingest.encoding import (
-    HEAD,
-    DecodeFailure,
-    binary_reason,
-    bom_encoding,
-    decode_bytes,
-    magic_kind,
+from naql.ingest.formats import (
+    Item,
+    Skipped,
+    count,
+    guard,
+    hidden,
+    load_sidecar,
+    read_source,
+    sidecar_of,
 )
-from naql.ingest.html import article_from_html, looks_like_html
-from naql.ingest.jsonl import read_csv, read_json, read_jsonl
-from naql.ingest.metadata import SIDECAR_NAME, apply_sidecar, parse_sidecar
+from naql.ingest.metadata import SIDECAR_NAME
 from naql.ingest.options import ReadOptions
-from naql.ingest.sources import (
-    Source,
-    bytes_source,
-    describe,
-    file_source,
-    not_an_article,
-    split_name,
-    unknown_type_reason,
-)
-from naql.ingest.text import article_from_text
-from naql.ingest.warc import read_warc
-from naql.records import Article, Problem
+from naql.ingest.sources import Source, bytes_source, describe, file_source
+from naql.records import Problem
 
-Item = Article | Problem
-Skipped = MutableMapping[str, int]
+if TYPE_CHECKING:
+    from naql.backends import Backend
+
 STDIN_PATH = "<stdin>"
 _MAX_PROBLEMS_PER_FILE = 100
-_MAX_ZIP_DEPTH = 3
 
 
-def count(skipped: Skipped, reason: str) -> None:
-    skipped[reason] = skipped.get(reason, 0) + 1
+@dataclass(slots=True, frozen=True)
+class FileRead:
+    """One file of the inputs, to be read where it is: here, or by a worker that sees the same
+    file system. ``path`` is what messages show, ``where`` the absolute path opened (a worker's
+    working folder may be another), ``size`` in bytes balances the workers' shares, and
+    ``here`` says it must be read by this process (a pipe: read once, by whoever holds it)."""
+
+    path: str
+    name: str
+    explicit: bool
+    sidecar: dict[str, Any] | None
+    size: int
+    where: str
+    here: bool = False
 
 
-def _hidden(name: str) -> bool:
-    return name.startswith(".") or name == "__MACOSX"
+@dataclass(slots=True, frozen=True)
+class Skip:
+    """An input passed over without a Problem of its own (counted by reason)."""
+
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
+class StdinRead:
+    """Standard input: read by this process, where it is."""
+
+
+Step = Item | FileRead | Skip | StdinRead
 
 
 # --- top level ---------------------------------------------------------------------------------
 
 
 def iter_paths(paths: Iterable[str], options: ReadOptions, skipped: Skipped) -> Iterator[Item]:
+    """Every item of ``paths``, each file read here as the walk comes to it."""
     sidecars = _SidecarCache()
     for given in paths:
-        yield from _capped(_iter_path(given, options, skipped, sidecars))
+        yield from _capped(_performed(_plan_path(given, options, sidecars), options, skipped))
 
 
-def _iter_path(
-    given: str, options: ReadOptions, skipped: Skipped, sidecars: _SidecarCache
+def read_on(
+    backend: Backend,
+    paths: Sequence[str],
+    options: ReadOptions,
+    skipped: Skipped,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Item]:
+    """What :func:`iter_paths` yields, the files read by ``backend``'s workers: the plan is
+    walked first, its files cut into contiguous ranges balanced by size, and each file's items
+    and skips put back where the plan has it. ``progress(files read, files)``."""
+    from naql.backends import balanced_ranges, chunk_count
+    from naql.backends.tasks import read_task
+
+    sidecars = _SidecarCache()
+    plans = [list(_plan_path(given, options, sidecars)) for given in paths]
+    files = [
+        step for plan in plans for step in plan if isinstance(step, FileRead) and not step.here
+    ]
+    if backend.workers <= 1 or len(files) < 2:
+        for plan in plans:
+            yield from _capped(_performed(plan, options, skipped))
+        return
+    ranges = balanced_ranges(
+        # A file costs its bytes and a fixed part (opening it, an HTML page's parser).
+        [step.size + _FILE_COST for step in files],
+        chunk_count(backend, len(files)),
+    )
+    chunks = [files[r.start : r.stop] for r in ranges]
+    told = None
+    if progress is not None:
+        sizes, total, tell = [len(chunk) for chunk in chunks], len(files), progress
+
+        def told(done: int, count: int) -> None:  # chunks end out of order: close enough
+            tell(total if done >= count else sum(sizes[:done]), total)
+
+    found = backend.run(read_task, options, chunks, told)
+    results = iter([result for chunk in found for result in chunk])
+    del found
+    read = lambda _: next(results)  # noqa: E731 - the plan's files come back in its order
+    for plan in plans:
+        yield from _capped(_performed(plan, options, skipped, read))
+
+
+_FILE_COST = 16_384  # bytes a file's opening and parsing are worth, for balancing
+
+
+def read_file(step: FileRead, options: ReadOptions, skipped: Skipped) -> Iterator[Item]:
+    """The items of one planned file."""
+    where = step.where
+    source = Source(step.path, step.name, lambda: open(where, "rb"), where, step.sidecar)
+    yield from read_source(source, options, skipped, explicit=step.explicit)
+
+
+def _performed(
+    plan: Iterable[Step],
+    options: ReadOptions,
+    skipped: Skipped,
+    done: Callable[[FileRead], tuple[list[Item], dict[str, int]]] | None = None,
+) -> Iterator[Item]:
+    """The plan's items, each file read here (or its items and skips taken from ``done``),
+    the skips counted as they come, so ``skipped`` is filled in the same order either way."""
+    for step in plan:
+        if isinstance(step, FileRead):
+            if done is None or step.here:
+                yield from read_file(step, options, skipped)
+                continue
+            items, counts = done(step)
+            for reason, number in counts.items():
+                skipped[reason] = skipped.get(reason, 0) + number
+            yield from items
+        elif isinstance(step, Skip):
+            count(skipped, step.reason)
+        elif isinstance(step, StdinRead):
+            yield from guard(STDIN_PATH, _read_stdin(options, skipped))
+        else:
+            yield step
+
+
+def _plan_path(given: str, options: ReadOptions, sidecars: _SidecarCache) -> Iterator[Step]:
     if given == "-":
-        yield from _guard(STDIN_PATH, _read_stdin(options, skipped))
+        yield StdinRead()
         return
     try:
         info = os.stat(given)
@@ -76,17 +171,24 @@ def _iter_path(
         yield Problem(given, describe(exc))
         return
     if stat.S_ISDIR(info.st_mode):
-        yield from _read_folder(given, options, skipped)
+        yield from _plan_folder(given, options)
     elif stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode):
         source = file_source(given)
         if source.name == SIDECAR_NAME:
-            count(skipped, "metadata sidecar")
+            yield Skip("metadata sidecar")
             return
         folder = os.path.dirname(given) or "."
         entries, problems = sidecars.get(folder)
         yield from problems
-        source.sidecar = entries.get(source.name)
-        yield from read_source(source, options, skipped, explicit=True)
+        yield FileRead(
+            given,
+            source.name,
+            True,
+            entries.get(source.name),
+            info.st_size,
+            os.path.abspath(given),
+            here=stat.S_ISFIFO(info.st_mode),
+        )
     else:
         yield Problem(given, "not a regular file or folder")
 
@@ -105,7 +207,7 @@ class _SidecarCache:
         entries: dict[str, dict[str, Any]] = {}
         problems: list[Problem] = []
         if os.path.isfile(path):
-            problems = list(_load_sidecar(file_source(path), entries))
+            problems = list(load_sidecar(file_source(path), entries))
         self._seen[key] = entries
         return entries, problems
 
@@ -118,21 +220,21 @@ def _capped(items: Iterator[Item]) -> Iterator[Item]:
     (inputs used anyway) get their own line: counting them as skips would overstate the loss.
     """
     shown: dict[str, int] = {}
-    hidden: dict[str, tuple[int, int]] = {}  # path -> (skips, notices)
+    hidden_counts: dict[str, tuple[int, int]] = {}  # path -> (skips, notices)
     for item in items:
         if isinstance(item, Problem):
             n = shown.get(item.path, 0)
             if n >= _MAX_PROBLEMS_PER_FILE:
-                skips, notices = hidden.get(item.path, (0, 0))
+                skips, notices = hidden_counts.get(item.path, (0, 0))
                 if item.skipped:
                     skips += item.count
                 else:
                     notices += item.count
-                hidden[item.path] = (skips, notices)
+                hidden_counts[item.path] = (skips, notices)
                 continue
             shown[item.path] = n + 1
         yield item
-    for path, (skips, notices) in hidden.items():
+    for path, (skips, notices) in hidden_counts.items():
         if skips:
             yield Problem(path, f"{skips} more problems in this file not shown", count=skips)
         if notices:
@@ -144,20 +246,13 @@ def _capped(items: Iterator[Item]) -> Iterator[Item]:
             )
 
 
-def _guard(path: str, items: Iterator[Item]) -> Iterator[Item]:
-    """Run a reader; whatever it raises becomes one Problem for ``path`` (no traceback)."""
-    try:
-        yield from items
-    except Exception as exc:  # noqa: BLE001 - bad input must never stop the batch
-        yield Problem(path, describe(exc))
+# --- folders -----------------------------------------------------------------------------------
 
 
-# --- folders and zip archives ------------------------------------------------------------------
-
-
-def _read_folder(root: str, options: ReadOptions, skipped: Skipped) -> Iterator[Item]:
-    entries: list[tuple[tuple[str, ...], Source]] = []
-    problems: list[Problem] = []
+def _plan_folder(root: str, options: ReadOptions) -> Iterator[Step]:
+    """A folder's files in path order, each with its sidecar entry, after what the walk met."""
+    entries: list[tuple[tuple[str, ...], Source, int]] = []
+    met: list[Step] = []
     visited: set[tuple[int, int]] = set()
 
     def walk(folder: str, parts: tuple[str, ...]) -> None:
@@ -169,11 +264,11 @@ def _read_folder(root: str, options: ReadOptions, skipped: Skipped) -> Iterator[
             with os.scandir(folder) as scan:
                 children = sorted(scan, key=lambda entry: entry.name)
         except OSError as exc:
-            problems.append(Problem(folder, f"cannot list folder: {describe(exc)}"))
+            met.append(Problem(folder, f"cannot list folder: {describe(exc)}"))
             return
         for child in children:
-            if _hidden(child.name):
-                count(skipped, "hidden")
+            if hidden(child.name):
+                met.append(Skip("hidden"))
                 continue
             try:
                 is_dir = child.is_dir()
@@ -183,246 +278,33 @@ def _read_folder(root: str, options: ReadOptions, skipped: Skipped) -> Iterator[
                 if options.recursive:
                     walk(child.path, (*parts, child.name))
                 else:
-                    count(skipped, "subfolder (not recursive)")
+                    met.append(Skip("subfolder (not recursive)"))
             else:
-                entries.append(((*parts, child.name), file_source(child.path, child.name)))
+                try:
+                    size = child.stat().st_size
+                except OSError:
+                    size = 0  # reading it will say what is wrong
+                entries.append(((*parts, child.name), file_source(child.path, child.name), size))
 
     walk(root, ())
-    yield from problems
+    # Skips first, then problems: the order the walk's counts and items had when both were
+    # made as it went.
+    yield from (step for step in met if isinstance(step, Skip))
+    yield from (step for step in met if not isinstance(step, Skip))
     entries.sort(key=lambda entry: entry[0])
-    yield from _read_entries(entries, options, skipped, depth=0)
-
-
-def _read_entries(
-    entries: list[tuple[tuple[str, ...], Source]],
-    options: ReadOptions,
-    skipped: Skipped,
-    *,
-    depth: int,
-) -> Iterator[Item]:
-    """Read the files of a folder or an archive in order, with their folders' sidecars."""
     sidecars: dict[tuple[str, ...], dict[str, dict[str, Any]]] = {}
-    for parts, source in entries:
+    for parts, source, _ in entries:
         if parts[-1] == SIDECAR_NAME:
-            count(skipped, "metadata sidecar")
+            yield Skip("metadata sidecar")
             found: dict[str, dict[str, Any]] = {}
-            yield from _load_sidecar(source, found)
+            yield from load_sidecar(source, found)
             sidecars[parts[:-1]] = found
-    for parts, source in entries:
-        if parts[-1] == SIDECAR_NAME:
-            continue
-        for cut in range(len(parts) - 1, -1, -1):
-            folder_entries = sidecars.get(parts[:cut])
-            if folder_entries:
-                entry = folder_entries.get("/".join(parts[cut:]))
-                if entry is not None:
-                    source.sidecar = entry
-                    break
-        yield from read_source(source, options, skipped, explicit=False, depth=depth)
-
-
-def _load_sidecar(source: Source, into: dict[str, dict[str, Any]]) -> Iterator[Problem]:
-    try:
-        data = source.read()
-        decoded = decode_bytes(data)
-    except DecodeFailure as failure:
-        yield Problem(source.path, f"metadata sidecar: {failure.reason}")
-        return
-    except Exception as exc:  # noqa: BLE001
-        yield Problem(source.path, f"metadata sidecar: {describe(exc)}")
-        return
-    text = decoded.text
-    if decoded.warning:
-        yield Problem(source.path, f"metadata sidecar: {decoded.warning}", skipped=False)
-    lines = enumerate(text.split("\n"), 1)
-    for item in parse_sidecar(lines, source.path):
-        if isinstance(item, Problem):
-            yield item
-        else:
-            into[item[0]] = item[1]
-
-
-def _read_zip(source: Source, options: ReadOptions, skipped: Skipped, depth: int) -> Iterator[Item]:
-    if depth >= _MAX_ZIP_DEPTH:
-        yield Problem(source.path, "zip archive nested too deeply")
-        return
-    handle: IO[bytes] | str
-    handle = source.fs_path if source.fs_path else io.BytesIO(source.read())
-    try:
-        archive = zipfile.ZipFile(handle)
-    except zipfile.BadZipFile as exc:
-        yield Problem(source.path, f"corrupt or truncated zip archive ({exc})")
-        return
-    with archive:
-        entries: list[tuple[tuple[str, ...], Source]] = []
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
-            parts = tuple(part for part in info.filename.replace("\\", "/").split("/") if part)
-            if not parts:
-                continue
-            if any(_hidden(part) for part in parts):
-                count(skipped, "hidden")
-                continue
-            member = Source(
-                path=f"{source.path}/{'/'.join(parts)}",
-                name=parts[-1],
-                opener=lambda info=info: archive.open(info),  # type: ignore[misc]
+    for parts, source, size in entries:
+        if parts[-1] != SIDECAR_NAME:
+            where = os.path.abspath(source.path)
+            yield FileRead(
+                source.path, source.name, False, sidecar_of(parts, sidecars), size, where
             )
-            entries.append((parts, member))
-        entries.sort(key=lambda entry: entry[0])
-        yield from _read_entries(entries, options, skipped, depth=depth + 1)
-
-
-# --- one input ---------------------------------------------------------------------------------
-
-
-def read_source(
-    source: Source,
-    options: ReadOptions,
-    skipped: Skipped,
-    *,
-    explicit: bool,
-    depth: int = 0,
-) -> Iterator[Item]:
-    """Read one input by its extension; sniff its content when the extension says nothing."""
-    fmt, gz, stem, ext = split_name(source.name)
-    if fmt is None:
-        if ext and not explicit:
-            count(skipped, f"unsupported file type ({ext})")
-            # A file the user may have expected to be read gets a line; a README or a saved
-            # page's images and scripts would only bury the lines that matter.
-            if not not_an_article(ext):
-                yield Problem(source.path, unknown_type_reason(ext, gz))
-            return
-        yield from _guard(source.path, _read_sniffed(source, stem, gz, options, skipped, depth))
-        return
-    yield from _guard(source.path, _read_as(fmt, source, stem, gz, options, skipped, depth))
-
-
-def _read_as(
-    fmt: str,
-    source: Source,
-    stem: str,
-    gz: bool,
-    options: ReadOptions,
-    skipped: Skipped,
-    depth: int,
-) -> Iterator[Item]:
-    path = source.path
-    if fmt == "zip":
-        yield from _read_zip(source, options, skipped, depth)
-    elif fmt == "jsonl":
-        with source.stream(gz=gz) as stream:
-            yield from read_jsonl(
-                stream, path=path, stem=stem, options=options, sidecar=source.sidecar
-            )
-    elif fmt == "warc":
-        with source.stream(gz=gz) as stream:
-            yield from read_warc(
-                stream, path=path, stem=stem, skipped=skipped, sidecar=source.sidecar
-            )
-    elif fmt == "html":
-        for item in article_from_html(source.read(gz=gz), path=path, article_id=stem):
-            yield (
-                item
-                if isinstance(item, Problem)
-                else apply_sidecar(item, source.sidecar, override=True)
-            )
-    elif fmt == "text":
-        yield from article_from_text(
-            source.read(gz=gz), path=path, article_id=stem, sidecar=source.sidecar
-        )
-    else:  # json, csv, tsv: decoded whole
-        data = source.read(gz=gz)
-        try:
-            decoded = decode_bytes(data)
-        except DecodeFailure as failure:
-            yield Problem(path, failure.reason)
-            return
-        text = decoded.text
-        if decoded.warning:
-            yield Problem(path, decoded.warning, skipped=False)
-        if fmt == "json":
-            yield from read_json(
-                text, path=path, stem=stem, options=options, sidecar=source.sidecar
-            )
-        else:
-            yield from read_csv(
-                text,
-                path=path,
-                stem=stem,
-                options=options,
-                delimiter="\t" if fmt == "tsv" else ",",
-                sidecar=source.sidecar,
-            )
-
-
-def _read_sniffed(
-    source: Source,
-    stem: str,
-    gz: bool,
-    options: ReadOptions,
-    skipped: Skipped,
-    depth: int,
-) -> Iterator[Item]:
-    with source.stream(gz=gz) as stream:
-        head = stream.read(HEAD)
-    fmt = sniff(head)
-    if fmt == "gzip":
-        yield from _read_sniffed(source, stem, True, options, skipped, depth)
-        return
-    if fmt == "binary":
-        yield Problem(source.path, binary_reason(head) or "binary file")
-        return
-    if fmt == "zip" and gz:
-        yield Problem(source.path, "binary file (zip archive inside gzip)")
-        return
-    yield from _read_as(fmt, source, stem, gz, options, skipped, depth)
-
-
-def sniff(head: bytes) -> str:
-    """The format of an input from its first bytes: gzip, zip, warc, json, jsonl, html, text or
-    binary."""
-    kind = magic_kind(head)
-    if kind == "gzip data":
-        return "gzip"
-    if kind == "zip archive":
-        return "zip"
-    if head.startswith(b"WARC/"):
-        return "warc"
-    bom = bom_encoding(head[:4])
-    if bom and bom != "utf-8":
-        try:
-            sample = head.decode(bom, errors="ignore").lstrip("\ufeff \t\r\n")
-        except LookupError:
-            sample = ""
-        first = sample[:1]
-        if first == "[":
-            return "json"
-        if first == "{":
-            return "jsonl"
-        if first == "<" and looks_like_html(sample[:4096].encode("utf-8")):
-            return "html"
-        return "text"
-    if kind or binary_reason(head):
-        return "binary"
-    body = head[3:] if bom == "utf-8" else head
-    stripped = body.lstrip(b" \t\r\n")
-    if stripped.startswith(b"["):
-        return "json"
-    if stripped.startswith(b"{"):
-        first_line, newline, _ = stripped.partition(b"\n")
-        if newline or len(head) < HEAD:
-            try:
-                if isinstance(json.loads(first_line), dict):
-                    return "jsonl"
-            except ValueError:
-                pass
-        return "json"
-    if looks_like_html(body):
-        return "html"
-    return "text"
 
 
 # --- stdin -------------------------------------------------------------------------------------

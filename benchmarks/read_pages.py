@@ -1,0 +1,82 @@
+"""Reading HTML pages: one process against every core (the files read by the local backend's
+workers, as `naql trace` and `naql index add` do), and the check that both read the same.
+
+    python benchmarks/read_pages.py [--pages DIR] [--copies 200] [--jobs N] [--repeat 2]
+
+Without --pages, the five real Arabic news pages of tests/data/ingest/real (saved from five
+outlets, chrome and scripts included) are copied --copies times into a temporary folder, one
+subfolder per copy. With --pages, any folder (a crawl, a saved-pages dump) is read as it is.
+Prints the pages read, seconds and pages/s on one process and on --jobs workers (default:
+every core), the speed-up, whether articles, problems and skip counts are identical, and the
+peak resident memory of this process and of its largest worker. The best of --repeat runs is
+reported for each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from naql.backends import available_cores
+from naql.backends.local import LocalBackend
+from naql.ingest import ReadResult, read_articles
+
+REAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "ingest" / "real"
+
+
+def _timed(folder: Path, jobs: int, repeat: int) -> tuple[float, ReadResult]:
+    best: tuple[float, ReadResult] | None = None
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        read = read_articles([str(folder)], backend=LocalBackend(jobs) if jobs > 1 else None)
+        seconds = time.perf_counter() - start
+        if best is None or seconds < best[0]:
+            best = (seconds, read)
+    assert best is not None
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pages", type=Path, help="a folder of pages (default: copies, above)")
+    parser.add_argument("--copies", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=available_cores())
+    parser.add_argument("--repeat", type=int, default=2, help="runs each; the fastest counts")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="naql-pages-") as scratch:
+        folder = args.pages
+        if folder is None:
+            folder = Path(scratch)
+            for copy in range(args.copies):
+                shutil.copytree(REAL, folder / f"copy{copy:04d}", ignore=_not_pages)
+        one_s, one = _timed(folder, 1, args.repeat)
+        many_s, many = _timed(folder, args.jobs, args.repeat)
+    pages = len(one.articles) + one.skipped_records
+    same = (
+        many.articles == one.articles
+        and many.problems == one.problems
+        and list(many.skipped.items()) == list(one.skipped.items())
+    )
+    print(f"pages: {pages:,} ({len(one.articles):,} articles, {one.skipped_records:,} skipped)")
+    print(f"one process: {one_s:.2f} s, {pages / one_s:,.0f} pages/s")
+    print(f"{args.jobs} workers: {many_s:.2f} s, {pages / many_s:,.0f} pages/s")
+    print(f"speed-up: {one_s / many_s:.2f}x; identical: {'yes' if same else 'NO'}")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory (max RSS): {own:.0f} MB; largest worker {worker:.0f} MB")
+    return 0 if same else 1
+
+
+def _not_pages(folder: str, names: list[str]) -> list[str]:
+    return [name for name in names if not name.endswith(".html")]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

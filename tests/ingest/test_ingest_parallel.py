@@ -1,0 +1,124 @@
+"""Files read by a backend's workers give what reading them here gives: the same articles, the
+same problems in the same order, the same skip counts (in the same order too)."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from naql.backends.local import LocalBackend
+from naql.ingest import ReadOptions, ReadResult, read_articles
+from naql.ingest.paths import FileRead, Skip, _plan_path, _SidecarCache
+
+ROOT = Path(__file__).resolve().parents[2]
+HAFTAR = ROOT / "examples" / "haftar"
+REAL_HTML = ROOT / "tests" / "data" / "ingest" / "real"
+
+
+def _same(a: ReadResult, b: ReadResult) -> None:
+    assert b.articles == a.articles
+    assert b.problems == a.problems
+    assert list(b.skipped.items()) == list(a.skipped.items())
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pile with every kind of input a walk meets: sidecars at two levels, hidden files,
+    a subfolder, files naql does not read, a zip and a gzip, a JSON file so broken that its
+    problems are capped, a page of menus only, real news pages."""
+    root = tmp_path_factory.mktemp("pile")
+    shutil.copytree(HAFTAR, root / "haftar")
+    shutil.copytree(REAL_HTML, root / "pages")
+    (root / "pages" / "metadata.jsonl").write_text(
+        json.dumps({"file": "alyaum.html", "outlet": "اليوم"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    (root / ".hidden.txt").write_text("خفي", encoding="utf-8")
+    (root / "notes.md").write_text("# notes", encoding="utf-8")
+    (root / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    (root / "broken.jsonl").write_text(
+        "\n".join("{not json" for _ in range(130)) + '\n{"id": "ok", "text": "نص سليم"}\n',
+        encoding="utf-8",
+    )
+    (root / "menus.html").write_text(
+        "<html><body><ul>"
+        + "".join(f'<li><a href="/{k}">قسم {k}</a></li>' for k in range(20))
+        + "</ul></body></html>",
+        encoding="utf-8",
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("day/a.txt", "خبر أول في الأرشيف")
+        archive.writestr("day/b.json", json.dumps([{"id": "b1", "text": "خبر ثان"}]))
+        archive.writestr("day/metadata.jsonl", '{"file": "a.txt", "outlet": "واس"}\n')
+        archive.writestr(".DS_Store", b"\x00\x01")
+    (root / "archive.zip").write_bytes(buffer.getvalue())
+    (root / "one.txt.gz").write_bytes(gzip.compress("خبر مضغوط".encode()))
+    (root / "bad.zip").write_bytes(b"PK\x03\x04 truncated")
+    (root / "latin1.txt").write_bytes("caf\xe9 au lait, un article".encode("latin-1"))
+    return root
+
+
+def _inputs(tree: Path) -> list[str]:
+    return [
+        str(tree),
+        str(tree / "haftar" / "001_c815468371a09db8.txt"),  # explicit, its folder's sidecar
+        str(tree / "missing"),
+        str(tree / "archive.zip"),
+    ]
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_read_what_one_process_reads(tree: Path, workers: int) -> None:
+    inputs = _inputs(tree)
+    here = read_articles(inputs)
+    # The pile exercises what it should: sidecars, caps, skips, problems, real pages.
+    assert any(a.outlet == "اليوم" for a in here.articles)
+    assert any("more problems in this file not shown" in p.reason for p in here.problems)
+    assert {"hidden", "metadata sidecar"} <= set(here.skipped)
+    assert len(here.articles) >= 15
+    _same(here, read_articles(inputs, backend=LocalBackend(workers)))
+
+
+def test_the_plan_names_each_file_once_in_reading_order(tree: Path) -> None:
+    plan = list(_plan_path(str(tree), ReadOptions(), _SidecarCache()))
+    files = [step.path for step in plan if isinstance(step, FileRead)]
+    assert files == sorted(files, key=lambda path: Path(path).relative_to(tree).parts)
+    assert len(files) == len(set(files))
+    assert not any(Path(path).name == "metadata.jsonl" for path in files)
+    assert Skip("metadata sidecar") in plan
+    # Workers may start elsewhere: each file is opened by its absolute path.
+    assert all(Path(step.where).is_absolute() for step in plan if isinstance(step, FileRead))
+
+
+def test_a_relative_path_is_shown_as_given(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tree)
+    here = read_articles(["haftar"])
+    there = read_articles(["haftar"], backend=LocalBackend(2))
+    _same(here, there)
+    assert there.articles[0].path == str(Path("haftar") / "000_29410af33499cb13.txt")
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_any_selection_of_inputs_reads_the_same(tree: Path, data: st.DataObject) -> None:
+    names = sorted(str(path) for path in tree.rglob("*"))
+    chosen = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=8))
+    recursive = data.draw(st.booleans())
+    options = ReadOptions(recursive=recursive)
+    _same(
+        read_articles(chosen, options),
+        read_articles(chosen, options, backend=LocalBackend(2)),
+    )

@@ -618,6 +618,16 @@ def test_spark_executors_read_the_pages_as_one_process(spark: Backend, tmp_path:
     assert on_spark.articles == one.articles
     assert on_spark.problems == one.problems
     assert list(on_spark.skipped.items()) == list(one.skipped.items())
+    # Named by URL, as on a cluster (s3://, hdfs://): the executors open them the same way.
+    url = f"file://{tmp_path}/pages"
+    by_url = read_articles([url], backend=spark)
+    pages = read_articles([str(tmp_path / "pages")]).articles
+    assert len(pages) >= 5 and [a.path.replace(url, "") for a in by_url.articles] == [
+        a.path.replace(str(tmp_path / "pages"), "") for a in pages
+    ]
+    assert [(a.id, a.text, a.title) for a in by_url.articles] == [
+        (a.id, a.text, a.title) for a in pages
+    ]
 
 
 def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backend) -> None:

@@ -3,12 +3,15 @@ same problems in the same order, the same skip counts (in the same order too).""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import json
 import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -64,7 +67,31 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "one.txt.gz").write_bytes(gzip.compress("خبر مضغوط".encode()))
     (root / "bad.zip").write_bytes(b"PK\x03\x04 truncated")
     (root / "latin1.txt").write_bytes("caf\xe9 au lait, un article".encode("latin-1"))
+    crawl = [
+        _warc_record(f"https://example.com/{page.stem}", page.read_bytes())
+        for page in sorted(REAL_HTML.glob("*.html"))
+    ]
+    crawl.insert(1, _warc_record("https://example.com/logo.png", b"\x89PNG....", "image/png"))
+    (root / "crawl.warc.gz").write_bytes(b"".join(gzip.compress(record) for record in crawl))
+    (root / "deep" / "er").mkdir(parents=True)
+    (root / "deep" / "metadata.jsonl").write_text('{"file": "er/x.txt", "outlet": "عكاظ"}\n')
+    (root / "deep" / "er" / "x.txt").write_text("خبر في مجلد عميق", encoding="utf-8")
+    (root / "deep" / ".cache").mkdir()
+    (root / "deep" / ".cache" / "y.txt").write_text("لا يقرأ", encoding="utf-8")
     return root
+
+
+def _warc_record(uri: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
+    http = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode("ascii") + body
+    header = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\n"
+        "WARC-Date: 2026-12-01T08:00:00Z\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http)}\r\n\r\n"
+    ).encode()
+    return header + http + b"\r\n\r\n"
 
 
 def _inputs(tree: Path) -> list[str]:
@@ -122,3 +149,69 @@ def test_any_selection_of_inputs_reads_the_same(tree: Path, data: st.DataObject)
         read_articles(chosen, options),
         read_articles(chosen, options, backend=LocalBackend(2)),
     )
+
+
+def _as_local(read: ReadResult, url: str, folder: Path) -> ReadResult:
+    """``read`` with the paths its items show under ``url`` shown under ``folder``."""
+
+    def local(item: Any) -> Any:
+        return dataclasses.replace(item, path=item.path.replace(url, str(folder), 1))
+
+    return ReadResult(
+        [local(a) for a in read.articles], [local(p) for p in read.problems], read.skipped
+    )
+
+
+@pytest.mark.parametrize("recursive", [True, False])
+def test_a_file_url_reads_as_its_folder(tree: Path, recursive: bool) -> None:
+    options = ReadOptions(recursive=recursive)
+    url = f"file://{tree}"
+    inputs = [url, f"{url}/haftar/001_c815468371a09db8.txt", f"{url}/crawl.warc.gz"]
+    here = read_articles([str(tree), *(name[len("file://") :] for name in inputs[1:])], options)
+    assert any(a.id.startswith("crawl:") for a in here.articles) or not recursive
+    _same(here, _as_local(read_articles(inputs, options), url, tree))
+    _same(here, _as_local(read_articles(inputs, options, backend=LocalBackend(2)), url, tree))
+
+
+def test_a_url_that_names_nothing_is_one_problem(tree: Path) -> None:
+    read = read_articles([f"file://{tree}/missing", "nosuch://bucket/x", str(tree / "one.txt.gz")])
+    assert [p.path for p in read.problems[:2]] == [f"file://{tree}/missing", "nosuch://bucket/x"]
+    assert read.problems[0].reason == "no such file or folder"
+    assert read.problems[1].reason.startswith("cannot open: ")
+    assert [a.id for a in read.articles] == ["one"]
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """An S3-compatible store on this machine (moto's server), as the endpoint pyarrow is told."""
+    server_module = pytest.importorskip("moto.server", reason="moto[server] is not installed")
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "naql",
+        "AWS_SECRET_ACCESS_KEY": "naql",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"endpoint_override=127.0.0.1:{port}&scheme=http"
+    finally:
+        server.stop()
+
+
+def test_s3_pages_are_read_by_the_workers_as_a_folder_is(tree: Path, s3: str) -> None:
+    from pyarrow import fs
+
+    store, _ = fs.FileSystem.from_uri(f"s3://news?{s3}&allow_bucket_creation=true")
+    store.create_dir("news")
+    for path in sorted(tree.rglob("*")):
+        if path.is_file():
+            name = f"news/pile/{path.relative_to(tree)}"
+            with store.open_output_stream(name, compression=None) as out:
+                out.write(path.read_bytes())
+    here = read_articles([str(tree)])
+    url = "s3://news/pile"
+    there = read_articles([f"{url}?{s3}"], backend=LocalBackend(2))
+    assert there.articles[0].path.startswith(f"{url}/")
+    _same(here, _as_local(there, url, tree))

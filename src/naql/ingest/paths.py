@@ -29,6 +29,7 @@ from naql.ingest.formats import (
 )
 from naql.ingest.metadata import SIDECAR_NAME
 from naql.ingest.options import ReadOptions
+from naql.ingest.remote import is_url, opener, plan_url
 from naql.ingest.sources import Source, bytes_source, describe, file_source
 from naql.records import Problem
 
@@ -44,7 +45,9 @@ class FileRead:
     """One file of the inputs, to be read where it is: here, or by a worker that sees the same
     file system. ``path`` is what messages show, ``where`` the absolute path opened (a worker's
     working folder may be another), ``size`` in bytes balances the workers' shares, and
-    ``here`` says it must be read by this process (a pipe: read once, by whoever holds it)."""
+    ``here`` says it must be read by this process (a pipe: read once, by whoever holds it).
+    A file named by URL has ``root``, the URL its file system is made from, and ``where`` is
+    its path on that file system (:mod:`naql.ingest.remote`)."""
 
     path: str
     name: str
@@ -53,6 +56,7 @@ class FileRead:
     size: int
     where: str
     here: bool = False
+    root: str | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -129,7 +133,10 @@ _FILE_COST = 16_384  # bytes a file's opening and parsing are worth, for balanci
 def read_file(step: FileRead, options: ReadOptions, skipped: Skipped) -> Iterator[Item]:
     """The items of one planned file."""
     where = step.where
-    source = Source(step.path, step.name, lambda: open(where, "rb"), where, step.sidecar)
+    if step.root is not None:
+        source = Source(step.path, step.name, opener(step.root, where), None, step.sidecar)
+    else:
+        source = Source(step.path, step.name, lambda: open(where, "rb"), where, step.sidecar)
     yield from read_source(source, options, skipped, explicit=step.explicit)
 
 
@@ -161,6 +168,9 @@ def _performed(
 def _plan_path(given: str, options: ReadOptions, sidecars: _SidecarCache) -> Iterator[Step]:
     if given == "-":
         yield StdinRead()
+        return
+    if is_url(given):
+        yield from plan_url(given, options, sidecars.remote)
         return
     try:
         info = os.stat(given)
@@ -198,6 +208,7 @@ class _SidecarCache:
 
     def __init__(self) -> None:
         self._seen: dict[str, dict[str, dict[str, Any]]] = {}
+        self.remote: dict[str, Any] = {}  # the same for files named by URL
 
     def get(self, folder: str) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
         key = os.path.abspath(folder)

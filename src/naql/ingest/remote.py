@@ -1,0 +1,161 @@
+"""Inputs named by URL: ``s3://``, ``gs://``, ``hdfs://``, ``file://`` (pyarrow's file systems).
+
+An archive on a cluster lives in object storage or HDFS, not on the driver's disk. A URL is
+walked as a folder is (its files in path order, hidden ones and subfolders skipped as locally,
+each folder's ``metadata.jsonl`` applied), and each file is opened by whichever process reads
+it, the driver's workers or Spark's executors, through the same file system. Options ride on the
+URL as pyarrow reads them (``s3://bucket/crawl?region=eu-west-1``, or ``endpoint_override`` and
+``scheme=http`` for an S3-compatible store); credentials come from where each file system looks
+for them (for S3, the AWS environment variables or ``~/.aws`` of every process that reads; for
+HDFS, Hadoop's ``libhdfs`` and ``CLASSPATH`` on every executor).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+from naql.ingest.formats import hidden, load_sidecar, sidecar_of
+from naql.ingest.metadata import SIDECAR_NAME
+from naql.ingest.options import ReadOptions
+from naql.ingest.sources import Source, describe
+from naql.records import Problem
+
+if TYPE_CHECKING:
+    from pyarrow.fs import FileSystem
+
+    from naql.ingest.paths import Step
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(given: str) -> bool:
+    return bool(_URL.match(given))
+
+
+@functools.lru_cache(maxsize=32)
+def file_system(url: str) -> tuple[FileSystem, str]:
+    """The file system a URL names and the path on it (made once per URL in each process:
+    an S3 file system resolves its credentials and region when it is made)."""
+    from pyarrow.fs import FileSystem
+
+    return FileSystem.from_uri(url)
+
+
+def opener(root: str, path: str) -> Callable[[], IO[bytes]]:
+    """Opens ``path`` on the file system of the URL ``root``, in whatever process calls it."""
+
+    def open_stream() -> IO[bytes]:
+        system, _ = file_system(root)
+        # compression=None: pyarrow would otherwise unpack a .gz by its name, and naql's
+        # readers unpack it themselves (and tell a truncated one).
+        native = system.open_input_stream(path, compression=None)
+        # A Python file over it: the readers iterate lines and call read1, which pyarrow's
+        # own file does its own way.
+        return io.BufferedReader(_Raw(native), buffer_size=1 << 20)
+
+    return open_stream
+
+
+class _Raw(io.RawIOBase):
+    """pyarrow's input stream as Python's raw binary file."""
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._native.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._native.close()
+        super().close()
+
+
+def plan_url(given: str, options: ReadOptions, sidecars: dict[str, Any]) -> Iterator[Step]:
+    """The plan of one URL, as :func:`naql.ingest.paths._plan_path` plans a local path.
+    ``sidecars`` caches each folder's sidecar entries across the URLs of one read."""
+    from pyarrow.fs import FileSelector, FileType
+
+    from naql.ingest.paths import FileRead, Skip
+
+    try:
+        system, root = file_system(given)
+        info = system.get_file_info(root)
+    except Exception as exc:  # noqa: BLE001 - a bad URL or an unreachable store is one line
+        yield Problem(given, f"cannot open: {_reason(exc)}")
+        return
+    if info.type == FileType.NotFound:
+        yield Problem(given, "no such file or folder")
+        return
+    if info.type == FileType.File:
+        if info.base_name == SIDECAR_NAME:
+            yield Skip("metadata sidecar")
+            return
+        folder = posixpath.dirname(root)
+        key = f"{given}\n{folder}"
+        if key not in sidecars:
+            entries: dict[str, dict[str, Any]] = {}
+            sidecar = posixpath.join(folder, SIDECAR_NAME)
+            if system.get_file_info(sidecar).type == FileType.File:
+                yield from load_sidecar(_source(given, sidecar, given, SIDECAR_NAME), entries)
+            sidecars[key] = entries
+        entry = sidecars[key].get(info.base_name)
+        yield FileRead(given, info.base_name, True, entry, info.size or 0, root, root=given)
+        return
+    try:
+        listed = system.get_file_info(FileSelector(root, recursive=options.recursive))
+    except Exception as exc:  # noqa: BLE001
+        yield Problem(given, f"cannot list folder: {_reason(exc)}")
+        return
+    base = root.rstrip("/")
+    shown = given.split("?", 1)[0].rstrip("/")
+    files: list[tuple[tuple[str, ...], Any]] = []
+    skips: list[tuple[tuple[str, ...], str]] = []
+    for item in listed:
+        parts = tuple(part for part in item.path[len(base) :].split("/") if part)
+        if not parts:
+            continue
+        first_hidden = next((k for k, part in enumerate(parts) if hidden(part)), None)
+        if first_hidden is not None:
+            if first_hidden == len(parts) - 1:  # counted once, as the walk counts it
+                skips.append((parts, "hidden"))
+            continue
+        if item.type == FileType.Directory:
+            if not options.recursive:
+                skips.append((parts, "subfolder (not recursive)"))
+        elif item.type == FileType.File:
+            files.append((parts, item))
+    for _, reason in sorted(skips):
+        yield Skip(reason)
+    files.sort(key=lambda entry: entry[0])
+    found: dict[tuple[str, ...], dict[str, dict[str, Any]]] = {}
+    for parts, item in files:
+        if parts[-1] == SIDECAR_NAME:
+            yield Skip("metadata sidecar")
+            entries = {}
+            path = "/".join((shown, *parts))
+            yield from load_sidecar(_source(given, item.path, path, SIDECAR_NAME), entries)
+            found[parts[:-1]] = entries
+    for parts, item in files:
+        if parts[-1] != SIDECAR_NAME:
+            path = "/".join((shown, *parts))
+            entry = sidecar_of(parts, found)
+            yield FileRead(path, parts[-1], False, entry, item.size or 0, item.path, root=given)
+
+
+def _source(root: str, path: str, shown: str, name: str) -> Source:
+    return Source(shown, name, opener(root, path))
+
+
+def _reason(exc: BaseException) -> str:
+    return " ".join(describe(exc).split())[:200]

@@ -1,11 +1,14 @@
 """Reading HTML pages: one process against every core (the files read by the local backend's
 workers, as `naql trace` and `naql index add` do), and the check that both read the same.
 
-    python benchmarks/read_pages.py [--pages DIR] [--copies 200] [--jobs N] [--repeat 2]
+    python benchmarks/read_pages.py [--pages DIR] [--copies 200] [--warc] [--jobs N] [--repeat 2]
 
 Without --pages, the five real Arabic news pages of tests/data/ingest/real (saved from five
 outlets, chrome and scripts included) are copied --copies times into a temporary folder, one
 subfolder per copy. With --pages, any folder (a crawl, a saved-pages dump) is read as it is.
+With --warc, the same pages go into one gzipped WARC file instead (one HTTP response record a
+page, a gzip member each, as crawlers write them): the workers then share that one file by
+ranges of its records.
 Prints the pages read, seconds and pages/s on one process and on --jobs workers (default:
 every core), the speed-up, whether articles, problems and skip counts are identical, and the
 peak resident memory of this process and of its largest worker. The best of --repeat runs is
@@ -15,6 +18,7 @@ reported for each.
 from __future__ import annotations
 
 import argparse
+import gzip
 import resource
 import shutil
 import sys
@@ -47,6 +51,7 @@ def main() -> int:
     )
     parser.add_argument("--pages", type=Path, help="a folder of pages (default: copies, above)")
     parser.add_argument("--copies", type=int, default=200)
+    parser.add_argument("--warc", action="store_true", help="the pages in one WARC file")
     parser.add_argument("--jobs", type=int, default=available_cores())
     parser.add_argument("--repeat", type=int, default=2, help="runs each; the fastest counts")
     args = parser.parse_args()
@@ -56,6 +61,13 @@ def main() -> int:
             folder = Path(scratch)
             for copy in range(args.copies):
                 shutil.copytree(REAL, folder / f"copy{copy:04d}", ignore=_not_pages)
+        if args.warc:
+            pages = sorted(path for path in folder.rglob("*") if path.suffix in (".html", ".htm"))
+            folder = Path(scratch) / "crawl"
+            folder.mkdir()
+            with open(folder / "crawl.warc.gz", "wb") as out:
+                for number, page in enumerate(pages):
+                    out.write(gzip.compress(_response(f"https://example.com/{number}", page)))
         one_s, one = _timed(folder, 1, args.repeat)
         many_s, many = _timed(folder, args.jobs, args.repeat)
     pages = len(one.articles) + one.skipped_records
@@ -72,6 +84,20 @@ def main() -> int:
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory (max RSS): {own:.0f} MB; largest worker {worker:.0f} MB")
     return 0 if same else 1
+
+
+def _response(uri: str, page: Path) -> bytes:
+    body = page.read_bytes()
+    http = (
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    header = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\n"
+        "WARC-Date: 2026-12-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http)}\r\n\r\n"
+    ).encode()
+    return header + http + b"\r\n\r\n"
 
 
 def _not_pages(folder: str, names: list[str]) -> list[str]:

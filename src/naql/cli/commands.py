@@ -151,7 +151,10 @@ def read_or_exit(
 def trace(
     paths: Annotated[
         list[str],
-        typer.Argument(metavar="PATH", help="Files, folders, zip archives, URLs (s3://, gs://, hdfs://, file://) or - for stdin."),
+        typer.Argument(
+            metavar="PATH",
+            help="Files, folders, zip archives, URLs (s3://, gs://, hdfs://, file://) or - for stdin.",
+        ),
     ],
     json_out: Annotated[
         Path | None,
@@ -271,7 +274,10 @@ def trace(
 def clean_command(
     paths: Annotated[
         list[str],
-        typer.Argument(metavar="PATH", help="Files, folders, zip archives, URLs (s3://, gs://, hdfs://, file://) or - for stdin."),
+        typer.Argument(
+            metavar="PATH",
+            help="Files, folders, zip archives, URLs (s3://, gs://, hdfs://, file://) or - for stdin.",
+        ),
     ],
     out_file: Annotated[
         Path, typer.Option("--out", help="Write the cleaned articles here, one JSON record a line.")

@@ -59,7 +59,10 @@ def store_errors(db: Path) -> Iterator[None]:
 def add(
     paths: Annotated[
         list[str],
-        typer.Argument(metavar="PATH", help="Files, folders, zip archives, URLs (s3://, gs://, hdfs://, file://) or - for stdin."),
+        typer.Argument(
+            metavar="PATH",
+            help="Files, folders, zip archives, URLs (s3://, gs://, hdfs://, file://) or - for stdin.",
+        ),
     ],
     db: Db = DEFAULT_DB,
     text_field: TextField = "text",

@@ -186,7 +186,12 @@ def _read_as(
     elif fmt == "warc":
         with source.stream(gz=gz) as stream:
             yield from read_warc(
-                stream, path=path, stem=stem, skipped=skipped, sidecar=source.sidecar
+                stream,
+                path=path,
+                stem=stem,
+                skipped=skipped,
+                sidecar=source.sidecar,
+                first=source.first_record,
             )
     elif fmt == "html":
         for item in article_from_html(source.read(gz=gz), path=path, article_id=stem):

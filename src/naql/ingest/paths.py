@@ -10,12 +10,14 @@ articles, problems and skip counts.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from naql.ingest.formats import (
     Item,
@@ -30,7 +32,8 @@ from naql.ingest.formats import (
 from naql.ingest.metadata import SIDECAR_NAME
 from naql.ingest.options import ReadOptions
 from naql.ingest.remote import is_url, opener, plan_url
-from naql.ingest.sources import Source, bytes_source, describe, file_source
+from naql.ingest.sources import Source, bytes_source, describe, file_source, split_name
+from naql.ingest.warc import record_ranges
 from naql.records import Problem
 
 if TYPE_CHECKING:
@@ -57,6 +60,8 @@ class FileRead:
     where: str
     here: bool = False
     root: str | None = None
+    # A range of a large WARC file: (first byte, end byte, number of its first response).
+    part: tuple[int, int, int] | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -99,6 +104,7 @@ def read_on(
 
     sidecars = _SidecarCache()
     plans = [list(_plan_path(given, options, sidecars)) for given in paths]
+    plans = split_warcs(plans, backend.workers)
     files = [
         step for plan in plans for step in plan if isinstance(step, FileRead) and not step.here
     ]
@@ -135,9 +141,76 @@ def read_file(step: FileRead, options: ReadOptions, skipped: Skipped) -> Iterato
     where = step.where
     if step.root is not None:
         source = Source(step.path, step.name, opener(step.root, where), None, step.sidecar)
+    elif step.part is not None:
+        start, end, first = step.part
+        source = Source(
+            step.path, step.name, lambda: _range(where, start, end), None, step.sidecar, first
+        )
     else:
         source = Source(step.path, step.name, lambda: open(where, "rb"), where, step.sidecar)
     yield from read_source(source, options, skipped, explicit=step.explicit)
+
+
+def _range(path: str, start: int, end: int) -> IO[bytes]:
+    """Bytes ``start`` to ``end`` of a file, as a file of their own."""
+    handle = open(path, "rb")
+    handle.seek(start)
+    return io.BufferedReader(_Slice(handle, end - start), buffer_size=1 << 20)
+
+
+class _Slice(io.RawIOBase):
+    def __init__(self, handle: IO[bytes], size: int) -> None:
+        self._handle, self._left = handle, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        data = self._handle.read(min(len(buffer), self._left))
+        buffer[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._handle.close()
+        super().close()
+
+
+def split_warcs(plans: list[list[Step]], workers: int) -> list[list[Step]]:
+    """The plans with each large local WARC file cut into ranges of records
+    (:func:`naql.ingest.warc.record_ranges`) when there are too few files to keep ``workers``
+    busy: one crawl saved as one WARC is otherwise read by one worker, a page every 20 ms."""
+    files = [step for plan in plans for step in plan if isinstance(step, FileRead)]
+    if len(files) >= workers * _FILES_PER_WORKER:
+        return plans
+    piece = max(_WARC_PIECE, sum(step.size for step in files) // (workers * _FILES_PER_WORKER))
+    cut: list[list[Step]] = []
+    for plan in plans:
+        steps: list[Step] = []
+        for step in plan:
+            if isinstance(step, FileRead) and _splittable(step, piece):
+                gz = split_name(step.name)[1]
+                ranges = record_ranges(step.where, gz, -(-step.size // piece))
+                steps.extend(
+                    dataclasses.replace(step, part=part, size=part[1] - part[0]) for part in ranges
+                )
+            else:
+                steps.append(step)
+        cut.append(steps)
+    return cut
+
+
+def _splittable(step: FileRead, piece: int) -> bool:
+    """A local WARC file (by its name) of two pieces or more."""
+    local = step.root is None and not step.here and step.part is None
+    return local and step.size >= 2 * piece and split_name(step.name)[0] == "warc"
+
+
+_FILES_PER_WORKER = 8
+_WARC_PIECE = 2 << 20  # bytes of WARC a range holds at least (about a hundred pages)
 
 
 def _performed(

@@ -76,6 +76,8 @@ class Source:
     opener: Callable[[], IO[bytes]]
     fs_path: str | None = None
     sidecar: dict[str, Any] | None = None
+    # A range of a WARC file cut among workers: the number of its first response in the file.
+    first_record: int = 1
 
     def open(self) -> IO[bytes]:
         return self.opener()

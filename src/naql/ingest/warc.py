@@ -11,6 +11,7 @@ gzip/deflate content encodings are then undone here.
 from __future__ import annotations
 
 import dataclasses
+import os
 import zlib
 from collections.abc import Iterator, MutableMapping
 from typing import IO, Any
@@ -36,14 +37,19 @@ def read_warc(
     stem: str,
     skipped: MutableMapping[str, int],
     sidecar: dict[str, Any] | None = None,
+    first: int = 1,
 ) -> Iterator[Article | Problem]:
+    """The articles of a WARC's HTML responses, numbered from ``first`` (a range of a file
+    cut by :func:`record_ranges` goes on with its numbers)."""
     head = stream.read(5)
     if head != b"WARC/":
         yield Problem(path, "not a WARC file (no WARC/ header at the start)")
         return
     feed = _Feed(head, stream)
     try:
-        yield from _records(feed, path=path, stem=stem, skipped=skipped, sidecar=sidecar)
+        yield from _records(
+            feed, path=path, stem=stem, skipped=skipped, sidecar=sidecar, first=first
+        )
     except BaseException as exc:
         # fastwarc's Rust side panics instead of raising on some broken streams; pyo3 turns that
         # into PanicException, a BaseException that a plain `except Exception` would let through.
@@ -62,8 +68,9 @@ def _records(
     stem: str,
     skipped: MutableMapping[str, int],
     sidecar: dict[str, Any] | None,
+    first: int,
 ) -> Iterator[Article | Problem]:
-    for number, record in enumerate(_iterator(feed), 1):
+    for number, record in enumerate(_iterator(feed), first):
         uri = record.headers.get("WARC-Target-URI") or None
         where = f"record {number}" + (f" ({uri})" if uri else "")
         http = record.http_headers
@@ -206,3 +213,148 @@ class _Feed:
 
     def readable(self) -> bool:
         return True
+
+
+# --- cutting one large WARC among workers -------------------------------------------------------
+
+_CHUNK = 1 << 20
+_TYPES = frozenset(
+    {
+        "warcinfo",
+        "response",
+        "resource",
+        "request",
+        "metadata",
+        "revisit",
+        "conversion",
+        "continuation",
+    }
+)
+
+
+def record_ranges(path: str, gz: bool, parts: int) -> list[tuple[int, int, int]]:
+    """``(start, end, first)``: byte ranges of the WARC file at ``path``, about ``parts`` of
+    similar size, each starting at a record (for a ``.warc.gz``, at a gzip member that starts
+    one), ``first`` being the number of its first response in the file, as :func:`read_warc`
+    counts them. One range, the whole file, unless the file is cut cleanly: every record's
+    header read, every member complete, every record type a standard one. A file with a flaw
+    is read whole, so its problem is reported as it always was."""
+    whole = [(0, os.path.getsize(path), 1)]
+    if parts < 2:
+        return whole
+    try:
+        with open(path, "rb") as handle:
+            starts = _gzip_starts(handle) if gz else _plain_starts(handle)
+    except (OSError, ValueError, zlib.error):
+        return whole
+    if starts is None or len(starts) < 2:
+        return whole
+    size = whole[0][1]
+    cuts = [0]
+    for offset, _ in starts:
+        if offset >= size * len(cuts) / parts and offset > cuts[-1]:
+            cuts.append(offset)
+    before = dict(starts)  # offset -> responses before it
+    ends = [*cuts[1:], size]
+    return [(start, end, before[start] + 1) for start, end in zip(cuts, ends)]
+
+
+def _gzip_starts(handle: IO[bytes]) -> list[tuple[int, int]] | None:
+    """(offset, responses before it) of each gzip member; None if a member starts no record
+    or ends before its record does."""
+    starts: list[tuple[int, int]] = []
+    responses = 0
+    offset = 0  # compressed bytes before the current member
+    pending = b""
+    while True:
+        if not pending:
+            pending = handle.read(_CHUNK)
+            if not pending:
+                return starts
+        member = zlib.decompressobj(31)
+        blocks: list[bytes] = []
+        used = 0
+        while not member.eof:
+            if not pending:
+                pending = handle.read(_CHUNK)
+                if not pending:
+                    return None  # a member cut short
+            blocks.append(member.decompress(pending))
+            used += len(pending) - len(member.unused_data)
+            pending = member.unused_data
+        found = _responses(b"".join(blocks))
+        if found is None:
+            return None
+        starts.append((offset, responses))
+        responses += found
+        offset += used
+
+
+def _responses(data: bytes) -> int | None:
+    """How many responses a run of whole records holds; None if it is not one."""
+    count = 0
+    position = 0
+    while position < len(data):
+        if not data.startswith(b"WARC/", position):
+            return None
+        header_end = data.find(b"\r\n\r\n", position)
+        if header_end < 0:
+            return None
+        kind, length = _header(data[position:header_end])
+        if kind is None or length is None:
+            return None
+        count += kind == "response"
+        position = header_end + 4 + length
+        while data.startswith(b"\r\n", position):
+            position += 2
+    return count
+
+
+def _plain_starts(handle: IO[bytes]) -> list[tuple[int, int]] | None:
+    """(offset, responses before it) of each record of an uncompressed WARC."""
+    starts: list[tuple[int, int]] = []
+    responses = 0
+    while True:
+        offset = handle.tell()
+        line = handle.readline()
+        while line in (b"\r\n", b"\n"):
+            offset = handle.tell()
+            line = handle.readline()
+        if not line:
+            return starts
+        if not line.startswith(b"WARC/"):
+            return None
+        lines = [line]
+        while line not in (b"\r\n", b""):
+            line = handle.readline()
+            lines.append(line)
+        if not line:
+            return None
+        kind, length = _header(b"".join(lines).rstrip(b"\r\n"))
+        if kind is None or length is None:
+            return None
+        handle.seek(length, os.SEEK_CUR)
+        if handle.tell() > os.fstat(handle.fileno()).st_size:
+            return None
+        starts.append((offset, responses))
+        responses += kind == "response"
+
+
+def _header(block: bytes) -> tuple[str | None, int | None]:
+    """A record header's WARC-Type (a standard one, else None) and Content-Length."""
+    kind: str | None = None
+    length: int | None = None
+    for line in block.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"warc-type":
+            text = value.strip().decode("ascii", "replace")
+            kind = text if text in _TYPES else None
+            if kind is None:
+                return None, None
+        elif name == b"content-length":
+            try:
+                length = int(value.strip())
+            except ValueError:
+                return None, None
+    return kind, length

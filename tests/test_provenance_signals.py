@@ -240,3 +240,25 @@ def test_two_days_sharing_only_a_formula_are_two_stories_and_one_day_is_one() ->
     same_day = Article(id="wed", text=wednesday, url="https://b.example/2", date="2015-08-03")
     result = trace([first, same_day], Config(provenance=ProvenanceConfig(trust_dates=False)))
     assert [len(s.articles) for s in result.stories] == [2]
+
+
+def test_the_article_made_of_the_shared_passage_names_its_source() -> None:
+    # A paper runs SPA's item; a roundup runs the same item among paragraphs it credits to
+    # AFP. Who copied whom is unknown, so the two credits stand for one source: the one the
+    # item credits, whose text is the shared passage, not the roundup's, whose credits go
+    # with its other paragraphs.
+    other = (
+        "\nوفي دمشق، قال مصدر عسكري إن القوات الحكومية استعادت السيطرة على ثلاث قرى في ريف "
+        "حماة الشمالي بعد معارك عنيفة استمرت أياما مع فصائل المعارضة المسلحة، مضيفا أن وحدات "
+        "الهندسة تعمل على تفكيك الألغام التي زرعت في الطرقات والمنازل قبل عودة الأهالي. (أ ف ب)"
+        "\nوفي بيروت، أعلن الجيش اللبناني توقيف خمسة أشخاص يشتبه بانتمائهم إلى خلية كانت تخطط "
+        "لتنفيذ تفجيرات في العاصمة، وضبط كميات من المتفجرات والأسلحة في شقة بالضاحية. (أ ف ب)"
+    )
+    item = Article(id="item", text="الرياض - واس\n" + WIRE, url="https://sabq.org/1")
+    roundup = Article(id="roundup", text=WIRE + other, url="https://www.alriyadh.com/2")
+    for pile in ([item, roundup], [roundup, item]):
+        [story] = [s for s in trace(pile).stories if len(s.articles) == 2]
+        edges = {(e.source, e.target, e.kind) for e in story.edges}
+        assert {("hidden:spa", "item", "credited"), ("hidden:afp", "roundup", "credited")} <= edges
+        assert story.independent_sources == 1
+        assert story.sources == ["واس"] and story.origin == "hidden:spa"

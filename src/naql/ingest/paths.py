@@ -104,7 +104,8 @@ def read_on(
 
     sidecars = _SidecarCache()
     plans = [list(_plan_path(given, options, sidecars)) for given in paths]
-    plans = split_warcs(plans, backend.workers)
+    if backend.workers > 1:
+        plans = split_warcs(plans, backend.workers)
     files = [
         step for plan in plans for step in plan if isinstance(step, FileRead) and not step.here
     ]

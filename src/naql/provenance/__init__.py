@@ -155,8 +155,8 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
                 )
             attach(node.id, k, kind, detail, mask)
     edges.extend(credited_origins(graph, story, facts, hidden))
-    origin_id, origin_outlet = origin(graph, story, facts, hidden)
-    sources = independent_sources(graph, edges, story, facts, hidden)
+    origin_id, origin_outlet = origin(graph, story, facts, hidden, pairs)
+    sources = independent_sources(graph, edges, story, facts, hidden, pairs)
     verdicts = [
         verdict(k, story, facts, pairs, parents[k], excerpt_of.get(k)) for k in story.members
     ]

@@ -13,9 +13,12 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from collections.abc import Callable
 
-from naql.provenance.facts import Facts, StoryInput
+import networkx as nx
+import numpy as np
+
+from naql.provenance.facts import Facts, Pairs, StoryInput
 from naql.records import Edge, HiddenSource, Signal
 from naql.stories import _parse_date
 
@@ -62,19 +65,24 @@ def credited_origins(
 
 
 def origin(
-    graph: nx.DiGraph, story: StoryInput, facts: Facts, hidden: dict[str, HiddenSource]
+    graph: nx.DiGraph,
+    story: StoryInput,
+    facts: Facts,
+    hidden: dict[str, HiddenSource],
+    pairs: Pairs | None = None,
 ) -> tuple[str | None, str | None]:
     """(origin node id, its outlet's display name)."""
     roots = [node for node in graph.nodes if graph.in_degree(node) == 0]
     if not roots:
         return None, None
     by_id = {story.articles[k].id: k for k in story.members}
+    weight = _evidence(graph, story, hidden, pairs)
 
     def rank(node: str) -> tuple:
         reach = len(nx.descendants(graph, node))
         k = by_id.get(node)
         date = _parse_date(story.articles[k].date) if k is not None else None
-        return (-reach, date is None, date or 0, node)
+        return (-reach, date is None, date or 0, _unnamed(node, hidden), -weight(node), node)
 
     best = sorted(roots, key=rank)[0]
     return best, source_name(best, story, facts, hidden)
@@ -93,15 +101,59 @@ def source_name(node: str, story: StoryInput, facts: Facts, hidden: dict[str, Hi
     return story.articles[k].outlet or node
 
 
+def _unnamed(node: str, hidden: dict[str, HiddenSource]) -> bool:
+    """A source not in the pile that nothing names (the text behind two papers' shared
+    passage): a named one, at the same reach, tells the reader more."""
+    return node in hidden and hidden[node].outlet is None
+
+
+def _evidence(
+    graph: nx.DiGraph, story: StoryInput, hidden: dict[str, HiddenSource], pairs: Pairs | None
+) -> Callable[[str], float]:
+    """How much of the shared text a source not in the pile stands behind: the largest share
+    of shared text among the articles it feeds directly. Two credits whose articles share a
+    passage of unknown direction name one source, and the article made of that passage names
+    it: an item crediting SPA against a roundup that runs it among paragraphs credited to AFP
+    is SPA's item, not AFP's."""
+    by_id = {story.articles[k].id: k for k in story.members}
+    known: dict[str, float] = {}
+
+    def weight(node: str) -> float:
+        if node not in known:
+            known[node] = measure(node)
+        return known[node]
+
+    def measure(node: str) -> float:
+        if pairs is None or node not in hidden:
+            return 0.0
+        shares = []
+        for child in graph.successors(node):
+            k = by_id.get(child)
+            if k is None:
+                continue
+            shared = np.zeros(len(story.tokens[k]), dtype=bool)
+            for other in story.members:
+                if other != k:
+                    shared |= pairs.of(k, other)
+            shares.append(pairs.share(k, shared))
+        return max(shares, default=0.0)
+
+    return weight
+
+
 def independent_sources(
     graph: nx.DiGraph,
     edges: list[Edge],
     story: StoryInput,
     facts: Facts,
     hidden: dict[str, HiddenSource],
+    pairs: Pairs | None = None,
 ) -> list[str]:
-    """The names of the story's independent sources (see the module doc)."""
+    """The names of the story's independent sources (see the module doc): a family of roots is
+    named by the root that reaches the most articles, then by a named one, then by
+    :func:`_evidence`."""
     roots = {node for node in graph.nodes if graph.in_degree(node) == 0}
+    weight = _evidence(graph, story, hidden, pairs)
 
     def roots_above(node: str) -> set[str]:
         return {r for r in nx.ancestors(graph, node) if r in roots} or {node}
@@ -129,6 +181,9 @@ def independent_sources(
         joined.add_edges_from(zip(same, same[1:]))
     names = []
     for family in sorted(nx.connected_components(joined), key=lambda f: min(f)):
-        best = max(sorted(family), key=lambda n: len(nx.descendants(graph, n)))
+        best = max(
+            sorted(family),
+            key=lambda n: (len(nx.descendants(graph, n)), not _unnamed(n, hidden), weight(n)),
+        )
         names.append(source_name(best, story, facts, hidden))
     return names

@@ -76,6 +76,25 @@ def test_every_credit_keeps_offsets_into_the_text(haftar: list[Article]) -> None
         ("وبين أن مساحة الموقع لمشروع خيمة سوق عكاظ تبلغ 7000 متر.", set()),
         ("وتحدث عن مستقبل سوق عكاظ ولسوق عكاظ جائزة.", set()),
         ("وأكدت مصادر لـ«عكاظ» أن العمل بدأ في سوق عكاظ.", {("okaz", "source")}),
+        # Told X, X's poll, «وبحسب»: credits a dateline rule had caught only by the figures
+        # standing on the line.
+        ("وقال مسؤولون أمريكيون لرويترز إنهم يعتقدون أن عضوا قتل.", {("reuters", "source")}),
+        (
+            "وتقول الخبيرة من شركة استشارية لوكالة الصحافة الفرنسية إن السوق منقسمة.",
+            {("afp", "source")},
+        ),
+        ("وأبلغ المتحدث باسم الشركة رويترز أن الموعد النهائي تحدد.", {("reuters", "source")}),
+        ("وأظهر مسح لرويترز أن إنتاج أوبك ارتفع.", {("reuters", "source")}),
+        ("وبحسب صحيفة واشنطن بوست، فإن الخطة تضع هدفا جديدا.", {("washingtonpost", "source")}),
+        # Named on a line with figures, not at its edge beside a date: no dateline.
+        (
+            "لكن سهم الشرق الأوسط لصناعة الورق تراجع 5.1 % بعد هبوط أرباحه 58 %.",
+            {("aawsat", "mention")},
+        ),
+        ("وفي أوروبا انخفض مؤشر فايننشال تايمز 100 البريطاني 1.5 %.", {("ft", "mention")}),
+        # A glued «ل» with no speech before it is another word or another sense.
+        ("أو قص لسانا، ومع دخول المرأة إلى العمل تغيرت أمور كثيرة.", {("sana", "mention")}),
+        ("والتقى نائب مساعد الوزير للشرق الأوسط وفدا من 12 دولة.", {("aawsat", "mention")}),
     ],
 )
 def test_patterns(text: str, expected: set[tuple[str, str]]) -> None:

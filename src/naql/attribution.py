@@ -9,7 +9,9 @@ around each mention, read on the normalised tokens of its line:
 - ``self``: the article's own outlet naming itself («مصادر لـ«الشرق الأوسط»» on aawsat.com).
 - ``source``: a reporting cue before the name — حسب، بحسب، نقلا عن، وفقا لـ، ذكرت، كشفت، قالت،
   أفادت، أوردت، نشرت، نقلت، علمت، أكدت … (with صحيفة/وكالة/قناة between), «مصادر لـ«X»» (told X),
-  «مصدر X», a dateline («الرياض - واس», «واس- الرياض:», «… 2015 م واس»), a parenthesised agency
+  «مصدر X», X told after a speech verb («وقال مسؤول لرويترز»), X's poll («استطلاع أجرته
+  رويترز»), a dateline at the edge of its line («الرياض - واس», «واس- الرياض:», «… 2015 م واس»;
+  not a name among figures mid-sentence, «سهم الشرق الأوسط لصناعة الورق تراجع 5.1 %»), a parenthesised agency
   after a sentence «(أ ف ب)», "according to X", "told X", "(AFP)", French «selon X»; or a
   reporting verb right after the name: "X reported", "the BBC said", "X quoted … as saying",
   French «l'AFP a rapporté».
@@ -39,7 +41,16 @@ SOURCE_CUES = frozenset(
     كشف وكشف قالت وقالت افادت وافادت افاد اوردت واوردت اورد نشرت ونشرت نشر علمت وعلمت اكدت واكدت
     اعلنت واعلنت اضافت واضافت اوضحت واوضحت تابعت وتابعت اشارت واشارت لفتت ولفتت بثت وبثت عرضت
     مصادر مصدر المصدر تقرير تقريرها تقريره لصحيفه لوكاله لقناه لموقع عن
+    وبحسب ووفقا وطبقا ابلغ وابلغ ابلغت وابلغت اجرته اجراه استطلاع مسح
     according told reported reports said says cited citing quoted selon rapporte
+    """.split()
+)
+# Speech before «لـX» (said to X), normalised, within the cue window.
+SPEECH_VERBS = frozenset(
+    """
+    قال وقال قالت وقالت صرح وصرح صرحت وصرحت اكد واكد اكدت واكدت اوضح واوضح اوضحت واوضحت ذكر
+    وذكر كشف وكشف كشفت وكشفت اضاف واضاف اضافت واضافت تصريح تصريحات تصريحه تصريحها حديث حديثه
+    حديثها مقابله بيان يقول ويقول تقول وتقول says said told
     """.split()
 )
 PHOTO_CUES = frozenset("الصوره صوره تصوير الصور photo photos image picture credit".split())
@@ -76,6 +87,8 @@ NOT_WORD = re.compile(r"\W*")
 # How far before a mention (in tokens) a cue may stand: «ونقلت وكالة الانباء السورية الرسمية (سانا)».
 CUE_WINDOW = 6
 CAPTION_MAX_WORDS = 25
+# Words between a dateline's name and its line's edge, and between the name and its date.
+DATELINE_EDGE = 3
 DATE_LIKE = re.compile(
     r"\d|يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|هـ"
 )
@@ -277,7 +290,11 @@ def _role(
     photo_cue = next((w for w in window if w in PHOTO_CUES), None)
     if photo_cue:
         return "photo", photo_cue
-    source_cue = _source_cue(window, before_words) or _following_cue(text, mention, after_words)
+    source_cue = (
+        _source_cue(window, before_words)
+        or _following_cue(text, mention, after_words)
+        or _told(mention, window)
+    )
     if own is not None and mention.outlet.id == own:
         # «مصادر لـ«الشرق الأوسط»» on the paper's own page: its own reporting, cue kept.
         return "self", source_cue or "own outlet"
@@ -286,7 +303,12 @@ def _role(
     )
     attached = _attached(text, line_start, mention)
     short_line = line_words <= CAPTION_MAX_WORDS
-    dateline = short_line and any(DATE_LIKE.search(w) for w in before_words + after_words)
+    # A dateline opens or closes its line, a date beside the name («… 2015 م واس»): a short
+    # sentence that names an outlet among figures («سهم الشرق الأوسط لصناعة الورق تراجع
+    # 5.1 %») is none.
+    at_edge = len(before_words) <= DATELINE_EDGE or len(after_words) <= DATELINE_EDGE
+    near = before_words[-DATELINE_EDGE:] + after_words[:DATELINE_EDGE]
+    dateline = short_line and at_edge and any(DATE_LIKE.search(w) for w in near)
     # A caption does not end like a sentence: «… بالعاصمة (أ ف ب).» is a report's credit.
     tail = text[mention.end : line_end]
     ends_sentence = any(mark in tail for mark in ".!?؟")
@@ -313,6 +335,15 @@ def _role(
     ):
         return "source", "dateline"
     return "mention", ""
+
+
+def _told(mention: Mention, window: list[str]) -> str | None:
+    """«قال مسؤول لرويترز», «صرح لوكالة الأنباء الألمانية»: a name glued to «ل» after a speech
+    verb is who was told. Without the verb a glued «ل» is often another word («قص لسانا» is a
+    tongue, not SANA) or another sense («مبعوث للشرق الأوسط»)."""
+    if not mention.proclitic.endswith("ل"):
+        return None
+    return next((word for word in reversed(window) if word in SPEECH_VERBS), None)
 
 
 def _source_cue(window: list[str], before: list[str]) -> str | None:

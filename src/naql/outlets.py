@@ -71,6 +71,8 @@ class Mention:
     marked: bool
     first_token: int = 0
     last_token: int = 0
+    # The proclitics glued to the name's first word («ل» in «لرويترز», «ول» in «وللشرق»).
+    proclitic: str = ""
 
 
 def _key(name: str) -> str:
@@ -201,6 +203,7 @@ class Gazetteer:
                         cue or quoted,
                         first,
                         last,
+                        _proclitic(forms[first], key.split(" ", 1)[0]),
                     )
                 )
                 position = last + 1
@@ -222,6 +225,13 @@ def _proclitic_forms(word: str) -> set[str]:
         for conjunction in conjunctions:
             forms.update(conjunction + preposition + word for preposition in ("", "ب", "ل", "ك"))
     return forms
+
+
+def _proclitic(form: str, word: str) -> str:
+    """What stands glued before ``word`` in ``form`` (one of :func:`_proclitic_forms`)."""
+    if form.endswith(word):
+        return form[: len(form) - len(word)]
+    return form[: len(form) - len(word) + 1]  # ل + ال = لل: «للشرق» is «ل» + «الشرق»
 
 
 def _inside_longer(

@@ -7,7 +7,9 @@ import dataclasses
 import gzip
 import io
 import json
+import os
 import shutil
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -215,3 +217,27 @@ def test_s3_pages_are_read_by_the_workers_as_a_folder_is(tree: Path, s3: str) ->
     there = read_articles([f"{url}?{s3}"], backend=LocalBackend(2))
     assert there.articles[0].path.startswith(f"{url}/")
     _same(here, _as_local(there, url, tree))
+
+
+def test_a_pipe_named_among_files_is_read_by_this_process(tmp_path: Path) -> None:
+    # A pipe can be read once, by whoever holds it: never handed to a worker.
+    pipe = tmp_path / "pasted.txt"
+    os.mkfifo(pipe)
+    (tmp_path / "a.txt").write_text("خبر أول", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("خبر ثان", encoding="utf-8")
+
+    def write() -> None:
+        with open(pipe, "w", encoding="utf-8") as out:
+            out.write("خبر من الأنبوب")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    read = read_articles(
+        [str(tmp_path / "a.txt"), str(pipe), str(tmp_path / "b.txt")], backend=LocalBackend(2)
+    )
+    writer.join(timeout=10)
+    assert [(a.id, a.text) for a in read.articles] == [
+        ("a", "خبر أول"),
+        ("pasted", "خبر من الأنبوب"),
+        ("b", "خبر ثان"),
+    ]

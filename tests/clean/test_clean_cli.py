@@ -131,3 +131,18 @@ def test_naql_clean_takes_the_same_reading_options_as_trace(tmp_path: Path, caps
     assert {article.outlet for article in articles} == {"الرئيس نيوز"}
     assert main(["clean", str(tmp_path / "nothing-here"), "--out", str(out)]) == 1
     assert "no usable article" in capsys.readouterr().err
+
+
+def test_naql_clean_reads_on_workers_as_on_one_process(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    real = EXAMPLE.parents[1] / "tests" / "data" / "ingest" / "real"
+    for copy in range(3):
+        for page in sorted(real.glob("*.html")):
+            (pages / f"{copy}_{page.name}").write_bytes(page.read_bytes())
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"clean{jobs}.jsonl"
+        assert main(["clean", str(pages), "--out", str(out), "--jobs", jobs, "--quiet"]) == 0
+        outs.append(out.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1] and outs[0].count("\n") == 15

@@ -292,21 +292,30 @@ def clean_command(
     explain_clean: Annotated[
         bool, typer.Option("--explain-clean", help="List every dropped line, and why.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes reading the files (default: every core)."
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Pages to articles: chrome blanked (offsets kept), repeats collapsed, multi-story pages split.
 
-    Example: naql clean examples/haftar --out clean.jsonl
+    Example: naql clean crawl/ --out clean.jsonl --jobs 4
     """
+    from naql.backends import open_backend
     from naql.clean import explain
     from naql.pipeline import clean as run_clean
 
     writable_or_exit(out_file, "--out")
-    read = read_or_exit(
-        paths,
-        read_options(locals()),
-        quiet,
-    )
+    options = read_options(locals())
+    # A crawl's pages through trafilatura are most of the time: read them on every core.
+    runner = open_backend("local", jobs)
+    try:
+        read = read_or_exit(paths, options, quiet, runner, progress=True)
+    finally:
+        runner.close()
     result = run_clean(read.articles)
     if explain_clean:
         print_drops(explain(result))

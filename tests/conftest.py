@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,22 @@ def story_graphs(nodes: int, pairs: int) -> tuple:
         st.tuples(node, node).filter(lambda pair: pair[0] < pair[1]), max_size=nodes // 2
     )
     return weighted, days, apart
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """An S3-compatible store on this machine (moto's server), as the endpoint pyarrow is told."""
+    server_module = pytest.importorskip("moto.server", reason="moto[server] is not installed")
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "naql",
+        "AWS_SECRET_ACCESS_KEY": "naql",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"endpoint_override=127.0.0.1:{port}&scheme=http"
+    finally:
+        server.stop()

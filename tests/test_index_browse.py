@@ -262,6 +262,46 @@ def test_export_jsonl_and_parquet_read_back_with_the_traces_counts(
     assert texts[CREDITING][crediting[1]["start"] : crediting[1]["end"]] == "الشرق الأوسط"
 
 
+def test_export_to_a_url_writes_what_a_folder_gets(built, tmp_path: Path, capsys, s3) -> None:
+    # Where a cluster's job keeps its output: object storage (an S3 store served here) or any
+    # file system pyarrow names by URL. The tables are those of a local folder.
+    from pyarrow import fs
+
+    db, _ = built
+    store, _ = fs.FileSystem.from_uri(f"s3://tables?{s3}&allow_bucket_creation=true")
+    store.create_dir("tables")
+    for format in ("jsonl", "parquet"):
+        local = tmp_path / f"local-{format}"
+        assert (
+            _run(["export", "--db", str(db), "--format", format, "--out", str(local)], capsys)[0]
+            == 0
+        )
+        for url in (f"s3://tables/run-{format}?{s3}", f"file://{tmp_path}/url-{format}"):
+            code, out, _ = _run(
+                ["export", "--db", str(db), "--format", format, "--out", url], capsys
+            )
+            assert code == 0 and "8 tables" in out
+            system, base = fs.FileSystem.from_uri(url)
+            found = system.get_file_info(fs.FileSelector(base))
+            assert sorted(f.base_name for f in found) == sorted(f"{t}.{format}" for t in TABLES)
+            for table in TABLES:
+                with system.open_input_file(f"{base}/{table}.{format}") as remote:
+                    if format == "jsonl":
+                        assert remote.read() == (local / f"{table}.jsonl").read_bytes()
+                    else:
+                        assert pq.read_table(remote).equals(
+                            pq.read_table(local / f"{table}.parquet")
+                        )
+    # naql trace writes its tables the same way.
+    url = f"file://{tmp_path}/trace-tables"
+    assert main(["trace", str(EXAMPLE), "--parquet", url, "--top", "0", "-q"]) == 0
+    assert sorted(p.name for p in (tmp_path / "trace-tables").iterdir()) == sorted(
+        f"{t}.parquet" for t in TABLES
+    )
+    code, _, err = _run(["export", "--db", str(db), "--out", "nosuch://x/y"], capsys)
+    assert code == 2 and len(_lines(err)) == 1 and "cannot write there" in err, err
+
+
 def test_export_to_a_folder_that_cannot_be_made_is_one_line(built, tmp_path: Path, capsys) -> None:
     db, _ = built
     file = tmp_path / "a-file"

@@ -11,7 +11,6 @@ import os
 import shutil
 import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -181,25 +180,6 @@ def test_a_url_that_names_nothing_is_one_problem(tree: Path) -> None:
     assert read.problems[0].reason == "no such file or folder"
     assert read.problems[1].reason.startswith("cannot open: ")
     assert [a.id for a in read.articles] == ["one"]
-
-
-@pytest.fixture
-def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """An S3-compatible store on this machine (moto's server), as the endpoint pyarrow is told."""
-    server_module = pytest.importorskip("moto.server", reason="moto[server] is not installed")
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "naql",
-        "AWS_SECRET_ACCESS_KEY": "naql",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"endpoint_override=127.0.0.1:{port}&scheme=http"
-    finally:
-        server.stop()
 
 
 def test_s3_pages_are_read_by_the_workers_as_a_folder_is(tree: Path, s3: str) -> None:

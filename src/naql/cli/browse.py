@@ -18,7 +18,7 @@ from rich.text import Text
 
 from naql.cli.app import app
 from naql.cli.index import DEFAULT_DB, store_errors
-from naql.cli.output import err, folder_or_exit, out, progress_bars, quiet_stdout
+from naql.cli.output import err, out, output_folder, progress_bars, quiet_stdout
 from naql.errors import InputError
 from naql.records import to_json
 from naql.report.terminal import article_label, excerpt, plural
@@ -387,9 +387,12 @@ class Format(StrEnum):
 @app.command("export")
 def export_command(
     out_dir: Annotated[
-        Path,
+        str,
         typer.Option(
-            "--out", metavar="DIR", help="The folder to write the tables to (made if missing)."
+            "--out",
+            metavar="DIR",
+            help="The folder to write the tables to (made if missing), or a URL "
+            "(s3://bucket/tables, hdfs://…).",
         ),
     ],
     format_: Annotated[
@@ -406,9 +409,9 @@ def export_command(
     """
     from naql.store.export import export
 
-    folder_or_exit(out_dir)
+    folder = output_folder(out_dir)
     with reading(db) as store, progress_bars(True) as on_progress:
-        rows = export(store, out_dir, format_.value, on_progress)
+        rows = export(store, folder, format_.value, on_progress)
     counts = ", ".join(f"{table} {count}" for table, count in rows.items())
     out.print(
         f"naql export: {plural(len(rows), 'table')} from {db} in {out_dir} "

@@ -11,8 +11,8 @@ import typer
 from naql.cli.app import app
 from naql.cli.output import (
     err,
-    folder_or_exit,
     out,
+    output_folder,
     progress_bars,
     report_problems,
     writable_or_exit,
@@ -165,11 +165,12 @@ def trace(
         typer.Option("--report", metavar="FILE", help="Write a self-contained HTML report here."),
     ] = None,
     parquet: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--parquet",
             metavar="DIR",
-            help="Write the trace as Parquet tables here (those of naql export).",
+            help="Write the trace as Parquet tables here (those of naql export); a folder or a "
+            "URL (s3://bucket/tables, hdfs://…).",
         ),
     ] = None,
     text_field: TextField = "text",
@@ -221,8 +222,7 @@ def trace(
 
     writable_or_exit(json_out, "--json")
     writable_or_exit(report, "--report")
-    if parquet is not None:
-        folder_or_exit(parquet, "--parquet")
+    tables_at = None if parquet is None else output_folder(parquet, "--parquet")
     check_trace_options(language, outlets)
     check_backend(backend)
     options = read_options(locals())
@@ -255,10 +255,10 @@ def trace(
             write_json(json_out, result, on_progress)
             if not quiet:
                 err.print(f"naql: wrote {json_out}", highlight=False)
-        if parquet is not None:
+        if tables_at is not None:
             from naql.store.export import export_trace
 
-            tables = export_trace(result, parquet, "parquet", on_progress)
+            tables = export_trace(result, tables_at, "parquet", on_progress)
             if not quiet:
                 err.print(f"naql: wrote {len(tables)} tables to {parquet}", highlight=False)
         if report is not None:

@@ -169,6 +169,17 @@ def quiet_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def output_folder(given: str, option: str = "--out") -> Path | str:
+    """An output folder as given: a URL (``s3://…``) is kept as a string, for the export to
+    write through its file system; a local folder is checked (and made) now."""
+    from naql.ingest.remote import is_url
+
+    if is_url(given):
+        return given
+    folder_or_exit(Path(given), option)
+    return Path(given)
+
+
 def folder_or_exit(folder: Path, option: str = "--out") -> None:
     """The output folder, made when its parent exists; stop before reading anything if it
     cannot be written."""

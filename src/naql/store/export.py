@@ -285,35 +285,78 @@ Progress = Callable[[str, int, int], None]
 
 def export(
     store: SqliteStore,
-    folder: Path,
+    folder: Path | str,
     format: str,
     progress: Progress | None = None,
     batch: int = 2048,
 ) -> dict[str, int]:
     """Write every table of :data:`TABLES` to ``folder`` as ``<table>.jsonl`` or
     ``<table>.parquet``, streaming (a batch of rows in memory at a time), each file written
-    atomically. All tables come from the same trace. Returns the rows written per table."""
+    under a temporary name and then moved to its own. ``folder`` may be a URL (``s3://…``,
+    ``hdfs://…``: :mod:`naql.ingest.remote`), where a cluster's job keeps its output. All
+    tables come from the same trace. Returns the rows written per table."""
     if format not in FORMATS:
         raise InputError(f"unknown export format {format!r}: use one of {', '.join(FORMATS)}")
     write = _write_jsonl if format == "jsonl" else _parquet_writer()
+    target = _Target(folder)
     written: dict[str, int] = {}
     with snapshot(store):
         sizes = table_sizes(store)
         for table, columns in TABLES.items():
-            path = folder / f"{table}.{format}"
-            temporary = path.with_name(path.name + ".part")
+            name = f"{table}.{format}"
             counter = _Counter(f"export {table}", sizes[table], progress, batch)
             try:
-                write(temporary, columns, counter.count(table_rows(store, table)), batch)
-                temporary.replace(path)
+                with target.open(name + ".part") as handle:
+                    write(handle, columns, counter.count(table_rows(store, table)), batch)
+                target.move(name + ".part", name)
             finally:
-                temporary.unlink(missing_ok=True)
+                target.discard(name + ".part")
             written[table] = counter.done
     return written
 
 
+class _Target:
+    """Where the tables go: a local folder, or a folder on a file system named by URL."""
+
+    def __init__(self, folder: Path | str) -> None:
+        from naql.ingest.remote import file_system, is_url
+
+        self.local = None if isinstance(folder, str) and is_url(folder) else Path(folder)
+        if self.local is None:
+            try:
+                self.system, self.base = file_system(str(folder))
+                self.system.create_dir(self.base, recursive=True)
+            except Exception as error:  # noqa: BLE001 - a bad URL or a refusing store: one line
+                raise InputError(f"{folder}: cannot write there ({_reason(error)})") from None
+
+    def open(self, name: str) -> Any:
+        if self.local is not None:
+            return (self.local / name).open("wb")
+        return self.system.open_output_stream(f"{self.base}/{name}", compression=None)
+
+    def move(self, source: str, destination: str) -> None:
+        if self.local is not None:
+            (self.local / source).replace(self.local / destination)
+        else:
+            self.system.move(f"{self.base}/{source}", f"{self.base}/{destination}")
+
+    def discard(self, name: str) -> None:
+        if self.local is not None:
+            (self.local / name).unlink(missing_ok=True)
+            return
+        from pyarrow.fs import FileType
+
+        path = f"{self.base}/{name}"
+        if self.system.get_file_info(path).type == FileType.File:
+            self.system.delete_file(path)
+
+
+def _reason(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200] or type(error).__name__
+
+
 def export_trace(
-    trace: Trace, folder: Path, format: str, progress: Progress | None = None
+    trace: Trace, folder: Path | str, format: str, progress: Progress | None = None
 ) -> dict[str, int]:
     """A trace's tables, exactly as :func:`export` writes an index's: the trace is saved to
     a temporary store first, so both go through one code path."""
@@ -345,16 +388,21 @@ class _Counter:
 
 
 def _write_jsonl(
-    path: Path, columns: tuple[tuple[str, str], ...], rows: Iterable[dict[str, Any]], batch: int
+    handle: Any, columns: tuple[tuple[str, str], ...], rows: Iterable[dict[str, Any]], batch: int
 ) -> None:
-    del columns, batch
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    del columns
+    lines: list[str] = []
+    for row in rows:
+        lines.append(json.dumps(row, ensure_ascii=False))
+        if len(lines) >= batch:
+            handle.write(("\n".join(lines) + "\n").encode("utf-8"))
+            lines.clear()
+    if lines:
+        handle.write(("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def _parquet_writer() -> Callable[
-    [Path, tuple[tuple[str, str], ...], Iterable[dict[str, Any]], int], None
+    [Any, tuple[tuple[str, str], ...], Iterable[dict[str, Any]], int], None
 ]:
     try:
         import pyarrow as pa
@@ -371,14 +419,14 @@ def _parquet_writer() -> Callable[
     }
 
     def write(
-        path: Path,
+        handle: Any,
         columns: tuple[tuple[str, str], ...],
         rows: Iterable[dict[str, Any]],
         batch: int,
     ) -> None:
         schema = pa.schema([(name, types[kind]) for name, kind in columns])
         names = [name for name, _ in columns]
-        with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
             buffer: list[dict[str, Any]] = []
 
             def flush() -> None:

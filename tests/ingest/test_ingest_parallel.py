@@ -221,3 +221,22 @@ def test_a_pipe_named_among_files_is_read_by_this_process(tmp_path: Path) -> Non
         ("pasted", "خبر من الأنبوب"),
         ("b", "خبر ثان"),
     ]
+
+
+def test_a_cluster_is_sent_only_the_files_named_by_url(tree: Path) -> None:
+    # Executors on other machines cannot open the driver's files: those are read by the
+    # driver, in their place, and only what a URL names goes out.
+    sent: list[str] = []
+
+    class Cluster(LocalBackend):
+        sees_local_files = False
+
+        def run(self, task, shared, chunks, progress=None):  # type: ignore[no-untyped-def]
+            sent.extend(step.path for chunk in chunks for step in chunk)
+            return super().run(task, shared, chunks, progress)
+
+    url = f"file://{tree}/pages"
+    inputs = [str(tree / "haftar"), url, str(tree / "crawl.warc.gz")]
+    here = read_articles(inputs)
+    _same(here, read_articles(inputs, backend=Cluster(2)))
+    assert sent and all(path.startswith(url) for path in sent)

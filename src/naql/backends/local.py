@@ -37,6 +37,7 @@ class LocalBackend:
     name = "local"
     # Forked workers inherit the inputs; without fork they are pickled to each worker once.
     shares_inputs = "fork" in multiprocessing.get_all_start_methods()
+    sees_local_files = True  # the workers run here: they open the files the walk found
 
     def __init__(self, workers: int = 1) -> None:
         self.workers = max(1, workers)

@@ -99,6 +99,9 @@ class SparkBackend:
             self.context.getConf().get("spark.naql.stories.driverEdges", "10000000")
         )
         self.master = self.context.master
+        # Executors of a local master run on this machine and open its files; a cluster's do
+        # not, and are sent only the files named by URL (naql.ingest.paths.read_on).
+        self.sees_local_files = (self.master or "local").startswith("local")
 
     def run(
         self,

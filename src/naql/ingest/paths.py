@@ -104,6 +104,10 @@ def read_on(
 
     sidecars = _SidecarCache()
     plans = [list(_plan_path(given, options, sidecars)) for given in paths]
+    if not getattr(backend, "sees_local_files", True):
+        # Executors on other machines cannot open the driver's files: those are read here,
+        # and only files named by URL go out.
+        plans = [[_here(step) for step in plan] for plan in plans]
     if backend.workers > 1:
         plans = split_warcs(plans, backend.workers)
     files = [
@@ -132,6 +136,12 @@ def read_on(
     read = lambda _: next(results)  # noqa: E731 - the plan's files come back in its order
     for plan in plans:
         yield from _capped(_performed(plan, options, skipped, read))
+
+
+def _here(step: Step) -> Step:
+    if isinstance(step, FileRead) and step.root is None:
+        return dataclasses.replace(step, here=True)
+    return step
 
 
 _FILE_COST = 16_384  # bytes a file's opening and parsing are worth, for balancing

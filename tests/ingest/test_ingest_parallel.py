@@ -197,6 +197,15 @@ def test_s3_pages_are_read_by_the_workers_as_a_folder_is(tree: Path, s3: str) ->
     there = read_articles([f"{url}?{s3}"], backend=LocalBackend(2))
     assert there.articles[0].path.startswith(f"{url}/")
     _same(here, _as_local(there, url, tree))
+    # A file named alone gets its folder's sidecar; the URL's options (an endpoint, maybe
+    # keys) are never shown in a path.
+    one = read_articles([f"{url}/pages/alyaum.html?{s3}", f"{url}/pages/youm7.html?{s3}"])
+    assert [a.path for a in one.articles] == [f"{url}/pages/alyaum.html", f"{url}/pages/youm7.html"]
+    assert one.articles[0].outlet == "اليوم" and not one.problems
+    missing = read_articles([f"{url}/nothing-here?{s3}"])
+    assert [(p.path, p.reason) for p in missing.problems] == [
+        (f"{url}/nothing-here", "no such file or folder")
+    ]
 
 
 def test_a_pipe_named_among_files_is_read_by_this_process(tmp_path: Path) -> None:

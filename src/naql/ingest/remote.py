@@ -88,37 +88,41 @@ def plan_url(given: str, options: ReadOptions, sidecars: dict[str, Any]) -> Iter
 
     from naql.ingest.paths import FileRead, Skip
 
+    # Shown without its options: a query may carry an endpoint or keys, which have no place
+    # in a record's path or a problem's line.
+    shown = given.split("?", 1)[0].rstrip("/")
     try:
         system, root = file_system(given)
         info = system.get_file_info(root)
     except Exception as exc:  # noqa: BLE001 - a bad URL or an unreachable store is one line
-        yield Problem(given, f"cannot open: {_reason(exc)}")
+        yield Problem(shown, f"cannot open: {_reason(exc)}")
         return
     if info.type == FileType.NotFound:
-        yield Problem(given, "no such file or folder")
+        yield Problem(shown, "no such file or folder")
         return
     if info.type == FileType.File:
         if info.base_name == SIDECAR_NAME:
             yield Skip("metadata sidecar")
             return
         folder = posixpath.dirname(root)
-        key = f"{given}\n{folder}"
+        # One file system (scheme and options) and one folder: its sidecar read once.
+        key = f"{given.split('://', 1)[0]}?{given.partition('?')[2]}\n{folder}"
         if key not in sidecars:
             entries: dict[str, dict[str, Any]] = {}
             sidecar = posixpath.join(folder, SIDECAR_NAME)
             if system.get_file_info(sidecar).type == FileType.File:
-                yield from load_sidecar(_source(given, sidecar, given, SIDECAR_NAME), entries)
+                where = posixpath.join(posixpath.dirname(shown), SIDECAR_NAME)
+                yield from load_sidecar(_source(given, sidecar, where, SIDECAR_NAME), entries)
             sidecars[key] = entries
         entry = sidecars[key].get(info.base_name)
-        yield FileRead(given, info.base_name, True, entry, info.size or 0, root, root=given)
+        yield FileRead(shown, info.base_name, True, entry, info.size or 0, root, root=given)
         return
     try:
         listed = system.get_file_info(FileSelector(root, recursive=options.recursive))
     except Exception as exc:  # noqa: BLE001
-        yield Problem(given, f"cannot list folder: {_reason(exc)}")
+        yield Problem(shown, f"cannot list folder: {_reason(exc)}")
         return
     base = root.rstrip("/")
-    shown = given.split("?", 1)[0].rstrip("/")
     files: list[tuple[tuple[str, ...], Any]] = []
     skips: list[tuple[tuple[str, ...], str]] = []
     for item in listed:

@@ -153,3 +153,17 @@ def test_workers_share_one_large_warc(
     one = read_articles([str(path)])
     assert len(one.articles) == 4 * len(pages)
     _same(one, read_articles([str(path)], backend=LocalBackend(2)))
+
+
+def test_a_warc_gzipped_as_one_stream_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from naql.ingest import warc
+
+    path = tmp_path / "one-stream.warc.gz"
+    path.write_bytes(gzip.compress(b"".join(_records(["page"] * 6))))
+    monkeypatch.setattr(warc, "_MEMBER_LIMIT", 1000)  # no member of a real WARC holds it all
+    assert record_ranges(str(path), True, 4) == [(0, path.stat().st_size, 1)]
+    plain = tmp_path / "blank-first.warc"
+    plain.write_bytes(b"\r\n" + b"".join(_records(["page"] * 6)))
+    assert record_ranges(str(plain), False, 4) == [(0, plain.stat().st_size, 1)]

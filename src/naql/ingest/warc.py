@@ -218,6 +218,9 @@ class _Feed:
 # --- cutting one large WARC among workers -------------------------------------------------------
 
 _CHUNK = 1 << 20
+# A gzip member this large unpacked is no single record (a page is tens or hundreds of KB):
+# the file is one stream, and finding its ranges would hold it all.
+_MEMBER_LIMIT = 64 << 20
 _TYPES = frozenset(
     {
         "warcinfo",
@@ -247,7 +250,7 @@ def record_ranges(path: str, gz: bool, parts: int) -> list[tuple[int, int, int]]
             starts = _gzip_starts(handle) if gz else _plain_starts(handle)
     except (OSError, ValueError, zlib.error):
         return whole
-    if starts is None or len(starts) < 2:
+    if starts is None or len(starts) < 2 or starts[0][0] != 0:
         return whole
     size = whole[0][1]
     cuts = [0]
@@ -282,6 +285,8 @@ def _gzip_starts(handle: IO[bytes]) -> list[tuple[int, int]] | None:
             blocks.append(member.decompress(pending))
             used += len(pending) - len(member.unused_data)
             pending = member.unused_data
+            if sum(map(len, blocks)) > _MEMBER_LIMIT:
+                return None  # a whole WARC gzipped as one stream: no record-sized members
         found = _responses(b"".join(blocks))
         if found is None:
             return None

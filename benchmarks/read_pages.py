@@ -2,6 +2,7 @@
 workers, as `naql trace` and `naql index add` do), and the check that both read the same.
 
     python benchmarks/read_pages.py [--pages DIR] [--copies 200] [--warc] [--jobs N] [--repeat 2]
+                                    [--spark local[2]]
 
 Without --pages, the five real Arabic news pages of tests/data/ingest/real (saved from five
 outlets, chrome and scripts included) are copied --copies times into a temporary folder, one
@@ -12,7 +13,8 @@ ranges of its records.
 Prints the pages read, seconds and pages/s on one process and on --jobs workers (default:
 every core), the speed-up, whether articles, problems and skip counts are identical, and the
 peak resident memory of this process and of its largest worker. The best of --repeat runs is
-reported for each.
+reported for each. With --spark MASTER, the pages are also read by Spark's executors (its start
+not counted) and compared.
 """
 
 from __future__ import annotations
@@ -26,18 +28,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from naql.backends import available_cores
+from naql.backends import Backend, available_cores, open_backend
 from naql.backends.local import LocalBackend
 from naql.ingest import ReadResult, read_articles
 
 REAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "ingest" / "real"
 
 
-def _timed(folder: Path, jobs: int, repeat: int) -> tuple[float, ReadResult]:
+def _timed(folder: Path, backend: Backend | None, repeat: int) -> tuple[float, ReadResult]:
     best: tuple[float, ReadResult] | None = None
     for _ in range(max(1, repeat)):
         start = time.perf_counter()
-        read = read_articles([str(folder)], backend=LocalBackend(jobs) if jobs > 1 else None)
+        read = read_articles([str(folder)], backend=backend)
         seconds = time.perf_counter() - start
         if best is None or seconds < best[0]:
             best = (seconds, read)
@@ -54,6 +56,7 @@ def main() -> int:
     parser.add_argument("--warc", action="store_true", help="the pages in one WARC file")
     parser.add_argument("--jobs", type=int, default=available_cores())
     parser.add_argument("--repeat", type=int, default=2, help="runs each; the fastest counts")
+    parser.add_argument("--spark", metavar="MASTER", help="also on Spark, e.g. local[2]")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="naql-pages-") as scratch:
         folder = args.pages
@@ -68,22 +71,40 @@ def main() -> int:
             with open(folder / "crawl.warc.gz", "wb") as out:
                 for number, page in enumerate(pages):
                     out.write(gzip.compress(_response(f"https://example.com/{number}", page)))
-        one_s, one = _timed(folder, 1, args.repeat)
-        many_s, many = _timed(folder, args.jobs, args.repeat)
+        one_s, one = _timed(folder, None, args.repeat)
+        many_s, many = _timed(folder, LocalBackend(args.jobs), args.repeat)
+        on_spark = None
+        if args.spark:
+            spark = open_backend("spark", args.jobs, args.spark)
+            try:
+                on_spark = _timed(folder, spark, args.repeat)
+            finally:
+                spark.close()
     pages = len(one.articles) + one.skipped_records
-    same = (
-        many.articles == one.articles
-        and many.problems == one.problems
-        and list(many.skipped.items()) == list(one.skipped.items())
-    )
+    same = _same(one, many)
     print(f"pages: {pages:,} ({len(one.articles):,} articles, {one.skipped_records:,} skipped)")
     print(f"one process: {one_s:.2f} s, {pages / one_s:,.0f} pages/s")
     print(f"{args.jobs} workers: {many_s:.2f} s, {pages / many_s:,.0f} pages/s")
     print(f"speed-up: {one_s / many_s:.2f}x; identical: {'yes' if same else 'NO'}")
+    if on_spark is not None:
+        spark_s, spark_read = on_spark
+        same = same and _same(one, spark_read)
+        print(
+            f"Spark {args.spark}: {spark_s:.2f} s, {pages / spark_s:,.0f} pages/s; identical: "
+            f"{'yes' if _same(one, spark_read) else 'NO'}"
+        )
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory (max RSS): {own:.0f} MB; largest worker {worker:.0f} MB")
     return 0 if same else 1
+
+
+def _same(one: ReadResult, other: ReadResult) -> bool:
+    return (
+        other.articles == one.articles
+        and other.problems == one.problems
+        and list(other.skipped.items()) == list(one.skipped.items())
+    )
 
 
 def _response(uri: str, page: Path) -> bytes:

@@ -302,6 +302,26 @@ def test_export_to_a_url_writes_what_a_folder_gets(built, tmp_path: Path, capsys
     assert code == 2 and len(_lines(err)) == 1 and "cannot write there" in err, err
 
 
+def test_trace_json_goes_to_a_url_as_to_a_file(tmp_path: Path, capsys, s3) -> None:
+    from pyarrow import fs
+
+    store, _ = fs.FileSystem.from_uri(f"s3://traces?{s3}&allow_bucket_creation=true")
+    store.create_dir("traces")
+    local = tmp_path / "trace.json"
+    assert main(["trace", str(EXAMPLE), "--json", str(local), "--top", "0", "-q"]) == 0
+    expected = json.loads(local.read_text(encoding="utf-8"))
+    for url in (f"s3://traces/run/trace.json?{s3}", f"file://{tmp_path}/by-url/trace.json"):
+        code, _, err = _run(["trace", str(EXAMPLE), "--json", url, "--top", "0"], capsys)
+        assert code == 0 and "endpoint_override" not in err
+        system, path = fs.FileSystem.from_uri(url)
+        with system.open_input_stream(path) as remote:
+            written = json.loads(remote.read().decode("utf-8"))
+        assert {k: v for k, v in written.items() if k != "timings"} == {
+            k: v for k, v in expected.items() if k != "timings"
+        }
+        assert system.get_file_info(path + ".part").type == fs.FileType.NotFound
+
+
 def test_export_to_a_folder_that_cannot_be_made_is_one_line(built, tmp_path: Path, capsys) -> None:
     db, _ = built
     file = tmp_path / "a-file"

@@ -12,6 +12,7 @@ from naql.cli.app import app
 from naql.cli.output import (
     err,
     out,
+    output_file,
     output_folder,
     progress_bars,
     report_problems,
@@ -157,8 +158,12 @@ def trace(
         ),
     ],
     json_out: Annotated[
-        Path | None,
-        typer.Option("--json", metavar="FILE", help="Write the full result as JSON here."),
+        str | None,
+        typer.Option(
+            "--json",
+            metavar="FILE",
+            help="Write the full result as JSON here (a file, or a URL: s3://bucket/trace.json).",
+        ),
     ] = None,
     report: Annotated[
         Path | None,
@@ -220,7 +225,7 @@ def trace(
     from naql.pipeline import trace as run_trace
     from naql.report.terminal import print_trace
 
-    writable_or_exit(json_out, "--json")
+    json_at = output_file(json_out, "--json")
     writable_or_exit(report, "--report")
     tables_at = None if parquet is None else output_folder(parquet, "--parquet")
     check_trace_options(language, outlets)
@@ -251,10 +256,10 @@ def trace(
         if not quiet:
             for notice in result.problems[len(read.problems) :]:
                 err.print(f"naql: note: {notice}", markup=False, highlight=False)
-        if json_out is not None:  # first: a closed pipe or a ^C in the summary must not lose it
-            write_json(json_out, result, on_progress)
+        if json_at is not None:  # first: a closed pipe or a ^C in the summary must not lose it
+            write_json(json_at, result, on_progress)
             if not quiet:
-                err.print(f"naql: wrote {json_out}", highlight=False)
+                err.print(f"naql: wrote {str(json_at).split('?', 1)[0]}", highlight=False)
         if tables_at is not None:
             from naql.store.export import export_trace
 

@@ -4,13 +4,14 @@ files (checked before any work, written atomically, a trace streamed a record at
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from rich.console import Console
 from rich.progress import (
@@ -118,17 +119,63 @@ def writable_or_exit(path: Path | None, option: str) -> None:
 
 
 def write_json(
-    path: Path, data: object, progress: Callable[[str, int, int], None] | None = None
+    path: Path | str, data: object, progress: Callable[[str, int, int], None] | None = None
 ) -> None:
     """Write atomically, so an interrupted run never leaves half a file behind. A record with
-    long lists (a trace) is written a record at a time, with progress over them."""
+    long lists (a trace) is written a record at a time, with progress over them. ``path`` may
+    be a URL (``s3://bucket/trace.json``: :mod:`naql.ingest.remote`), written under a temporary
+    name and then moved."""
+    if isinstance(path, str):
+        _write_json_at(path, data, progress)
+        return
     temporary = path.with_name(path.name + ".part")
     with temporary.open("w", encoding="utf-8") as handle:
-        if progress is None or not dataclasses.is_dataclass(data):
-            json.dump(to_json(data), handle, ensure_ascii=False, indent=2)
-        else:
-            _stream_record(data, handle, progress)
+        _json_to(handle, data, progress)
     temporary.replace(path)
+
+
+def _json_to(
+    handle: IO[str], data: object, progress: Callable[[str, int, int], None] | None
+) -> None:
+    if progress is None or not dataclasses.is_dataclass(data):
+        json.dump(to_json(data), handle, ensure_ascii=False, indent=2)
+    else:
+        _stream_record(data, handle, progress)
+
+
+def _write_json_at(
+    url: str, data: object, progress: Callable[[str, int, int], None] | None
+) -> None:
+    from naql.ingest.remote import file_system
+
+    try:
+        system, path = file_system(url)
+        parent = path.rsplit("/", 1)[0]
+        if parent != path:
+            system.create_dir(parent, recursive=True)
+        with system.open_output_stream(path + ".part", compression=None) as stream:
+            handle = io.TextIOWrapper(
+                io.BufferedWriter(_RawOut(stream), buffer_size=1 << 20), encoding="utf-8"
+            )
+            _json_to(handle, data, progress)
+            handle.flush()  # into the stream, which its own close uploads
+        system.move(path + ".part", path)
+    except OSError as error:
+        raise InputError(f"--json {url.split('?', 1)[0]}: cannot write there ({error})") from None
+
+
+class _RawOut(io.RawIOBase):
+    """pyarrow's output stream as Python's raw binary file (closed by its owner)."""
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._native.write(bytes(data))
+        return len(data)
 
 
 def _stream_record(
@@ -167,6 +214,17 @@ def quiet_stdout() -> None:
     """A reader that stopped early: send what is left of stdout (and its final flush) nowhere."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+def output_file(given: str | None, option: str) -> Path | str | None:
+    """An output file as given: a URL is kept as a string (written through its file system),
+    a local path is checked now, before any work."""
+    from naql.ingest.remote import is_url
+
+    if given is None or is_url(given):
+        return given
+    writable_or_exit(Path(given), option)
+    return Path(given)
 
 
 def output_folder(given: str, option: str = "--out") -> Path | str:

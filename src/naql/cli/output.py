@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from rich.console import Console
 from rich.progress import (
@@ -146,7 +146,7 @@ def _json_to(
 def _write_json_at(
     url: str, data: object, progress: Callable[[str, int, int], None] | None
 ) -> None:
-    from naql.ingest.remote import file_system
+    from naql.ingest.remote import Native, file_system
 
     try:
         system, path = file_system(url)
@@ -155,27 +155,14 @@ def _write_json_at(
             system.create_dir(parent, recursive=True)
         with system.open_output_stream(path + ".part", compression=None) as stream:
             handle = io.TextIOWrapper(
-                io.BufferedWriter(_RawOut(stream), buffer_size=1 << 20), encoding="utf-8"
+                io.BufferedWriter(Native(stream, owns=False), buffer_size=1 << 20),
+                encoding="utf-8",
             )
             _json_to(handle, data, progress)
             handle.flush()  # into the stream, which its own close uploads
         system.move(path + ".part", path)
     except OSError as error:
         raise InputError(f"--json {url.split('?', 1)[0]}: cannot write there ({error})") from None
-
-
-class _RawOut(io.RawIOBase):
-    """pyarrow's output stream as Python's raw binary file (closed by its owner)."""
-
-    def __init__(self, native: Any) -> None:
-        self._native = native
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self._native.write(bytes(data))
-        return len(data)
 
 
 def _stream_record(

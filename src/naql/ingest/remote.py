@@ -54,29 +54,36 @@ def opener(root: str, path: str) -> Callable[[], IO[bytes]]:
         # compression=None: pyarrow would otherwise unpack a .gz by its name, and naql's
         # readers unpack it themselves (and tell a truncated one).
         native = system.open_input_stream(path, compression=None)
-        # A Python file over it: the readers iterate lines and call read1, which pyarrow's
-        # own file does its own way.
-        return io.BufferedReader(_Raw(native), buffer_size=1 << 20)
+        return io.BufferedReader(Native(native), buffer_size=1 << 20)
 
     return open_stream
 
 
-class _Raw(io.RawIOBase):
-    """pyarrow's input stream as Python's raw binary file."""
+class Native(io.RawIOBase):
+    """pyarrow's input or output stream as Python's raw binary file: the readers iterate
+    lines and call read1, and the JSON writer wants a text file, which pyarrow's own files
+    do their own way. Closing it closes the stream when ``owns`` it."""
 
-    def __init__(self, native: Any) -> None:
-        self._native = native
+    def __init__(self, native: Any, owns: bool = True) -> None:
+        self._native, self._owns = native, owns
 
     def readable(self) -> bool:
-        return True
+        return bool(self._native.readable())
+
+    def writable(self) -> bool:
+        return bool(self._native.writable())
 
     def readinto(self, buffer: Any) -> int:
         data = self._native.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
+    def write(self, data: Any) -> int:
+        self._native.write(bytes(data))
+        return len(data)
+
     def close(self) -> None:
-        if not self.closed:
+        if not self.closed and self._owns:
             self._native.close()
         super().close()
 

@@ -64,7 +64,7 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
         hidden[node.id] = node
         family = fed | own
         for k in sorted(family):
-            mask = _shared_with(k, family, pairs)
+            mask = pairs.with_any(k, family)
             if k in own:
                 kind, detail = "excerpt", f"{articles[k].id} is a truncated teaser of «{node.name}»"
                 excerpt_of[k] = node.id
@@ -105,7 +105,7 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
                     f"same wording, different figures: {template[0]} of {template[1]} numbers agree",
                 )
             edges.append(
-                Edge(articles[a].id, articles[b].id, "template", _shared(a, b, pairs), [signal])
+                Edge(articles[a].id, articles[b].id, "template", pairs.shared_words(a, b), [signal])
             )
     open_pairs = [pair for pair in open_pairs if pair not in story.templates]
     judged = common_source_pairs(story, facts, pairs, open_pairs)
@@ -126,7 +126,7 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
         if (oriented := orient(a, b, total)) is not None:
             sources_of.setdefault(oriented[1], []).append(oriented[0])
     for (a, b), (total, found) in drawn.items():
-        shared = _shared(a, b, pairs)
+        shared = pairs.shared_words(a, b)
         if (oriented := orient(a, b, total)) is not None:
             source, target = oriented
             if redundant_source(source, target, sources_of[target], pairs):
@@ -141,7 +141,7 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
     for node, members in hang_common_sources(judged, graph, story, facts, pairs):
         hidden[node.id] = node
         for k in sorted(members):
-            mask = _shared_with(k, members, pairs)
+            mask = pairs.with_any(k, members)
             mine = node.alone.get(articles[k].id, [])
             if node.outlet is not None and facts.outlet[k] == node.outlet:
                 # The agency's own item, a shorter cut of the fuller version the others used.
@@ -176,17 +176,6 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
         ),
         verdicts,
     )
-
-
-def _shared(a: int, b: int, pairs: Pairs) -> int:
-    return min(pairs.words(a, pairs.of(a, b)), pairs.words(b, pairs.of(b, a)))
-
-
-def _shared_with(k: int, family: set[int], pairs: Pairs) -> np.ndarray:
-    mask = np.zeros(len(pairs.story.tokens[k]), dtype=bool)
-    for other in family - {k}:
-        mask |= pairs.of(k, other)
-    return mask
 
 
 def _quote(text: str, start: int, end: int, limit: int = 60) -> str:

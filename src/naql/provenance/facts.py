@@ -6,7 +6,7 @@ article's tokens its passages with another article cover."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -157,6 +157,18 @@ class Pairs:
         """The token ranges of ``article``'s passages with ``partner``."""
         key = (min(article, partner), max(article, partner))
         return side_ranges(self.story.passages.get(key, []), article == key[0])
+
+    def with_any(self, article: int, others: Iterable[int]) -> np.ndarray:
+        """Which of ``article``'s tokens its passages with any of ``others`` cover."""
+        mask = np.zeros(len(self.story.tokens[article]), dtype=bool)
+        for other in others:
+            if other != article:
+                mask |= self.of(article, other)
+        return mask
+
+    def shared_words(self, a: int, b: int) -> int:
+        """Content words the two share, counted on the side that has fewer."""
+        return min(self.words(a, self.of(a, b)), self.words(b, self.of(b, a)))
 
     def words(self, article: int, mask: np.ndarray) -> int:
         return int((mask & ~self.story.tokens[article].stop).sum())

@@ -81,11 +81,8 @@ def credited_sources(
             key = (min(c1, c2), max(c1, c2))
             if key not in story.passages:
                 continue
-            explained_1 = np.zeros(len(story.tokens[c1]), dtype=bool)
-            explained_2 = np.zeros(len(story.tokens[c2]), dtype=bool)
-            for p in own:
-                explained_1 |= pairs.of(c1, p)
-                explained_2 |= pairs.of(c2, p)
+            explained_1 = pairs.with_any(c1, own)
+            explained_2 = pairs.with_any(c2, own)
             unexplained = min(
                 pairs.words(c1, pairs.of(c1, c2) & ~explained_1),
                 pairs.words(c2, pairs.of(c2, c1) & ~explained_2),
@@ -237,7 +234,7 @@ def hang_common_sources(
     def lineage(k: int) -> set[str]:
         return nx.ancestors(graph, articles[k].id) | {articles[k].id}
 
-    order = sorted(judged, key=lambda pair: (-_shared_words(pair, pairs), pair))
+    order = sorted(judged, key=lambda pair: (-pairs.shared_words(*pair), pair))
     for a, b in order:
         if lineage(a) & lineage(b):
             continue
@@ -280,11 +277,6 @@ def hang_common_sources(
             f"a fuller title): neither is the other's source, all took it from {node.name}"
         )
     return nodes
-
-
-def _shared_words(pair: tuple[int, int], pairs: Pairs) -> int:
-    a, b = pair
-    return min(pairs.words(a, pairs.of(a, b)), pairs.words(b, pairs.of(b, a)))
 
 
 def _agency_and_paper(a: int, b: int, facts: Facts) -> tuple[int, int] | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import networkx as nx
-import numpy as np
 
 from naql.provenance.facts import Facts, Pairs, StoryInput
 from naql.records import Edge, HiddenSource, Signal
@@ -131,11 +130,7 @@ def _evidence(
             k = by_id.get(child)
             if k is None:
                 continue
-            shared = np.zeros(len(story.tokens[k]), dtype=bool)
-            for other in story.members:
-                if other != k:
-                    shared |= pairs.of(k, other)
-            shares.append(pairs.share(k, shared))
+            shares.append(pairs.share(k, pairs.with_any(k, story.members)))
         return max(shares, default=0.0)
 
     return weight

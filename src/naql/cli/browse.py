@@ -407,6 +407,7 @@ def export_command(
 
     Example: naql export --db naql.db --format parquet --out tables
     """
+    from naql.ingest.remote import shown
     from naql.store.export import export
 
     folder = output_folder(out_dir)
@@ -414,7 +415,7 @@ def export_command(
         rows = export(store, folder, format_.value, on_progress)
     counts = ", ".join(f"{table} {count}" for table, count in rows.items())
     out.print(
-        f"naql export: {plural(len(rows), 'table')} from {db} in {out_dir} "
+        f"naql export: {plural(len(rows), 'table')} from {db} in {shown(out_dir)} "
         f"({format_.value}; rows: {counts})",
         highlight=False,
         markup=False,

@@ -222,6 +222,7 @@ def trace(
     from naql.backends import open_backend
     from naql.clean import CleanConfig, explain_drops
     from naql.config import CandidateConfig, Config, ProvenanceConfig, TextConfig
+    from naql.ingest.remote import shown
     from naql.pipeline import trace as run_trace
     from naql.report.terminal import print_trace
 
@@ -259,13 +260,15 @@ def trace(
         if json_at is not None:  # first: a closed pipe or a ^C in the summary must not lose it
             write_json(json_at, result, on_progress)
             if not quiet:
-                err.print(f"naql: wrote {str(json_at).split('?', 1)[0]}", highlight=False)
+                err.print(f"naql: wrote {shown(str(json_at))}", highlight=False)
         if tables_at is not None:
             from naql.store.export import export_trace
 
             tables = export_trace(result, tables_at, "parquet", on_progress)
             if not quiet:
-                err.print(f"naql: wrote {len(tables)} tables to {parquet}", highlight=False)
+                err.print(
+                    f"naql: wrote {len(tables)} tables to {shown(str(tables_at))}", highlight=False
+                )
         if report is not None:
             from naql.cli.report import write_report
 

@@ -146,23 +146,22 @@ def _json_to(
 def _write_json_at(
     url: str, data: object, progress: Callable[[str, int, int], None] | None
 ) -> None:
-    from naql.ingest.remote import Native, file_system
+    from naql.ingest.remote import Native, file_system, reason, shown, written
 
     try:
         system, path = file_system(url)
         parent = path.rsplit("/", 1)[0]
         if parent != path:
             system.create_dir(parent, recursive=True)
-        with system.open_output_stream(path + ".part", compression=None) as stream:
+        with written(system, path) as stream:
             handle = io.TextIOWrapper(
                 io.BufferedWriter(Native(stream, owns=False), buffer_size=1 << 20),
                 encoding="utf-8",
             )
             _json_to(handle, data, progress)
             handle.flush()  # into the stream, which its own close uploads
-        system.move(path + ".part", path)
     except OSError as error:
-        raise InputError(f"--json {url.split('?', 1)[0]}: cannot write there ({error})") from None
+        raise InputError(f"--json {shown(url)}: cannot write there ({reason(error)})") from None
 
 
 def _stream_record(

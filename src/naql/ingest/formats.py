@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 from typing import IO, Any
 
 from naql.ingest.encoding import (
@@ -24,6 +24,7 @@ from naql.ingest.metadata import SIDECAR_NAME, apply_sidecar, parse_sidecar
 from naql.ingest.options import ReadOptions
 from naql.ingest.sources import (
     Source,
+    count,
     describe,
     not_an_article,
     split_name,
@@ -36,10 +37,6 @@ from naql.records import Article, Problem
 Item = Article | Problem
 Skipped = MutableMapping[str, int]
 _MAX_ZIP_DEPTH = 3
-
-
-def count(skipped: Skipped, reason: str) -> None:
-    skipped[reason] = skipped.get(reason, 0) + 1
 
 
 def hidden(name: str) -> bool:
@@ -62,13 +59,10 @@ def _read_entries(
     depth: int,
 ) -> Iterator[Item]:
     """Read the members of an archive in order, with their folders' sidecars."""
-    sidecars: dict[tuple[str, ...], dict[str, dict[str, Any]]] = {}
-    for parts, source in entries:
-        if parts[-1] == SIDECAR_NAME:
-            count(skipped, "metadata sidecar")
-            found: dict[str, dict[str, Any]] = {}
-            yield from load_sidecar(source, found)
-            sidecars[parts[:-1]] = found
+    sidecars, problems = folder_sidecars(entries)
+    for _ in range(sum(parts[-1] == SIDECAR_NAME for parts, _ in entries)):
+        count(skipped, "metadata sidecar")
+    yield from problems
     for parts, source in entries:
         if parts[-1] == SIDECAR_NAME:
             continue
@@ -76,9 +70,26 @@ def _read_entries(
         yield from read_source(source, options, skipped, explicit=False, depth=depth)
 
 
-def sidecar_of(
-    parts: tuple[str, ...], sidecars: dict[tuple[str, ...], dict[str, dict[str, Any]]]
-) -> dict[str, Any] | None:
+Sidecars = dict[tuple[str, ...], dict[str, dict[str, Any]]]
+
+
+def folder_sidecars(
+    entries: Iterable[tuple[tuple[str, ...], Source]],
+) -> tuple[Sidecars, list[Problem]]:
+    """The sidecars among a folder's or an archive's entries (each a path's parts and its
+    source), by the parts of the folder holding each, read in entry order, with their
+    problems. Which entry's is which: :func:`sidecar_of`."""
+    found: Sidecars = {}
+    problems: list[Problem] = []
+    for parts, source in entries:
+        if parts[-1] == SIDECAR_NAME:
+            entries_of: dict[str, dict[str, Any]] = {}
+            problems.extend(load_sidecar(source, entries_of))
+            found[parts[:-1]] = entries_of
+    return found, problems
+
+
+def sidecar_of(parts: tuple[str, ...], sidecars: Sidecars) -> dict[str, Any] | None:
     """The sidecar entry of the file at ``parts`` (its path in a folder or an archive): the
     nearest folder's sidecar that names it, by its path from there."""
     for cut in range(len(parts) - 1, -1, -1):

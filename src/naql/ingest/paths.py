@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 from naql.ingest.formats import (
     Item,
     Skipped,
-    count,
+    folder_sidecars,
     guard,
     hidden,
     load_sidecar,
@@ -32,7 +32,7 @@ from naql.ingest.formats import (
 from naql.ingest.metadata import SIDECAR_NAME
 from naql.ingest.options import ReadOptions
 from naql.ingest.remote import is_url, opener, plan_url
-from naql.ingest.sources import Source, bytes_source, describe, file_source, split_name
+from naql.ingest.sources import Source, bytes_source, count, describe, file_source, split_name
 from naql.ingest.warc import record_ranges
 from naql.records import Problem
 
@@ -387,13 +387,9 @@ def _plan_folder(root: str, options: ReadOptions) -> Iterator[Step]:
     yield from (step for step in met if isinstance(step, Skip))
     yield from (step for step in met if not isinstance(step, Skip))
     entries.sort(key=lambda entry: entry[0])
-    sidecars: dict[tuple[str, ...], dict[str, dict[str, Any]]] = {}
-    for parts, source, _ in entries:
-        if parts[-1] == SIDECAR_NAME:
-            yield Skip("metadata sidecar")
-            found: dict[str, dict[str, Any]] = {}
-            yield from load_sidecar(source, found)
-            sidecars[parts[:-1]] = found
+    sidecars, problems = folder_sidecars([(parts, source) for parts, source, _ in entries])
+    yield from (Skip("metadata sidecar") for parts, _, _ in entries if parts[-1] == SIDECAR_NAME)
+    yield from problems
     for parts, source, size in entries:
         if parts[-1] != SIDECAR_NAME:
             where = os.path.abspath(source.path)

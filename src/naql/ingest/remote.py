@@ -12,6 +12,7 @@ HDFS, Hadoop's ``libhdfs`` and ``CLASSPATH`` on every executor).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import posixpath
@@ -19,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from naql.ingest.formats import hidden, load_sidecar, sidecar_of
+from naql.ingest.formats import folder_sidecars, hidden, load_sidecar, sidecar_of
 from naql.ingest.metadata import SIDECAR_NAME
 from naql.ingest.options import ReadOptions
 from naql.ingest.sources import Source, describe
@@ -44,6 +45,27 @@ def file_system(url: str) -> tuple[FileSystem, str]:
     from pyarrow.fs import FileSystem
 
     return FileSystem.from_uri(url)
+
+
+def shown(url: str) -> str:
+    """A URL as records and messages show it: without its options, which may carry an
+    endpoint or keys."""
+    return url.split("?", 1)[0] if is_url(url) else url
+
+
+@contextlib.contextmanager
+def written(system: FileSystem, path: str) -> Iterator[Any]:
+    """A stream writing ``path`` on ``system`` under a temporary name, moved to its own when
+    the block ends; if the block fails, the temporary file is removed and nothing is moved."""
+    part = path + ".part"
+    try:
+        with system.open_output_stream(part, compression=None) as stream:
+            yield stream
+    except BaseException:
+        with contextlib.suppress(Exception):
+            system.delete_file(part)
+        raise
+    system.move(part, path)
 
 
 def opener(root: str, path: str) -> Callable[[], IO[bytes]]:
@@ -95,17 +117,15 @@ def plan_url(given: str, options: ReadOptions, sidecars: dict[str, Any]) -> Iter
 
     from naql.ingest.paths import FileRead, Skip
 
-    # Shown without its options: a query may carry an endpoint or keys, which have no place
-    # in a record's path or a problem's line.
-    shown = given.split("?", 1)[0].rstrip("/")
+    root_shown = shown(given).rstrip("/")
     try:
         system, root = file_system(given)
         info = system.get_file_info(root)
     except Exception as exc:  # noqa: BLE001 - a bad URL or an unreachable store is one line
-        yield Problem(shown, f"cannot open: {_reason(exc)}")
+        yield Problem(root_shown, f"cannot open: {reason(exc)}")
         return
     if info.type == FileType.NotFound:
-        yield Problem(shown, "no such file or folder")
+        yield Problem(root_shown, "no such file or folder")
         return
     if info.type == FileType.File:
         if info.base_name == SIDECAR_NAME:
@@ -118,16 +138,16 @@ def plan_url(given: str, options: ReadOptions, sidecars: dict[str, Any]) -> Iter
             entries: dict[str, dict[str, Any]] = {}
             sidecar = posixpath.join(folder, SIDECAR_NAME)
             if system.get_file_info(sidecar).type == FileType.File:
-                where = posixpath.join(posixpath.dirname(shown), SIDECAR_NAME)
+                where = posixpath.join(posixpath.dirname(root_shown), SIDECAR_NAME)
                 yield from load_sidecar(_source(given, sidecar, where, SIDECAR_NAME), entries)
             sidecars[key] = entries
         entry = sidecars[key].get(info.base_name)
-        yield FileRead(shown, info.base_name, True, entry, info.size or 0, root, root=given)
+        yield FileRead(root_shown, info.base_name, True, entry, info.size or 0, root, root=given)
         return
     try:
         listed = system.get_file_info(FileSelector(root, recursive=options.recursive))
     except Exception as exc:  # noqa: BLE001
-        yield Problem(shown, f"cannot list folder: {_reason(exc)}")
+        yield Problem(root_shown, f"cannot list folder: {reason(exc)}")
         return
     base = root.rstrip("/")
     files: list[tuple[tuple[str, ...], Any]] = []
@@ -146,27 +166,27 @@ def plan_url(given: str, options: ReadOptions, sidecars: dict[str, Any]) -> Iter
                 skips.append((parts, "subfolder (not recursive)"))
         elif item.type == FileType.File:
             files.append((parts, item))
-    for _, reason in sorted(skips):
-        yield Skip(reason)
+    for _, why in sorted(skips):
+        yield Skip(why)
     files.sort(key=lambda entry: entry[0])
-    found: dict[tuple[str, ...], dict[str, dict[str, Any]]] = {}
-    for parts, item in files:
-        if parts[-1] == SIDECAR_NAME:
-            yield Skip("metadata sidecar")
-            entries = {}
-            path = "/".join((shown, *parts))
-            yield from load_sidecar(_source(given, item.path, path, SIDECAR_NAME), entries)
-            found[parts[:-1]] = entries
+    found, problems = folder_sidecars(
+        (parts, _source(given, item.path, "/".join((root_shown, *parts)), SIDECAR_NAME))
+        for parts, item in files
+        if parts[-1] == SIDECAR_NAME
+    )
+    yield from (Skip("metadata sidecar") for parts, _ in files if parts[-1] == SIDECAR_NAME)
+    yield from problems
     for parts, item in files:
         if parts[-1] != SIDECAR_NAME:
-            path = "/".join((shown, *parts))
+            path = "/".join((root_shown, *parts))
             entry = sidecar_of(parts, found)
             yield FileRead(path, parts[-1], False, entry, item.size or 0, item.path, root=given)
 
 
-def _source(root: str, path: str, shown: str, name: str) -> Source:
-    return Source(shown, name, opener(root, path))
+def _source(root: str, path: str, display: str, name: str) -> Source:
+    return Source(display, name, opener(root, path))
 
 
-def _reason(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
+    """An error from a file system as one short line."""
     return " ".join(describe(exc).split())[:200]

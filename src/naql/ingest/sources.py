@@ -8,7 +8,7 @@ import io
 import os
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -118,6 +118,11 @@ def split_name(name: str) -> tuple[str | None, bool, str, str]:
     if stem.startswith(".") and not ext:
         stem, ext = base, ""
     return EXTENSIONS.get(ext.lower()), gz, stem or base, ext.lower()
+
+
+def count(skipped: MutableMapping[str, int], reason: str) -> None:
+    """One more input passed over for ``reason``."""
+    skipped[reason] = skipped.get(reason, 0) + 1
 
 
 def describe(exc: BaseException) -> str:

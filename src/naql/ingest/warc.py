@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from naql.ingest.html import article_from_html, looks_like_html
 from naql.ingest.metadata import apply_sidecar
-from naql.ingest.sources import describe
+from naql.ingest.sources import count, describe
 from naql.records import Article, Problem
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xhtml"})
@@ -80,11 +80,11 @@ def _records(
             continue
         status = http.status_code
         if not status or not 200 <= int(status) < 300:
-            _count(skipped, f"WARC response with HTTP status {status}")
+            count(skipped, f"WARC response with HTTP status {status}")
             continue
         content_type = (record.http_content_type or "").lower()
         if content_type and content_type not in _HTML_TYPES:
-            _count(skipped, "WARC response not HTML")
+            count(skipped, "WARC response not HTML")
             continue
         expected = record.content_length
         body = record.reader.read()
@@ -98,7 +98,7 @@ def _records(
             yield Problem(path, f"{where}: {exc}")
             continue
         if not content_type and not looks_like_html(body[:4096]):
-            _count(skipped, "WARC response not HTML")
+            count(skipped, "WARC response not HTML")
             continue
         items = article_from_html(
             body,
@@ -164,10 +164,6 @@ def _dechunk(body: bytes) -> bytes:
             pos += 2
         elif body[pos : pos + 1] == b"\n":
             pos += 1
-
-
-def _count(skipped: MutableMapping[str, int], reason: str) -> None:
-    skipped[reason] = skipped.get(reason, 0) + 1
 
 
 class _Feed:

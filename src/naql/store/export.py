@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -305,12 +306,8 @@ def export(
         for table, columns in TABLES.items():
             name = f"{table}.{format}"
             counter = _Counter(f"export {table}", sizes[table], progress, batch)
-            try:
-                with target.open(name + ".part") as handle:
-                    write(handle, columns, counter.count(table_rows(store, table)), batch)
-                target.move(name + ".part", name)
-            finally:
-                target.discard(name + ".part")
+            with target.written(name) as handle:
+                write(handle, columns, counter.count(table_rows(store, table)), batch)
             written[table] = counter.done
     return written
 
@@ -319,7 +316,7 @@ class _Target:
     """Where the tables go: a local folder, or a folder on a file system named by URL."""
 
     def __init__(self, folder: Path | str) -> None:
-        from naql.ingest.remote import file_system, is_url
+        from naql.ingest.remote import file_system, is_url, reason, shown
 
         self.local = None if isinstance(folder, str) and is_url(folder) else Path(folder)
         if self.local is None:
@@ -327,32 +324,27 @@ class _Target:
                 self.system, self.base = file_system(str(folder))
                 self.system.create_dir(self.base, recursive=True)
             except Exception as error:  # noqa: BLE001 - a bad URL or a refusing store: one line
-                raise InputError(f"{folder}: cannot write there ({_reason(error)})") from None
+                raise InputError(
+                    f"{shown(str(folder))}: cannot write there ({reason(error)})"
+                ) from None
 
-    def open(self, name: str) -> Any:
-        if self.local is not None:
-            return (self.local / name).open("wb")
-        return self.system.open_output_stream(f"{self.base}/{name}", compression=None)
+    @contextlib.contextmanager
+    def written(self, name: str) -> Iterator[Any]:
+        """A binary stream writing ``name`` under a temporary name, moved to its own when the
+        block ends, gone if it fails."""
+        if self.local is None:
+            from naql.ingest.remote import written
 
-    def move(self, source: str, destination: str) -> None:
-        if self.local is not None:
-            (self.local / source).replace(self.local / destination)
-        else:
-            self.system.move(f"{self.base}/{source}", f"{self.base}/{destination}")
-
-    def discard(self, name: str) -> None:
-        if self.local is not None:
-            (self.local / name).unlink(missing_ok=True)
+            with written(self.system, f"{self.base}/{name}") as stream:
+                yield stream
             return
-        from pyarrow.fs import FileType
-
-        path = f"{self.base}/{name}"
-        if self.system.get_file_info(path).type == FileType.File:
-            self.system.delete_file(path)
-
-
-def _reason(error: BaseException) -> str:
-    return " ".join(str(error).split())[:200] or type(error).__name__
+        part = self.local / (name + ".part")
+        try:
+            with part.open("wb") as handle:
+                yield handle
+            part.replace(self.local / name)
+        finally:
+            part.unlink(missing_ok=True)
 
 
 def export_trace(

@@ -75,14 +75,24 @@ def _back_to_list(driver: Any) -> None:
     _wait(lambda: driver.find_element("id", "list-view").is_displayed())
 
 
+def _click_story(driver: Any, story: str) -> None:
+    # The story is drawn on the hash change, a moment after the click; until then the hidden
+    # view still holds the story shown before, whose cards would be read (or go stale under us).
+    driver.find_element("link text", story).click()
+    _wait(lambda: driver.find_element("css selector", "#story-view").is_displayed())
+
+
 def _open_story(driver: Any, label: str) -> None:
     row = next(r for r in _rows(driver) if r["label"].startswith(label))
-    driver.find_element("link text", row["id"]).click()
-    assert driver.find_element("css selector", "#story-view").is_displayed()
+    _click_story(driver, row["id"])
 
 
 def _article_cards(driver: Any) -> list[str]:
-    return [h.text for h in driver.find_elements("css selector", "article.card h4")]
+    # Read in one script, so a redraw cannot leave a card stale between finding and reading.
+    return driver.execute_script(
+        "return [...document.querySelectorAll('#story-view article.card h4')]"
+        ".map(h => h.innerText)"
+    )
 
 
 @pytest.mark.parametrize("pile", ["haftar", "seeds"])
@@ -99,7 +109,7 @@ def test_story_list_holds_the_three_stories_apart(driver, request, pile) -> None
     assert [c.split(" ")[0] for c in _article_cards(driver)] == [SULLIVAN_PAGE]
     _back_to_list(driver)
     other = next(r for r in _rows(driver) if not r["label"].startswith((HAFTAR, SULLIVAN)))
-    driver.find_element("link text", other["id"]).click()
+    _click_story(driver, other["id"])
     assert [c.split(" ")[0] for c in _article_cards(driver)] == [SEED_002]
     _back_to_list(driver)
     _open_story(driver, HAFTAR)

@@ -161,7 +161,8 @@ def test_the_story_list_shows_the_haftar_story_and_its_origin(driver, base) -> N
     screenshot(driver, "serve-list")
     assert console_errors(driver) == []
     haftar["label"].find_element("tag name", "a").click()
-    assert urllib.parse.urlsplit(driver.current_url).path == f"/stories/{haftar['id']}"
+    # The click starts a navigation the driver need not wait for.
+    _wait(lambda: urllib.parse.urlsplit(driver.current_url).path == f"/stories/{haftar['id']}")
 
 
 def test_the_story_page_draws_the_full_version_not_in_the_pile(driver, base) -> None:

@@ -302,24 +302,46 @@ def test_export_to_a_url_writes_what_a_folder_gets(built, tmp_path: Path, capsys
     assert code == 2 and len(_lines(err)) == 1 and "cannot write there" in err, err
 
 
-def test_trace_json_goes_to_a_url_as_to_a_file(tmp_path: Path, capsys, s3) -> None:
+def test_trace_json_and_report_go_to_a_url_as_to_a_file(tmp_path: Path, capsys, s3) -> None:
     from pyarrow import fs
 
     store, _ = fs.FileSystem.from_uri(f"s3://traces?{s3}&allow_bucket_creation=true")
     store.create_dir("traces")
-    local = tmp_path / "trace.json"
-    assert main(["trace", str(EXAMPLE), "--json", str(local), "--top", "0", "-q"]) == 0
+    local, report = tmp_path / "trace.json", tmp_path / "report.html"
+    arguments = ["trace", str(EXAMPLE), "--top", "0", "-q"]
+    assert main([*arguments, "--json", str(local), "--report", str(report)]) == 0
     expected = json.loads(local.read_text(encoding="utf-8"))
-    for url in (f"s3://traces/run/trace.json?{s3}", f"file://{tmp_path}/by-url/trace.json"):
-        code, _, err = _run(["trace", str(EXAMPLE), "--json", url, "--top", "0"], capsys)
+    for base in (f"s3://traces/run/{{}}?{s3}", f"file://{tmp_path}/by-url/{{}}"):
+        json_url, report_url = base.format("trace.json"), base.format("report.html")
+        code, _, err = _run(
+            ["trace", str(EXAMPLE), "--json", json_url, "--report", report_url, "--top", "0"],
+            capsys,
+        )
         assert code == 0 and "endpoint_override" not in err
-        system, path = fs.FileSystem.from_uri(url)
+        assert err.count("naql: wrote") == 2, err
+        system, path = fs.FileSystem.from_uri(json_url)
         with system.open_input_stream(path) as remote:
             written = json.loads(remote.read().decode("utf-8"))
         assert {k: v for k, v in written.items() if k != "timings"} == {
             k: v for k, v in expected.items() if k != "timings"
         }
         assert system.get_file_info(path + ".part").type == fs.FileType.NotFound
+        system, path = fs.FileSystem.from_uri(report_url)
+        with system.open_input_stream(path) as remote:
+            assert remote.read() == report.read_bytes()
+    code, _, err = _run([*arguments, "--report", "nosuch://x/r.html"], capsys)
+    assert code == 2 and len(_lines(err)) == 1 and "--report nosuch://x/r.html" in err, err
+
+
+def test_the_index_report_goes_to_a_url_as_to_a_file(built, tmp_path: Path, capsys) -> None:
+    db, _ = built
+    local = tmp_path / "index.html"
+    assert main(["report", "--db", str(db), "--out", str(local), "-q"]) == 0
+    url = f"file://{tmp_path}/by-url/index.html"
+    code, _, err = _run(["report", "--db", str(db), "--out", url], capsys)
+    assert code == 0 and f"wrote {url}" in err, err
+    assert (tmp_path / "by-url" / "index.html").read_bytes() == local.read_bytes()
+    assert not (tmp_path / "by-url" / "index.html.part").exists()
 
 
 def test_export_to_a_folder_that_cannot_be_made_is_one_line(built, tmp_path: Path, capsys) -> None:

@@ -166,8 +166,12 @@ def trace(
         ),
     ] = None,
     report: Annotated[
-        Path | None,
-        typer.Option("--report", metavar="FILE", help="Write a self-contained HTML report here."),
+        str | None,
+        typer.Option(
+            "--report",
+            metavar="FILE",
+            help="Write a self-contained HTML report here (a file, or a URL: s3://…/r.html).",
+        ),
     ] = None,
     parquet: Annotated[
         str | None,
@@ -227,7 +231,7 @@ def trace(
     from naql.report.terminal import print_trace
 
     json_at = output_file(json_out, "--json")
-    writable_or_exit(report, "--report")
+    report_at = output_file(report, "--report")
     tables_at = None if parquet is None else output_folder(parquet, "--parquet")
     check_trace_options(language, outlets)
     check_backend(backend)
@@ -269,10 +273,10 @@ def trace(
                 err.print(
                     f"naql: wrote {len(tables)} tables to {shown(str(tables_at))}", highlight=False
                 )
-        if report is not None:
+        if report_at is not None:
             from naql.cli.report import write_report
 
-            write_report(result, report, title=f"naql trace {' '.join(paths)}", quiet=quiet)
+            write_report(result, report_at, title=f"naql trace {' '.join(paths)}", quiet=quiet)
     if explain_clean:
         print_drops(explain_drops(result.articles, read.articles) if clean else [])
     print_trace(result, out, passages=passages, top=top, has_json=json_out is not None)

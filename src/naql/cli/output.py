@@ -4,7 +4,6 @@ files (checked before any work, written atomically, a trace streamed a record at
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import os
 import sys
@@ -119,19 +118,35 @@ def writable_or_exit(path: Path | None, option: str) -> None:
 
 
 def write_json(
-    path: Path | str, data: object, progress: Callable[[str, int, int], None] | None = None
+    path: Path | str,
+    data: object,
+    progress: Callable[[str, int, int], None] | None = None,
+    option: str = "--json",
 ) -> None:
     """Write atomically, so an interrupted run never leaves half a file behind. A record with
     long lists (a trace) is written a record at a time, with progress over them. ``path`` may
     be a URL (``s3://bucket/trace.json``: :mod:`naql.ingest.remote`), written under a temporary
     name and then moved."""
-    if isinstance(path, str):
-        _write_json_at(path, data, progress)
+    from naql.ingest.remote import text_written
+
+    with written_or_exit(path, option):
+        with text_written(path) as handle:
+            _json_to(handle, data, progress)
+
+
+@contextmanager
+def written_or_exit(path: Path | str, option: str) -> Iterator[None]:
+    """A URL that cannot be written is one line naming it (without its options) and why; a
+    local path was checked before the run (:func:`output_file`)."""
+    from naql.ingest.remote import is_url, reason, shown
+
+    if not isinstance(path, str) or not is_url(path):
+        yield
         return
-    temporary = path.with_name(path.name + ".part")
-    with temporary.open("w", encoding="utf-8") as handle:
-        _json_to(handle, data, progress)
-    temporary.replace(path)
+    try:
+        yield
+    except OSError as error:
+        raise InputError(f"{option} {shown(path)}: cannot write there ({reason(error)})") from None
 
 
 def _json_to(
@@ -141,27 +156,6 @@ def _json_to(
         json.dump(to_json(data), handle, ensure_ascii=False, indent=2)
     else:
         _stream_record(data, handle, progress)
-
-
-def _write_json_at(
-    url: str, data: object, progress: Callable[[str, int, int], None] | None
-) -> None:
-    from naql.ingest.remote import Native, file_system, reason, shown, written
-
-    try:
-        system, path = file_system(url)
-        parent = path.rsplit("/", 1)[0]
-        if parent != path:
-            system.create_dir(parent, recursive=True)
-        with written(system, path) as stream:
-            handle = io.TextIOWrapper(
-                io.BufferedWriter(Native(stream, owns=False), buffer_size=1 << 20),
-                encoding="utf-8",
-            )
-            _json_to(handle, data, progress)
-            handle.flush()  # into the stream, which its own close uploads
-    except OSError as error:
-        raise InputError(f"--json {shown(url)}: cannot write there ({reason(error)})") from None
 
 
 def _stream_record(
@@ -203,11 +197,19 @@ def quiet_stdout() -> None:
 
 
 def output_file(given: str | None, option: str) -> Path | str | None:
-    """An output file as given: a URL is kept as a string (written through its file system),
-    a local path is checked now, before any work."""
-    from naql.ingest.remote import is_url
+    """An output file as given, checked now, before any work: a URL is kept as a string
+    (written through its file system), a local path must be writable."""
+    from naql.ingest.remote import file_system, is_url, reason, shown
 
-    if given is None or is_url(given):
+    if given is None:
+        return None
+    if is_url(given):
+        try:  # an unknown scheme or a malformed URL, before the run rather than after it
+            file_system(given)
+        except Exception as error:  # noqa: BLE001 - whatever pyarrow raises: one line
+            raise InputError(
+                f"{option} {shown(given)}: cannot write there ({reason(error)})"
+            ) from None
         return given
     writable_or_exit(Path(given), option)
     return Path(given)

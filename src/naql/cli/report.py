@@ -11,7 +11,7 @@ import typer
 from naql.cli.app import app
 from naql.cli.browse import reading
 from naql.cli.index import DEFAULT_DB
-from naql.cli.output import err, writable_or_exit
+from naql.cli.output import err, output_file, written_or_exit
 from naql.report.terminal import plural
 
 if TYPE_CHECKING:
@@ -20,21 +20,32 @@ if TYPE_CHECKING:
 
 
 def write_report(
-    trace: Trace, path: Path, *, title: str | None = None, quiet: bool = False
+    trace: Trace,
+    path: Path | str,
+    *,
+    title: str | None = None,
+    quiet: bool = False,
+    option: str = "--report",
 ) -> None:
-    """Write the HTML report of ``trace`` and say so (unless ``quiet``)."""
+    """Write the HTML report of ``trace`` to a file or a URL and say so (unless ``quiet``)."""
+    from naql.ingest.remote import shown
     from naql.report.html import write
 
-    write(trace, path, title=title)
+    with written_or_exit(path, option):
+        write(trace, path, title=title)
     if not quiet:
-        err.print(f"naql: wrote {path}", highlight=False, markup=False)
+        err.print(f"naql: wrote {shown(str(path))}", highlight=False, markup=False)
 
 
 @app.command("report")
 def report_command(
     out_file: Annotated[
-        Path,
-        typer.Option("--out", metavar="FILE", help="The HTML file to write (one file, no assets)."),
+        str,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="The HTML file to write (one file, no assets), or a URL (s3://bucket/r.html).",
+        ),
     ],
     db: Annotated[
         Path, typer.Option("--db", help="The index file (naql index add builds it).")
@@ -61,14 +72,17 @@ def report_command(
     """
     from naql.store.browse import stories_trace
 
-    writable_or_exit(out_file, "--out")
+    out_at = output_file(out_file, "--out")
+    assert out_at is not None
     with reading(db) as store:
         wanted = None if not ids else _story_ids(store, ids, db)
         trace = stories_trace(store, wanted)
     if not trace.stories:
         err.print(f"naql: {db} holds no story yet (naql index add PATH first)", highlight=False)
         raise typer.Exit(1)
-    write_report(trace, out_file, title=title or f"naql report: {db.name}", quiet=quiet)
+    write_report(
+        trace, out_at, title=title or f"naql report: {db.name}", quiet=quiet, option="--out"
+    )
     if not quiet:
         err.print(
             f"naql: {plural(len(trace.stories), 'story', 'stories')}, "

@@ -15,9 +15,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from naql.ingest.formats import folder_sidecars, hidden, load_sidecar, sidecar_of
@@ -66,6 +68,36 @@ def written(system: FileSystem, path: str) -> Iterator[Any]:
             system.delete_file(part)
         raise
     system.move(part, path)
+
+
+@contextlib.contextmanager
+def text_written(target: str | os.PathLike[str], errors: str = "strict") -> Iterator[IO[str]]:
+    """A UTF-8 text file written at ``target``, a local path or a URL, under a temporary name
+    and moved to its own when the block ends, so an interrupted run leaves no half file; if the
+    block fails, the temporary file is removed. A URL's folders are made as needed. Raises
+    ``OSError`` when the file cannot be written."""
+    if not isinstance(target, str) or not is_url(target):
+        final = Path(target)
+        part = final.with_name(final.name + ".part")
+        try:
+            with part.open("w", encoding="utf-8", errors=errors) as handle:
+                yield handle
+            os.replace(part, final)
+        finally:
+            part.unlink(missing_ok=True)
+        return
+    system, path = file_system(target)
+    parent = path.rsplit("/", 1)[0]
+    if parent != path:
+        system.create_dir(parent, recursive=True)
+    with written(system, path) as stream:
+        handle = io.TextIOWrapper(
+            io.BufferedWriter(Native(stream, owns=False), buffer_size=1 << 20),
+            encoding="utf-8",
+            errors=errors,
+        )
+        yield handle
+        handle.flush()  # into the stream, which its own close uploads
 
 
 def opener(root: str, path: str) -> Callable[[], IO[bytes]]:

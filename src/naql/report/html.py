@@ -18,7 +18,6 @@ import base64
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -58,19 +57,16 @@ def render(
 
 
 def write(trace: Trace, path: str | Path, *, title: str | None = None) -> None:
-    """Write the report to ``path`` as it is rendered (a large pile's report is never held
-    whole in memory), atomically: an interrupted write leaves no half report behind."""
-    target = Path(path)
-    temporary = target.with_name(target.name + ".part")
-    try:
-        # A lone surrogate (undecodable input) cannot be UTF-8: as \udcxx it stays valid
-        # inside the JSON strings, where all article text is.
-        with temporary.open("w", encoding="utf-8", errors="backslashreplace") as handle:
-            for chunk in chunks(trace, title=title):
-                handle.write(chunk)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    """Write the report to ``path``, a file or a URL (``s3://bucket/report.html``), as it is
+    rendered (a large pile's report is never held whole in memory), atomically: an interrupted
+    write leaves no half report behind."""
+    from naql.ingest.remote import text_written
+
+    # A lone surrogate (undecodable input) cannot be UTF-8: as \udcxx it stays valid inside
+    # the JSON strings, where all article text is.
+    with text_written(path, errors="backslashreplace") as handle:
+        for chunk in chunks(trace, title=title):
+            handle.write(chunk)
 
 
 def chunks(

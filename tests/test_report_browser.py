@@ -90,8 +90,7 @@ def _open_story(driver: Any, label: str) -> None:
 def _article_cards(driver: Any) -> list[str]:
     # Read in one script, so a redraw cannot leave a card stale between finding and reading.
     return driver.execute_script(
-        "return [...document.querySelectorAll('#story-view article.card h4')]"
-        ".map(h => h.innerText)"
+        "return [...document.querySelectorAll('#story-view article.card h4')].map(h => h.innerText)"
     )
 
 

@@ -2,9 +2,9 @@
 
     python benchmarks/saudinewsnet_pairs.py [--trace TRACE.json] [--corpus DIR]
 
-The pairs (tests/data/saudinewsnet_pairs.jsonl and its second draw, saudinewsnet_pairs_2.jsonl;
-how they were drawn and read in the .md beside each) were labelled by reading, without naql's
-output. Without --trace the whole corpus is read,
+The pairs (tests/data/saudinewsnet_pairs.jsonl and its second and third draws,
+saudinewsnet_pairs_2.jsonl and _3.jsonl; how they were drawn and read in the .md beside each)
+were labelled by reading, without naql's output. Without --trace the whole corpus is read,
 cleaned and traced here (dates untrusted: they are crawl times), as benchmarks/
 trace_saudinewsnet.py does. Prints each measure, its count and the pairs missed, and the SPA
 sample's origin precision/recall on the same trace.
@@ -23,6 +23,7 @@ from naql.evaluate import PAIR_MEASURES, pair_scores, provenance_scores
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "tests" / "data" / "saudinewsnet_pairs.jsonl"
 PAIRS_2 = ROOT / "tests" / "data" / "saudinewsnet_pairs_2.jsonl"
+PAIRS_3 = ROOT / "tests" / "data" / "saudinewsnet_pairs_3.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 
 
@@ -50,7 +51,8 @@ def main() -> int:
         trace = json.loads(args.trace.read_text(encoding="utf-8"))
     else:
         trace = full_trace(args.corpus)
-    for label, path in (("first draw", PAIRS), ("second draw", PAIRS_2)):
+    draws = (("first draw", PAIRS), ("second draw", PAIRS_2), ("third draw", PAIRS_3))
+    for label, path in draws:
         print(f"{label} ({path.name}):")
         for name, score in pair_scores(gold_pairs(path), trace).items():
             print(

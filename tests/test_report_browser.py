@@ -256,7 +256,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_hostile_text_stays_text(driver, hostile) -> None:
     _open(driver, hostile)
-    driver.find_elements("css selector", "#stories-body tr a")[0].click()
+    _click_story(driver, driver.find_elements("css selector", "#stories-body tr a")[0].text)
+    assert driver.find_elements("css selector", ".pairs button")  # the story is drawn
     for button in driver.find_elements("css selector", ".pairs button"):
         button.click()
     for summary in driver.find_elements("css selector", "details > summary"):

@@ -10,6 +10,7 @@ gzip/deflate content encodings are then undone here.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import os
 import zlib
@@ -249,10 +250,16 @@ def record_ranges(path: str, gz: bool, parts: int) -> list[tuple[int, int, int]]
     if starts is None or len(starts) < 2 or starts[0][0] != 0:
         return whole
     size = whole[0][1]
+    # Each cut at the record start nearest its share of the bytes: the first start past it
+    # left a file whose last record held over half its bytes uncut.
+    offsets = [offset for offset, _ in starts[1:]]
     cuts = [0]
-    for offset, _ in starts:
-        if offset >= size * len(cuts) / parts and offset > cuts[-1]:
-            cuts.append(offset)
+    for k in range(1, parts):
+        target = size * k / parts
+        at = bisect.bisect_left(offsets, target)
+        near = min(offsets[max(at - 1, 0) : at + 1], key=lambda o: (abs(o - target), o))
+        if near > cuts[-1]:
+            cuts.append(near)
     before = dict(starts)  # offset -> responses before it
     ends = [*cuts[1:], size]
     return [(start, end, before[start] + 1) for start, end in zip(cuts, ends)]

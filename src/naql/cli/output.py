@@ -183,11 +183,11 @@ def _stream_record(
 
 def write_jsonl(path: Path, records: Iterable[object]) -> None:
     """One JSON record a line, written atomically like :func:`write_json`."""
-    temporary = path.with_name(path.name + ".part")
-    with temporary.open("w", encoding="utf-8") as handle:
+    from naql.ingest.remote import text_written
+
+    with text_written(path) as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    temporary.replace(path)
 
 
 def quiet_stdout() -> None:

@@ -71,33 +71,45 @@ def written(system: FileSystem, path: str) -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def text_written(target: str | os.PathLike[str], errors: str = "strict") -> Iterator[IO[str]]:
-    """A UTF-8 text file written at ``target``, a local path or a URL, under a temporary name
-    and moved to its own when the block ends, so an interrupted run leaves no half file; if the
-    block fails, the temporary file is removed. A URL's folders are made as needed. Raises
-    ``OSError`` when the file cannot be written."""
+def local_written(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file writing ``path`` under a temporary name, moved to its own when the block
+    ends; if the block fails, the temporary file is removed and nothing is moved."""
+    part = path.with_name(path.name + ".part")
+    try:
+        with part.open("wb") as handle:
+            yield handle
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def binary_written(target: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """A binary file written at ``target``, a local path (:func:`local_written`) or a URL
+    (:func:`written`, its folders made as needed). Raises ``OSError`` when it cannot be."""
     if not isinstance(target, str) or not is_url(target):
-        final = Path(target)
-        part = final.with_name(final.name + ".part")
-        try:
-            with part.open("w", encoding="utf-8", errors=errors) as handle:
-                yield handle
-            os.replace(part, final)
-        finally:
-            part.unlink(missing_ok=True)
+        with local_written(Path(target)) as handle:
+            yield handle
         return
     system, path = file_system(target)
     parent = path.rsplit("/", 1)[0]
     if parent != path:
         system.create_dir(parent, recursive=True)
     with written(system, path) as stream:
-        handle = io.TextIOWrapper(
-            io.BufferedWriter(Native(stream, owns=False), buffer_size=1 << 20),
-            encoding="utf-8",
-            errors=errors,
-        )
+        buffered = io.BufferedWriter(Native(stream, owns=False), buffer_size=1 << 20)
+        yield buffered
+        buffered.flush()  # into the stream, which its own close uploads
+
+
+@contextlib.contextmanager
+def text_written(target: str | os.PathLike[str], errors: str = "strict") -> Iterator[IO[str]]:
+    """A UTF-8 text file written at ``target`` as :func:`binary_written` writes one: an
+    interrupted run leaves no half file."""
+    with binary_written(target) as raw:
+        handle = io.TextIOWrapper(raw, encoding="utf-8", errors=errors)
         yield handle
-        handle.flush()  # into the stream, which its own close uploads
+        handle.flush()
+        handle.detach()  # the binary file is closed (and moved) by its own block
 
 
 def opener(root: str, path: str) -> Callable[[], IO[bytes]]:

@@ -338,13 +338,10 @@ class _Target:
             with written(self.system, f"{self.base}/{name}") as stream:
                 yield stream
             return
-        part = self.local / (name + ".part")
-        try:
-            with part.open("wb") as handle:
-                yield handle
-            part.replace(self.local / name)
-        finally:
-            part.unlink(missing_ok=True)
+        from naql.ingest.remote import local_written
+
+        with local_written(self.local / name) as handle:
+            yield handle
 
 
 def export_trace(

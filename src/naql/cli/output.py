@@ -118,10 +118,7 @@ def writable_or_exit(path: Path | None, option: str) -> None:
 
 
 def write_json(
-    path: Path | str,
-    data: object,
-    progress: Callable[[str, int, int], None] | None = None,
-    option: str = "--json",
+    path: Path | str, data: object, progress: Callable[[str, int, int], None] | None = None
 ) -> None:
     """Write atomically, so an interrupted run never leaves half a file behind. A record with
     long lists (a trace) is written a record at a time, with progress over them. ``path`` may
@@ -129,7 +126,7 @@ def write_json(
     name and then moved."""
     from naql.ingest.remote import text_written
 
-    with written_or_exit(path, option):
+    with written_or_exit(path, "--json"):
         with text_written(path) as handle:
             _json_to(handle, data, progress)
 
@@ -138,7 +135,7 @@ def write_json(
 def written_or_exit(path: Path | str, option: str) -> Iterator[None]:
     """A URL that cannot be written is one line naming it (without its options) and why; a
     local path was checked before the run (:func:`output_file`)."""
-    from naql.ingest.remote import is_url, reason, shown
+    from naql.ingest.remote import is_url
 
     if not isinstance(path, str) or not is_url(path):
         yield
@@ -146,7 +143,13 @@ def written_or_exit(path: Path | str, option: str) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        raise InputError(f"{option} {shown(path)}: cannot write there ({reason(error)})") from None
+        raise _cannot_write(option, path, error) from None
+
+
+def _cannot_write(option: str, url: str, error: BaseException) -> InputError:
+    from naql.ingest.remote import reason, shown
+
+    return InputError(f"{option} {shown(url)}: cannot write there ({reason(error)})")
 
 
 def _json_to(
@@ -199,7 +202,7 @@ def quiet_stdout() -> None:
 def output_file(given: str | None, option: str) -> Path | str | None:
     """An output file as given, checked now, before any work: a URL is kept as a string
     (written through its file system), a local path must be writable."""
-    from naql.ingest.remote import file_system, is_url, reason, shown
+    from naql.ingest.remote import file_system, is_url
 
     if given is None:
         return None
@@ -207,9 +210,7 @@ def output_file(given: str | None, option: str) -> Path | str | None:
         try:  # an unknown scheme or a malformed URL, before the run rather than after it
             file_system(given)
         except Exception as error:  # noqa: BLE001 - whatever pyarrow raises: one line
-            raise InputError(
-                f"{option} {shown(given)}: cannot write there ({reason(error)})"
-            ) from None
+            raise _cannot_write(option, given, error) from None
         return given
     writable_or_exit(Path(given), option)
     return Path(given)

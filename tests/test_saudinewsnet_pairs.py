@@ -71,43 +71,33 @@ def full_trace() -> dict:
     return json.loads(json.dumps(run(corpus)))
 
 
+# Each draw's file and floors: the draws are gated alike.
+DRAWS = {
+    "first": ("saudinewsnet_pairs.jsonl", FLOORS),
+    "second": ("saudinewsnet_pairs_2.jsonl", FLOORS_2),
+    "third": ("saudinewsnet_pairs_3.jsonl", FLOORS_3),
+}
+
+
 @pytest.fixture(scope="module")
-def scores(full_trace: dict) -> dict:
+def draw_scores(full_trace: dict) -> dict[str, dict]:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from saudinewsnet_pairs import gold_pairs
 
-    return pair_scores(gold_pairs(), full_trace)
+    return {
+        draw: pair_scores(gold_pairs(ROOT / "tests" / "data" / name), full_trace)
+        for draw, (name, _) in DRAWS.items()
+    }
 
 
-@pytest.fixture(scope="module")
-def scores_2(full_trace: dict) -> dict:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from saudinewsnet_pairs import PAIRS_2, gold_pairs
-
-    return pair_scores(gold_pairs(PAIRS_2), full_trace)
-
-
-@pytest.fixture(scope="module")
-def scores_3(full_trace: dict) -> dict:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from saudinewsnet_pairs import PAIRS_3, gold_pairs
-
-    return pair_scores(gold_pairs(PAIRS_3), full_trace)
-
-
-@pytest.mark.parametrize("measure", sorted(FLOORS))
-def test_hand_read_pairs_stay_above_their_floors(scores: dict, measure: str) -> None:
-    _above(scores[measure], FLOORS[measure], measure)
-
-
-@pytest.mark.parametrize("measure", sorted(FLOORS_2))
-def test_the_second_draw_stays_above_its_floors(scores_2: dict, measure: str) -> None:
-    _above(scores_2[measure], FLOORS_2[measure], measure)
-
-
-@pytest.mark.parametrize("measure", sorted(FLOORS_3))
-def test_the_third_draw_stays_above_its_floors(scores_3: dict, measure: str) -> None:
-    _above(scores_3[measure], FLOORS_3[measure], measure)
+@pytest.mark.parametrize(
+    ("draw", "measure"),
+    [(draw, measure) for draw, (_, floors) in DRAWS.items() for measure in sorted(floors)],
+)
+def test_each_hand_read_draw_stays_above_its_floors(
+    draw_scores: dict, draw: str, measure: str
+) -> None:
+    _above(draw_scores[draw][measure], DRAWS[draw][1][measure], f"{draw} draw, {measure}")
 
 
 def _above(score, floor: float, measure: str) -> None:

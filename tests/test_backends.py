@@ -735,3 +735,51 @@ def test_parquet_into_a_missing_folder_is_one_line(
     err = capsys.readouterr().err
     assert err.strip().startswith("naql: --parquet") and "does not exist" in err
     assert len(err.strip().splitlines()) == 1
+
+
+_KILLED_PARENT = """
+import sys, time
+from naql.backends.local import LocalBackend
+
+def slow(shared, chunk):
+    time.sleep(120)
+
+if __name__ == "__main__":
+    running = LocalBackend(2).start(slow, None, [1, 2], 2)
+    print(" ".join(str(pid) for pid in running.pool._processes), flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """SIGKILL runs no clean-up: the workers must notice their parent is gone and end, or
+    they hold its stdout and stderr open for ever (a killed ``naql index add`` hung the test
+    that reads its output)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(_KILLED_PARENT, encoding="utf-8")
+    parent = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.communicate(timeout=30)  # both pipes reach their end: no worker holds them
+
+    def alive(pid: int) -> bool:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except FileNotFoundError:
+            return False
+        return "State:\tZ" not in status  # a zombie has ended
+
+    deadline = time.monotonic() + 10
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(alive, workers))

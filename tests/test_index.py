@@ -626,7 +626,8 @@ def test_a_killed_add_loses_nothing_and_the_next_add_finishes_it(
     while process.poll() is None and not KILL_POINTS[point](poller):
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
-    _, err = process.communicate()
+    # Bounded: a worker outliving its killed parent would hold these pipes open for ever.
+    _, err = process.communicate(timeout=60)
     poller.conn.close()
     assert process.returncode == -signal.SIGKILL, f"the add ended before {point}: {err}"
 

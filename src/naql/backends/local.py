@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +30,32 @@ _shared: Any = None
 def _set_shared(shared: Any) -> None:
     global _shared
     _shared = shared
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker when the process that started it is gone. A parent killed outright
+    (SIGKILL, the OOM killer) runs no clean-up, and its workers, each holding a copy of the
+    task queue's pipe, would wait on it for ever, keeping the parent's stdout and stderr open:
+    whoever reads those (a shell's pipe, a supervisor) would never see their end."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="naql-watch-parent", daemon=True).start()
+
+
+def _forked_worker(parent: int) -> None:
+    # gc.freeze first thing in each worker: a collection there would otherwise walk every
+    # inherited object and write to its header, copying the parent's pages one by one.
+    gc.freeze()
+    _watch_parent(parent)
+
+
+def _spawned_worker(parent: int, shared: Any) -> None:
+    _set_shared(shared)
+    _watch_parent(parent)
 
 
 def _run_chunk(task: Callable[[Any, Any], Any], chunk: Any) -> Any:
@@ -113,12 +142,13 @@ def _pool(workers: int, shared: Any) -> ProcessPoolExecutor:
     clears it once they have started), sent to each once elsewhere."""
     if "fork" in multiprocessing.get_all_start_methods():
         _set_shared(shared)
-        # gc.freeze first thing in each worker: a collection there would otherwise walk every
-        # inherited object and write to its header, copying the parent's pages one by one.
         return ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_forked_worker,
+            initargs=(os.getpid(),),
         )
-    return ProcessPoolExecutor(workers, initializer=_set_shared, initargs=(shared,))
+    return ProcessPoolExecutor(workers, initializer=_spawned_worker, initargs=(os.getpid(), shared))
 
 
 def _result(future: Future[Any], task: Callable[[Any, Any], Any]) -> Any:

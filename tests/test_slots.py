@@ -4,6 +4,7 @@ filled differently, a template rather than a copy, and two stories rather than o
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from naql.align import TokenPassage
 from naql.config import Config, ProvenanceConfig
@@ -75,18 +76,71 @@ def test_a_name_spelled_two_ways_or_a_loose_alignment_is_no_swap() -> None:
     assert _judged(MONDAY, TUESDAY, density=0.5) is None  # two reports written apart
 
 
-def test_two_days_bulletins_and_their_copies_are_two_stories() -> None:
+# Written for these tests in the form of an interior ministry's execution statement; what
+# changes from one convict to the next is the name, the nationality, the day and the town.
+STATEMENT = (
+    "أصدرت وزارة الداخلية اليوم بيانا بشأن تنفيذ حكم القتل تعزيرا في مهرب مخدرات بمنطقة "
+    "الرياض، وفيما يلي نصه: بفضل من الله تم القبض على المدعو {name} - {nationality} الجنسية - "
+    "إثر قيامه بتهريب كمية كبيرة من المخدرات، وأسفر التحقيق معه عن اتهامه بما نسب إليه، "
+    "وبإحالته إلى المحكمة العامة صدر بحقه صك شرعي يتضمن ثبوت إدانته والحكم بقتله تعزيرا، "
+    "وصدق الحكم من محكمة الاستئناف ومن المحكمة العليا. وقد تم تنفيذ حكم القتل في الجاني "
+    "{name} اليوم {day} بمحافظة {town}. ووزارة الداخلية إذ تعلن ذلك لتحذر كل من يقدم على "
+    "ذلك بأن العقاب الشرعي سيكون مصيره."
+)
+SYRIAN = STATEMENT.format(name="قاسم محمد الهلال", nationality="سوري", day="الخميس", town="حريملاء")
+PAKISTANI = STATEMENT.format(
+    name="شاه فيصل عظيم شاه", nationality="باكستاني", day="الخميس", town="ثادق"
+)
+
+
+def test_two_convicts_of_one_statement_are_two_events_by_their_nationality() -> None:
+    """Nothing of the four slot kinds differs (one day, one region): the nationality beside
+    «الجنسية», swapped in a run too long to be a slot since the name went with it, does."""
+    found = _judged(SYRIAN, PAKISTANI)
+    assert found is not None
+    assert "سوري" in found[0] and "باكستاني" in found[1]
+    # A paper's rewrite names it once, the other way round («الجنسية السورية»).
+    paper = (
+        "نفذت وزارة الداخلية أمس حكم القتل تعزيرا في مهرب مخدرات يحمل الجنسية السورية إثر "
+        "قيامه بتهريب كمية كبيرة من المخدرات، وأسفر التحقيق معه عن اتهامه بما نسب إليه"
+    )
+    other = paper.replace("السورية", "الباكستانية")
+    assert _judged(paper, other) == ("السورية", "الباكستانية")
+
+
+def test_a_rewrite_of_one_statement_keeps_its_nationality() -> None:
+    copy = SYRIAN.replace("اليوم", "أمس").replace(
+        "وصدق الحكم من محكمة الاستئناف ومن المحكمة العليا. ", ""
+    )
+    assert _judged(SYRIAN, copy) is None
+    # Two convicts named in another order: each nationality is in both texts.
+    both = "ضبط المدعو أحمد - يمني الجنسية - والمدعو خالد - سوري الجنسية - في جدة"
+    swapped = "ضبط المدعو خالد - سوري الجنسية - والمدعو أحمد - يمني الجنسية - في جدة"
+    assert _judged(both, swapped) is None
+    # Beside «الجنسية» but no nationality: the verb before it, the day after it.
+    held = "قال إنه يحمل الجنسية منذ عام مضى، وإنه غادر الجنسية اليوم إلى جدة"
+    assert _judged(held, held.replace("يحمل", "نال").replace("اليوم", "الخميس")) is None
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "copied"),
+    [
+        (MONDAY, TUESDAY, ("لهذا اليوم", "أمس")),  # another day's bulletin
+        (SYRIAN, PAKISTANI, ("اليوم", "أمس")),  # another convict of one day
+    ],
+    ids=["bulletins", "executions"],
+)
+def test_two_events_of_one_formula_and_their_copies_are_two_stories(
+    first: str, second: str, copied: tuple[str, str]
+) -> None:
+    """Each event's agency item and a paper's copy of it the next day are one story; the
+    two events are two, though each item shares nearly all its words with the other."""
     articles = [
-        Article(id="spa-monday", text=MONDAY, outlet="spa", date="2015-07-20"),
-        Article(id="paper-monday", text=MONDAY_COPY, outlet="paper", date="2015-07-21"),
-        Article(id="spa-tuesday", text=TUESDAY, outlet="spa", date="2015-07-21"),
-        Article(
-            id="paper-tuesday",
-            text=TUESDAY.replace("لهذا اليوم", "أمس"),
-            outlet="paper",
-            date="2015-07-22",
-        ),
+        Article(id="spa-first", text=first, outlet="spa", date="2015-07-20"),
+        Article(id="paper-first", text=first.replace(*copied), outlet="paper", date="2015-07-21"),
+        Article(id="spa-second", text=second, outlet="spa", date="2015-07-21"),
+        Article(id="paper-second", text=second.replace(*copied), outlet="paper", date="2015-07-22"),
     ]
     result = trace(articles, Config(provenance=ProvenanceConfig(trust_dates=False)))
     stories = sorted(sorted(story.articles) for story in result.stories)
-    assert stories == [["paper-monday", "spa-monday"], ["paper-tuesday", "spa-tuesday"]]
+    assert stories == [["paper-first", "spa-first"], ["paper-second", "spa-second"]]

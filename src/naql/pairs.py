@@ -106,7 +106,7 @@ class PairInputs:
     def slots_at(self, k: int) -> np.ndarray:
         found = self.slot_at.get(k)
         if found is None:
-            found = self.slot_at[k] = slot_positions(self.tokens[k], self.slot_kinds)
+            found = self.slot_at[k] = slot_positions(self.tokens[k], self.texts[k], self.slot_kinds)
         return found
 
     @classmethod

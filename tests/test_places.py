@@ -79,6 +79,11 @@ def test_one_cable_to_two_countries_is_a_template_once_the_pile_tells_its_own_co
         "جمهورية الجمهورية", "الجمهورية"
     )
     assert _judged(tunisia, b, HOME) == ("تونس", "بوركينا فاسو")
+    # A slot whose edit comes out as two steps: «مصر» inserted, «كولومبيا» replaced by
+    # «العربية» (SaudiNewsNet, 22 July: Colombia's and Egypt's cables in one story).
+    colombia = CABLE.format(who="خوان مانويل سانتوس", country="كولومبيا")
+    egypt = CABLE.format(who="عبدالفتاح السيسي", country="مصر العربية")
+    assert _judged(colombia, egypt, HOME) == ("كولومبيا", "مصر")
     # In a pile of two, nothing is named everywhere: both name Saudi Arabia, and that is
     # taken as one event seen from two places (the safe side: no split).
     assert _judged(a, b, []) is None

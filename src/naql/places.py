@@ -50,6 +50,10 @@ _GENERIC = frozenset(
 )
 
 
+# A change of several edit steps is read as one slot when neither side is longer than this.
+SLOT_RUN = 4
+
+
 @dataclass(slots=True, frozen=True)
 class Place:
     name: str  # the usual name, as the data file spells it
@@ -219,11 +223,9 @@ def places_disagree(
     for i0, i1, j0, j1 in ranges:
         if own is not None and not _on_both(own, a.ids[i0 : i1 + 1], b.ids[j0 : j1 + 1]):
             continue
-        for step in Levenshtein.opcodes(a.ids[i0 : i1 + 1].tolist(), b.ids[j0 : j1 + 1].tolist()):
-            if step.tag != "replace":
-                continue
-            low_a, high_a = i0 + step.src_start, i0 + step.src_end
-            low_b, high_b = j0 + step.dest_start, j0 + step.dest_end
+        for (a0, a1), (b0, b1) in _slots(a.ids[i0 : i1 + 1], b.ids[j0 : j1 + 1]):
+            low_a, high_a = i0 + a0, i0 + a1
+            low_b, high_b = j0 + b0, j0 + b1
             if own is not None and not _on_both(
                 own, a.ids[max(i0, low_a - 2) : high_a + 2], b.ids[max(j0, low_b - 2) : high_b + 2]
             ):
@@ -251,6 +253,20 @@ def places_disagree(
                                         return None
                         return places.places[first].name, places.places[second].name
     return None
+
+
+def _slots(left: np.ndarray, right: np.ndarray) -> list[Run]:
+    """Where the two sides may fill one slot differently: each run replaced by another, and
+    each short change made of several steps. Levenshtein's steps are one of many equally short
+    edits: «جمهورية كولومبيا» against «جمهورية مصر العربية» comes out as «مصر» inserted and
+    «كولومبيا» replaced by «العربية», the country on neither side of the replace."""
+    found: list[Run] = []
+    for block, steps in changed_runs(left, right):
+        found.extend(step for step in steps if step != block)
+        (a0, a1), (b0, b1) = block
+        if 0 < a1 - a0 <= SLOT_RUN and 0 < b1 - b0 <= SLOT_RUN or block in steps:
+            found.append(block)
+    return found
 
 
 def _joined(doc: Tokens, ranges: list[tuple[int, int]]) -> np.ndarray:
@@ -302,3 +318,34 @@ def _slot(places: Places, text: str, doc: Tokens, start: int, end: int) -> set[i
         for first, last, number in places.spans(words)
         if first + low < end and last + low > start
     }
+
+
+Run = tuple[tuple[int, int], tuple[int, int]]  # (start, end) in A, (start, end) in B
+
+
+def changed_runs(left: np.ndarray, right: np.ndarray) -> list[tuple[Run, list[Run]]]:
+    """The runs of each side that differ, between two stretches the sides share (the edit
+    steps between two equal ones taken as one change), each with its steps. The steps are
+    one of many equally short edits: «لهذا اليوم الاثنين» to «أمس الثلاثاء» may come out as a
+    replace and a delete, the weekday on neither side of the replace."""
+    found: list[tuple[Run, list[Run]]] = []
+    steps: list[Run] = []
+
+    def close() -> None:
+        if steps:
+            block = ((steps[0][0][0], steps[-1][0][1]), (steps[0][1][0], steps[-1][1][1]))
+            found.append(
+                (
+                    block,
+                    [step for step in steps if step[0][1] > step[0][0] and step[1][1] > step[1][0]],
+                )
+            )
+            steps.clear()
+
+    for step in Levenshtein.opcodes(left.tolist(), right.tolist()):
+        if step.tag == "equal":
+            close()
+        else:
+            steps.append(((step.src_start, step.src_end), (step.dest_start, step.dest_end)))
+    close()
+    return found

@@ -25,9 +25,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
 from naql.align import TokenPassage
+from naql.places import Run, changed_runs
 from naql.text import Tokens, Vocabulary
 from naql.text.normalize import normalize
 from naql.text.weekdays import ARABIC_WEEKDAYS, LATIN_WEEKDAYS
@@ -140,7 +140,7 @@ def slots_disagree(
     told = False
     for i0, i1, j0, j1 in ranges:
         left, right = a.ids[i0 : i1 + 1], b.ids[j0 : j1 + 1]
-        for block, steps in _changes(left, right):
+        for block, steps in changed_runs(left, right):
             # The change as a whole, else each of its steps: a short swap inside a longer
             # rewording still is one.
             for (a0, a1), (b0, b1) in [block, *(step for step in steps if step != block)]:
@@ -178,9 +178,6 @@ def slots_disagree(
     )
 
 
-Run = tuple[tuple[int, int], tuple[int, int]]  # (start, end) in A, (start, end) in B
-
-
 def _foreign(
     swap: tuple[int, int, int, int], a: Tokens, b: Tokens, at_a: np.ndarray, at_b: np.ndarray
 ) -> bool:
@@ -211,34 +208,6 @@ def _nationality_swapped(
             if not _alike([stems[int(left[x])]], [stems[int(right[y])]]):
                 return i0 + x, i0 + x, j0 + y, j0 + y
     return None
-
-
-def _changes(left: np.ndarray, right: np.ndarray) -> list[tuple[Run, list[Run]]]:
-    """The runs of each side that differ, between two stretches the sides share (the edit
-    steps between two equal ones taken as one change), each with its steps. The steps are
-    one of many equally short edits: «لهذا اليوم الاثنين» to «أمس الثلاثاء» may come out as a
-    replace and a delete, the weekday on neither side of the replace."""
-    found: list[tuple[Run, list[Run]]] = []
-    steps: list[Run] = []
-
-    def close() -> None:
-        if steps:
-            block = ((steps[0][0][0], steps[-1][0][1]), (steps[0][1][0], steps[-1][1][1]))
-            found.append(
-                (
-                    block,
-                    [step for step in steps if step[0][1] > step[0][0] and step[1][1] > step[1][0]],
-                )
-            )
-            steps.clear()
-
-    for step in Levenshtein.opcodes(left.tolist(), right.tolist()):
-        if step.tag == "equal":
-            close()
-        else:
-            steps.append(((step.src_start, step.src_end), (step.dest_start, step.dest_end)))
-    close()
-    return found
 
 
 def _swap(

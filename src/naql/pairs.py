@@ -132,7 +132,7 @@ def template_of(
     """Why the pair's shared wording is one formula told of two events, if it is: different
     figures (:func:`naql.wording.figures_disagree`), different places in one slot
     (:func:`naql.places.places_disagree`), or slot words of several kinds swapped in place
-    (:func:`naql.slots.slots_disagree`: another day's bulletin)."""
+    (:func:`naql.slots.slots_disagree`: another day's bulletin, another convict's statement)."""
     a, b = shared.tokens[left], shared.tokens[right]
     figures = figures_disagree(a, b, group, shared.is_number, shared.stems)
     if figures is not None:

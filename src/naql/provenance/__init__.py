@@ -89,8 +89,8 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
                 signal = Signal(
                     "slots",
                     0.0,
-                    f"same wording, other slots (another day's bulletin): «{template[1]}» in "
-                    f"one, «{template[2]}» in the other",
+                    f"same wording, other slots (another day's bulletin, another convict): "
+                    f"«{template[1]}» in one, «{template[2]}» in the other",
                 )
             elif isinstance(template[0], str):
                 signal = Signal(

@@ -50,7 +50,8 @@ _GENERIC = frozenset(
 )
 
 
-# A change of several edit steps is read as one slot when neither side is longer than this.
+# A change of several edit steps is read as one slot when neither side is longer than this
+# (naql.slots.MAX_RUN, which says why four).
 SLOT_RUN = 4
 
 
@@ -264,7 +265,7 @@ def _slots(left: np.ndarray, right: np.ndarray) -> list[Run]:
     for block, steps in changed_runs(left, right):
         found.extend(step for step in steps if step != block)
         (a0, a1), (b0, b1) = block
-        if 0 < a1 - a0 <= SLOT_RUN and 0 < b1 - b0 <= SLOT_RUN or block in steps:
+        if block in steps or (0 < a1 - a0 <= SLOT_RUN and 0 < b1 - b0 <= SLOT_RUN):
             found.append(block)
     return found
 

@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from naql.align import TokenPassage
-from naql.places import Run, changed_runs
+from naql.places import SLOT_RUN, Run, changed_runs
 from naql.text import Tokens, Vocabulary
 from naql.text.normalize import normalize
 from naql.text.weekdays import ARABIC_WEEKDAYS, LATIN_WEEKDAYS
@@ -66,7 +66,8 @@ MIN_KINDS = 2
 # rewritten; two volleyball results, two cabinet sessions: 0.6-0.7). Two reports of one event
 # written apart align more loosely, and their long replaced runs hold other figures and places
 # by chance: the run's bound, not the density, keeps those out (the Jouf election signs, 0.65).
-MAX_RUN = 4
+# The places test reads its slots with the same bound.
+MAX_RUN = SLOT_RUN
 MIN_DENSITY = 0.6
 # Two slot words this alike (rapidfuzz's ratio, 0-100) are one word spelled two ways.
 ALIKE = 75

@@ -52,6 +52,41 @@ def test_only_a_day_named_as_today_or_yesterday_is_the_reported_one() -> None:
     ]
 
 
+# The meteorology presidency's daily forecast as al-Weeam ran it on 26 and 27 July 2015: a
+# lead that names its day only as «لهذا اليوم».
+FORECAST = (
+    "توقّعت الرئاسة العامة للأرصاد وحماية البيئة في تقريرها عن حالة الطقس لهذا اليوم ـ بمشيئة "
+    "الله تعالى ـ سماء غائمة جزئياً وطقس معتدل على المصايف، شديد الحرارة على شرق ووسط المملكة"
+)
+
+
+def test_this_day_is_the_articles_own_day_when_the_lead_names_no_weekday() -> None:
+    assert _day(FORECAST, datetime(2015, 7, 26, 17, 21)) == ["2015-07-26"]
+    assert _day(FORECAST, datetime(2015, 7, 27, 0, 30)) == ["2015-07-27"]
+    assert _day("يقام مساء هذا اليوم حفل التخرج", datetime(2015, 8, 3, 9)) == [
+        "2015-08-03",
+        "2015-08-04",
+    ]
+    # A weekday named with it is the day: a re-run crawled the next day still says Saturday.
+    decree = "ونظرا لعزمنا السفر خارج المملكة هذا اليوم السبت التاسع من شهر شوال"
+    assert _day(decree, datetime(2015, 7, 26, 16, 47)) == ["2015-07-25"]
+    # A weekday the cue does not reach: the date would misplace the day, so none is read.
+    assert _day(decree.replace("اليوم السبت", "اليوم (أمس) السبت"), datetime(2015, 7, 26)) == []
+    # An anniversary is another year's day; a bare «اليوم» is the lead's commonest adverb.
+    assert lead_weekday("في مثل هذا اليوم من عام 1990 اجتاح العراق الكويت") is None
+    assert lead_weekday("أكد اليوم وزير الخارجية أن المملكة") is None
+
+
+def test_two_days_forecasts_are_two_stories_and_one_days_papers_one() -> None:
+    texts = [FORECAST, FORECAST.replace("الحرارة", "الحرارة جدا"), FORECAST, FORECAST]
+    dates = ["2015-07-26 16:46:00", "2015-07-26 17:21:00", "2015-07-27 16:57:00", None]
+    articles = [Article(id=str(k), text=t, date=d) for k, (t, d) in enumerate(zip(texts, dates))]
+    topical = {(a, b): 0.9 for a in range(4) for b in range(a + 1, 4)}
+    groups = group_stories(articles, [], topical, StoryConfig())
+    # The undated copy names no day it can be placed on: it joins one of them.
+    assert sorted(sorted(group) for group in groups.members) in ([[0, 1, 3], [2]], [[0, 1], [2, 3]])
+
+
 def test_stories_keep_two_days_gold_reports_apart_but_a_night_joins_its_two_days() -> None:
     monday = Article(id="mon", text=TODAY_MONDAY, date="2015-08-03 19:54:00")
     paper = Article(id="paper", text=PAPER_NEXT_MORNING, date="2015-08-04 06:02:00")
@@ -107,6 +142,9 @@ def test_days_move_with_the_date_not_the_clock() -> None:
 
 _PIECES = [
     "اليوم",
+    "هذا",
+    "لهذا",
+    "مثل",
     "أمس",
     "امس",
     "مساء",

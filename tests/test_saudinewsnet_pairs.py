@@ -182,7 +182,7 @@ def test_the_samples_read_inside_naqls_own_stories_and_templates(full_trace: dic
             continue
         if pair["sample"].startswith("slot-template"):
             continue  # test_another_days_bulletins_are_other_stories
-        if pair["sample"].startswith(("weekday-", "template-", "rule-split")):
+        if pair["sample"].startswith(("weekday-", "template-", "rule-split", "this-day-")):
             continue  # the tests below
         if pair["sample"] in ("within-story-2", "within-story-3") and pair["event"] == "different":
             continue  # drawn from this trace's own stories: a measure for the next change
@@ -301,3 +301,15 @@ def test_pairs_the_statement_words_separate_stay_apart(full_trace: dict) -> None
     assert len(read) == 30 and all(p["event"] == "different" for p in read)
     apart = sum(not stories.together(p["a_url"], p["b_url"]) for p in read)
     assert apart >= 29  # 30 when set
+
+
+def test_this_days_forecasts_are_read_as_their_days(full_trace: dict) -> None:
+    """tests/data/saudinewsnet_story_samples.md, this-day: pairs «(ل)هذا اليوم» split (27 of
+    30 read blind as two events) and pairs the stories joined after it (10 of 20 one event)."""
+    stories = _Stories(full_trace)
+    read = [p for p in _story_samples() if p["sample"].startswith("this-day-")]
+    split = [p for p in read if p["sample"] == "this-day-split" and p["event"] == "different"]
+    joined = [p for p in read if p["sample"] == "this-day-join" and p["event"] == "same"]
+    assert (len(read), len(split), len(joined)) == (50, 27, 10)
+    assert sum(not stories.together(p["a_url"], p["b_url"]) for p in split) >= 26  # 27 when set
+    assert sum(stories.together(p["a_url"], p["b_url"]) for p in joined) >= 9  # 10 when set

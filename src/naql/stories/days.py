@@ -8,6 +8,14 @@ often a sentence or two; what tells them apart is the day each reports. Leads na
 The weekday is placed on the latest such day on or before the article's date (a crawl or
 publication time, never before the writing), within the week.
 
+A lead that names no weekday may still name its day as the article's own: the forecast's
+«في تقريرها عن حالة الطقس لهذا اليوم», a decree's «اعتبارا من هذا اليوم». «(ل)هذا اليوم» is
+that day, placed by the article's date (its crawl or publication day), and read only when the
+lead names no weekday at all: «هذا اليوم (أمس) السبت» is a re-run's Saturday, which the date
+would misplace, and «في مثل هذا اليوم» is an anniversary, another year's day. A bare «اليوم»
+is not read: it is the lead's commonest adverb («أكد اليوم»), and placed by a crawl time a day
+late it split one day's reports (measured on the hand-read pairs: three same-event pairs lost).
+
 A night is two days: one paper's «مساء أمس الجمعة» is another's «فجر اليوم السبت» (Paris and
 Riyadh, or the writer's choice), so an evening, a night or a dawn names the day and the next
 (or the one before). Stories never hold two articles whose days cannot meet
@@ -38,19 +46,39 @@ _LATE = ("مساء", "ليلة", "ليل", "الليلة")
 _EARLY = ("فجر",)
 # The lead: the day a report is about is named in its first sentences.
 LEAD_CHARS = 400
+# What :func:`lead_weekday` gives for «(ل)هذا اليوم»: the article's own day, whatever weekday.
+THIS_DAY = 7
+
+
+def _either(words: Sequence[str]) -> str:
+    """The words as a regex alternation, folded, the longest first."""
+    return "|".join(sorted({fold(word) for word in words}, key=len, reverse=True))
+
+
+# An evening, a night or a dawn before the cue (see _LATE).
+_PART = rf"(?:(?P<late>{_either(_LATE)})|(?P<early>{_either(_EARLY)}))"
 
 
 @functools.lru_cache(maxsize=1)
 def _pattern() -> regex.Pattern[str]:
-    names = sorted({fold(name) for name in _WEEKDAYS}, key=len, reverse=True)
-    cues = sorted({fold(cue) for cue in _CUES}, key=len, reverse=True)
-    late = "|".join(fold(word) for word in _LATE)
-    early = "|".join(fold(word) for word in _EARLY)
     return regex.compile(
-        rf"(?<!\w)(?:(?:(?P<late>{late})|(?P<early>{early}))\s+)?(?:{'|'.join(cues)})"
-        rf"\s*[(«\"]?\s*(?P<day>{'|'.join(names)})(?!\w)",
+        rf"(?<!\w)(?:{_PART}\s+)?(?:{_either(_CUES)})"
+        rf"\s*[(«\"]?\s*(?P<day>{_either(list(_WEEKDAYS))})(?!\w)",
         regex.V0,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _this_day() -> regex.Pattern[str]:
+    return regex.compile(
+        rf"(?<!\w)(?<!{fold('مثل')}\s+)(?:{_PART}\s+)?ل?{fold('هذا')}\s+{fold('اليوم')}(?!\w)",
+        regex.V0,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _any_weekday() -> regex.Pattern[str]:
+    return regex.compile(rf"(?<!\w)(?:{_either(list(_WEEKDAYS))})(?!\w)", regex.V0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,9 +88,18 @@ def _numbers() -> dict[str, int]:
 
 def lead_weekday(text: str, title: str | None = None) -> tuple[int, int] | None:
     """The weekday (Monday 0) the title or the lead names as today's or yesterday's, if one
-    and only one, and how far the day runs: 1 into the next (an evening, a night), -1 out of
-    the one before (a dawn), 0 not beyond itself."""
-    return _one_day([_hit(hit) for hit in _pattern().finditer(normalize(_lead(text, title)))])
+    and only one, or :data:`THIS_DAY` for «هذا اليوم» in a lead naming no weekday; and how
+    far the day runs: 1 into the next (an evening, a night), -1 out of the one before (a
+    dawn), 0 not beyond itself."""
+    return _named(normalize(_lead(text, title)))
+
+
+def _named(lead: str) -> tuple[int, int] | None:
+    """:func:`lead_weekday` of a normalised lead."""
+    named = _one_day([_hit(hit) for hit in _pattern().finditer(lead)])
+    if named is not None or _any_weekday().search(lead):
+        return named
+    return _one_day([(THIS_DAY, _runs(hit)) for hit in _this_day().finditer(lead)])
 
 
 def reported_day(text: str, when: datetime | None, title: str | None = None) -> tuple[int, ...]:
@@ -102,11 +139,20 @@ def _lead_weekdays(
     # «|» is neither a word character nor a space, so a match ends where its lead does.
     starts = np.cumsum([0] + [len(lead) + 1 for lead in leads[:-1]])
     normal, origin = normalize_with_offsets("|".join(leads))
+
+    def lead_of(hit: regex.Match[str]) -> int:
+        return int(np.searchsorted(starts, origin[hit.start()], side="right")) - 1
+
     hits: dict[int, list[tuple[int, int]]] = {}
     for hit in _pattern().finditer(normal):
-        lead = int(np.searchsorted(starts, origin[hit.start()], side="right")) - 1
-        hits.setdefault(lead, []).append(_hit(hit))
-    return {lead: _one_day(found) for lead, found in hits.items()}
+        hits.setdefault(lead_of(hit), []).append(_hit(hit))
+    found = {lead: _one_day(named) for lead, named in hits.items()}
+    # «هذا اليوم» counts only in a lead that names no weekday (see the module doc): few
+    # leads say it, so each is read alone.
+    this_day = {lead_of(hit) for hit in _this_day().finditer(normal)}
+    for lead in sorted(this_day - set(hits)):
+        found[lead] = _named(normalize(leads[lead]))
+    return found
 
 
 def _lead(text: str, title: str | None) -> str:
@@ -115,7 +161,11 @@ def _lead(text: str, title: str | None) -> str:
 
 
 def _hit(hit: regex.Match[str]) -> tuple[int, int]:
-    return _numbers()[hit["day"]], 1 if hit["late"] else -1 if hit["early"] else 0
+    return _numbers()[hit["day"]], _runs(hit)
+
+
+def _runs(hit: regex.Match[str]) -> int:
+    return 1 if hit["late"] else -1 if hit["early"] else 0
 
 
 def _one_day(hits: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
@@ -131,6 +181,8 @@ def _one_day(hits: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
 def _placed(named: tuple[int, int], when: datetime) -> tuple[int, ...]:
     weekday, runs = named
     day = when.date()
+    if weekday == THIS_DAY:
+        return tuple(sorted({day.toordinal(), day.toordinal() + runs}))
     first = (day - timedelta(days=(day.weekday() - weekday) % 7)).toordinal()
     return tuple(sorted({first, first + runs}))
 

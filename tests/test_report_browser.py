@@ -278,3 +278,36 @@ def test_hostile_text_stays_text(driver, hostile) -> None:
     assert "⟦RLO⟧" in page and "⟦RLI⟧" in page and "\u202e" not in page
     screenshot(driver, "report-hostile")
     assert console_errors(driver) == []
+
+
+def test_a_story_names_the_stories_it_is_kept_apart_from_and_opens_them(driver, tmp_path) -> None:
+    """Two days' bulletins and a paper's copy of each (tests/test_slots.py): each story says
+    which story it is kept apart from and why, and its link opens that story."""
+    from test_slots import MONDAY, TUESDAY
+
+    from naql.config import Config, ProvenanceConfig
+    from naql.pipeline import trace
+    from naql.records import Article
+
+    articles = [
+        Article(id="spa-mon", text=MONDAY, outlet="spa", date="2015-07-20"),
+        Article(id="paper-mon", text=MONDAY.replace("لهذا اليوم", "أمس"), date="2015-07-21"),
+        Article(id="spa-tue", text=TUESDAY, outlet="spa", date="2015-07-21"),
+        Article(id="paper-tue", text=TUESDAY.replace("لهذا اليوم", "أمس"), date="2015-07-22"),
+    ]
+    result = trace(articles, Config(provenance=ProvenanceConfig(trust_dates=False)))
+    report = tmp_path / "bulletins.html"
+    write(result, report)
+    mine = next(s for s in result.stories if "spa-mon" in s.articles)
+    other = next(s for s in result.stories if "spa-tue" in s.articles)
+    _open(driver, report, f"#story={mine.id}")
+    section = driver.find_element("css selector", "#story-view .kept-apart")
+    assert "Kept apart" in section.text and "spa-mon" in section.text and "spa-tue" in section.text
+    assert "الاثنين" in section.text and "other slots" in section.text
+    screenshot(driver, "report-kept-apart")
+    section.find_element("link text", other.id).click()
+    _wait(lambda: "spa-tue" in " ".join(_article_cards(driver)))
+    back = driver.find_element("css selector", "#story-view .kept-apart")
+    # The other side tells its own slot words first.
+    assert mine.id in back.text and back.text.split("«", 1)[1].startswith("الثلاثاء")
+    assert console_errors(driver) == []

@@ -182,7 +182,9 @@ def test_the_samples_read_inside_naqls_own_stories_and_templates(full_trace: dic
             continue
         if pair["sample"].startswith("slot-template"):
             continue  # test_another_days_bulletins_are_other_stories
-        if pair["sample"].startswith(("weekday-", "template-", "rule-split", "this-day-")):
+        if pair["sample"].startswith(
+            ("weekday-", "template-", "rule-split", "this-day-", "kept-apart")
+        ):
             continue  # the tests below
         if pair["sample"] in ("within-story-2", "within-story-3") and pair["event"] == "different":
             continue  # drawn from this trace's own stories: a measure for the next change
@@ -313,3 +315,23 @@ def test_this_days_forecasts_are_read_as_their_days(full_trace: dict) -> None:
     assert (len(read), len(split), len(joined)) == (50, 27, 10)
     assert sum(not stories.together(p["a_url"], p["b_url"]) for p in split) >= 26  # 27 when set
     assert sum(stories.together(p["a_url"], p["b_url"]) for p in joined) >= 9  # 10 when set
+
+
+def test_pairs_kept_apart_say_so(full_trace: dict) -> None:
+    """tests/data/saudinewsnet_story_samples.md, kept-apart: pairs a story lists as kept apart,
+    read as two events (28 of 30): in two stories, one of which names the other and why."""
+    stories = _Stories(full_trace)
+    read = [p for p in _story_samples() if p["sample"] == "kept-apart"]
+    different = [p for p in read if p["event"] == "different"]
+    assert (len(read), len(different)) == (30, 28)
+    listed = {
+        frozenset((k["article"], k["other"]))
+        for story in full_trace["stories"]
+        for k in story.get("kept_apart", ())
+    }
+    said = sum(
+        not stories.together(p["a_url"], p["b_url"])
+        and frozenset((p["a_url"], p["b_url"])) in listed
+        for p in different
+    )
+    assert said >= 26  # 28 when read

@@ -71,6 +71,10 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def base(db: Path) -> Iterator[str]:
     """The app served by uvicorn on a free loopback port, in a thread; its base URL."""
+    yield from _served(db)
+
+
+def _served(db: Path) -> Iterator[str]:
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))  # bound here and handed over: no race for the port
     port = listener.getsockname()[1]
@@ -258,3 +262,38 @@ def test_markup_in_an_indexed_article_stays_text(driver, base) -> None:
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", body)
     screenshot(driver, "serve-injected")
     assert console_errors(driver) == []
+
+
+def test_a_story_page_links_the_story_it_is_kept_apart_from(driver, tmp_path) -> None:
+    """Two days' bulletins and a paper's copy of each, indexed: each served story says which
+    story it is kept apart from and why, and the link opens that story's page."""
+    from test_slots import MONDAY, TUESDAY
+
+    pile = tmp_path / "bulletins.jsonl"
+    rows = [
+        {"id": "spa-mon", "text": MONDAY, "outlet": "spa", "date": "2015-07-20"},
+        {"id": "paper-mon", "text": MONDAY.replace("لهذا اليوم", "أمس"), "date": "2015-07-21"},
+        {"id": "spa-tue", "text": TUESDAY, "outlet": "spa", "date": "2015-07-21"},
+        {"id": "paper-tue", "text": TUESDAY.replace("لهذا اليوم", "أمس"), "date": "2015-07-22"},
+    ]
+    pile.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    db = tmp_path / "naql.db"
+    assert main(["index", "add", str(pile), "--db", str(db), "--no-trust-dates", "-q"]) == 0
+    served = _served(db)
+    url = next(served)
+    try:
+        _open(driver, url + "/articles/spa-mon")
+        apart = _open_story(driver).find_element("css selector", ".kept-apart")
+        assert "spa-tue" in apart.text and "other slots" in apart.text
+        link = apart.find_element("css selector", "li a")
+        other = link.text
+        assert urllib.parse.urlsplit(link.get_attribute("href")).path == f"/stories/{other}"
+        screenshot(driver, "serve-kept-apart")
+        link.click()
+        _wait(lambda: urllib.parse.urlsplit(driver.current_url).path == f"/stories/{other}")
+        cards = _open_story(driver).find_elements("css selector", "article.card h4")
+        assert "spa-tue" in " ".join(card.text for card in cards)
+        assert "spa-mon" in driver.find_element("css selector", ".kept-apart").text
+        assert console_errors(driver) == []
+    finally:
+        served.close()

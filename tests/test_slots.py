@@ -144,3 +144,11 @@ def test_two_events_of_one_formula_and_their_copies_are_two_stories(
     result = trace(articles, Config(provenance=ProvenanceConfig(trust_dates=False)))
     stories = sorted(sorted(story.articles) for story in result.stories)
     assert stories == [["paper-first", "spa-first"], ["paper-second", "spa-second"]]
+    # Each story says which story it is kept apart from, and why, its own slot words first.
+    by_id = {story.id: story for story in result.stories}
+    for story in result.stories:
+        (apart,) = story.kept_apart
+        assert apart.reason == "template" and apart.article in story.articles
+        assert apart.other in by_id[apart.story].articles and apart.story != story.id
+        mine = apart.detail.split("«")[1].split("»")[0]
+        assert mine.split("; ")[0] in next(a.text for a in articles if a.id == apart.article)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 import pytest
@@ -19,6 +19,7 @@ from naql.stories import (
     group_stories,
     representatives,
 )
+from naql.stories.apart import MOST, kept_apart
 
 
 def test_average_linkage_does_not_chain_through_a_bridge() -> None:
@@ -254,3 +255,40 @@ def test_no_story_holds_a_pair_kept_apart(
     assert sorted(k for group in groups for k in group) == list(range(12))
     for group in groups:
         assert not any((i, j) in apart for i in group for j in group)
+
+
+def test_stories_kept_apart_say_why_each_from_its_own_side() -> None:
+    # Stories: s1 = {0, 1}, s2 = {2}, s3 = {3}, s4 = {4}.
+    members = [[0, 1], [2], [3], [4]]
+    ids = ["a", "b", "c", "d", "e"]
+    templates = {(1, 2): ("مصر", "تونس")}  # one cable to Egypt, one to Tunisia
+    formula = {(0, 3)}  # shared text that is only a formula, two days
+    similarity = {(0, 1): 0.9, (1, 4): 0.6, (0, 4): 0.3}
+    monday = date(2015, 8, 3).toordinal()
+    days = {1: (monday,), 4: (monday + 1,)}  # Monday's report and Tuesday's
+    found = kept_apart(members, ids, similarity, templates, formula, days, 0.25)
+    first = {apart.story: apart for apart in found[0]}
+    assert sorted(first) == ["s2", "s3", "s4"]
+    assert (first["s2"].reason, first["s2"].article, first["s2"].other) == ("template", "b", "c")
+    assert "«مصر» in one, «تونس» in the other" in first["s2"].detail
+    assert (first["s3"].reason, first["s3"].article) == ("formula", "a")
+    # The strongest link across two stories whose days cannot meet: b's, not a's.
+    assert (first["s4"].reason, first["s4"].article, first["s4"].other) == ("day", "b", "e")
+    assert "2015-08-03 in this story's article, 2015-08-04 in the other's" in first["s4"].detail
+    # The other side tells its own article and its own place first.
+    (second,) = found[1]
+    assert (second.story, second.article, second.other) == ("s1", "c", "b")
+    assert "«تونس» in one, «مصر» in the other" in second.detail
+    assert "2015-08-04 in this story's article" in found[3][0].detail
+    # A pair inside one story is no reason; a daily formula lists its nearest few stories.
+    assert kept_apart([[0, 1]], ids[:2], {}, {(0, 1): (3, 5)}, set(), {}, 0.25) == [[]]
+    many = kept_apart(
+        [[0], *[[k] for k in range(1, 20)]],
+        [str(k) for k in range(20)],
+        {},
+        {(0, k): (1, 4) for k in range(1, 20)},
+        set(),
+        {},
+        0.25,
+    )
+    assert len(many[0]) == MOST and [a.story for a in many[0]] == [f"s{k}" for k in range(2, 10)]

@@ -25,6 +25,23 @@ from naql.wording import figures_disagree, phrase_shares, reuse_kind
 Template = tuple[int, int] | tuple[str, str] | tuple[str, str, str]
 
 
+def template_evidence(template: Template) -> tuple[str, str]:
+    """What a template's evidence is called and what it says, in words: a template edge's
+    signal inside a story, and the reason two stories are kept apart across them."""
+    if len(template) == 3:
+        return "slots", (
+            f"same wording, other slots (another day's bulletin, another convict): "
+            f"«{template[1]}» in one, «{template[2]}» in the other"
+        )
+    if isinstance(template[0], str):
+        return "places", (
+            f"same wording, other places: «{template[0]}» in one, «{template[1]}» in the other"
+        )
+    return "figures", (
+        f"same wording, different figures: {template[0]} of {template[1]} numbers agree"
+    )
+
+
 def to_passage(passage: TokenPassage, a_id: str, b_id: str, a: Tokens, b: Tokens) -> Passage:
     kind, _ = reuse_kind(a, b, passage)
     return Passage(

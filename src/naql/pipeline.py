@@ -43,6 +43,7 @@ from naql.records import (
 from naql.reuse import candidate_stage, reused_passages, tokenize
 from naql.stages import Progress, Timer, _no_progress, unfreezing
 from naql.stories import article_similarity, group_stories, representatives
+from naql.stories.apart import kept_apart
 from naql.stories.items import cut_pages, token_items
 from naql.stories.topical import term_weights
 from naql.text import Tokens, Vocabulary
@@ -230,6 +231,16 @@ def trace(
         )
         stories_found = groups.members
         central = representatives(groups, [bool(article.title) for article in articles])
+        # What keeps linked stories apart, for the reader (naql.stories.apart).
+        kept = kept_apart(
+            stories_found,
+            [article.id for article in articles],
+            groups.similarity,
+            templates,
+            apart,
+            groups.days,
+            config.stories.threshold,
+        )
         # The similarity graph (a dict of every linked pair: 0.5 GB at 16x SaudiNewsNet) and
         # what else only these stages used go before provenance, the trace's last peak.
         del topical, similar, shares, apart, linked, ordered, groups, named, listed
@@ -258,6 +269,10 @@ def trace(
             remember,
             backend,
         )
+    stories = [
+        dataclasses.replace(story, kept_apart=found) if found else story
+        for story, found in zip(stories, kept)
+    ]
     return Trace(
         articles=list(articles),
         alignments=alignments,

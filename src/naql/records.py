@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @dataclass(slots=True, frozen=True, order=True)
@@ -182,6 +182,21 @@ class Verdict:
     credits: list[str]  # outlets credited as a source or for a photo (display names)
 
 
+@dataclass(slots=True, frozen=True)
+class KeptApart:
+    """Another story that shares text or a strong link with this one, kept apart because the
+    two report different events, and the evidence: ``article`` (of this story) and ``other``
+    (of the other one) are the pair that shows it best."""
+
+    story: str
+    article: str
+    other: str
+    # template (one formula, other facts) | formula (shared text that is only a formula,
+    # dated on different days) | day (the leads name days that cannot meet)
+    reason: str
+    detail: str
+
+
 @dataclass(slots=True)
 class Story:
     id: str
@@ -196,6 +211,8 @@ class Story:
     # The independent sources by name, one per root of the transmission graph that no shared
     # text connects to another («واس», «الشرق الأوسط (not in the pile)»).
     sources: list[str] = field(default_factory=list)
+    # Stories this one is not merged with although text or a strong link joins them, and why.
+    kept_apart: list[KeptApart] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -26,6 +26,7 @@ DESCRIPTIONS = {
     "Story": "Articles reporting one event, with the transmission graph, origin and independent-source count.",
     "Edge": "source -> target: the target took text from the source; signals are the evidence.",
     "Signal": "One piece of evidence for an edge's direction (positive weight supports it).",
+    "KeptApart": "Another story sharing text or a strong link with this one, kept apart as another event, and why.",
     "HiddenSource": "A text not in the pile that must exist (shared passages nobody in the pile explains).",
     "Verdict": "Per article: derivation class (METER), reused share, sources, added material, credits.",
     "SourceShare": "A source of an article and the share of the article's words taken from it.",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+from naql.pairs import template_evidence
 from naql.provenance.direction import (
     Decided,
     orient,
@@ -84,26 +85,8 @@ def trace_story(story: StoryInput) -> tuple[Story, list[Verdict]]:
         if (a, b) in story.templates:
             # Same wording, other facts: two instances of one template (a cable, a market
             # close), not a copy of one another.
-            template = story.templates[(a, b)]
-            if len(template) == 3:
-                signal = Signal(
-                    "slots",
-                    0.0,
-                    f"same wording, other slots (another day's bulletin, another convict): "
-                    f"«{template[1]}» in one, «{template[2]}» in the other",
-                )
-            elif isinstance(template[0], str):
-                signal = Signal(
-                    "places",
-                    0.0,
-                    f"same wording, other places: «{template[0]}» in one, «{template[1]}» in the other",
-                )
-            else:
-                signal = Signal(
-                    "figures",
-                    0.0,
-                    f"same wording, different figures: {template[0]} of {template[1]} numbers agree",
-                )
+            name, detail = template_evidence(story.templates[(a, b)])
+            signal = Signal(name, 0.0, detail)
             edges.append(
                 Edge(articles[a].id, articles[b].id, "template", pairs.shared_words(a, b), [signal])
             )

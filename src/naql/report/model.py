@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from naql.records import (
@@ -19,6 +19,7 @@ from naql.records import (
     Attribution,
     Edge,
     HiddenSource,
+    KeptApart,
     Signal,
     Story,
     Trace,
@@ -35,6 +36,7 @@ from naql.report.pairs import (
     pair_view,
     runs,
 )
+from naql.report.terminal import article_label
 
 DERIVED = frozenset({"wholly derived", "partially derived"})
 NODE_LINE = 32  # characters of a name a graph node shows (the whole name is its tooltip)
@@ -53,6 +55,7 @@ class Index:
     verdicts: dict[str, Verdict]
     credits: dict[str, list[Attribution]]
     alignments: dict[str, list[Alignment]]  # story id -> the alignments inside it
+    labels: dict[str, str] = field(default_factory=dict)  # story id -> its label
 
     @classmethod
     def of(cls, trace: Trace) -> Index:
@@ -72,6 +75,7 @@ class Index:
             verdicts={v.article: v for v in trace.verdicts},
             credits=credits,
             alignments=alignments,
+            labels={story.id: story.label for story in trace.stories},
         )
 
 
@@ -159,6 +163,7 @@ def story_data(story: Story, row: Json, index: Index) -> Json:
     return {
         **row,
         "hidden": [{"name": h.name, "reason": h.reason} for h in story.hidden],
+        "apart": [_apart(apart, index) for apart in story.kept_apart],
         "graph": _graph(story, members, names, index, pair_of, by_pair),
         "articles": [
             _article(index.articles[a], verdicts.get(a), printed.get(a, []), credits[a], names)
@@ -185,6 +190,23 @@ def story_data(story: Story, row: Json, index: Index) -> Json:
             }
             for view, derived in pairs
         ],
+    }
+
+
+def _apart(apart: KeptApart, index: Index) -> Json:
+    """Another story this one is kept apart from: its id and label (the page links to it),
+    the two articles and the reason in words."""
+    return {
+        "story": apart.story,
+        "label": index.labels.get(apart.story, apart.story),
+        "article": article_label(index.articles[apart.article])
+        if apart.article in index.articles
+        else apart.article,
+        "other": article_label(index.articles[apart.other])
+        if apart.other in index.articles
+        else apart.other,
+        "reason": apart.reason,
+        "detail": apart.detail,
     }
 
 

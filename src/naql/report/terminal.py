@@ -96,6 +96,12 @@ def print_story(story: Story, articles: dict[str, Article], console: Console) ->
             if edge.kind in ("shared", "template"):
                 stance = f"{signal.weight:+.1f}"
             _plain(console, f"      {signal.name} ({stance}): {signal.detail}")
+    for apart in story.kept_apart:
+        _plain(
+            console,
+            f"  kept apart from story {apart.story} ({apart.article} ≠ {apart.other}, "
+            f"{apart.reason}): {apart.detail}",
+        )
 
 
 def print_articles(trace: Trace, shown: set[str], console: Console) -> None:

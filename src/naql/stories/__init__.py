@@ -126,6 +126,8 @@ Linkage = Callable[
 class StoryGroups:
     members: list[list[int]]  # article indices per story, largest story first
     similarity: dict[tuple[int, int], float] = field(default_factory=dict)
+    # The day each article's lead names (naql.stories.days), by article index.
+    days: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 def formula_pairs(
@@ -322,7 +324,7 @@ def group_stories(
     members = (linkage or average_linkage)(
         len(articles), similarity, config.threshold, days, apart or set()
     )
-    return StoryGroups(members, similarity)
+    return StoryGroups(members, similarity, days)
 
 
 def _apart_in_time(first: datetime | None, second: datetime | None, days: float) -> bool:

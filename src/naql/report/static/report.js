@@ -377,12 +377,51 @@
       hidden.appendChild(items);
       parts.push(hidden);
     }
+    if (data.apart && data.apart.length) parts.push(drawApart(data.apart));
     parts.push(drawGraph(data));
     parts.push(drawPairList(data));
     parts.push(el("section", "pair-view"));
     parts.push(drawArticles(data));
     storyView.replaceChildren.apply(storyView, parts);
     document.title = inert(data.label) + " — " + inert(document.querySelector("h1").textContent);
+  }
+
+  /** A sentence with «quoted» Arabic words as parts, each quote isolated as a name is (an
+   *  English sentence quoting two places must not have its quotes reordered into each other). */
+  function quoted(text) {
+    const parts = [];
+    const quote = /«[^»]*»/g;
+    let last = 0;
+    let found;
+    while ((found = quote.exec(text)) !== null) {
+      if (found.index > last) parts.push(text.slice(last, found.index));
+      parts.push({ name: found[0] });
+      last = quote.lastIndex;
+    }
+    if (last < text.length) parts.push(text.slice(last));
+    return parts;
+  }
+
+  /** The stories this one shares text or a strong link with but is kept apart from, each
+   *  linked (naql serve's own page for it, else this file's), with the evidence in words. */
+  function drawApart(apart) {
+    const part = section("Kept apart (other events)", "kept-apart");
+    const items = el("ul");
+    for (const other of apart) {
+      const item = el("li");
+      const link = el("a", null, other.story);
+      link.href = opening.home
+        ? opening.home.replace(/\/$/, "") + "/stories/" + encodeURIComponent(other.story)
+        : "#story=" + encodeURIComponent(other.story);
+      const label = el("span", "apart-label", other.label);
+      label.dir = "auto";
+      const why = [{ name: other.article }, " / ", { name: other.other }, ": "].concat(quoted(other.detail));
+      const text = clamped("div", why, 3);
+      item.append(link, " ", label, text);
+      items.appendChild(item);
+    }
+    part.appendChild(items);
+    return part;
   }
 
   /** What an edge says, with the names of its ends. */

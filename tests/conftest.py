@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,6 +39,28 @@ def haftar() -> list[Article]:
         Article(id=path.name[:3], text=path.read_text(encoding="utf-8"), path=str(path))
         for path in sorted(EXAMPLE.glob("*.txt"))
     ]
+
+
+def bulletins() -> list[dict[str, str]]:
+    """Two days' weather bulletins from the agency and a paper's copy of each the next day
+    (tests/test_slots.py): two stories of one formula, kept apart by their slot words."""
+    from test_slots import MONDAY, TUESDAY
+
+    copy = ("لهذا اليوم", "أمس")
+    return [
+        {"id": "spa-mon", "text": MONDAY, "outlet": "spa", "date": "2015-07-20"},
+        {"id": "paper-mon", "text": MONDAY.replace(*copy), "date": "2015-07-21"},
+        {"id": "spa-tue", "text": TUESDAY, "outlet": "spa", "date": "2015-07-21"},
+        {"id": "paper-tue", "text": TUESDAY.replace(*copy), "date": "2015-07-22"},
+    ]
+
+
+def bulletins_file(folder: Path) -> Path:
+    """:func:`bulletins` as a JSON lines file in ``folder``."""
+    path = folder / "bulletins.jsonl"
+    lines = (json.dumps(row, ensure_ascii=False) for row in bulletins())
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
 
 
 def story_graphs(nodes: int, pairs: int) -> tuple:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, bulletins_file
 
 from naql.cli import main
 from naql.records import Trace, from_json
@@ -203,6 +203,7 @@ def _expected_rows(trace: Trace) -> dict[str, int]:
         "passages": trace.counts["passages"],
         "stories": trace.counts["stories"],
         "edges": sum(len(s.edges) for s in trace.stories),
+        "kept_apart": sum(len(s.kept_apart) for s in trace.stories),
         "verdicts": len(trace.verdicts),
         "sources": sum(len(v.sources) for v in trace.verdicts),
         "credits": len(trace.attributions),
@@ -222,7 +223,7 @@ def test_export_jsonl_and_parquet_read_back_with_the_traces_counts(
         code, out, _ = _run(
             ["export", "--db", str(db), "--format", format, "--out", str(folder)], capsys
         )
-        assert code == 0 and "8 tables" in out
+        assert code == 0 and "9 tables" in out
         assert sorted(p.name for p in folder.iterdir()) == sorted(f"{t}.{format}" for t in TABLES)
         for table, rows in expected.items():
             path = folder / f"{table}.{format}"
@@ -233,7 +234,8 @@ def test_export_jsonl_and_parquet_read_back_with_the_traces_counts(
             else:
                 lines = path.read_text(encoding="utf-8").splitlines()
                 assert len(lines) == rows, (format, table)
-                assert list(json.loads(lines[0])) == [name for name, _ in TABLES[table]]
+                if lines:  # the example's three stories are kept apart from none
+                    assert list(json.loads(lines[0])) == [name for name, _ in TABLES[table]]
     passages = pq.read_table(tmp_path / "parquet" / "passages.parquet").to_pylist()
     exported = {
         (p["a"], p["b"], p["a_start"], p["a_end"], p["b_start"], p["b_end"]) for p in passages
@@ -280,7 +282,7 @@ def test_export_to_a_url_writes_what_a_folder_gets(built, tmp_path: Path, capsys
             code, out, _ = _run(
                 ["export", "--db", str(db), "--format", format, "--out", url], capsys
             )
-            assert code == 0 and "8 tables" in out and "endpoint_override" not in out
+            assert code == 0 and "9 tables" in out and "endpoint_override" not in out
             system, base = fs.FileSystem.from_uri(url)
             found = system.get_file_info(fs.FileSelector(base))
             assert sorted(f.base_name for f in found) == sorted(f"{t}.{format}" for t in TABLES)
@@ -384,3 +386,26 @@ def test_browsing_reads_while_an_add_writes(built, tmp_path: Path, capsys) -> No
         assert code == 0 and json.loads(out)["label"] == "changed"
     finally:
         writer.close()
+
+
+def test_export_has_a_row_per_story_kept_apart(tmp_path: Path, capsys) -> None:
+    """Two days' bulletins and a paper's copy of each (tests/test_slots.py), indexed: the
+    kept_apart table names both stories, each from its own side, with the evidence."""
+    pile = bulletins_file(tmp_path)
+    db = tmp_path / "naql.db"
+    code, _, _ = _run(
+        ["index", "add", str(pile), "--db", str(db), "--no-trust-dates", "-q"], capsys
+    )
+    assert code == 0
+    code, _, _ = _run(
+        ["export", "--db", str(db), "--format", "parquet", "--out", str(tmp_path / "t")], capsys
+    )
+    assert code == 0
+    found = pq.read_table(tmp_path / "t" / "kept_apart.parquet").to_pylist()
+    assert sorted((r["article"], r["other_article"], r["reason"]) for r in found) == [
+        ("spa-mon", "spa-tue", "template"),
+        ("spa-tue", "spa-mon", "template"),
+    ]
+    stories = {r["story"]: r["other_story"] for r in found}
+    assert len(stories) == 2 and stories[stories[next(iter(stories))]] == next(iter(stories))
+    assert all("other slots" in r["detail"] for r in found)

@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 from browser import chromium, console_errors, missing, screenshot
-from conftest import EXAMPLE, shared
+from conftest import EXAMPLE, bulletins, shared
 
 from naql.cli import main
-from naql.records import Story, Trace
+from naql.config import Config, ProvenanceConfig
+from naql.pipeline import trace
+from naql.records import Article, Story, Trace
 from naql.report.html import write
 
 HAFTAR = "حفتر زار دمشق"  # the Haftar story's label begins so
@@ -283,18 +285,7 @@ def test_hostile_text_stays_text(driver, hostile) -> None:
 def test_a_story_names_the_stories_it_is_kept_apart_from_and_opens_them(driver, tmp_path) -> None:
     """Two days' bulletins and a paper's copy of each (tests/test_slots.py): each story says
     which story it is kept apart from and why, and its link opens that story."""
-    from test_slots import MONDAY, TUESDAY
-
-    from naql.config import Config, ProvenanceConfig
-    from naql.pipeline import trace
-    from naql.records import Article
-
-    articles = [
-        Article(id="spa-mon", text=MONDAY, outlet="spa", date="2015-07-20"),
-        Article(id="paper-mon", text=MONDAY.replace("لهذا اليوم", "أمس"), date="2015-07-21"),
-        Article(id="spa-tue", text=TUESDAY, outlet="spa", date="2015-07-21"),
-        Article(id="paper-tue", text=TUESDAY.replace("لهذا اليوم", "أمس"), date="2015-07-22"),
-    ]
+    articles = [Article(**row) for row in bulletins()]
     result = trace(articles, Config(provenance=ProvenanceConfig(trust_dates=False)))
     report = tmp_path / "bulletins.html"
     write(result, report)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from browser import chromium, console_errors, missing, screenshot
-from conftest import EXAMPLE
+from conftest import EXAMPLE, bulletins_file
 
 from naql.cli import main
 
@@ -267,16 +267,7 @@ def test_markup_in_an_indexed_article_stays_text(driver, base) -> None:
 def test_a_story_page_links_the_story_it_is_kept_apart_from(driver, tmp_path) -> None:
     """Two days' bulletins and a paper's copy of each, indexed: each served story says which
     story it is kept apart from and why, and the link opens that story's page."""
-    from test_slots import MONDAY, TUESDAY
-
-    pile = tmp_path / "bulletins.jsonl"
-    rows = [
-        {"id": "spa-mon", "text": MONDAY, "outlet": "spa", "date": "2015-07-20"},
-        {"id": "paper-mon", "text": MONDAY.replace("لهذا اليوم", "أمس"), "date": "2015-07-21"},
-        {"id": "spa-tue", "text": TUESDAY, "outlet": "spa", "date": "2015-07-21"},
-        {"id": "paper-tue", "text": TUESDAY.replace("لهذا اليوم", "أمس"), "date": "2015-07-22"},
-    ]
-    pile.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    pile = bulletins_file(tmp_path)
     db = tmp_path / "naql.db"
     assert main(["index", "add", str(pile), "--db", str(db), "--no-trust-dates", "-q"]) == 0
     served = _served(db)

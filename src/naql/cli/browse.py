@@ -403,7 +403,8 @@ def export_command(
 ) -> None:
     """Write the index's tables for pandas, Arrow or DuckDB, one file each in DIR: articles,
     alignments, passages (one row per reused passage, spans as start/end), stories, edges,
-    verdicts, sources (one row per source a verdict names, with its share) and credits.
+    kept_apart (one row per story a story is kept apart from, and why), verdicts, sources
+    (one row per source a verdict names, with its share) and credits.
 
     Example: naql export --db naql.db --format parquet --out tables
     """

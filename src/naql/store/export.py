@@ -88,6 +88,14 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("shared_words", "int"),
         ("signals", "string"),  # JSON: [{"name", "weight", "detail"}]
     ),
+    "kept_apart": (  # one row per story a story is kept apart from (Story.kept_apart)
+        ("story", "string"),
+        ("other_story", "string"),
+        ("article", "string"),
+        ("other_article", "string"),
+        ("reason", "string"),  # template | formula | day
+        ("detail", "string"),
+    ),
     "verdicts": (
         ("article", "string"),
         ("story", "string"),
@@ -172,7 +180,7 @@ def table_rows(store: SqliteStore, table: str) -> Iterator[dict[str, Any]]:
                     "score": p["score"],
                     "matched_words": p["matched_words"],
                 }
-    elif table in ("stories", "edges"):
+    elif table in ("stories", "edges", "kept_apart"):
         sql = f"SELECT {STORY_COLUMNS}, number FROM stories ORDER BY number"  # noqa: S608
         for row in db.execute(sql):
             record = row[-2]
@@ -188,6 +196,17 @@ def table_rows(store: SqliteStore, table: str) -> Iterator[dict[str, Any]]:
                         "kind": edge["kind"],
                         "shared_words": edge["shared_words"],
                         "signals": _compact(edge["signals"]),
+                    }
+                continue
+            if table == "kept_apart":
+                for apart in story.get("kept_apart", ()):
+                    yield {
+                        "story": row[0],
+                        "other_story": apart["story"],
+                        "article": apart["article"],
+                        "other_article": apart["other"],
+                        "reason": apart["reason"],
+                        "detail": apart["detail"],
                     }
                 continue
             summary = summary_of(row[:-1], story)
@@ -271,14 +290,19 @@ def table_sizes(store: SqliteStore) -> dict[str, int]:
     """How many rows each exported table will have (for progress)."""
     db = store.db
     one = {t: store.count(t) for t in ("articles", "alignments", "stories", "verdicts", "credits")}
-    passages = edges = sources = 0
+    passages = edges = sources = apart = 0
     for (count,) in db.execute("SELECT json_array_length(record, '$.passages') FROM alignments"):
         passages += count
     for (count,) in db.execute("SELECT json_array_length(record, '$.edges') FROM stories"):
         edges += count
     for (count,) in db.execute("SELECT json_array_length(record, '$.sources') FROM verdicts"):
         sources += count
-    return {**one, "passages": passages, "edges": edges, "sources": sources}
+    for (count,) in db.execute(
+        "SELECT json_array_length(record, '$.kept_apart') FROM stories"
+        " WHERE json_type(record, '$.kept_apart') = 'array'"
+    ):
+        apart += count
+    return {**one, "passages": passages, "edges": edges, "sources": sources, "kept_apart": apart}
 
 
 Progress = Callable[[str, int, int], None]

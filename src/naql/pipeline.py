@@ -42,7 +42,7 @@ from naql.records import (
 )
 from naql.reuse import candidate_stage, reused_passages, tokenize
 from naql.stages import Progress, Timer, _no_progress, unfreezing
-from naql.stories import article_similarity, group_stories, representatives
+from naql.stories import article_similarity, group_stories, representatives, story_id
 from naql.stories.apart import kept_apart
 from naql.stories.items import cut_pages, token_items
 from naql.stories.topical import term_weights
@@ -381,7 +381,7 @@ def _provenance(
                 passages=story_pairs.get(number - 1, {}),
                 attributions=per_article,
                 gazetteer=gazetteer,
-                story_id=f"s{number}",
+                story_id=story_id(number - 1),
                 trust_dates=trust_dates,
                 templates={
                     pair: templates[pair]

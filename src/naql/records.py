@@ -191,7 +191,7 @@ class KeptApart:
     story: str
     article: str
     other: str
-    # template (one formula, other facts) | formula (shared text that is only a formula,
+    # template (one formula, other facts) | formula (shared text and nothing else alike,
     # dated on different days) | day (the leads name days that cannot meet)
     reason: str
     detail: str

@@ -199,15 +199,18 @@ def _apart(apart: KeptApart, index: Index) -> Json:
     return {
         "story": apart.story,
         "label": index.labels.get(apart.story, apart.story),
-        "article": article_label(index.articles[apart.article])
-        if apart.article in index.articles
-        else apart.article,
-        "other": article_label(index.articles[apart.other])
-        if apart.other in index.articles
-        else apart.other,
+        "article": _named(apart.article, index),
+        "other": _named(apart.other, index),
         "reason": apart.reason,
         "detail": apart.detail,
     }
+
+
+def _named(article: str, index: Index) -> str:
+    """An article by «id (outlet)», or by its id when this page does not hold it (a served
+    story's page holds that story's articles alone)."""
+    found = index.articles.get(article)
+    return article if found is None else article_label(found)
 
 
 def node_names(story: Story, articles: dict[str, Article]) -> dict[str, str]:

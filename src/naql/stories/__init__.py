@@ -375,6 +375,11 @@ def later_item_links(
     return found
 
 
+def story_id(number: int) -> str:
+    """The id of the story at ``number`` (from 0) in the groups' order: «s1», «s2», ..."""
+    return f"s{number + 1}"
+
+
 def representatives(groups: StoryGroups, titled: Sequence[bool] | None = None) -> list[int]:
     """Per story, its most central member: the largest summed similarity to the others (the
     lowest index among equals), whose headline labels the story. With ``titled`` (per

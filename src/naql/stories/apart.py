@@ -17,6 +17,7 @@ from datetime import date
 
 from naql.pairs import Template, template_evidence
 from naql.records import KeptApart
+from naql.stories import story_id
 
 # At most this many other stories per story: a daily formula (a market close, a cable) is
 # kept apart from every other day's, and the nearest few say why as well as all of them.
@@ -46,10 +47,10 @@ def kept_apart(
     ``days`` each article's reported days; a pair across two stories linked at ``threshold``
     or more whose days cannot meet was kept apart by its days."""
     story_of = {k: number for number, group in enumerate(members) for k in group}
-    # (story, other story) -> (strength, pair, reason, detail): the strongest pair of each.
-    best: dict[tuple[int, int], tuple[float, tuple[int, int], str, str]] = {}
+    # (story, other story) -> (strength, pair, reason): the strongest pair of each.
+    best: dict[tuple[int, int], tuple[float, tuple[int, int], str]] = {}
 
-    def offer(pair: tuple[int, int], strength: float, reason: str, detail: str) -> None:
+    def offer(pair: tuple[int, int], strength: float, reason: str) -> None:
         # Pairs come in order: on a tie the first offered stays.
         a, b = pair
         if story_of[a] == story_of[b]:
@@ -57,18 +58,18 @@ def kept_apart(
         for key in ((story_of[a], story_of[b]), (story_of[b], story_of[a])):
             found = best.get(key)
             if found is None or strength > found[0]:
-                best[key] = (strength, pair, reason, detail)
+                best[key] = (strength, pair, reason)
 
     for pair in sorted(templates):
-        offer(pair, 1.0, "template", "")
+        offer(pair, 1.0, "template")
     for pair in sorted(formula - set(templates)):
-        offer(pair, 0.9, "formula", FORMULA)
+        offer(pair, 0.9, "formula")
     for pair, value in sorted(similarity.items()):
         a, b = pair
         if value >= threshold and a in days and b in days and not set(days[a]) & set(days[b]):
-            offer(pair, value, "day", _days_detail(days[a], days[b]))
+            offer(pair, value, "day")
     found: list[list[KeptApart]] = [[] for _ in members]
-    for (story, other), (_, (a, b), reason, detail) in sorted(
+    for (story, other), (_, (a, b), reason) in sorted(
         best.items(), key=lambda item: (item[0][0], -item[1][0], item[0][1])
     ):
         if len(found[story]) >= MOST:
@@ -79,7 +80,9 @@ def kept_apart(
             detail = template_evidence(_from(templates[(a, b)], mine == a))[1]
         elif reason == "day":
             detail = _days_detail(days[mine], days[theirs])
-        found[story].append(KeptApart(f"s{other + 1}", ids[mine], ids[theirs], reason, detail))
+        else:
+            detail = FORMULA
+        found[story].append(KeptApart(story_id(other), ids[mine], ids[theirs], reason, detail))
     return found
 
 

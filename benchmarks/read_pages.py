@@ -2,14 +2,15 @@
 workers, as `naql trace` and `naql index add` do), and the check that both read the same.
 
     python benchmarks/read_pages.py [--pages DIR] [--copies 200] [--warc] [--jobs N] [--repeat 2]
-                                    [--spark local[2]]
+                                    [--spark local[2]] [--url]
 
 Without --pages, the five real Arabic news pages of tests/data/ingest/real (saved from five
 outlets, chrome and scripts included) are copied --copies times into a temporary folder, one
 subfolder per copy. With --pages, any folder (a crawl, a saved-pages dump) is read as it is.
 With --warc, the same pages go into one gzipped WARC file instead (one HTTP response record a
 page, a gzip member each, as crawlers write them): the workers then share that one file by
-ranges of its records.
+ranges of its records. With --url, the folder is named by a file:// URL and read through
+pyarrow's file systems, as a crawl in object storage (s3://) is.
 Prints the pages read, seconds and pages/s on one process and on --jobs workers (default:
 every core), the speed-up, whether articles, problems and skip counts are identical, and the
 peak resident memory of this process and of its largest worker. The best of --repeat runs is
@@ -35,11 +36,11 @@ from naql.ingest import ReadResult, read_articles
 REAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "ingest" / "real"
 
 
-def _timed(folder: Path, backend: Backend | None, repeat: int) -> tuple[float, ReadResult]:
+def _timed(target: str, backend: Backend | None, repeat: int) -> tuple[float, ReadResult]:
     best: tuple[float, ReadResult] | None = None
     for _ in range(max(1, repeat)):
         start = time.perf_counter()
-        read = read_articles([str(folder)], backend=backend)
+        read = read_articles([target], backend=backend)
         seconds = time.perf_counter() - start
         if best is None or seconds < best[0]:
             best = (seconds, read)
@@ -57,6 +58,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=available_cores())
     parser.add_argument("--repeat", type=int, default=2, help="runs each; the fastest counts")
     parser.add_argument("--spark", metavar="MASTER", help="also on Spark, e.g. local[2]")
+    parser.add_argument(
+        "--url", action="store_true", help="name the pages by file:// URL, as an s3:// crawl is"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="naql-pages-") as scratch:
         folder = args.pages
@@ -71,13 +75,14 @@ def main() -> int:
             with open(folder / "crawl.warc.gz", "wb") as out:
                 for number, page in enumerate(pages):
                     out.write(gzip.compress(_response(f"https://example.com/{number}", page)))
-        one_s, one = _timed(folder, None, args.repeat)
-        many_s, many = _timed(folder, LocalBackend(args.jobs), args.repeat)
+        target = f"file://{folder.resolve()}" if args.url else str(folder)
+        one_s, one = _timed(target, None, args.repeat)
+        many_s, many = _timed(target, LocalBackend(args.jobs), args.repeat)
         on_spark = None
         if args.spark:
             spark = open_backend("spark", args.jobs, args.spark)
             try:
-                on_spark = _timed(folder, spark, args.repeat)
+                on_spark = _timed(target, spark, args.repeat)
             finally:
                 spark.close()
     pages = len(one.articles) + one.skipped_records

@@ -14,6 +14,7 @@ from naql.backends.local import LocalBackend
 from naql.ingest import ReadOptions, ReadResult, read_articles
 from naql.ingest import paths as ingest_paths
 from naql.ingest.paths import FileRead, read_file
+from naql.ingest.remote import plan_url
 from naql.ingest.warc import record_ranges
 
 REAL_HTML = Path(__file__).resolve().parents[1] / "data" / "ingest" / "real"
@@ -132,28 +133,58 @@ def test_a_file_cut_short_is_read_whole(
     _same(read_articles([str(path)]), _by_ranges(path, gz, 4)[0])
 
 
-@pytest.mark.parametrize("gz", [True, False])
-def test_workers_share_one_large_warc(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gz: bool
-) -> None:
-    # A crawl of real pages saved as one WARC: with ranges of a few kilobytes, both workers
-    # read parts of it, and the pile reads as one process reads it.
+def _crawl(folder: Path, gz: bool) -> tuple[Path, int]:
+    """A crawl of real pages saved as one WARC (with images between them), and its pages."""
     pages = sorted(REAL_HTML.glob("*.html"))
     records = [_record("warcinfo", "", b"software: naql-test\r\n")]
     for copy in range(4):
         for page in pages:
             records.append(_response(f"https://example.com/{copy}/{page.stem}", page.read_bytes()))
             records.append(_response(f"https://example.com/{copy}.png", b"png", kind="image/png"))
-    path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    path = folder / ("crawl.warc.gz" if gz else "crawl.warc")
     _write(path, records, gz)
+    return path, 4 * len(pages)
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_workers_share_one_large_warc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gz: bool
+) -> None:
+    # With ranges of a few kilobytes, both workers read parts of it, and the pile reads as one
+    # process reads it.
+    path, pages = _crawl(tmp_path, gz)
     monkeypatch.setattr(ingest_paths, "_WARC_PIECE", path.stat().st_size // 6)
     plans = ingest_paths.split_warcs(
         [[FileRead(str(path), path.name, True, None, path.stat().st_size, str(path))]], 2
     )
     assert len(plans[0]) >= 3
     one = read_articles([str(path)])
-    assert len(one.articles) == 4 * len(pages)
+    assert len(one.articles) == pages
     _same(one, read_articles([str(path)], backend=LocalBackend(2)))
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_a_warc_named_by_url_is_cut_as_a_local_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gz: bool
+) -> None:
+    # A crawl in object storage (here file://, through the same pyarrow file systems as s3://):
+    # found cut at the same records through a seekable remote file, each range read where it
+    # starts by the workers, and the pile read as the file on disk is.
+    path, pages = _crawl(tmp_path, gz)
+    monkeypatch.setattr(ingest_paths, "_WARC_PIECE", path.stat().st_size // 6)
+    url = f"file://{path}"
+    (by_url,) = [list(plan_url(url, ReadOptions(), {}))]
+    local = [FileRead(str(path), path.name, True, None, path.stat().st_size, str(path))]
+    cut, cut_here = ingest_paths.split_warcs([by_url], 2), ingest_paths.split_warcs([local], 2)
+    assert len(cut[0]) >= 3 and all(step.root == by_url[0].root for step in cut[0])  # type: ignore[union-attr]
+    assert [step.part for step in cut[0]] == [step.part for step in cut_here[0]]  # type: ignore[union-attr]
+    one = read_articles([str(path)])
+    read = read_articles([url], backend=LocalBackend(2))
+    assert len(one.articles) == pages
+    assert [(a.id.replace(url, ""), a.text, a.title) for a in read.articles] == [
+        (a.id.replace(str(path), ""), a.text, a.title) for a in one.articles
+    ]
+    assert list(read.skipped.items()) == list(one.skipped.items())
 
 
 def test_a_warc_gzipped_as_one_stream_is_read_whole(

@@ -31,7 +31,7 @@ from naql.ingest.formats import (
 )
 from naql.ingest.metadata import SIDECAR_NAME
 from naql.ingest.options import ReadOptions
-from naql.ingest.remote import is_url, opener, plan_url
+from naql.ingest.remote import is_url, opener, plan_url, random_opener
 from naql.ingest.sources import Source, bytes_source, count, describe, file_source, split_name
 from naql.ingest.warc import record_ranges
 from naql.records import Problem
@@ -150,21 +150,25 @@ _FILE_COST = 16_384  # bytes a file's opening and parsing are worth, for balanci
 def read_file(step: FileRead, options: ReadOptions, skipped: Skipped) -> Iterator[Item]:
     """The items of one planned file."""
     where = step.where
-    if step.root is not None:
-        source = Source(step.path, step.name, opener(step.root, where), None, step.sidecar)
-    elif step.part is not None:
+    if step.part is not None:
         start, end, first = step.part
-        source = Source(
-            step.path, step.name, lambda: _range(where, start, end), None, step.sidecar, first
+        whole = (
+            random_opener(step.root, where) if step.root is not None else lambda: open(where, "rb")  # noqa: SIM115 (the reader closes it)
         )
+        source = Source(
+            step.path, step.name, lambda: _range(whole, start, end), None, step.sidecar, first
+        )
+    elif step.root is not None:
+        source = Source(step.path, step.name, opener(step.root, where), None, step.sidecar)
     else:
         source = Source(step.path, step.name, lambda: open(where, "rb"), where, step.sidecar)
     yield from read_source(source, options, skipped, explicit=step.explicit)
 
 
-def _range(path: str, start: int, end: int) -> IO[bytes]:
-    """Bytes ``start`` to ``end`` of a file, as a file of their own."""
-    handle = open(path, "rb")
+def _range(whole: Callable[[], IO[bytes]], start: int, end: int) -> IO[bytes]:
+    """Bytes ``start`` to ``end`` of a file (``whole`` opens it, seekable), as a file of
+    their own."""
+    handle = whole()
     handle.seek(start)
     return io.BufferedReader(_Slice(handle, end - start), buffer_size=1 << 20)
 
@@ -191,7 +195,7 @@ class _Slice(io.RawIOBase):
 
 
 def split_warcs(plans: list[list[Step]], workers: int) -> list[list[Step]]:
-    """The plans with each large local WARC file cut into ranges of records
+    """The plans with each large WARC file cut into ranges of records
     (:func:`naql.ingest.warc.record_ranges`) when there are too few files to keep ``workers``
     busy: one crawl saved as one WARC is otherwise read by one worker, a page every 20 ms."""
     files = [step for plan in plans for step in plan if isinstance(step, FileRead)]
@@ -204,7 +208,8 @@ def split_warcs(plans: list[list[Step]], workers: int) -> list[list[Step]]:
         for step in plan:
             if isinstance(step, FileRead) and _splittable(step, piece):
                 gz = split_name(step.name)[1]
-                ranges = record_ranges(step.where, gz, -(-step.size // piece))
+                opened = None if step.root is None else random_opener(step.root, step.where)
+                ranges = record_ranges(step.where, gz, -(-step.size // piece), opened, step.size)
                 steps.extend(
                     dataclasses.replace(step, part=part, size=part[1] - part[0]) for part in ranges
                 )
@@ -215,9 +220,11 @@ def split_warcs(plans: list[list[Step]], workers: int) -> list[list[Step]]:
 
 
 def _splittable(step: FileRead, piece: int) -> bool:
-    """A local WARC file (by its name) of two pieces or more."""
-    local = step.root is None and not step.here and step.part is None
-    return local and step.size >= 2 * piece and split_name(step.name)[0] == "warc"
+    """A WARC file (by its name) of two pieces or more, on this machine's disk or named by
+    URL (a crawl in object storage: its ranges are found by reading it through once here,
+    a fraction of what parsing its pages costs the workers)."""
+    whole = not step.here and step.part is None
+    return whole and step.size >= 2 * piece and split_name(step.name)[0] == "warc"
 
 
 _FILES_PER_WORKER = 8

@@ -125,6 +125,18 @@ def opener(root: str, path: str) -> Callable[[], IO[bytes]]:
     return open_stream
 
 
+def random_opener(root: str, path: str) -> Callable[[], IO[bytes]]:
+    """As :func:`opener`, a file that can seek and tell where it is: for the ranges of a
+    large WARC (:func:`naql.ingest.warc.record_ranges`), found and read where they start."""
+
+    def open_file() -> IO[bytes]:
+        system, _ = file_system(root)
+        native = system.open_input_file(path)
+        return io.BufferedReader(Native(native), buffer_size=1 << 20)
+
+    return open_file
+
+
 class Native(io.RawIOBase):
     """pyarrow's input or output stream as Python's raw binary file: the readers iterate
     lines and call read1, and the JSON writer wants a text file, which pyarrow's own files
@@ -138,6 +150,15 @@ class Native(io.RawIOBase):
 
     def writable(self) -> bool:
         return bool(self._native.writable())
+
+    def seekable(self) -> bool:
+        return bool(self._native.seekable())
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return int(self._native.seek(offset, whence))
+
+    def tell(self) -> int:
+        return int(self._native.tell())
 
     def readinto(self, buffer: Any) -> int:
         data = self._native.read(len(buffer))

@@ -14,7 +14,7 @@ import bisect
 import dataclasses
 import os
 import zlib
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import IO, Any
 
 from naql.ingest.html import article_from_html, looks_like_html
@@ -232,19 +232,27 @@ _TYPES = frozenset(
 )
 
 
-def record_ranges(path: str, gz: bool, parts: int) -> list[tuple[int, int, int]]:
+def record_ranges(
+    path: str,
+    gz: bool,
+    parts: int,
+    opened: Callable[[], IO[bytes]] | None = None,
+    size: int | None = None,
+) -> list[tuple[int, int, int]]:
     """``(start, end, first)``: byte ranges of the WARC file at ``path``, about ``parts`` of
     similar size, each starting at a record (for a ``.warc.gz``, at a gzip member that starts
     one), ``first`` being the number of its first response in the file, as :func:`read_warc`
     counts them. One range, the whole file, unless the file is cut cleanly: every record's
     header read, every member complete, every record type a standard one. A file with a flaw
-    is read whole, so its problem is reported as it always was."""
-    whole = [(0, os.path.getsize(path), 1)]
+    is read whole, so its problem is reported as it always was. A file named by URL comes
+    with ``opened`` (a seekable file of it, :func:`naql.ingest.remote.random_opener`) and its
+    ``size``."""
+    whole = [(0, os.path.getsize(path) if size is None else size, 1)]
     if parts < 2:
         return whole
     try:
-        with open(path, "rb") as handle:
-            starts = _gzip_starts(handle) if gz else _plain_starts(handle)
+        with (opened or (lambda: open(path, "rb")))() as handle:
+            starts = _gzip_starts(handle) if gz else _plain_starts(handle, whole[0][1])
     except (OSError, ValueError, zlib.error):
         return whole
     if starts is None or len(starts) < 2 or starts[0][0] != 0:
@@ -318,8 +326,9 @@ def _responses(data: bytes) -> int | None:
     return count
 
 
-def _plain_starts(handle: IO[bytes]) -> list[tuple[int, int]] | None:
-    """(offset, responses before it) of each record of an uncompressed WARC."""
+def _plain_starts(handle: IO[bytes], size: int) -> list[tuple[int, int]] | None:
+    """(offset, responses before it) of each record of an uncompressed WARC of ``size``
+    bytes."""
     starts: list[tuple[int, int]] = []
     responses = 0
     while True:
@@ -342,7 +351,7 @@ def _plain_starts(handle: IO[bytes]) -> list[tuple[int, int]] | None:
         if kind is None or length is None:
             return None
         handle.seek(length, os.SEEK_CUR)
-        if handle.tell() > os.fstat(handle.fileno()).st_size:
+        if handle.tell() > size:
             return None
         starts.append((offset, responses))
         responses += kind == "response"

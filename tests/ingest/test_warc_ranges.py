@@ -199,3 +199,29 @@ def test_a_warc_gzipped_as_one_stream_is_read_whole(
     plain = tmp_path / "blank-first.warc"
     plain.write_bytes(b"\r\n" + b"".join(_records(["page"] * 6)))
     assert record_ranges(str(plain), False, 4) == [(0, plain.stat().st_size, 1)]
+
+
+def test_a_warc_in_an_s3_store_is_cut_where_it_lies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, s3: str
+) -> None:
+    # The ranges found and read through S3 range requests (moto's store on this machine).
+    from pyarrow import fs
+
+    path, pages = _crawl(tmp_path, True)
+    monkeypatch.setattr(ingest_paths, "_WARC_PIECE", path.stat().st_size // 6)
+    store, _ = fs.FileSystem.from_uri(f"s3://crawls?{s3}&allow_bucket_creation=true")
+    store.create_dir("crawls")
+    with store.open_output_stream("crawls/day/crawl.warc.gz", compression=None) as out:
+        out.write(path.read_bytes())
+    url = "s3://crawls/day/crawl.warc.gz"
+    plan = list(plan_url(f"{url}?{s3}", ReadOptions(), {}))
+    local = [FileRead(str(path), path.name, True, None, path.stat().st_size, str(path))]
+    cut = ingest_paths.split_warcs([plan], 2)[0]
+    assert len(cut) >= 3
+    assert [s.part for s in cut] == [s.part for s in ingest_paths.split_warcs([local], 2)[0]]  # type: ignore[union-attr]
+    read = read_articles([f"{url}?{s3}"], backend=LocalBackend(2))
+    one = read_articles([str(path)])
+    assert len(read.articles) == pages
+    assert [(a.id.replace(url, ""), a.text) for a in read.articles] == [
+        (a.id.replace(str(path), ""), a.text) for a in one.articles
+    ]

@@ -46,8 +46,11 @@ def _numpy_after_naql(env: dict[str, str]) -> list[str]:
     return done.stdout.split()
 
 
-def test_numpy_imported_after_naql_follows_the_kernel() -> None:
+@pytest.mark.parametrize("unset", [None, ""])  # empty: numpy's own import would fail on it
+def test_numpy_imported_after_naql_follows_the_kernel(unset: str | None) -> None:
     env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if unset is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = unset
     switch, advised = _numpy_after_naql(env)
     if huge_pages_stall():
         assert (switch, advised) == ("0", "False")

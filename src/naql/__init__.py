@@ -25,6 +25,10 @@ def huge_pages_stall(defrag: str = _DEFRAG) -> bool:
 # took 1.2 s here against 0.045 s without, and the full SaudiNewsNet trace, whose stages make
 # and drop arrays by the hundred megabytes, ran in 25.5-26.4 s against 23.5-24.2 s. numpy
 # reads its switch when it is first imported, so this works where naql is imported first
-# (its command, its benchmarks, the workers); a value the user set is kept.
-if "NUMPY_MADVISE_HUGEPAGE" not in _os.environ and huge_pages_stall():
-    _os.environ["NUMPY_MADVISE_HUGEPAGE"] = "0"
+# (its command, its benchmarks, the workers); a value the user set is kept, and an empty one,
+# on which numpy's import fails, taken as none.
+if not _os.environ.get("NUMPY_MADVISE_HUGEPAGE"):
+    if huge_pages_stall():
+        _os.environ["NUMPY_MADVISE_HUGEPAGE"] = "0"
+    else:
+        _os.environ.pop("NUMPY_MADVISE_HUGEPAGE", None)

@@ -315,3 +315,18 @@ def test_trace_checks_the_report_path_before_any_work(tmp_path, capsys) -> None:
     assert main(["trace", str(EXAMPLE), "--report", str(missing), "--no-progress"]) == 2
     captured = capsys.readouterr()
     assert "--report" in captured.err and "naql trace:" not in captured.out
+
+
+def test_the_script_is_every_part_once_in_one_scope() -> None:
+    # A part added to static/script/ but not to SCRIPT_PARTS would never reach a report.
+    from importlib import resources
+
+    from naql.report.html import SCRIPT_PARTS, _assets
+
+    folder = resources.files("naql.report") / "static" / "script"
+    on_disk = sorted(p.name.removesuffix(".js") for p in folder.iterdir() if p.name.endswith(".js"))
+    assert sorted(SCRIPT_PARTS) == on_disk
+    _, script = _assets()
+    assert script.count("(function () {") == 1 and script.rstrip().endswith("})();")
+    assert script.index("function put(") < script.index("function drawList(")  # text first
+    assert script.rstrip().splitlines()[-2].strip() == "route();"  # the page starts last

@@ -135,13 +135,31 @@ def _environment() -> jinja2.Environment:
     )
 
 
+# The report's script, a part per thing it draws (naql/report/static/script/), in the order
+# they run: one function scope, as one file was.
+SCRIPT_PARTS = ("setup", "text", "list", "story", "graph", "pairs", "articles", "start")
+_SCRIPT_HEAD = """/* naql's report: draws the story list, and a story's page when it is opened.
+ *
+ * Every decision (layout, what to mark where) was made in Python; this script only draws.
+ * Data reaches the document only through textContent, createTextNode and setAttribute,
+ * never as HTML, and bidirectional controls in it are shown as inert markers. */
+(function () {
+  "use strict";
+
+"""
+
+
 @functools.cache
 def _assets() -> tuple[str, str]:
     """The stylesheet and the script, checked so they cannot end the element they sit in."""
     static = resources.files("naql.report") / "static"
     css = (static / "report.css").read_text(encoding="utf-8")
-    script = (static / "report.js").read_text(encoding="utf-8")
-    for name, text, closing in (("report.css", css, "</style"), ("report.js", script, "</script")):
+    texts = {"report.css": (css, "</style")}
+    for part in SCRIPT_PARTS:
+        text = (static / "script" / f"{part}.js").read_text(encoding="utf-8")
+        texts[f"script/{part}.js"] = (text, "</script")
+    for name, (text, closing) in texts.items():
         if closing in text.lower() or "<!--" in text:
             raise RuntimeError(f"naql/report/static/{name} holds {closing!r} or '<!--'")
-    return css, script
+    script = "\n".join(texts[f"script/{part}.js"][0] for part in SCRIPT_PARTS)
+    return css, f"{_SCRIPT_HEAD}{script}}})();\n"

@@ -153,7 +153,7 @@ def read_file(step: FileRead, options: ReadOptions, skipped: Skipped) -> Iterato
     if step.part is not None:
         start, end, first = step.part
         whole = (
-            random_opener(step.root, where) if step.root is not None else lambda: open(where, "rb")  # noqa: SIM115 (the reader closes it)
+            random_opener(step.root, where) if step.root is not None else lambda: open(where, "rb")
         )
         source = Source(
             step.path, step.name, lambda: _range(whole, start, end), None, step.sidecar, first

@@ -783,3 +783,57 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
     while any(map(alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(map(alive, workers))
+
+
+class _SendingBackend:
+    """Runs each chunk here, as a backend that sends every task its own inputs would."""
+
+    name, workers, shares_inputs = "sending", 2, False
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    def run(self, task, shared, chunks, progress=None):  # type: ignore[no-untyped-def]
+        self.sent.extend(sum(len(text) for text in chunk) for chunk in chunks)
+        return [task(shared, chunk) for chunk in chunks]
+
+
+def test_a_tokenise_task_carries_a_bounded_share_of_the_texts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Where tasks travel with their texts (Spark), a large pile is cut into more chunks than
+    # workers, each under the cap, and the tokens and ids are those of one process.
+    from naql.backends import tasks
+
+    texts = [a.text for a in _saudinewsnet_day(300)]
+    cap = sum(map(len, texts)) // 7
+    monkeypatch.setattr(tasks, "TEXT_PER_TASK", cap)
+    backend = _SendingBackend()
+    vocabulary = Vocabulary()
+    sent = tasks.tokenize_parallel(texts, vocabulary, backend)  # type: ignore[arg-type]
+    assert len(backend.sent) >= 7 and max(backend.sent) <= cap + max(map(len, texts))
+    alone = Vocabulary()
+    one = alone.tokens_of(texts)
+    assert vocabulary.stems == alone.stems
+    assert all(
+        np.array_equal(a.ids, b.ids) and np.array_equal(a.starts, b.starts)
+        for a, b in zip(sent, one)
+    )
+
+
+def test_spark_text_partitions_hold_a_bounded_share(spark: Backend) -> None:
+    # A partition holds at most `spark.naql.tokensPerPartition` tokens: more partitions than
+    # the shuffles' for a large pile, the same texts in order.
+    docs, _ = _tokenized(_saudinewsnet_day(200))
+    texts = spark.texts  # type: ignore[attr-defined]
+    cap = sum(len(doc) for doc in docs) // 9
+    texts.drop()
+    kept, texts.tokens_per_part = texts.tokens_per_part, cap
+    try:
+        parts = texts.partitioned(docs, None).collect()
+        assert len(parts) >= 9 > spark.partitions  # type: ignore[attr-defined]
+        assert max(sum(len(doc) for doc in part[2]) for part in parts) <= cap + max(map(len, docs))
+        assert [len(doc) for part in parts for doc in part[2]] == [len(doc) for doc in docs]
+    finally:
+        texts.tokens_per_part = kept
+        texts.drop()

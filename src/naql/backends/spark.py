@@ -89,7 +89,12 @@ class SparkBackend:
         self.workers = max(1, int(self.context.defaultParallelism))
         # Shuffles and the texts' partitions: a few a worker.
         self.partitions = max(2, self.workers * 2)
-        self.texts = SparkTexts(self.context, self.partitions)  # cached while one pile is traced
+        # Cached while one pile is traced; `spark.naql.tokensPerPartition` caps a partition.
+        self.texts = SparkTexts(
+            self.context,
+            self.partitions,
+            int(self.context.getConf().get("spark.naql.tokensPerPartition", "2000000")),
+        )
         # Texts up to this many bytes go out as one broadcast rather than by joins.
         self.broadcast_texts = int(
             self.context.getConf().get("spark.naql.broadcastTexts", str(10 * 2**20))

@@ -65,6 +65,20 @@ def read_task(
     return found
 
 
+# Characters of text a task carries at most, where tasks are sent their texts (Spark).
+TEXT_PER_TASK = 4_000_000
+
+
+def _carried(backend: Backend, sizes: Sequence[int], parts: int) -> int:
+    """``parts`` chunks, or more where each travels with its texts (``sizes`` in
+    characters): at most TEXT_PER_TASK characters each. A worker's share of a large pile in
+    one task outgrows what Spark serialises (2 GB), and its tokenise tasks had carried 47 MB
+    each on SaudiNewsNet."""
+    if backend.shares_inputs:
+        return parts
+    return max(parts, min(len(sizes), -(-sum(sizes) // TEXT_PER_TASK)))
+
+
 def tokenize_task(shared: tuple[Sequence[str], str], chunk: range) -> ChunkTokens:
     texts, latin_language = shared
     return tokenize_chunk([texts[k] for k in chunk], latin_language)
@@ -75,7 +89,8 @@ def tokenize_parallel(
 ) -> list[Tokens]:
     # One chunk a worker: each chunk learns, and stems, its own vocabulary; a second chunk
     # stemmed much of it again (on ExAra, 2 chunks took 1.3-1.5 s, 4 took 1.6).
-    ranges = balanced_ranges([len(t) for t in texts], chunk_count(backend, len(texts), 1))
+    sizes = [len(t) for t in texts]
+    ranges = balanced_ranges(sizes, _carried(backend, sizes, chunk_count(backend, len(texts), 1)))
     warm_tables()  # once here, not once in every forked worker
     told = _told(progress, len(texts), [len(r) for r in ranges])
     if backend.shares_inputs:
@@ -304,7 +319,8 @@ def credits_start(
     """:func:`naql.attribution.attributions` of every article, begun on ``workers`` workers
     while the caller goes on (credits need only the texts: they can be read while the driver
     works through the stages no worker shares); :func:`credits_of` collects them."""
-    ranges = balanced_ranges([len(a.text) for a in articles], chunk_count(backend, len(articles)))
+    sizes = [len(a.text) for a in articles]
+    ranges = balanced_ranges(sizes, _carried(backend, sizes, chunk_count(backend, len(articles))))
     if not backend.shares_inputs:  # each chunk sent its own articles
         pieces = [articles[r.start : r.stop] for r in ranges]
         return backend.start(credits_alone_task, gazetteer, pieces, workers)

@@ -837,3 +837,16 @@ def test_spark_text_partitions_hold_a_bounded_share(spark: Backend) -> None:
     finally:
         texts.tokens_per_part = kept
         texts.drop()
+
+
+def test_spark_tasks_of_a_few_texts_each_give_the_same_trace(
+    spark: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tokenise, credits and stories cut into chunks of at most 1,000 characters of text: the
+    # trace of the seed pile is the local backend's all the same.
+    from naql.backends import tasks
+
+    articles = read_articles([str(EXAMPLE)], ReadOptions()).articles
+    local = _trace_json(articles, open_backend("local", 2))
+    monkeypatch.setattr(tasks, "TEXT_PER_TASK", 1000)
+    assert _trace_json(articles, spark) == local

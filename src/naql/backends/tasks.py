@@ -365,9 +365,13 @@ def trace_each(
                 progress(done, len(inputs))
         return traced
     # A story's cost grows faster than its size (pairs of members): weigh by size squared.
-    ranges = balanced_ranges(
-        [len(s.members) ** 2 + 1 for s in inputs], chunk_count(backend, len(inputs))
-    )
+    # Where each chunk travels with its stories' texts, there are enough chunks to keep them
+    # to about TEXT_PER_TASK characters (see _carried).
+    parts = chunk_count(backend, len(inputs))
+    if not backend.shares_inputs:
+        texts = [sum(len(s.articles[k].text) for k in s.members) for s in inputs]
+        parts = _carried(backend, texts, parts)
+    ranges = balanced_ranges([len(s.members) ** 2 + 1 for s in inputs], parts)
     told = _told(progress, len(inputs), [len(r) for r in ranges])
     if backend.shares_inputs:
         found = backend.run(stories_task, inputs, ranges, told)

@@ -146,6 +146,33 @@ def _crawl(folder: Path, gz: bool) -> tuple[Path, int]:
     return path, 4 * len(pages)
 
 
+def _cut_here(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[FileRead]:
+    """The crawl on disk as two workers' plan cuts it, ranges of about a sixth of it."""
+    monkeypatch.setattr(ingest_paths, "_WARC_PIECE", path.stat().st_size // 6)
+    step = FileRead(str(path), path.name, True, None, path.stat().st_size, str(path))
+    return ingest_paths.split_warcs([[step]], 2)[0]  # type: ignore[return-value]
+
+
+def _cut_by_url(given: str, here: list[FileRead]) -> None:
+    """The crawl named by URL ``given`` is cut at the ranges it is cut at on disk."""
+    plan = list(plan_url(given, ReadOptions(), {}))
+    cut = ingest_paths.split_warcs([plan], 2)[0]
+    assert len(cut) >= 3 and all(step.root == plan[0].root for step in cut)  # type: ignore[union-attr]
+    assert [step.part for step in cut] == [step.part for step in here]  # type: ignore[union-attr]
+
+
+def _read_by_url(given: str, url: str, path: Path, pages: int) -> None:
+    """Two workers read the crawl named by URL ``given`` (its articles under ``url``) as one
+    process reads it on disk."""
+    one = read_articles([str(path)])
+    read = read_articles([given], backend=LocalBackend(2))
+    assert len(one.articles) == pages
+    assert [(a.id.replace(url, ""), a.text, a.title) for a in read.articles] == [
+        (a.id.replace(str(path), ""), a.text, a.title) for a in one.articles
+    ]
+    assert list(read.skipped.items()) == list(one.skipped.items())
+
+
 @pytest.mark.parametrize("gz", [True, False])
 def test_workers_share_one_large_warc(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gz: bool
@@ -153,11 +180,7 @@ def test_workers_share_one_large_warc(
     # With ranges of a few kilobytes, both workers read parts of it, and the pile reads as one
     # process reads it.
     path, pages = _crawl(tmp_path, gz)
-    monkeypatch.setattr(ingest_paths, "_WARC_PIECE", path.stat().st_size // 6)
-    plans = ingest_paths.split_warcs(
-        [[FileRead(str(path), path.name, True, None, path.stat().st_size, str(path))]], 2
-    )
-    assert len(plans[0]) >= 3
+    assert len(_cut_here(path, monkeypatch)) >= 3
     one = read_articles([str(path)])
     assert len(one.articles) == pages
     _same(one, read_articles([str(path)], backend=LocalBackend(2)))
@@ -171,20 +194,9 @@ def test_a_warc_named_by_url_is_cut_as_a_local_one(
     # found cut at the same records through a seekable remote file, each range read where it
     # starts by the workers, and the pile read as the file on disk is.
     path, pages = _crawl(tmp_path, gz)
-    monkeypatch.setattr(ingest_paths, "_WARC_PIECE", path.stat().st_size // 6)
     url = f"file://{path}"
-    (by_url,) = [list(plan_url(url, ReadOptions(), {}))]
-    local = [FileRead(str(path), path.name, True, None, path.stat().st_size, str(path))]
-    cut, cut_here = ingest_paths.split_warcs([by_url], 2), ingest_paths.split_warcs([local], 2)
-    assert len(cut[0]) >= 3 and all(step.root == by_url[0].root for step in cut[0])  # type: ignore[union-attr]
-    assert [step.part for step in cut[0]] == [step.part for step in cut_here[0]]  # type: ignore[union-attr]
-    one = read_articles([str(path)])
-    read = read_articles([url], backend=LocalBackend(2))
-    assert len(one.articles) == pages
-    assert [(a.id.replace(url, ""), a.text, a.title) for a in read.articles] == [
-        (a.id.replace(str(path), ""), a.text, a.title) for a in one.articles
-    ]
-    assert list(read.skipped.items()) == list(one.skipped.items())
+    _cut_by_url(url, _cut_here(path, monkeypatch))
+    _read_by_url(url, url, path, pages)
 
 
 def test_a_warc_gzipped_as_one_stream_is_read_whole(
@@ -208,20 +220,11 @@ def test_a_warc_in_an_s3_store_is_cut_where_it_lies(
     from pyarrow import fs
 
     path, pages = _crawl(tmp_path, True)
-    monkeypatch.setattr(ingest_paths, "_WARC_PIECE", path.stat().st_size // 6)
+    here = _cut_here(path, monkeypatch)
     store, _ = fs.FileSystem.from_uri(f"s3://crawls?{s3}&allow_bucket_creation=true")
     store.create_dir("crawls")
     with store.open_output_stream("crawls/day/crawl.warc.gz", compression=None) as out:
         out.write(path.read_bytes())
     url = "s3://crawls/day/crawl.warc.gz"
-    plan = list(plan_url(f"{url}?{s3}", ReadOptions(), {}))
-    local = [FileRead(str(path), path.name, True, None, path.stat().st_size, str(path))]
-    cut = ingest_paths.split_warcs([plan], 2)[0]
-    assert len(cut) >= 3
-    assert [s.part for s in cut] == [s.part for s in ingest_paths.split_warcs([local], 2)[0]]  # type: ignore[union-attr]
-    read = read_articles([f"{url}?{s3}"], backend=LocalBackend(2))
-    one = read_articles([str(path)])
-    assert len(read.articles) == pages
-    assert [(a.id.replace(url, ""), a.text) for a in read.articles] == [
-        (a.id.replace(str(path), ""), a.text) for a in one.articles
-    ]
+    _cut_by_url(f"{url}?{s3}", here)
+    _read_by_url(f"{url}?{s3}", url, path, pages)

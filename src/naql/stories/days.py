@@ -25,7 +25,8 @@ Riyadh, or the writer's choice), so an evening, a night or a dawn names the day 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -74,6 +75,20 @@ def _this_day() -> regex.Pattern[str]:
         rf"(?<!\w)(?<!{fold('مثل')}\s+)(?:{_PART}\s+)?ل?{fold('هذا')}\s+{fold('اليوم')}(?!\w)",
         regex.V0,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _weekday_words() -> re.Pattern[str]:
+    """What every match of :func:`_pattern` holds: a weekday's name, as a plain literal
+    search (no lookaround, so the engine skips ahead to the names' first letters)."""
+    return re.compile(_either(list(_WEEKDAYS)))
+
+
+@functools.lru_cache(maxsize=1)
+def _this_day_words() -> regex.Pattern[str]:
+    """What every match of :func:`_this_day` holds (in :mod:`regex`, whose ``\\s`` the
+    pattern's is)."""
+    return regex.compile(rf"{fold('هذا')}\s+{fold('اليوم')}", regex.V0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -143,13 +158,29 @@ def _lead_weekdays(
     def lead_of(hit: regex.Match[str]) -> int:
         return int(np.searchsorted(starts, origin[hit.start()], side="right")) - 1
 
+    bounds = np.append(np.searchsorted(origin, starts), len(normal))
+
+    def searched(
+        pattern: regex.Pattern[str], needed: re.Pattern[str] | regex.Pattern[str]
+    ) -> Iterator[regex.Match[str]]:
+        """``pattern``'s matches in ``normal``, looked for only in the leads holding the
+        literal every match contains (``needed``): the lookarounds' slow start at every
+        character took 1.2 of SaudiNewsNet's 1.4 s here. A match never crosses a lead, and
+        each lead is searched in place, its context there for the lookbehinds."""
+        holding = sorted({lead_at(hit.start()) for hit in needed.finditer(normal)})
+        for lead in holding:
+            yield from pattern.finditer(normal, int(bounds[lead]), int(bounds[lead + 1]))
+
+    def lead_at(position: int) -> int:
+        return int(np.searchsorted(bounds, position, side="right")) - 1
+
     hits: dict[int, list[tuple[int, int]]] = {}
-    for hit in _pattern().finditer(normal):
+    for hit in searched(_pattern(), _weekday_words()):
         hits.setdefault(lead_of(hit), []).append(_hit(hit))
     found = {lead: _one_day(named) for lead, named in hits.items()}
     # «هذا اليوم» counts only in a lead that names no weekday (see the module doc): few
     # leads say it, so each is read alone.
-    this_day = {lead_of(hit) for hit in _this_day().finditer(normal)}
+    this_day = {lead_of(hit) for hit in searched(_this_day(), _this_day_words())}
     for lead in sorted(this_day - set(hits)):
         found[lead] = _named(normalize(leads[lead]))
     return found

@@ -133,7 +133,7 @@ def run_one(path: Path, backend: str, jobs: int | None, master: str | None) -> d
     runner = open_backend(backend, jobs, master)
     try:
         result = trace(
-            read.articles,
+            read.take(),  # as `naql trace` does: the pages as read go once cleaned
             Config(provenance=ProvenanceConfig(trust_dates=False)),
             read.problems,
             cleaning=CleanConfig(),

@@ -59,7 +59,8 @@ def main() -> int:
         text_field="content", outlet_field="source", date_field="date_extracted", id_field="url"
     )
     read = read_articles([str(z) for z in zips], options)
-    articles = read.articles[: args.limit] if args.limit else read.articles
+    articles = read.take()  # as `naql trace` does: the pages as read go once cleaned
+    articles = articles[: args.limit] if args.limit else articles
     read_seconds = time.perf_counter() - start
     config = Config(provenance=ProvenanceConfig(trust_dates=False))
     clean_start = time.perf_counter()

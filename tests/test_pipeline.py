@@ -57,3 +57,27 @@ def test_the_shared_full_version_passage_is_found_between_rewrites(haftar: list[
 def test_empty_and_single_inputs_give_empty_traces() -> None:
     assert trace([]).alignments == []
     assert trace([Article(id="x", text="نص قصير")]).alignments == []
+
+
+def test_pages_handed_over_are_let_go_once_cleaned(haftar: list[Article]) -> None:
+    """The trace keeps the cleaned articles, not the pages as read: a batch handed over
+    (``ReadResult.take``) is gone by the time tokenising starts, so it weighs on no later
+    stage nor on any worker forked for one."""
+    import weakref
+
+    from naql.clean import CleanConfig
+    from naql.ingest import ReadResult
+
+    class Pages(list[Article]):  # a plain list cannot be referenced weakly
+        pass
+
+    read = ReadResult(Pages(haftar))
+    batch = weakref.ref(read.articles)
+    seen: dict[str, bool] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        seen.setdefault(stage, batch() is not None)
+
+    result = trace(read.take(), cleaning=CleanConfig(), progress=progress)
+    assert read.articles == [] and seen["clean"] and not seen["tokenize"]
+    assert {article.id for article in result.articles} >= {"000#1", "001", "004"}

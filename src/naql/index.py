@@ -116,12 +116,12 @@ def retrace(
     backend: Backend | None = None,
 ) -> tuple[Trace, dict[str, int], dict[str, int], dict[str, int]]:
     """Trace every stored page again, remembering (see the module), and save the result."""
-    pages = stored_pages(store)
-    latin = mostly_latin(page.text for page in pages)
+    pages = [stored_pages(store)]  # handed over below: the pages as read go once cleaned
+    latin = mostly_latin(page.text for page in pages[0])
     gazetteer = load_gazetteer(settings.outlets, latin_names=latin)
     memo = Memo(store, salt=salt(settings, latin))
     trace = pipeline.trace(
-        pages,
+        pages.pop(),
         settings.config(),
         problems,
         progress,

@@ -41,7 +41,7 @@ from naql.records import (
     Verdict,
 )
 from naql.reuse import candidate_stage, reused_passages, tokenize
-from naql.stages import Progress, Timer, _no_progress, unfreezing
+from naql.stages import Progress, Timer, _no_progress, unfrozen
 from naql.stories import article_similarity, group_stories, representatives, story_id
 from naql.stories.apart import kept_apart
 from naql.stories.items import cut_pages, token_items
@@ -49,7 +49,6 @@ from naql.stories.topical import term_weights
 from naql.text import Tokens, Vocabulary
 
 
-@unfreezing
 def trace(
     articles: Sequence[Article],
     config: Config | None = None,
@@ -66,16 +65,40 @@ def trace(
     With ``cleaning``, the pages are cleaned first (:mod:`naql.clean`: chrome out, multi-story
     pages split) and the trace is of the cleaned articles. With a ``backend``
     (:mod:`naql.backends`), the heavy stages run there, with the same result as here."""
-    timer = Timer(freeze=True)
-    if backend is not None and backend.workers <= 1 and backend.name == "local":
-        backend = None
-    config = config or Config()
-    if gazetteer is None:
-        gazetteer = load_gazetteer(outlets_file, latin_names=mostly_latin(a.text for a in articles))
-    dropped_lines = None
-    if cleaning is not None:
-        cleaned = clean(articles, cleaning, timer, progress)
-        articles, dropped_lines = cleaned.articles, sum(cleaned.dropped.values())
+    # No wrapper around this function: it would hold the pages as read for the whole trace.
+    with unfrozen():
+        timer = Timer(freeze=True)
+        if backend is not None and backend.workers <= 1 and backend.name == "local":
+            backend = None
+        config = config or Config()
+        if gazetteer is None:
+            latin = mostly_latin(a.text for a in articles)
+            gazetteer = load_gazetteer(outlets_file, latin_names=latin)
+        dropped_lines = None
+        if cleaning is not None:
+            cleaned = clean(articles, cleaning, timer, progress)
+            articles, dropped_lines = cleaned.articles, sum(cleaned.dropped.values())
+            # The pages as read (the result holds them, for explain()) go now unless the
+            # caller keeps them (:meth:`naql.ingest.ReadResult.take` hands them over): on
+            # SaudiNewsNet 24-34 MB of the trace's peak, here and in every worker forked later.
+            del cleaned
+        return _traced(
+            articles, config, problems, progress, gazetteer, remember, backend, timer, dropped_lines
+        )
+
+
+def _traced(
+    articles: Sequence[Article],
+    config: Config,
+    problems: Sequence[Problem],
+    progress: Progress,
+    gazetteer: Gazetteer,
+    remember: Memo | None,
+    backend: Backend | None,
+    timer: Timer,
+    dropped_lines: int | None,
+) -> Trace:
+    """:func:`trace` of the (cleaned) articles."""
     articles, renamed = unique_ids(articles)
     problems = [*problems, *renamed]
     vocabulary = Vocabulary(config.text.latin_language)

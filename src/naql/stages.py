@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import ParamSpec, TypeVar
 
 # progress(stage, done, total): lets a shell draw progress bars without the library knowing how.
 Progress = Callable[[str, int, int], None]
@@ -46,7 +45,7 @@ class Timer:
     timings: dict[str, float] = field(default_factory=dict)
     # After each stage, what exists is moved out of the cyclic collector's sight (gc.freeze):
     # its full collections otherwise walked every token array and passage made so far, 3.7 s
-    # of a SaudiNewsNet trace. Objects still die by reference count; see unfreezing. The C
+    # of a SaudiNewsNet trace. Objects still die by reference count; see unfrozen. The C
     # heap's free pages go back to the system then too (release_free_memory).
     freeze: bool = False
 
@@ -78,21 +77,13 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def unfreezing(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """``function`` whose stages freeze what they made (``Timer(freeze=True)``), then hand it
-    back to the collector on the way out, unless a caller had frozen objects of its own."""
-
-    @functools.wraps(function)
-    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        frozen_before = gc.get_freeze_count()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if frozen_before == 0:
-                gc.unfreeze()
-
-    return wrapper
+@contextmanager
+def unfrozen() -> Iterator[None]:
+    """A stretch whose stages freeze what they made (``Timer(freeze=True)``), handed back to
+    the collector on the way out, unless a caller had frozen objects of its own."""
+    frozen_before = gc.get_freeze_count()
+    try:
+        yield
+    finally:
+        if frozen_before == 0:
+            gc.unfreeze()

@@ -247,7 +247,8 @@ def trace(
         read = read_or_exit(paths, options, quiet, runner, progress)
         with progress_bars(progress and not quiet) as on_progress:
             result = run_trace(
-                read.articles,
+                # Kept only to list what cleaning dropped, with the text as read.
+                read.articles if explain_clean else read.take(),
                 config,
                 read.problems,
                 on_progress,

@@ -36,6 +36,13 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
 
+    def take(self) -> list[Article]:
+        """The articles, handed over: this result no longer holds them. Passed straight to
+        :func:`naql.pipeline.trace`, the pages as read are let go once cleaned, rather than
+        held through the whole trace."""
+        articles, self.articles = self.articles, []
+        return articles
+
     @property
     def skipped_records(self) -> int:
         """The exact number of inputs or records skipped with a Problem.

@@ -4,6 +4,7 @@ spot (see naql/__init__.py), and keeps a choice the user made."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,59 @@ def test_the_users_choice_is_kept() -> None:
     switch, advised = _numpy_after_naql(env)
     assert switch == "1"
     assert advised == "True"
+
+
+_EXECUTOR = """
+import os, sys
+from pyspark import SparkConf, SparkContext
+
+os.environ["PYSPARK_PYTHON"] = sys.executable
+# One worker and its executor in JVMs and Python processes of their own, started before naql
+# is imported here: like a cluster's, their environment does not carry this driver's setting.
+context = SparkContext(conf=SparkConf().setMaster("local-cluster[1,1,1024]").setAppName("t"))
+context.setLogLevel("ERROR")
+from naql.backends.tasks import tokenize_texts_task  # noqa: E402
+
+
+def started(_):
+    yield "numpy" in sys.modules, os.environ.get("NUMPY_MADVISE_HUGEPAGE")
+
+
+def after(done):
+    from numpy._core import multiarray
+
+    list(done)
+    yield os.environ.get("NUMPY_MADVISE_HUGEPAGE"), multiarray._get_madvise_hugepage()
+
+
+print(context.parallelize([0], 1).mapPartitions(started).collect())
+# A naql task, unpickled on the executor, then what numpy there was told, in that process.
+tokenised = context.parallelize([["نص قصير"]], 1).map(lambda texts: tokenize_texts_task("en", texts))
+print(tokenised.mapPartitions(after).collect())
+context.stop()
+"""
+
+
+def test_a_cluster_executor_decides_by_its_own_kernel() -> None:
+    """docs/scaling.md: a cluster's executors do not inherit the driver's setting, but
+    unpickling a task of naql's imports naql before numpy, which then follows the executor's
+    own kernel. Checked on Spark's local cluster: executors in JVMs and processes of their
+    own, whose environment lacks the setting."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        pytest.skip("no Java runtime: Spark cannot start (install openjdk-17-jre-headless)")
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    done = subprocess.run(
+        [sys.executable, "-c", _EXECUTOR],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=240,
+    )
+    started, after = done.stdout.strip().splitlines()[-2:]
+    assert started == "[(False, None)]"  # numpy not loaded yet, the setting not there
+    if huge_pages_stall():
+        assert after == "[('0', False)]"
+    else:
+        assert after == "[(None, True)]"

@@ -7,6 +7,8 @@ import json
 import os
 import random
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -850,3 +852,61 @@ def test_spark_tasks_of_a_few_texts_each_give_the_same_trace(
     local = _trace_json(articles, open_backend("local", 2))
     monkeypatch.setattr(tasks, "TEXT_PER_TASK", 1000)
     assert _trace_json(articles, spark) == local
+
+
+_CLUSTER = """
+import json, os, sys
+from pyspark import SparkConf, SparkContext
+
+from naql.backends import open_backend
+from naql.clean import CleanConfig
+from naql.ingest import ReadOptions, read_articles
+from naql.pipeline import trace
+from naql.records import to_json
+
+example = sys.argv[1]
+os.environ["PYSPARK_PYTHON"] = sys.executable  # as naql's backend does for a context it starts
+# Two workers, each an executor in a JVM and Python processes of its own, as on a cluster;
+# every stage sent through Spark's own paths: texts joined rather than broadcast, partitions
+# of a few hundred tokens, the story graph grouped by components on the executors.
+conf = (
+    SparkConf()
+    .setMaster("local-cluster[2,1,1024]")
+    .set("spark.naql.broadcastTexts", "0")
+    .set("spark.naql.tokensPerPartition", "400")
+    .set("spark.naql.stories.driverEdges", "0")
+)
+SparkContext.getOrCreate(conf)
+spark = open_backend("spark", None, None)
+
+
+def traced(articles, backend):
+    found = to_json(trace(articles, cleaning=CleanConfig(), backend=backend))
+    found.pop("timings")
+    return json.dumps(found, sort_keys=True, ensure_ascii=False)
+
+
+on_cluster = traced(read_articles([example], ReadOptions(), backend=spark).take(), spark)
+spark.close()
+alone = traced(read_articles([example], ReadOptions()).take(), None)
+print(len(json.loads(alone)["articles"]), on_cluster == alone)
+"""
+
+
+def test_spark_executors_of_their_own_give_the_one_process_seed_trace() -> None:
+    """On Spark's local cluster (executors in JVMs and Python processes of their own, as on
+    a cluster, not threads of the driver's JVM as under ``local[…]``), with every stage on
+    Spark's own paths, the seed pages read by the executors and traced give the one-process
+    trace. A fresh process: one Spark context a process, and the module's is ``local[2]``."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        pytest.skip("no Java runtime: Spark cannot start (install openjdk-17-jre-headless)")
+    done = subprocess.run(
+        [sys.executable, "-c", _CLUSTER, str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["6", "True"]

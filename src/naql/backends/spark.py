@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from naql.backends import ChunkProgress, Done, Pending
+from naql.backends import ChunkProgress, Done, Pending, spark_conf
 from naql.backends.spark_texts import SparkTexts
 from naql.errors import BackendFailed, BackendUnavailable
 
@@ -58,32 +59,48 @@ class SparkBackend:
         require_spark()
         from pyspark import SparkConf, SparkContext
 
-        # The workers must run this interpreter (naql and its libraries are installed here).
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-        # SparkConf() reads what spark-submit and spark-defaults.conf set; only what they leave
-        # open is filled in here. A bare SparkContext, not a SparkSession: naql runs RDD jobs
-        # only, and the SQL session's start cost 3 s of ExAra's 21 s.
+        if spark_conf.submitted():
+            # spark-submit's JVM holds the user's settings: reach it first, so that the conf
+            # below reads them.
+            try:
+                SparkContext._ensure_initialized()
+            except Exception as error:  # Py4J's own errors
+                raise BackendUnavailable(f"Spark did not start: {_first_line(error)}") from None
         conf = SparkConf().setAppName("naql")
+        # naql's defaults fill in only what the user's own channels leave open
+        # (naql.backends.spark_conf: started by naql, the JVM gets this conf as --conf
+        # arguments, which win over spark-defaults.conf).
+        given, python = spark_conf.given_by_user(conf.contains)
+
+        def default(key: str, value: str) -> None:
+            if not given(key):
+                conf.set(key, value)
+
+        # The workers must run this interpreter (naql and its libraries are installed here),
+        # unless the user named another (a packed environment shipped to the executors).
+        os.environ.setdefault("PYSPARK_PYTHON", python or sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
         if master is not None:
             conf.setMaster(master)
         else:
-            conf.setIfMissing("spark.master", "local[*]")
+            default("spark.master", "local[*]")
         if parallelism is not None:
             conf.set("spark.default.parallelism", str(parallelism))
         # In local mode the driver's JVM holds every broadcast and every collected result;
-        # Spark's 1 GB default heap died at 62 k articles.
-        conf.setIfMissing("spark.driver.memory", "8g")
+        # Spark's 1 GB default heap died at 62 k articles. (Under spark-submit that JVM is
+        # running already: its heap is spark-submit's --driver-memory.)
+        if not spark_conf.submitted():
+            default("spark.driver.memory", "8g")
         # Results of a stage come back to the driver; Spark's 1 GB default cap is too small
         # for a large corpus's tokens.
-        conf.setIfMissing("spark.driver.maxResultSize", "0")
+        default("spark.driver.maxResultSize", "0")
         # naql draws its own stage bars; Spark's console bar would interleave with them.
-        conf.setIfMissing("spark.ui.showConsoleProgress", "false")
-        log_level_set = conf.contains("spark.log.level")
+        default("spark.ui.showConsoleProgress", "false")
+        log_level_set = given("spark.log.level")
         try:
             self.context = SparkContext.getOrCreate(conf)
         except Exception as error:  # Spark raises bare Py4J/Runtime errors on a failed start
-            raise BackendUnavailable(f"Spark did not start: {str(error).splitlines()[0]}") from None
+            raise BackendUnavailable(f"Spark did not start: {_first_line(error)}") from None
         if not log_level_set:
             self.context.setLogLevel("WARN")
         self.workers = max(1, int(self.context.defaultParallelism))
@@ -298,7 +315,29 @@ class SparkBackend:
         self.context.stop()
 
 
+def _first_line(error: Exception) -> str:
+    return next((line for line in str(error).splitlines() if line.strip()), type(error).__name__)
+
+
+# The exception an executor's Python raised, as its traceback's last line (an undotted name:
+# the JVM's own exceptions around it are dotted, org.apache.spark...).
+_RAISED = re.compile(r"^(\w+(?:Error|Exception)): (.+)$", re.MULTILINE)
+_MISSING = re.compile(r"^ModuleNotFoundError: No module named '([\w.]+)'", re.MULTILINE)
+
+
 def _failed(stage: str, error: Exception) -> BackendFailed:
-    """A failed Spark job as one line: Py4J and pyspark wrap the cause in their own types."""
-    cause = next((line for line in str(error).splitlines() if line.strip()), "")
+    """A failed Spark job as one line: Py4J and pyspark wrap the cause in their own types,
+    and the executor's Python error is deep inside (the first line only says which JVM call
+    failed). An executor that cannot import naql or one of its libraries is told what to do:
+    it is how a job on a cluster fails when the environment was not shipped."""
+    text = str(error)
+    missing = _MISSING.search(text)
+    if missing:
+        return BackendFailed(
+            f"the Spark job for {stage} failed: the executors' Python has no module "
+            f"{missing[1]!r}: install naql there, or ship this environment with the job "
+            "(spark.archives and spark.pyspark.python: docs/scaling.md, 'On a cluster')"
+        )
+    raised = _RAISED.search(text)
+    cause = f"{raised[1]}: {raised[2]}" if raised else _first_line(error)
     return BackendFailed(f"the Spark job for {stage} failed: {cause[:300]}")

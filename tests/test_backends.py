@@ -910,3 +910,20 @@ def test_spark_executors_of_their_own_give_the_one_process_seed_trace() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[-2:] == ["6", "True"]
+
+
+def test_spark_tells_a_stages_progress_while_its_tasks_run(spark: Backend) -> None:
+    # naql turns Spark's console bar off; without the status tracker a stage's bar stood
+    # at 0 until the whole stage was done.
+    def slow(pause: float, chunk: int) -> int:
+        import time
+
+        time.sleep(pause)
+        return chunk
+
+    told: list[tuple[int, int]] = []
+    found = spark.run(slow, 0.6, list(range(8)), lambda done, total: told.append((done, total)))
+    assert found == list(range(8))
+    assert told[-1] == (8, 8) and any(0 < done < 8 for done, _ in told)
+    assert [done for done, _ in told] == sorted(done for done, _ in told)
+    assert spark.context.getLocalProperty("spark.jobGroup.id") is None  # type: ignore[attr-defined]

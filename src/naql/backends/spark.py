@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from naql.backends import ChunkProgress, Done, Pending, spark_conf
+from naql.backends.spark_progress import Watch
 from naql.backends.spark_texts import SparkTexts
 from naql.errors import BackendFailed, BackendUnavailable
 
@@ -121,6 +122,7 @@ class SparkBackend:
             self.context.getConf().get("spark.naql.stories.driverEdges", "10000000")
         )
         self.master = self.context.master
+        self._jobs = 0  # naql stages run so far: each one's Spark jobs are a job group
         # Executors of a local master run on this machine and open its files; a cluster's do
         # not, and are sent only the files named by URL (naql.ingest.paths.read_on).
         self.sees_local_files = (self.master or "local").startswith("local")
@@ -135,7 +137,7 @@ class SparkBackend:
         if not chunks:
             return []
         stage = task.__name__.removesuffix("_task")
-        with self._job(stage, f"{stage} ({len(chunks)} chunks)"):
+        with self._job(stage, f"{stage} ({len(chunks)} chunks)", progress, len(chunks)):
             inputs = self.context.broadcast(shared)
 
             def each(partition: Iterable[tuple[int, Any]]) -> Iterable[tuple[int, Any]]:
@@ -156,16 +158,33 @@ class SparkBackend:
         return [result for _, result in sorted(found, key=lambda item: item[0])]
 
     @contextmanager
-    def _job(self, stage: str, description: str) -> Iterator[None]:
-        """One stage's Spark jobs: described in Spark's UI and naql's log, and a failure
+    def _job(
+        self,
+        stage: str,
+        description: str,
+        progress: ChunkProgress | None = None,
+        total: int = 0,
+    ) -> Iterator[None]:
+        """One stage's Spark jobs: described in Spark's UI and naql's log, their tasks'
+        progress told to ``progress`` as ``total`` chunks while they run, and a failure
         said in one line."""
         log.info("naql: %s (%s)", description, self.master)
-        self.context.setJobDescription(f"naql: {description}")
+        self._jobs += 1
+        group = f"naql-{self._jobs}-{stage}"
+        self.context.setJobGroup(group, f"naql: {description}")
+        watch = (
+            Watch(self.context.statusTracker(), group, progress, total)
+            if progress is not None and total > 0
+            else None
+        )
         try:
             yield
         except Exception as error:
             raise _failed(stage, error) from None
         finally:
+            if watch is not None:
+                watch.stop()
+            self.context.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]
             self.context.setJobDescription(None)  # type: ignore[arg-type]
 
     def candidate_pairs(
@@ -199,6 +218,7 @@ class SparkBackend:
         size: int,
         config: AlignConfig,
         common: np.ndarray,
+        progress: ChunkProgress | None = None,
     ) -> list[list[TokenPassage]]:
         """Each chunk of pairs aligned with its own texts, joined to it by a shuffle
         (:mod:`.spark_align`): no executor is sent the whole corpus. Texts smaller than
@@ -209,8 +229,9 @@ class SparkBackend:
 
         if self._small(left, right):
             shared = (left, right, size, config, common)
-            return self.run(tasks.align_task, shared, chunks)
-        with self._job("align", f"align ({len(chunks)} chunks joined with their texts)"):
+            return self.run(tasks.align_task, shared, chunks, progress)
+        description = f"align ({len(chunks)} chunks joined with their texts)"
+        with self._job("align", description, progress, len(chunks)):
             return spark_align.align(
                 self.context,
                 self.texts,

@@ -152,7 +152,7 @@ def align_parallel(
     told = _told(progress, len(pairs), [len(c) for c in chunks])
     joined = getattr(backend, "align_chunks", None)
     if joined is not None:
-        found = joined(left, right, chunks, size, config, common)
+        found = joined(left, right, chunks, size, config, common, told)
         if told is not None:
             told(len(chunks), len(chunks))
     else:
@@ -167,12 +167,14 @@ def _align_started(
     size: int,
     config: AlignConfig,
     common: np.ndarray,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Pending:
     """``chunks`` of pairs among ``texts`` begun on ``backend``: by its own join of pairs
-    and texts where it has one (Spark), else as tasks that see every text."""
+    and texts where it has one (Spark, which awaits the join here and tells ``progress`` of
+    the chunks done meanwhile), else as tasks that see every text."""
     joined = getattr(backend, "align_chunks", None)
     if joined is not None:
-        return Done(joined(texts, texts, chunks, size, config, common))
+        return Done(joined(texts, texts, chunks, size, config, common, progress))
     return backend.start(align_task, (texts, texts, size, config, common), chunks, backend.workers)
 
 
@@ -235,8 +237,14 @@ def align_finish(
     extra: list[TokenPassage] = []
     if more:
         chunks = _pair_chunks(texts, texts, more, backend)
-        pending = _align_started(backend, texts, chunks, size, config, job.common)
         sizes = [len(chunk) for chunk in chunks]
+        before = done
+
+        def running(chunks_done: int, _: int) -> None:  # a join still running (Spark)
+            if progress is not None:
+                progress(before + sum(sizes[:chunks_done]), total)
+
+        pending = _align_started(backend, texts, chunks, size, config, job.common, running)
 
         def counted(k: int) -> None:
             nonlocal done

@@ -1,0 +1,61 @@
+"""How far a stage's Spark jobs have got, told to naql's progress bars while they run.
+
+naql turns Spark's console bar off (it would interleave with naql's own), and a Spark job is
+awaited by one blocking call, so without this a stage's bar stood at 0 until the stage ended:
+on a cluster, for an hour of alignment. The stage's jobs carry a job group; a thread asks
+Spark's status tracker, every ``interval`` seconds, how many of their tasks are done.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+
+class Watch:
+    """Reports ``progress(done, total)`` in ``total`` units (a stage's chunks): the share of
+    tasks done over every Spark stage of the job group seen so far, never going back (a job
+    that submits another stage adds tasks to the total)."""
+
+    def __init__(
+        self,
+        tracker: Any,
+        group: str,
+        progress: Callable[[int, int], None],
+        total: int,
+        interval: float = 0.5,
+    ) -> None:
+        self.tracker, self.group, self.progress, self.total = tracker, group, progress, total
+        self.interval = interval
+        self.told = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"naql {group}", daemon=True)
+        self._thread.start()
+
+    def tasks(self) -> tuple[int, int]:
+        """(tasks done, tasks) over the group's jobs' stages."""
+        done = count = 0
+        for job in self.tracker.getJobIdsForGroup(self.group):
+            info = self.tracker.getJobInfo(job)
+            for stage in info.stageIds if info is not None else ():
+                found = self.tracker.getStageInfo(stage)
+                if found is not None:
+                    done += found.numCompletedTasks
+                    count += found.numTasks
+        return done, count
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                done, count = self.tasks()
+            except Exception:  # the context stopping under it: the stage will say why
+                return
+            share = min(self.total - 1, self.total * done // count) if count else 0
+            if share > self.told:
+                self.told = share
+                self.progress(share, self.total)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()

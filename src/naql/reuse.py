@@ -4,7 +4,7 @@ several, or read back from a memo."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from naql import memo
 from naql.align import TokenPassage
@@ -42,10 +42,12 @@ def candidate_pairs(
     vocabulary_size: int,
     config: Config,
     backend: Backend | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple[int, int]]:
     """Pairs worth aligning: those with a cluster of shared rare stems or, when the config
     asks for it, of shared phrases (see :mod:`naql.candidates`), each once, in order. With a
-    ``backend``, the left texts are split among its workers (seeds and clusters)."""
+    ``backend``, the left texts are split among its workers (seeds and clusters); one that
+    blocks on rare stems itself tells ``progress`` how far its jobs have got."""
     settings = config.candidates
     texts = len(left) + (len(right) if right is not None else 0)
     found: set[tuple[int, int]] = set()
@@ -53,7 +55,9 @@ def candidate_pairs(
     # handed the whole index.
     blocking = getattr(backend, "candidate_pairs", None)
     if blocking is not None:
-        found.update(blocking(left, right, vocabulary_size, settings, settings.budget(texts)))
+        found.update(
+            blocking(left, right, vocabulary_size, settings, settings.budget(texts), progress)
+        )
     indexes = []
     if blocking is None:
         indexes.append(
@@ -106,8 +110,9 @@ def candidate_stage(
         # Two steps (seeds from the rare-stem index, then their clusters): the stage's bar
         # counts texts indexed, which is what its time grows with.
         progress("candidates", 0, len(left))
+        told = lambda done, total: progress("candidates", done, total)  # noqa: E731
         pairs = sorted(
-            set(candidate_pairs(left, right, vocabulary_size, config, backend)) | set(also)
+            set(candidate_pairs(left, right, vocabulary_size, config, backend, told)) | set(also)
         )
         progress("candidates", len(left), len(left))
     return pairs

@@ -194,12 +194,14 @@ class SparkBackend:
         vocabulary_size: int,
         settings: CandidateConfig,
         budget: int,
+        progress: ChunkProgress | None = None,
     ) -> list[tuple[int, int]]:
         """The rare-stem index's candidate pairs by blocking on Spark (:mod:`.spark_candidates`):
         two shuffles, no broadcast of the index."""
         from naql.backends import spark_candidates
 
-        with self._job("candidates", "candidates (blocking on rare stems)"):
+        description = "candidates (blocking on rare stems)"
+        with self._job("candidates", description, progress, max(1, len(left))):
             return spark_candidates.candidate_pairs(
                 self.context,
                 self.texts.partitioned(left, right),
@@ -245,18 +247,26 @@ class SparkBackend:
             )
 
     def topical_similarity(
-        self, tokens: Sequence[Tokens], boost: np.ndarray, config: StoryConfig
+        self,
+        tokens: Sequence[Tokens],
+        boost: np.ndarray,
+        config: StoryConfig,
+        progress: ChunkProgress | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Topical similarity built where the texts are (:mod:`.spark_topical`): rows by
         partition, candidate pairs by blocking, cosines where each pair's rows meet."""
         from naql.backends import spark_topical
 
-        with self._job("similarity", "similarity (TF-IDF by partition, blocking)"):
+        description = "similarity (TF-IDF by partition, blocking)"
+        with self._job("similarity", description, progress, max(1, len(tokens))):
             texts = self.texts.partitioned(tokens, None)
             starts = [low for _, low in self.texts.parts]
-            return spark_topical.similarity(
+            found = spark_topical.similarity(
                 self.context, texts, starts, boost, config, self.partitions
             )
+        if progress is not None:
+            progress(len(tokens), len(tokens))
+        return found
 
     def formula_pairs(
         self,

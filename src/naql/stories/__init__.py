@@ -110,9 +110,11 @@ class StoryConfig:
     top_max_docs: int = 400
 
 
-# (tokens, term weights, config) -> the (rows, columns, cosines) of topical_similarity
+# (tokens, term weights, config, progress) -> the (rows, columns, cosines) of
+# topical_similarity
 Scored = Callable[
-    [Sequence[Tokens], np.ndarray, "StoryConfig"], tuple[np.ndarray, np.ndarray, np.ndarray]
+    [Sequence[Tokens], np.ndarray, "StoryConfig", Callable[[int, int], None] | None],
+    tuple[np.ndarray, np.ndarray, np.ndarray],
 ]
 # (texts, similarity, threshold, reported days, pairs never together) -> the groups of
 # average_linkage
@@ -269,7 +271,7 @@ def article_similarity(
     :func:`tfidf` gives, its own way (a backend's)."""
     config = config or StoryConfig()
     if scored is not None:
-        rows, cols, values = scored(tokens, boost, config)
+        rows, cols, values = scored(tokens, boost, config, progress)
     else:
         rows, cols, values = topical_similarity(
             tfidf(tokens, len(boost), boost, config), config, progress

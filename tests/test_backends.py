@@ -927,3 +927,40 @@ def test_spark_tells_a_stages_progress_while_its_tasks_run(spark: Backend) -> No
     assert told[-1] == (8, 8) and any(0 < done < 8 for done, _ in told)
     assert [done for done, _ in told] == sorted(done for done, _ in told)
     assert spark.context.getLocalProperty("spark.jobGroup.id") is None  # type: ignore[attr-defined]
+
+
+def test_spark_texts_are_built_where_they_were_tokenised(
+    spark: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The tokens come back to the driver once; the texts later stages read are built on the
+    # executors from the tokenise job's results (its chunks' slices shuffled to the parts
+    # they fall in), not sent out again: the same parts as the driver would send.
+    from naql.backends import tasks
+    from naql.backends.spark_texts import text_parts
+
+    texts = [a.text for a in _saudinewsnet_day(300)]
+    monkeypatch.setattr(tasks, "TEXT_PER_TASK", sum(map(len, texts)) // 5)
+    held = spark.texts  # type: ignore[attr-defined]
+    kept = held.tokens_per_part
+    vocabulary = Vocabulary()
+    try:
+        held.tokens_per_part = 20_000  # parts that straddle the tokenise chunks
+        tokens = tasks.tokenize_parallel(texts, vocabulary, spark)
+        assert held.piles is not None and held.piles[0] is tokens  # nothing left to send
+        built = held.partitioned(tokens, None)
+        assert built.isLocallyCheckpointed()
+        found = built.collect()
+        parts = max(held.partitions, -(-sum(len(t) for t in tokens) // held.tokens_per_part))
+        expected = text_parts(tokens, None, parts)
+        assert len(found) == len(expected) >= 7
+        for (side, low, docs), (side_, low_, docs_) in zip(found, expected):
+            assert (side, low, len(docs)) == (side_, low_, len(docs_))
+            assert all(
+                np.array_equal(a.ids, b.ids) and np.array_equal(a.stop, b.stop)
+                for a, b in zip(docs, docs_)
+            )
+    finally:
+        held.tokens_per_part = kept
+        held.drop()
+    alone = Vocabulary()
+    assert [t.ids.tolist() for t in tokens] == [t.ids.tolist() for t in alone.tokens_of(texts)]

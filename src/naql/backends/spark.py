@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from naql.config import AlignConfig, CandidateConfig
     from naql.stories import FormulaInputs, StoryConfig
     from naql.text import Tokens
+    from naql.text.tokenize import ChunkTokens
 
 INSTALL = "pip install 'naql[spark]'"
 log = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ class SparkBackend:
         )
         self.master = self.context.master
         self._jobs = 0  # naql stages run so far: each one's Spark jobs are a job group
+        self._tokenised: Any = None  # the last tokenise job's results, on the executors
         # Executors of a local master run on this machine and open its files; a cluster's do
         # not, and are sent only the files named by URL (naql.ingest.paths.read_on).
         self.sees_local_files = (self.master or "local").startswith("local")
@@ -156,6 +158,49 @@ class SparkBackend:
         if progress is not None:
             progress(len(chunks), len(chunks))
         return [result for _, result in sorted(found, key=lambda item: item[0])]
+
+    def tokenize_kept(
+        self, latin_language: str, pieces: Sequence[Sequence[str]], progress: ChunkProgress | None
+    ) -> list[ChunkTokens]:
+        """:func:`naql.backends.tasks.tokenize_texts_task` of each piece, as :meth:`run` does,
+        but with the results kept on the executors (their lineage cut, so no later task
+        carries the texts again), for :meth:`adopt_texts` to build the cached texts from."""
+        from naql.backends.spark_texts import _materialised
+        from naql.backends.tasks import tokenize_texts_task
+
+        if not pieces:
+            return []
+        self.drop_tokenised()
+        with self._job("tokenize", f"tokenize ({len(pieces)} chunks)", progress, len(pieces)):
+            tokenised = self.context.parallelize(list(enumerate(pieces)), len(pieces)).map(
+                lambda item: (item[0], tokenize_texts_task(latin_language, item[1]))
+            )
+            found = _materialised(tokenised, action=lambda rdd: rdd.collect())
+        self._tokenised = tokenised
+        if progress is not None:
+            progress(len(pieces), len(pieces))
+        return [chunk for _, chunk in sorted(found, key=lambda item: item[0])]
+
+    def adopt_texts(
+        self, tokens: Sequence[Tokens], firsts: Sequence[int], id_maps: Sequence[np.ndarray]
+    ) -> None:
+        """The texts of the last :meth:`tokenize_kept`, merged (``tokens``, each chunk's
+        first text and map to the merged ids), cached as :class:`SparkTexts` holds them,
+        built on the executors: the driver sends none of the tokens it received."""
+        if self._tokenised is None:
+            return
+        with self._job("texts", "texts (cached where they were tokenised)"):
+            maps = self.context.broadcast(list(id_maps))
+            try:
+                self.texts.adopt(tokens, self._tokenised, firsts, maps)
+            finally:
+                maps.unpersist()
+                self.drop_tokenised()
+
+    def drop_tokenised(self) -> None:
+        if self._tokenised is not None:
+            self._tokenised.unpersist()
+            self._tokenised = None
 
     @contextmanager
     def _job(
@@ -342,6 +387,7 @@ class SparkBackend:
         return Done(self.run(task, shared, chunks))
 
     def close(self) -> None:
+        self.drop_tokenised()
         self.texts.drop()
         self.context.stop()
 

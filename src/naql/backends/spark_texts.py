@@ -7,13 +7,14 @@ stay with the driver, which turns token passages into records.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from naql.backends import balanced_ranges
 from naql.text import Tokens
+from naql.text.tokenize import FlatTokens
 
 # (side, first text of the side, texts): side 0 is the left pile, 1 the right.
 Part = tuple[int, int, list[Tokens]]
@@ -70,6 +71,52 @@ class SparkTexts:
         self.parts = [(side, low) for side, low, _ in pieces]
         self._parts = _materialised(self.context.parallelize(pieces, len(pieces)))
 
+    def adopt(
+        self, tokens: Sequence[Tokens], tokenised: Any, firsts: Sequence[int], id_maps: Any
+    ) -> None:
+        """Hold ``tokens`` (one pile) as the parts :meth:`partitioned` would ship, but built
+        where they were tokenised: ``tokenised`` is the tokenise job's RDD of (chunk number,
+        :class:`~naql.text.tokenize.ChunkTokens`), its lineage cut, ``firsts`` each chunk's
+        first text, ``id_maps`` a broadcast of each chunk's map to the merged vocabulary's
+        ids. Each chunk sends the slices of the parts it overlaps to them (a shuffle between
+        executors): the same parts, the same texts, none of them sent by the driver."""
+        self.drop()
+        count = sum(len(doc) for doc in tokens)
+        parts = max(self.partitions, -(-count // max(1, self.tokens_per_part)))
+        ranges = balanced_ranges([len(doc) + 1 for doc in tokens], parts)
+        starts = [chunk.start for chunk in ranges]
+        bounds = np.array(starts + [len(tokens)], dtype=np.int64)
+        chunk_firsts = list(firsts)
+
+        def sliced(item: tuple[int, Any]) -> Iterator[tuple[int, tuple[int, list[Tokens]]]]:
+            number, chunk = item
+            ids = id_maps.value[number][chunk.ids]
+            flat = FlatTokens(chunk.lengths, ids, chunk.stop, _NONE, _NONE)
+            docs = [light(doc) for doc in flat.split()]
+            low, high = chunk_firsts[number], chunk_firsts[number] + len(docs)
+            first = int(np.searchsorted(bounds, low, side="right")) - 1
+            for part in range(max(first, 0), len(starts)):
+                start, stop = max(low, int(bounds[part])), min(high, int(bounds[part + 1]))
+                if start >= stop:
+                    break
+                yield part, (start, docs[start - low : stop - low])
+
+        def joined(
+            part: int, slices: Iterable[tuple[int, tuple[int, list[Tokens]]]]
+        ) -> Iterator[Part]:
+            found = sorted((item for _, item in slices), key=lambda item: item[0])
+            yield 0, starts[part], [doc for _, docs in found for doc in docs]
+
+        self.piles = (tokens, None)
+        self.parts = [(0, start) for start in starts]
+        if not starts:
+            return
+        self._parts = _materialised(
+            tokenised.flatMap(sliced)
+            .partitionBy(len(starts), lambda part: part)
+            .mapPartitionsWithIndex(joined, True)
+        )
+
     def partitioned(self, left: Sequence[Tokens], right: Sequence[Tokens] | None) -> Any:
         """An RDD of :data:`Part`, one a partition, in :attr:`parts` order."""
         self._hold(left, right)
@@ -89,17 +136,24 @@ class SparkTexts:
         self.piles, self.parts, self._parts, self._keyed = None, [], None, None
 
 
-def _materialised(rdd: Any) -> Any:
+def _materialised(rdd: Any, action: Any = None) -> Any:
     """``rdd`` computed once and cut from its lineage. A parallelized RDD's partitions hold
     their data, and so does every task over it or over an RDD derived from it, cached or not:
     each stage that read the texts sent them from the driver again (11 MB a task on
     SaudiNewsNet, the tasks Spark warns are "of very large size"). Checkpointed, its
     partitions are block references. To the checkpoint directory when Spark has one
     (``SparkContext.setCheckpointDir``: recomputable when an executor is lost), else to the
-    executors' own storage."""
+    executors' own storage. ``action(rdd)``, if given, is the job that computes it, and its
+    result is returned instead."""
+    # Cached too: pyspark marks a locally checkpointed RDD neither cached nor checkpointed,
+    # so a map over one built from a map was pipelined onto the first map's input, which it
+    # recomputed, its tasks carrying that input again.
+    rdd.cache()
     if rdd.context.getCheckpointDir() is not None:
-        rdd.cache().checkpoint()
+        rdd.checkpoint()
     else:
         rdd.localCheckpoint()
+    if action is not None:  # the job that computes it, whose result the caller wants
+        return action(rdd)
     rdd.count()
     return rdd

@@ -97,6 +97,14 @@ def tokenize_parallel(
         chunks = backend.run(tokenize_task, (texts, vocabulary.latin_language), ranges, told)
     else:  # each chunk sent its own texts, not every text to every worker
         pieces = [texts[r.start : r.stop] for r in ranges]
+        kept = getattr(backend, "tokenize_kept", None)
+        if kept is not None:
+            # Spark: the texts later stages read are built where they were tokenised.
+            chunks = kept(vocabulary.latin_language, pieces, told)
+            id_maps: list[np.ndarray] = []
+            merged = merge_chunks(vocabulary, chunks, id_maps)
+            backend.adopt_texts(merged, [r.start for r in ranges], id_maps)  # type: ignore[attr-defined]
+            return merged
         chunks = backend.run(tokenize_texts_task, vocabulary.latin_language, pieces, told)
     return merge_chunks(vocabulary, chunks)
 

@@ -432,14 +432,22 @@ def tokenize_chunk(texts: Sequence[str], latin_language: str = "en") -> ChunkTok
     )
 
 
-def merge_chunks(vocabulary: Vocabulary, chunks: Sequence[ChunkTokens]) -> list[Tokens]:
-    """The chunks' texts, in order, in ``vocabulary``'s ids.
+def merge_chunks(
+    vocabulary: Vocabulary,
+    chunks: Sequence[ChunkTokens],
+    id_maps: list[np.ndarray] | None = None,
+) -> list[Tokens]:
+    """The chunks' texts, in order, in ``vocabulary``'s ids; ``id_maps``, if given, is
+    handed each chunk's map from its own ids to the vocabulary's.
 
     A chunk's own vocabulary numbered its stems in order of first appearance, so adopting
     them in that order (:meth:`Vocabulary.adopt`), chunk after chunk, gives every stem the id
     :meth:`Vocabulary.tokens` would have given it over all the texts in order."""
     merged: list[Tokens] = []
     for chunk in chunks:
-        ids = vocabulary.adopt(chunk.stems)[chunk.ids].astype(np.int32)
+        own = vocabulary.adopt(chunk.stems).astype(np.int32)
+        if id_maps is not None:
+            id_maps.append(own)
+        ids = own[chunk.ids]
         merged.extend(FlatTokens(chunk.lengths, ids, chunk.stop, chunk.starts, chunk.ends).split())
     return merged

@@ -1,5 +1,6 @@
-"""The texts on Spark: shipped once from the driver as partitions, checkpointed, and read by
-every stage that needs them (candidates and similarity by partition, alignment by text).
+"""The texts on Spark: built on the executors from the tokenise job's results
+(:meth:`SparkTexts.adopt`), or shipped once from the driver as partitions, checkpointed, and
+read by every stage that needs them (candidates and similarity by partition, alignment by text).
 
 Each text goes out with its stems and stop mask only (5 bytes a token): the character offsets
 stay with the driver, which turns token passages into records.

@@ -108,10 +108,10 @@ class SparkTexts:
             found = sorted((item for _, item in slices), key=lambda item: item[0])
             yield 0, starts[part], [doc for _, docs in found for doc in docs]
 
+        if not starts:
+            return  # no texts: held as nothing, shipped as usual if ever asked for
         self.piles = (tokens, None)
         self.parts = [(0, start) for start in starts]
-        if not starts:
-            return
         self._parts = _materialised(
             tokenised.flatMap(sliced)
             .partitionBy(len(starts), lambda part: part)

@@ -61,7 +61,8 @@ class SparkBackend:
         require_spark()
         from pyspark import SparkConf, SparkContext
 
-        if spark_conf.submitted():
+        submitted = spark_conf.submitted()
+        if submitted:
             # spark-submit's JVM holds the user's settings: reach it first, so that the conf
             # below reads them.
             try:
@@ -91,7 +92,7 @@ class SparkBackend:
         # In local mode the driver's JVM holds every broadcast and every collected result;
         # Spark's 1 GB default heap died at 62 k articles. (Under spark-submit that JVM is
         # running already: its heap is spark-submit's --driver-memory.)
-        if not spark_conf.submitted():
+        if not submitted:
             default("spark.driver.memory", "8g")
         # Results of a stage come back to the driver; Spark's 1 GB default cap is too small
         # for a large corpus's tokens.

@@ -28,12 +28,17 @@ def light(doc: Tokens) -> Tokens:
     return Tokens(doc.ids, doc.stop, _NONE, _NONE)
 
 
+def part_ranges(docs: Sequence[Tokens], parts: int) -> list[range]:
+    """One side's texts cut into ``parts`` ranges balanced by tokens."""
+    return balanced_ranges([len(doc) + 1 for doc in docs], parts)
+
+
 def text_parts(left: Sequence[Tokens], right: Sequence[Tokens] | None, parts: int) -> list[Part]:
     """The texts cut into ``parts`` ranges per side balanced by tokens (a pile aligned with
     itself is one side)."""
     found: list[Part] = []
     for side, docs in enumerate([left] if right is None or right is left else [left, right]):
-        for chunk in balanced_ranges([len(doc) + 1 for doc in docs], parts):
+        for chunk in part_ranges(docs, parts):
             found.append((side, chunk.start, [light(docs[k]) for k in chunk]))
     return found
 
@@ -65,12 +70,16 @@ class SparkTexts:
         if self.piles is not None and self.piles[0] is left and self.piles[1] is right:
             return
         self.drop()
-        tokens = sum(len(doc) for pile in (left, right or ()) for doc in pile)
-        parts = max(self.partitions, -(-tokens // max(1, self.tokens_per_part)))
-        pieces = text_parts(left, right, parts)
+        pieces = text_parts(left, right, self._part_count([left, right or ()]))
         self.piles = (left, right)
         self.parts = [(side, low) for side, low, _ in pieces]
         self._parts = _materialised(self.context.parallelize(pieces, len(pieces)))
+
+    def _part_count(self, piles: Sequence[Sequence[Tokens]]) -> int:
+        """Parts a side: the shuffles' number, or more where that keeps each under
+        :attr:`tokens_per_part`."""
+        tokens = sum(len(doc) for pile in piles for doc in pile)
+        return max(self.partitions, -(-tokens // max(1, self.tokens_per_part)))
 
     def adopt(
         self, tokens: Sequence[Tokens], tokenised: Any, firsts: Sequence[int], id_maps: Any
@@ -82,10 +91,7 @@ class SparkTexts:
         ids. Each chunk sends the slices of the parts it overlaps to them (a shuffle between
         executors): the same parts, the same texts, none of them sent by the driver."""
         self.drop()
-        count = sum(len(doc) for doc in tokens)
-        parts = max(self.partitions, -(-count // max(1, self.tokens_per_part)))
-        ranges = balanced_ranges([len(doc) + 1 for doc in tokens], parts)
-        starts = [chunk.start for chunk in ranges]
+        starts = [chunk.start for chunk in part_ranges(tokens, self._part_count([tokens]))]
         bounds = np.array(starts + [len(tokens)], dtype=np.int64)
         chunk_firsts = list(firsts)
 

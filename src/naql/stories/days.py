@@ -155,10 +155,11 @@ def _lead_weekdays(
     starts = np.cumsum([0] + [len(lead) + 1 for lead in leads[:-1]])
     normal, origin = normalize_with_offsets("|".join(leads))
 
-    def lead_of(hit: regex.Match[str]) -> int:
-        return int(np.searchsorted(starts, origin[hit.start()], side="right")) - 1
-
+    # Where each lead starts in ``normal``, and one past its end.
     bounds = np.append(np.searchsorted(origin, starts), len(normal))
+
+    def lead_of(hit: regex.Match[str]) -> int:
+        return int(np.searchsorted(bounds, hit.start(), side="right")) - 1
 
     def searched(
         pattern: regex.Pattern[str], needed: re.Pattern[str] | regex.Pattern[str]
@@ -167,12 +168,9 @@ def _lead_weekdays(
         literal every match contains (``needed``): the lookarounds' slow start at every
         character took 1.2 of SaudiNewsNet's 1.4 s here. A match never crosses a lead, and
         each lead is searched in place, its context there for the lookbehinds."""
-        holding = sorted({lead_at(hit.start()) for hit in needed.finditer(normal)})
+        holding = sorted({lead_of(hit) for hit in needed.finditer(normal)})
         for lead in holding:
             yield from pattern.finditer(normal, int(bounds[lead]), int(bounds[lead + 1]))
-
-    def lead_at(position: int) -> int:
-        return int(np.searchsorted(bounds, position, side="right")) - 1
 
     hits: dict[int, list[tuple[int, int]]] = {}
     for hit in searched(_pattern(), _weekday_words()):

@@ -68,6 +68,28 @@ def test_user_settings_come_from_the_defaults_file_then_the_submit_args(
     assert not given("spark.driver.maxResultSize")  # the other file does not say it
 
 
+def test_an_unreadable_properties_file_is_one_line_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from naql.errors import BackendUnavailable
+
+    defaults = tmp_path / "spark-defaults.conf"
+    defaults.write_text("spark.driver.memory 4g\n", encoding="utf-8")
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    monkeypatch.delenv("PYSPARK_SUBMIT_ARGS", raising=False)
+
+    def refused(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_text", refused)
+    with pytest.raises(BackendUnavailable) as raised:
+        spark_conf.user_settings()
+    assert (
+        str(raised.value)
+        == f"{defaults}: Spark's properties file cannot be read (Permission denied)"
+    )
+
+
 _PY4J = """An error occurred while calling z:org.apache.spark.api.python.PythonRDD.collectAndServe.
 : org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 0.0 failed 4 times, most recent failure: Lost task 0.3 in stage 0.0 (TID 3) (192.0.2.2 executor 0): org.apache.spark.api.python.PythonException: [PYTHON_EXCEPTION] An exception was thrown from the Python worker: Traceback (most recent call last):
   File "/env/pyspark.zip/pyspark/serializers.py", line 483, in loads

@@ -23,6 +23,8 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path
 
+from naql.errors import BackendUnavailable
+
 _ENTRY = re.compile(r"([^\s=:]+)\s*[=:\s]?\s*(.*)")
 
 
@@ -75,7 +77,13 @@ def user_settings() -> dict[str, str]:
     settings: dict[str, str] = {}
     path = _defaults_file(submit_args)
     if path is not None and path.is_file():
-        settings.update(properties(path.read_text(encoding="utf-8", errors="replace")))
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as error:
+            raise BackendUnavailable(
+                f"{path}: Spark's properties file cannot be read ({error.strerror or error})"
+            ) from None
+        settings.update(properties(text))
     flags = {"--driver-memory": "spark.driver.memory", "--master": "spark.master"}
     for flag, value in zip(submit_args, submit_args[1:]):
         if flag in ("--conf", "-c") and "=" in value:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -964,3 +965,44 @@ def test_spark_texts_are_built_where_they_were_tokenised(
         held.drop()
     alone = Vocabulary()
     assert [t.ids.tolist() for t in tokens] == [t.ids.tolist() for t in alone.tokens_of(texts)]
+
+
+def test_spark_reads_credits_from_the_texts_it_tokenised(
+    spark: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The texts go out to the executors once, for tokenising: the credits are read there
+    # from them, only the rest of each article sent, and they are one process's credits.
+    from naql.attribution import attributions
+    from naql.backends import tasks
+    from naql.outlets import load as load_gazetteer
+
+    articles = _saudinewsnet_day(300)
+    texts = [a.text for a in articles]
+    monkeypatch.setattr(tasks, "TEXT_PER_TASK", sum(map(len, texts)) // 5)
+    context = spark.context  # type: ignore[attr-defined]
+    sent: list[Any] = []
+    parallelize = context.parallelize
+
+    def watched(data: Any, slices: int | None = None) -> Any:
+        sent.append(data)
+        return parallelize(data, slices)
+
+    gazetteer = load_gazetteer()
+    try:
+        tasks.tokenize_parallel(texts, Vocabulary(), spark)
+        monkeypatch.setattr(context, "parallelize", watched)
+        credits = tasks.credits_of(tasks.credits_start(articles, gazetteer, spark, 2))
+    finally:
+        spark.texts.drop()  # type: ignore[attr-defined]
+    assert credits == attributions(articles, gazetteer) and len(credits) > 100
+
+    def articles_in(data: Any) -> Iterator[Article]:
+        if isinstance(data, Article):
+            yield data
+        elif isinstance(data, (list, tuple)):
+            for item in data:
+                yield from articles_in(item)
+
+    went = list(articles_in(sent))
+    assert len(went) == len(articles) and not any(article.text for article in went)
+    assert spark._shipped is None  # type: ignore[attr-defined]  # let go once read

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
     from naql.align import TokenPassage
     from naql.config import AlignConfig, CandidateConfig
+    from naql.outlets import Gazetteer
+    from naql.records import Article, Attribution
     from naql.stories import FormulaInputs, StoryConfig
     from naql.text import Tokens
     from naql.text.tokenize import ChunkTokens
@@ -126,6 +128,9 @@ class SparkBackend:
         self.master = self.context.master
         self._jobs = 0  # naql stages run so far: each one's Spark jobs are a job group
         self._tokenised: Any = None  # the last tokenise job's results, on the executors
+        # ... and the texts it was sent, by chunk, until their credits are read.
+        self._shipped: Any = None
+        self._shipped_counts: list[int] = []
         # Executors of a local master run on this machine and open its files; a cluster's do
         # not, and are sent only the files named by URL (naql.ingest.paths.read_on).
         self.sees_local_files = (self.master or "local").startswith("local")
@@ -172,12 +177,18 @@ class SparkBackend:
         if not pieces:
             return []
         self.drop_tokenised()
+        self.drop_shipped()
         with self._job("tokenize", f"tokenize ({len(pieces)} chunks)", progress, len(pieces)):
-            tokenised = self.context.parallelize(list(enumerate(pieces)), len(pieces)).map(
+            # The texts go out once and stay: the credits are read from them where they are
+            # (credits_where_tokenised), not sent a second time.
+            shipped = _materialised(self.context.parallelize(list(enumerate(pieces)), len(pieces)))
+            tokenised = shipped.map(
                 lambda item: (item[0], tokenize_texts_task(latin_language, item[1]))
             )
             found = _materialised(tokenised, action=lambda rdd: rdd.collect())
         self._tokenised = tokenised
+        self._shipped = shipped
+        self._shipped_counts = [len(piece) for piece in pieces]
         if progress is not None:
             progress(len(pieces), len(pieces))
         return [chunk for _, chunk in sorted(found, key=lambda item: item[0])]
@@ -202,6 +213,47 @@ class SparkBackend:
         if self._tokenised is not None:
             self._tokenised.unpersist()
             self._tokenised = None
+
+    def credits_where_tokenised(
+        self, articles: Sequence[Article], gazetteer: Gazetteer
+    ) -> list[list[Attribution]] | None:
+        """:func:`naql.attribution.attributions` of ``articles``, a chunk at a time, read on the
+        executors from the texts the last :meth:`tokenize_kept` sent them: only the rest of
+        each article (outlet, title, dates, drops) goes out. None when those texts are not
+        ``articles``' (none kept, or another pile's): the caller sends them itself."""
+        if self._shipped is None or sum(self._shipped_counts) != len(articles):
+            return None
+        from dataclasses import replace
+
+        from naql.attribution import attributions
+
+        shipped, counts = self._shipped, self._shipped_counts
+        starts = [sum(counts[:k]) for k in range(len(counts))]
+        rest = [
+            [replace(article, text="") for article in articles[start : start + count]]
+            for start, count in zip(starts, counts)
+        ]
+        with self._job("credits", f"credits ({len(rest)} chunks, from the tokenised texts)"):
+            shared = self.context.broadcast(gazetteer)
+
+            def read(item: tuple[tuple[int, Sequence[str]], Sequence[Article]]) -> Any:
+                (number, texts), light = item
+                whole = [replace(a, text=text) for a, text in zip(light, texts, strict=True)]
+                return number, attributions(whole, shared.value)
+
+            try:
+                # One chunk a partition on both sides, in the same order: zipped, not joined.
+                found = shipped.zip(self.context.parallelize(rest, len(rest))).map(read).collect()
+            finally:
+                shared.unpersist()
+                self.drop_shipped()
+        return [chunk for _, chunk in sorted(found, key=lambda item: item[0])]
+
+    def drop_shipped(self) -> None:
+        if self._shipped is not None:
+            self._shipped.unpersist()
+            self._shipped = None
+            self._shipped_counts = []
 
     @contextmanager
     def _job(
@@ -389,6 +441,7 @@ class SparkBackend:
 
     def close(self) -> None:
         self.drop_tokenised()
+        self.drop_shipped()
         self.texts.drop()
         self.context.stop()
 

@@ -335,6 +335,9 @@ def credits_start(
     """:func:`naql.attribution.attributions` of every article, begun on ``workers`` workers
     while the caller goes on (credits need only the texts: they can be read while the driver
     works through the stages no worker shares); :func:`credits_of` collects them."""
+    kept = getattr(backend, "credits_where_tokenised", None)
+    if kept is not None and (found := kept(articles, gazetteer)) is not None:
+        return Done(found)  # Spark: the texts are on the executors since tokenising
     sizes = [len(a.text) for a in articles]
     ranges = balanced_ranges(sizes, _carried(backend, sizes, chunk_count(backend, len(articles))))
     if not backend.shares_inputs:  # each chunk sent its own articles

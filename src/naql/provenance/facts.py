@@ -66,6 +66,41 @@ def alone(story: StoryInput) -> StoryInput:
     )
 
 
+# What every story of a trace shares: the gazetteer, and per stem its figure, whether it is
+# one, whether it is a calendar word.
+StoryCommon = tuple[Gazetteer, Sequence[str], np.ndarray, np.ndarray]
+
+
+def common_of(stories: Sequence[StoryInput]) -> StoryCommon | None:
+    """What ``stories`` all share, the very same objects (None if they do not)."""
+    if not stories:
+        return None
+    first = stories[0]
+    shared = (first.gazetteer, first.figures, first.is_figure, first.calendar)
+    for story in stories:
+        mine = (story.gazetteer, story.figures, story.is_figure, story.calendar)
+        if any(a is not b for a, b in zip(mine, shared)):
+            return None
+    return shared
+
+
+_EMPTY = np.zeros(0, dtype=bool)
+_NO_GAZETTEER = Gazetteer()
+
+
+def without_common(story: StoryInput) -> StoryInput:
+    """``story`` without what :func:`common_of` gives (to be sent once for many stories);
+    :func:`with_common` puts it back."""
+    return replace(story, gazetteer=_NO_GAZETTEER, figures=(), is_figure=_EMPTY, calendar=_EMPTY)
+
+
+def with_common(story: StoryInput, common: StoryCommon) -> StoryInput:
+    gazetteer, figures, is_figure, calendar = common
+    return replace(
+        story, gazetteer=gazetteer, figures=figures, is_figure=is_figure, calendar=calendar
+    )
+
+
 @dataclass(slots=True)
 class Facts:
     outlet: dict[int, str | None] = field(default_factory=dict)

@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     import numpy as np
 
     from naql.align import TokenPassage
+    from naql.backends.spark_kept import Kept
     from naql.config import AlignConfig, CandidateConfig
     from naql.outlets import Gazetteer
-    from naql.records import Article, Attribution
+    from naql.provenance.facts import StoryCommon, StoryInput
+    from naql.records import Article, Attribution, Story, Verdict
     from naql.stories import FormulaInputs, StoryConfig
     from naql.text import Tokens
     from naql.text.tokenize import ChunkTokens
@@ -127,10 +129,8 @@ class SparkBackend:
         )
         self.master = self.context.master
         self._jobs = 0  # naql stages run so far: each one's Spark jobs are a job group
-        self._tokenised: Any = None  # the last tokenise job's results, on the executors
-        # ... and the texts it was sent, by chunk, until their credits are read.
-        self._shipped: Any = None
-        self._shipped_counts: list[int] = []
+        # What the last tokenise job left on the executors, for the trace's later stages.
+        self._kept: Kept | None = None
         # Executors of a local master run on this machine and open its files; a cluster's do
         # not, and are sent only the files named by URL (naql.ingest.paths.read_on).
         self.sees_local_files = (self.master or "local").startswith("local")
@@ -169,26 +169,23 @@ class SparkBackend:
         self, latin_language: str, pieces: Sequence[Sequence[str]], progress: ChunkProgress | None
     ) -> list[ChunkTokens]:
         """:func:`naql.backends.tasks.tokenize_texts_task` of each piece, as :meth:`run` does,
-        but with the results kept on the executors (their lineage cut, so no later task
-        carries the texts again), for :meth:`adopt_texts` to build the cached texts from."""
+        but with the texts and results kept on the executors (their lineage cut, so no later
+        task carries the texts again: :mod:`.spark_kept`), for :meth:`adopt_texts` to build
+        the cached texts from, and the credits and provenance to read the texts there."""
+        from naql.backends.spark_kept import Kept
         from naql.backends.spark_texts import _materialised
         from naql.backends.tasks import tokenize_texts_task
 
         if not pieces:
             return []
         self.drop_tokenised()
-        self.drop_shipped()
         with self._job("tokenize", f"tokenize ({len(pieces)} chunks)", progress, len(pieces)):
-            # The texts go out once and stay: the credits are read from them where they are
-            # (credits_where_tokenised), not sent a second time.
             shipped = _materialised(self.context.parallelize(list(enumerate(pieces)), len(pieces)))
             tokenised = shipped.map(
                 lambda item: (item[0], tokenize_texts_task(latin_language, item[1]))
             )
             found = _materialised(tokenised, action=lambda rdd: rdd.collect())
-        self._tokenised = tokenised
-        self._shipped = shipped
-        self._shipped_counts = [len(piece) for piece in pieces]
+        self._kept = Kept(shipped, tokenised, [len(piece) for piece in pieces])
         if progress is not None:
             progress(len(pieces), len(pieces))
         return [chunk for _, chunk in sorted(found, key=lambda item: item[0])]
@@ -199,61 +196,59 @@ class SparkBackend:
         """The texts of the last :meth:`tokenize_kept`, merged (``tokens``, each chunk's
         first text and map to the merged ids), cached as :class:`SparkTexts` holds them,
         built on the executors: the driver sends none of the tokens it received."""
-        if self._tokenised is None:
+        kept = self._kept
+        if kept is None:
             return
         with self._job("texts", "texts (cached where they were tokenised)"):
-            maps = self.context.broadcast(list(id_maps))
+            kept.id_maps = self.context.broadcast(list(id_maps))
             try:
-                self.texts.adopt(tokens, self._tokenised, firsts, maps)
-            finally:
-                maps.unpersist()
+                self.texts.adopt(tokens, kept.tokenised, firsts, kept.id_maps)
+            except BaseException:
                 self.drop_tokenised()
+                raise
+        kept.firsts, kept.pile = list(firsts), tokens
 
     def drop_tokenised(self) -> None:
-        if self._tokenised is not None:
-            self._tokenised.unpersist()
-            self._tokenised = None
+        """Let go of what the last :meth:`tokenize_kept` left on the executors."""
+        if self._kept is not None:
+            self._kept.drop()
+            self._kept = None
 
     def credits_where_tokenised(
         self, articles: Sequence[Article], gazetteer: Gazetteer
     ) -> list[list[Attribution]] | None:
-        """:func:`naql.attribution.attributions` of ``articles``, a chunk at a time, read on the
-        executors from the texts the last :meth:`tokenize_kept` sent them: only the rest of
-        each article (outlet, title, dates, drops) goes out. None when those texts are not
-        ``articles``' (none kept, or another pile's): the caller sends them itself."""
-        if self._shipped is None or sum(self._shipped_counts) != len(articles):
+        """:func:`naql.attribution.attributions` of ``articles``, read on the executors from
+        the texts the last :meth:`tokenize_kept` sent them: only the rest of each article
+        goes out. None when those texts are not ``articles``' (none kept, or another
+        pile's): the caller sends them itself."""
+        from naql.backends import spark_kept
+
+        kept = self._kept
+        if kept is None or sum(kept.counts) != len(articles):
             return None
-        from dataclasses import replace
+        with self._job("credits", f"credits ({len(kept.counts)} chunks, where tokenised)"):
+            return spark_kept.read_credits(self.context, kept, articles, gazetteer)
 
-        from naql.attribution import attributions
+    def trace_stories_joined(
+        self,
+        chunks: Sequence[Sequence[StoryInput]],
+        common: StoryCommon | None,
+        progress: ChunkProgress | None,
+    ) -> list[list[tuple[Story, list[Verdict]]]] | None:
+        """Each chunk's stories traced, their members' texts and tokens joined to them from
+        what the tokenise job left on the executors (:mod:`.spark_kept`); None when it left
+        nothing of this trace, or the texts are small enough to go with their stories."""
+        from naql.backends import spark_kept
 
-        shipped, counts = self._shipped, self._shipped_counts
-        starts = [sum(counts[:k]) for k in range(len(counts))]
-        rest = [
-            [replace(article, text="") for article in articles[start : start + count]]
-            for start, count in zip(starts, counts)
-        ]
-        with self._job("credits", f"credits ({len(rest)} chunks, from the tokenised texts)"):
-            shared = self.context.broadcast(gazetteer)
-
-            def read(item: tuple[tuple[int, Sequence[str]], Sequence[Article]]) -> Any:
-                (number, texts), light = item
-                whole = [replace(a, text=text) for a, text in zip(light, texts, strict=True)]
-                return number, attributions(whole, shared.value)
-
-            try:
-                # One chunk a partition on both sides, in the same order: zipped, not joined.
-                found = shipped.zip(self.context.parallelize(rest, len(rest))).map(read).collect()
-            finally:
-                shared.unpersist()
-                self.drop_shipped()
-        return [chunk for _, chunk in sorted(found, key=lambda item: item[0])]
-
-    def drop_shipped(self) -> None:
-        if self._shipped is not None:
-            self._shipped.unpersist()
-            self._shipped = None
-            self._shipped_counts = []
+        kept = self._kept
+        if kept is None or kept.pile is None or self._small(kept.pile, kept.pile):
+            return None  # as for alignment: under spark.naql.broadcastTexts a join costs more
+        description = f"provenance ({len(chunks)} chunks, texts joined where they were tokenised)"
+        with self._job("provenance", description, progress, len(chunks)):
+            found = spark_kept.trace_stories(self.context, kept, chunks, common)
+        if progress is not None:
+            progress(len(chunks), len(chunks))
+        return found
 
     @contextmanager
     def _job(
@@ -441,7 +436,6 @@ class SparkBackend:
 
     def close(self) -> None:
         self.drop_tokenised()
-        self.drop_shipped()
         self.texts.drop()
         self.context.stop()
 

@@ -408,5 +408,11 @@ def trace_each(
         common = common_of(inputs)
         strip = without_common if common is not None else (lambda story: story)
         chunks = [[strip(alone(inputs[k])) for k in r] for r in ranges]
-        found = backend.run(stories_alone_task, common, chunks, told)
+        # Spark: the members' texts and tokens joined to the stories where they were tokenised.
+        joined = getattr(backend, "trace_stories_joined", None)
+        at_texts = joined(chunks, common, told) if joined is not None else None
+        if at_texts is not None:
+            found = at_texts
+        else:
+            found = backend.run(stories_alone_task, common, chunks, told)
     return [traced for chunk in found for traced in chunk]

@@ -1,0 +1,205 @@
+"""What the tokenise job leaves on the executors, and the stages that read the texts there.
+
+The tokenise job's chunks (the texts it was sent and what it made of them) stay on the
+executors for the trace (:class:`Kept`), so the driver sends the corpus's texts out once:
+
+- **credits** (:func:`read_credits`): each chunk of texts is zipped with the rest of its
+  articles (outlet, title, dates, drops) and read where it is;
+- **provenance** (:func:`trace_stories`): each story goes out with its passages, credits and
+  the rest of its articles; the texts and tokens of the members the tokenise job saw are
+  sent to it from there by one shuffle, as alignment's are joined (:mod:`.spark_align`). A
+  member it never saw (a page's item, cut out of it in the stories stage) still travels with
+  its story. The tokens are rebuilt as the driver merged them (each chunk's own ids through
+  its map to the merged vocabulary), offsets included, which provenance reads and the cached
+  texts of the other stages leave out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from naql.backends.spark_align import by_chunk, delivered
+from naql.backends.spark_texts import Key
+from naql.pairs import PassageMaker
+from naql.text import Tokens
+from naql.text.tokenize import FlatTokens
+
+if TYPE_CHECKING:
+    from naql.outlets import Gazetteer
+    from naql.provenance.facts import StoryCommon, StoryInput
+    from naql.records import Article, Attribution, Story, Verdict
+
+
+@dataclass(slots=True)
+class Kept:
+    """The last tokenise job's chunks on the executors: the texts each was sent
+    (``shipped``, RDD of (chunk, texts)) and its tokens (``tokenised``, RDD of (chunk,
+    :class:`~naql.text.tokenize.ChunkTokens`)), both cut from their lineage; texts per chunk;
+    and, once merged, each chunk's map to the merged ids (a broadcast), first text, and the
+    merged tokens."""
+
+    shipped: Any
+    tokenised: Any
+    counts: list[int]
+    id_maps: Any = None
+    firsts: list[int] = field(default_factory=list)
+    pile: Sequence[Tokens] | None = None
+
+    def drop(self) -> None:
+        for held in (self.tokenised, self.shipped, self.id_maps):
+            if held is not None:
+                held.unpersist()
+
+
+def read_credits(
+    context: Any, kept: Kept, articles: Sequence[Article], gazetteer: Gazetteer
+) -> list[list[Attribution]]:
+    """:func:`naql.attribution.attributions` of ``articles`` (the kept texts' articles), a
+    chunk at a time, read where the texts are."""
+    from naql.attribution import attributions
+
+    starts = [sum(kept.counts[:k]) for k in range(len(kept.counts))]
+    rest = [
+        [replace(article, text="") for article in articles[start : start + count]]
+        for start, count in zip(starts, kept.counts)
+    ]
+    shared = context.broadcast(gazetteer)
+
+    def read(item: tuple[tuple[int, Sequence[str]], Sequence[Article]]) -> Any:
+        (number, texts), light = item
+        whole = [replace(a, text=text) for a, text in zip(light, texts, strict=True)]
+        return number, attributions(whole, shared.value)
+
+    try:
+        # One chunk a partition on both sides, in the same order: zipped, not joined.
+        found = kept.shipped.zip(context.parallelize(rest, len(rest))).map(read).collect()
+    finally:
+        shared.unpersist()
+    return [chunk for _, chunk in sorted(found, key=lambda item: item[0])]
+
+
+# A story as sent: itself without the joined members' texts and tokens, which member is which
+# text of the tokenised pile, and each one's length (checked on arrival).
+Sent = tuple["StoryInput", dict[int, Key], dict[int, int]]
+
+
+def lightened(story: StoryInput, pile_index: dict[int, int]) -> Sent:
+    """``story`` (:func:`naql.provenance.facts.alone`'s) without the texts and tokens of the
+    members that are texts of the tokenised pile (``pile_index``: ``id()`` of a text's tokens
+    -> its place there)."""
+    maker = story.to_passage
+    if not isinstance(maker, PassageMaker) or not isinstance(maker.tokens, dict):
+        return story, {}, {}
+    articles = {k: story.articles[k] for k in story.members}
+    tokens = {k: story.tokens[k] for k in story.members}
+    passage_tokens = dict(maker.tokens)
+    wanted: dict[int, Key] = {}
+    lengths: dict[int, int] = {}
+    for k in story.members:
+        at = pile_index.get(id(tokens[k]))
+        if at is None:
+            continue
+        wanted[k], lengths[k] = (0, at), len(articles[k].text)
+        articles[k] = replace(articles[k], text="")
+        del tokens[k]
+        passage_tokens.pop(k, None)
+    light = replace(
+        story,
+        articles=articles,
+        tokens=tokens,
+        to_passage=PassageMaker(maker.ids, passage_tokens),
+    )
+    return light, wanted, lengths
+
+
+def filled(sent: Sent, texts: Mapping[Key, Any]) -> StoryInput:
+    """The story as the driver had it, its members' texts and tokens put back (``texts``:
+    key -> (text, tokens)), in the members' order."""
+    story, wanted, lengths = sent
+    if not wanted:
+        return story
+    maker = story.to_passage
+    assert isinstance(maker, PassageMaker) and isinstance(maker.tokens, dict)
+    articles: dict[int, Article] = {}
+    tokens: dict[int, Tokens] = {}
+    for k in story.members:
+        if k not in wanted:
+            articles[k], tokens[k] = story.articles[k], story.tokens[k]
+            continue
+        text, doc = texts[wanted[k]]
+        if len(text) != lengths[k]:  # the texts kept are not this trace's: never silently
+            raise RuntimeError(f"text {wanted[k][1]} kept on the executors is not the story's")
+        articles[k], tokens[k] = replace(story.articles[k], text=text), doc
+    passage_tokens = {k: tokens[k] if k in wanted else doc for k, doc in maker.tokens.items()}
+    for k in wanted:
+        passage_tokens.setdefault(k, tokens[k])
+    return replace(
+        story, articles=articles, tokens=tokens, to_passage=PassageMaker(maker.ids, passage_tokens)
+    )
+
+
+def sent_texts(
+    shipped: Any, tokenised: Any, id_maps: Any, firsts: Sequence[int], wanted: Any
+) -> Any:
+    """An RDD of (story chunk, ("text", (key, (text, tokens)))) for each text a chunk of
+    stories asked for: ``shipped`` holds the tokenise job's chunks' texts, ``tokenised`` their
+    tokens, ``id_maps`` (a broadcast) each chunk's map to the merged ids, ``firsts`` each
+    chunk's first text, ``wanted`` (a broadcast) per tokenise chunk the (text, story chunk)
+    pairs asked for. Each text leaves its executor only for the chunks that asked for it,
+    in one shuffle (keying every text first and joining was a second one)."""
+    starts = list(firsts)
+
+    def texts_of(item: tuple[tuple[int, Sequence[str]], tuple[int, Any]]) -> Iterator[Any]:
+        (number, texts), (_, chunk) = item
+        asked = wanted.value.get(number)
+        if not asked:
+            return
+        ids = id_maps.value[number][chunk.ids]
+        docs = FlatTokens(chunk.lengths, ids, chunk.stop, chunk.starts, chunk.ends).split()
+        low = starts[number]
+        for text_number, story_chunk in asked:
+            k = text_number - low
+            yield story_chunk, ("text", ((0, text_number), (texts[k], docs[k])))
+
+    # Both sides: one chunk a partition, in chunk order (the second is a map of the first).
+    return shipped.zip(tokenised).flatMap(texts_of)
+
+
+def trace_chunk(
+    items: Iterable[tuple[int, tuple[str, Any]]], common: StoryCommon | None
+) -> list[tuple[Story, list[Verdict]]]:
+    """One chunk's stories traced, from what was sent and what the join delivered."""
+    from naql.backends.tasks import stories_alone_task
+
+    texts, sent = delivered(items)
+    return stories_alone_task(common, [filled(one, texts) for one in sent or []])
+
+
+def trace_stories(
+    context: Any,
+    kept: Kept,
+    chunks: Sequence[Sequence[StoryInput]],
+    common: StoryCommon | None,
+) -> list[list[tuple[Story, list[Verdict]]]]:
+    """Each chunk's stories traced (:func:`naql.provenance.trace_story`), in chunk order,
+    with their members' texts and tokens sent to them from where the tokenise job left them."""
+    assert kept.pile is not None
+    pile_index = {id(doc): k for k, doc in enumerate(kept.pile)}
+    payloads = [[lightened(story, pile_index) for story in chunk] for chunk in chunks]
+    bounds = np.asarray(kept.firsts, dtype=np.int64)
+    asked: dict[int, list[tuple[int, int]]] = {}
+    for number, sent in enumerate(payloads):
+        for text_number in sorted({key[1] for _, wanted, _ in sent for key in wanted.values()}):
+            chunk = int(np.searchsorted(bounds, text_number, side="right")) - 1
+            asked.setdefault(chunk, []).append((text_number, number))
+    shared, wanted = context.broadcast(common), context.broadcast(asked)
+    try:
+        arrived = sent_texts(kept.shipped, kept.tokenised, kept.id_maps, kept.firsts, wanted)
+        return by_chunk(context, arrived, payloads, lambda items: trace_chunk(items, shared.value))
+    finally:
+        shared.unpersist()
+        wanted.unpersist()

@@ -150,18 +150,17 @@ _FILE_COST = 16_384  # bytes a file's opening and parsing are worth, for balanci
 def read_file(step: FileRead, options: ReadOptions, skipped: Skipped) -> Iterator[Item]:
     """The items of one planned file."""
     where = step.where
+    local: Callable[[], IO[bytes]] = lambda: open(where, "rb")  # noqa: E731
     if step.part is not None:
         start, end, first = step.part
-        whole = (
-            random_opener(step.root, where) if step.root is not None else lambda: open(where, "rb")
-        )
+        whole = random_opener(step.root, where) if step.root is not None else local
         source = Source(
             step.path, step.name, lambda: _range(whole, start, end), None, step.sidecar, first
         )
     elif step.root is not None:
         source = Source(step.path, step.name, opener(step.root, where), None, step.sidecar)
     else:
-        source = Source(step.path, step.name, lambda: open(where, "rb"), where, step.sidecar)
+        source = Source(step.path, step.name, local, where, step.sidecar)
     yield from read_source(source, options, skipped, explicit=step.explicit)
 
 

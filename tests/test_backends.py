@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -992,6 +993,9 @@ def test_spark_reads_credits_from_the_texts_it_tokenised(
         tasks.tokenize_parallel(texts, Vocabulary(), spark)
         monkeypatch.setattr(context, "parallelize", watched)
         credits = tasks.credits_of(tasks.credits_start(articles, gazetteer, spark, 2))
+        # Another pile of as many texts is not read from these: its caller sends its own.
+        others = [dataclasses.replace(a, text=a.text + " ") for a in articles]
+        assert spark.credits_where_tokenised(others, gazetteer) is None  # type: ignore[attr-defined]
     finally:
         spark.texts.drop()  # type: ignore[attr-defined]
         spark.drop_tokenised()  # type: ignore[attr-defined]

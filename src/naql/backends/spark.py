@@ -185,7 +185,9 @@ class SparkBackend:
                 lambda item: (item[0], tokenize_texts_task(latin_language, item[1]))
             )
             found = _materialised(tokenised, action=lambda rdd: rdd.collect())
-        self._kept = Kept(shipped, tokenised, [len(piece) for piece in pieces])
+        self._kept = Kept(
+            shipped, tokenised, [len(piece) for piece in pieces], [t for p in pieces for t in p]
+        )
         if progress is not None:
             progress(len(pieces), len(pieces))
         return [chunk for _, chunk in sorted(found, key=lambda item: item[0])]
@@ -224,7 +226,7 @@ class SparkBackend:
         from naql.backends import spark_kept
 
         kept = self._kept
-        if kept is None or sum(kept.counts) != len(articles):
+        if kept is None or not kept.holds(articles):
             return None
         with self._job("credits", f"credits ({len(kept.counts)} chunks, where tokenised)"):
             return spark_kept.read_credits(self.context, kept, articles, gazetteer)

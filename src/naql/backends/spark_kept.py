@@ -45,9 +45,18 @@ class Kept:
     shipped: Any
     tokenised: Any
     counts: list[int]
+    # The texts as the driver holds them (the same string objects): what tells the kept texts
+    # from another pile's of the same size.
+    texts: list[str] = field(default_factory=list)
     id_maps: Any = None
     firsts: list[int] = field(default_factory=list)
     pile: Sequence[Tokens] | None = None
+
+    def holds(self, articles: Sequence[Article]) -> bool:
+        """Whether the kept texts are ``articles``' own, in order."""
+        return len(articles) == len(self.texts) and all(
+            article.text is text for article, text in zip(articles, self.texts)
+        )
 
     def drop(self) -> None:
         for held in (self.tokenised, self.shipped, self.id_maps):

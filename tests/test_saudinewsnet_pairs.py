@@ -351,3 +351,14 @@ def test_stories_a_centroid_would_join_stay_apart(full_trace: dict) -> None:
     ]
     assert len(drawn) == 90 and len(apart) == 49
     assert sum(apart) / len(apart) >= 0.95
+
+
+def test_common_sources_of_an_agency_and_a_paper_over_the_three_draws(draw_scores: dict) -> None:
+    # The issue's held-back set found 1 in 20 of these; the three draws pooled gave 16 of 26
+    # (0.615) at stop 37, when the measure was added, under the 0.80 asked of common sources
+    # as a whole: a regression floor, one pair under, not the bar. The misses are SPA items
+    # and papers' versions near word for word, the paper's extra (a word, a later paragraph)
+    # outside the shared text (tests/data/saudinewsnet_pairs.md).
+    found = [draw_scores[draw]["agency_common_source_not_copy"] for draw in DRAWS]
+    correct, total = sum(s.correct for s in found), sum(s.total for s in found)
+    assert total >= 20 and correct / total >= 15 / 26, (correct, total)

@@ -137,6 +137,7 @@ PAIR_MEASURES = {
     "direction": "copies: the source traced as the copy's ancestor",
     "agency_direction": "papers' re-runs of agency copy: the agency traced as the source",
     "common_source_not_copy": "shared text both took from a third text: neither drawn as the other's source",
+    "agency_common_source_not_copy": "... of them, an agency's item and another outlet's article (one release both ran)",
     "template_not_copy": "template instances: neither drawn as the other's source",
     "no_text_not_aligned": "pairs sharing no text: no shared passage drawn between them",
 }
@@ -223,7 +224,14 @@ def pair_scores(
                 count("agency_direction", ok, key)
         elif reuse in ("common_source", "template"):
             name = "common_source_not_copy" if reuse == "common_source" else "template_not_copy"
-            count(name, not drawn(a, b) and not drawn(b, a), key)
+            ok = not drawn(a, b) and not drawn(b, a)
+            count(name, ok, key)
+            # The hardest of them: the agency's item reads as the paper's source unless the
+            # paper holds what the item lacks.
+            if reuse == "common_source" and (line.get("a_source") == agency) != (
+                line.get("b_source") == agency
+            ):
+                count("agency_common_source_not_copy", ok, key)
         elif reuse == "none":
             count(
                 "no_text_not_aligned",

@@ -980,18 +980,10 @@ def test_spark_reads_credits_from_the_texts_it_tokenised(
     articles = _saudinewsnet_day(300)
     texts = [a.text for a in articles]
     monkeypatch.setattr(tasks, "TEXT_PER_TASK", sum(map(len, texts)) // 5)
-    context = spark.context  # type: ignore[attr-defined]
-    sent: list[Any] = []
-    parallelize = context.parallelize
-
-    def watched(data: Any, slices: int | None = None) -> Any:
-        sent.append(data)
-        return parallelize(data, slices)
-
     gazetteer = load_gazetteer()
     try:
         tasks.tokenize_parallel(texts, Vocabulary(), spark)
-        monkeypatch.setattr(context, "parallelize", watched)
+        sent = _parallelized(spark, monkeypatch)
         credits = tasks.credits_of(tasks.credits_start(articles, gazetteer, spark, 2))
         # Another pile of as many texts is not read from these: its caller sends its own.
         others = [dataclasses.replace(a, text=a.text + " ") for a in articles]
@@ -1000,15 +992,7 @@ def test_spark_reads_credits_from_the_texts_it_tokenised(
         spark.texts.drop()  # type: ignore[attr-defined]
         spark.drop_tokenised()  # type: ignore[attr-defined]
     assert credits == attributions(articles, gazetteer) and len(credits) > 100
-
-    def articles_in(data: Any) -> Iterator[Article]:
-        if isinstance(data, Article):
-            yield data
-        elif isinstance(data, (list, tuple)):
-            for item in data:
-                yield from articles_in(item)
-
-    went = list(articles_in(sent))
+    went = list(_articles_in(sent))
     assert len(went) == len(articles) and not any(article.text for article in went)
 
 
@@ -1044,6 +1028,20 @@ def test_stories_sent_alone_leave_what_they_share_to_one_broadcast() -> None:
     assert all(not s.gazetteer.outlets and not len(s.figures) for s in stories)
 
 
+def _parallelized(spark: Backend, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """What the driver hands Spark from now on (``SparkContext.parallelize``'s data)."""
+    context = spark.context  # type: ignore[attr-defined]
+    sent: list[Any] = []
+    parallelize = context.parallelize
+
+    def watched(data: Any, slices: int | None = None) -> Any:
+        sent.append(data)
+        return parallelize(data, slices)
+
+    monkeypatch.setattr(context, "parallelize", watched)
+    return sent
+
+
 def _articles_in(data: Any) -> Iterator[Article]:
     """Every article inside ``data``: lists, tuples, dicts' values, stories' articles."""
     if isinstance(data, Article):
@@ -1069,15 +1067,7 @@ def test_spark_traces_stories_with_the_texts_where_they_were_tokenised(
     articles = _saudinewsnet_day(600, outlet_field="source")
     local = _trace_json(articles, open_backend("local", 2))
     monkeypatch.setattr(spark, "broadcast_texts", 0)  # joined, however small the pile
-    context = spark.context  # type: ignore[attr-defined]
-    sent: list[Any] = []
-    parallelize = context.parallelize
-
-    def watched(data: Any, slices: int | None = None) -> Any:
-        sent.append(data)
-        return parallelize(data, slices)
-
-    monkeypatch.setattr(context, "parallelize", watched)
+    sent = _parallelized(spark, monkeypatch)
     traced: list[int] = []
     each = tasks.trace_each
 

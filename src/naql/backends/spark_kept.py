@@ -99,13 +99,14 @@ Sent = tuple["StoryInput", dict[int, Key], dict[int, int]]
 def lightened(story: StoryInput, pile_index: dict[int, int]) -> Sent:
     """``story`` (:func:`naql.provenance.facts.alone`'s) without the texts and tokens of the
     members that are texts of the tokenised pile (``pile_index``: ``id()`` of a text's tokens
-    -> its place there)."""
+    -> its place there). Its passage maker, which holds the same tokens, holds the same dict."""
     maker = story.to_passage
     if not isinstance(maker, PassageMaker) or not isinstance(maker.tokens, dict):
         return story, {}, {}
+    if any(maker.tokens.get(k) is not story.tokens[k] for k in story.members):
+        return story, {}, {}  # not the trace's own maker: sent as it is
     articles = {k: story.articles[k] for k in story.members}
     tokens = {k: story.tokens[k] for k in story.members}
-    passage_tokens = dict(maker.tokens)
     wanted: dict[int, Key] = {}
     lengths: dict[int, int] = {}
     for k in story.members:
@@ -115,12 +116,8 @@ def lightened(story: StoryInput, pile_index: dict[int, int]) -> Sent:
         wanted[k], lengths[k] = (0, at), len(articles[k].text)
         articles[k] = replace(articles[k], text="")
         del tokens[k]
-        passage_tokens.pop(k, None)
     light = replace(
-        story,
-        articles=articles,
-        tokens=tokens,
-        to_passage=PassageMaker(maker.ids, passage_tokens),
+        story, articles=articles, tokens=tokens, to_passage=PassageMaker(maker.ids, tokens)
     )
     return light, wanted, lengths
 
@@ -132,7 +129,7 @@ def filled(sent: Sent, texts: Mapping[Key, Any]) -> StoryInput:
     if not wanted:
         return story
     maker = story.to_passage
-    assert isinstance(maker, PassageMaker) and isinstance(maker.tokens, dict)
+    assert isinstance(maker, PassageMaker)
     articles: dict[int, Article] = {}
     tokens: dict[int, Tokens] = {}
     for k in story.members:
@@ -143,11 +140,8 @@ def filled(sent: Sent, texts: Mapping[Key, Any]) -> StoryInput:
         if len(text) != lengths[k]:  # the texts kept are not this trace's: never silently
             raise RuntimeError(f"text {wanted[k][1]} kept on the executors is not the story's")
         articles[k], tokens[k] = replace(story.articles[k], text=text), doc
-    passage_tokens = {k: tokens[k] if k in wanted else doc for k, doc in maker.tokens.items()}
-    for k in wanted:
-        passage_tokens.setdefault(k, tokens[k])
     return replace(
-        story, articles=articles, tokens=tokens, to_passage=PassageMaker(maker.ids, passage_tokens)
+        story, articles=articles, tokens=tokens, to_passage=PassageMaker(maker.ids, tokens)
     )
 
 

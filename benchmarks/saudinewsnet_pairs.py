@@ -2,8 +2,9 @@
 
     python benchmarks/saudinewsnet_pairs.py [--trace TRACE.json] [--corpus DIR]
 
-The pairs (tests/data/saudinewsnet_pairs.jsonl and its second and third draws,
-saudinewsnet_pairs_2.jsonl and _3.jsonl; how they were drawn and read in the .md beside each)
+The pairs (tests/data/saudinewsnet_pairs.jsonl and its second, third and fourth draws,
+saudinewsnet_pairs_2.jsonl, _3.jsonl and _4.jsonl; how they were drawn and read in the .md
+beside each)
 were labelled by reading, without naql's output. Without --trace the whole corpus is read,
 cleaned and traced here (dates untrusted: they are crawl times), as benchmarks/
 trace_saudinewsnet.py does. Prints each measure, its count and the pairs missed, and the SPA
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / "tests" / "data" / "saudinewsnet_pairs.jsonl"
 PAIRS_2 = ROOT / "tests" / "data" / "saudinewsnet_pairs_2.jsonl"
 PAIRS_3 = ROOT / "tests" / "data" / "saudinewsnet_pairs_3.jsonl"
+PAIRS_4 = ROOT / "tests" / "data" / "saudinewsnet_pairs_4.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 
 
@@ -51,7 +53,12 @@ def main() -> int:
         trace = json.loads(args.trace.read_text(encoding="utf-8"))
     else:
         trace = full_trace(args.corpus)
-    draws = (("first draw", PAIRS), ("second draw", PAIRS_2), ("third draw", PAIRS_3))
+    draws = (
+        ("first draw", PAIRS),
+        ("second draw", PAIRS_2),
+        ("third draw", PAIRS_3),
+        ("fourth draw", PAIRS_4),
+    )
     for label, path in draws:
         print(f"{label} ({path.name}):")
         for name, score in pair_scores(gold_pairs(path), trace).items():

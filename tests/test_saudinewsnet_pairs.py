@@ -1,9 +1,9 @@
 """Quality gate on real news: 181 SaudiNewsNet pairs read by hand (tests/data/
 saudinewsnet_pairs.md says how they were drawn and read, without naql's output), and a second
 draw of 150 by the same method (saudinewsnet_pairs_2.md), read after naql had been set on the
-first: the first draw's figures were partly tuned on it, the second's were not; and a third
-draw of 150 (saudinewsnet_pairs_3.md), read after every rule of stop 31 was set, whose figures
-no change has seen yet.
+first: the first draw's figures were partly tuned on it, the second's were not; a third draw
+of 150 (saudinewsnet_pairs_3.md), read after every rule of stop 31 was set; and a fourth
+(saudinewsnet_pairs_4.md), read at stop 37 after every rule of stop 36 was set.
 
 The whole corpus is traced once (about 100 s on two cores), as the held-back measurement does.
 Floors are pinned a little under the figures measured when they were set (README): they may be
@@ -61,6 +61,20 @@ FLOORS_3 = {
     "no_text_not_aligned": 0.97,
 }
 
+# Measured when the fourth draw was read (stop 37, on stop 36's code): 0.706 (48/68), 0.947
+# (54/57), 1.000 (25/25), 0.867 (13/15), 0.929 (13/14), 0.897 (35/39), 1.000 (21/21), 1.000
+# (75/75). Each floor is about one pair under.
+FLOORS_4 = {
+    "same_event_together": 0.69,
+    "different_event_apart": 0.92,
+    "unrelated_apart": 0.96,
+    "direction": 0.80,
+    "agency_direction": 0.85,
+    "common_source_not_copy": 0.87,
+    "template_not_copy": 0.95,
+    "no_text_not_aligned": 0.98,
+}
+
 
 @pytest.fixture(scope="module")
 def full_trace() -> dict:
@@ -76,6 +90,7 @@ DRAWS = {
     "first": ("saudinewsnet_pairs.jsonl", FLOORS),
     "second": ("saudinewsnet_pairs_2.jsonl", FLOORS_2),
     "third": ("saudinewsnet_pairs_3.jsonl", FLOORS_3),
+    "fourth": ("saudinewsnet_pairs_4.jsonl", FLOORS_4),
 }
 
 
@@ -353,12 +368,13 @@ def test_stories_a_centroid_would_join_stay_apart(full_trace: dict) -> None:
     assert sum(apart) / len(apart) >= 0.95
 
 
-def test_common_sources_of_an_agency_and_a_paper_over_the_three_draws(draw_scores: dict) -> None:
-    # The issue's held-back set found 1 in 20 of these; the three draws pooled gave 16 of 26
-    # (0.615) at stop 37, when the measure was added, under the 0.80 asked of common sources
-    # as a whole: a regression floor, one pair under, not the bar. The misses are SPA items
-    # and papers' versions near word for word, the paper's extra (a word, a later paragraph)
-    # outside the shared text (tests/data/saudinewsnet_pairs.md).
+def test_common_sources_of_an_agency_and_a_paper_over_the_draws(draw_scores: dict) -> None:
+    # The issue's held-back set found 1 in 20 of these; the first three draws pooled gave 16
+    # of 26 (0.615) at stop 37, when the measure was added, and the fourth 4 of 7: 20 of 33,
+    # under the 0.80 asked of common sources as a whole. A regression floor, one pair under,
+    # not the bar. The misses are SPA items and papers' versions near word for word, the
+    # paper's extra (a word, a later paragraph) outside the shared text
+    # (tests/data/saudinewsnet_pairs.md).
     found = [draw_scores[draw]["agency_common_source_not_copy"] for draw in DRAWS]
     correct, total = sum(s.correct for s in found), sum(s.total for s in found)
-    assert total >= 20 and correct / total >= 15 / 26, (correct, total)
+    assert total >= 30 and correct / total >= 19 / 33, (correct, total)

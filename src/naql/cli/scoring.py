@@ -199,7 +199,10 @@ def eval_pairs(
     ],
     trace_json: TraceJson,
     agency: Annotated[
-        str, typer.Option(help="Outlet id (a_source/b_source) of the agency whose re-runs count.")
+        str,
+        typer.Option(
+            help="Outlet id (a_source/b_source) of the agency whose re-runs, and common sources with another outlet, are also scored alone."
+        ),
     ] = "was",
 ) -> None:
     """Score stories and provenance on hand-read pairs: same-event pairs kept together,

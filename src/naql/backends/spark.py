@@ -185,30 +185,26 @@ class SparkBackend:
                 lambda item: (item[0], tokenize_texts_task(latin_language, item[1]))
             )
             found = _materialised(tokenised, action=lambda rdd: rdd.collect())
-        self._kept = Kept(
-            shipped, tokenised, [len(piece) for piece in pieces], [t for p in pieces for t in p]
-        )
+        self._kept = Kept(shipped, tokenised, pieces)
         if progress is not None:
             progress(len(pieces), len(pieces))
         return [chunk for _, chunk in sorted(found, key=lambda item: item[0])]
 
-    def adopt_texts(
-        self, tokens: Sequence[Tokens], firsts: Sequence[int], id_maps: Sequence[np.ndarray]
-    ) -> None:
-        """The texts of the last :meth:`tokenize_kept`, merged (``tokens``, each chunk's
-        first text and map to the merged ids), cached as :class:`SparkTexts` holds them,
-        built on the executors: the driver sends none of the tokens it received."""
+    def adopt_texts(self, tokens: Sequence[Tokens], id_maps: Sequence[np.ndarray]) -> None:
+        """The texts of the last :meth:`tokenize_kept`, merged (``tokens``, and each chunk's
+        map to the merged ids), cached as :class:`SparkTexts` holds them, built on the
+        executors: the driver sends none of the tokens it received."""
         kept = self._kept
         if kept is None:
             return
         with self._job("texts", "texts (cached where they were tokenised)"):
             kept.id_maps = self.context.broadcast(list(id_maps))
             try:
-                self.texts.adopt(tokens, kept.tokenised, firsts, kept.id_maps)
+                self.texts.adopt(tokens, kept.tokenised, kept.firsts, kept.id_maps)
             except BaseException:
                 self.drop_tokenised()
                 raise
-        kept.firsts, kept.pile = list(firsts), tokens
+        kept.pile = tokens
 
     def drop_tokenised(self) -> None:
         """Let go of what the last :meth:`tokenize_kept` left on the executors."""

@@ -17,7 +17,8 @@ executors for the trace (:class:`Kept`), so the driver sends the corpus's texts 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,24 +39,31 @@ if TYPE_CHECKING:
 class Kept:
     """The last tokenise job's chunks on the executors: the texts each was sent
     (``shipped``, RDD of (chunk, texts)) and its tokens (``tokenised``, RDD of (chunk,
-    :class:`~naql.text.tokenize.ChunkTokens`)), both cut from their lineage; texts per chunk;
-    and, once merged, each chunk's map to the merged ids (a broadcast), first text, and the
-    merged tokens."""
+    :class:`~naql.text.tokenize.ChunkTokens`)), both cut from their lineage; each chunk's
+    texts as the driver holds them (the same string objects: what tells them from another
+    pile's of the same size); and, once merged, each chunk's map to the merged ids (a
+    broadcast) and the merged tokens."""
 
     shipped: Any
     tokenised: Any
-    counts: list[int]
-    # The texts as the driver holds them (the same string objects): what tells the kept texts
-    # from another pile's of the same size.
-    texts: list[str] = field(default_factory=list)
+    pieces: Sequence[Sequence[str]]
     id_maps: Any = None
-    firsts: list[int] = field(default_factory=list)
     pile: Sequence[Tokens] | None = None
+
+    @property
+    def counts(self) -> list[int]:
+        return [len(piece) for piece in self.pieces]
+
+    @property
+    def firsts(self) -> list[int]:
+        """Each chunk's first text."""
+        return [0, *accumulate(self.counts)][:-1]
 
     def holds(self, articles: Sequence[Article]) -> bool:
         """Whether the kept texts are ``articles``' own, in order."""
-        return len(articles) == len(self.texts) and all(
-            article.text is text for article, text in zip(articles, self.texts)
+        texts = [text for piece in self.pieces for text in piece]
+        return len(articles) == len(texts) and all(
+            article.text is text for article, text in zip(articles, texts)
         )
 
     def drop(self) -> None:
@@ -71,10 +79,9 @@ def read_credits(
     chunk at a time, read where the texts are."""
     from naql.attribution import attributions
 
-    starts = [sum(kept.counts[:k]) for k in range(len(kept.counts))]
     rest = [
         [replace(article, text="") for article in articles[start : start + count]]
-        for start, count in zip(starts, kept.counts)
+        for start, count in zip(kept.firsts, kept.counts)
     ]
     shared = context.broadcast(gazetteer)
 

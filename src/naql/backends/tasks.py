@@ -104,7 +104,7 @@ def tokenize_parallel(
             chunks = kept(vocabulary.latin_language, pieces, told)
             id_maps: list[np.ndarray] = []
             merged = merge_chunks(vocabulary, chunks, id_maps)
-            backend.adopt_texts(merged, [r.start for r in ranges], id_maps)  # type: ignore[attr-defined]
+            backend.adopt_texts(merged, id_maps)  # type: ignore[attr-defined]
             return merged
         chunks = backend.run(tokenize_texts_task, vocabulary.latin_language, pieces, told)
     return merge_chunks(vocabulary, chunks)

@@ -201,7 +201,8 @@ def eval_pairs(
     agency: Annotated[
         str,
         typer.Option(
-            help="Outlet id (a_source/b_source) of the agency whose re-runs, and common sources with another outlet, are also scored alone."
+            help="Outlet id (a_source/b_source) of the agency whose re-runs, and common "
+            "sources with another outlet, are also scored alone."
         ),
     ] = "was",
 ) -> None:

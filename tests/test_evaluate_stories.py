@@ -76,6 +76,29 @@ def test_provenance_scores_count_origins_and_credits() -> None:
     assert (scores.credits.true_positives, scores.credits.false_negatives) == (1, 1)
 
 
+def test_a_page_cut_into_parts_is_scored_by_any_of_them() -> None:
+    # The paper's page was cut (a roundup's items): its second part is SPA's copy, its first
+    # part the paper's own lead; the page read by its id is traced, and credits, through it.
+    trace = {
+        "stories": [
+            {"id": "s1", "edges": [{"source": "spa1", "target": "p1#2", "kind": "copied"}]},
+            {"id": "s2", "edges": []},
+        ],
+        "verdicts": [
+            {"article": "p1#1", "story": "s2", "sources": []},
+            {"article": "p1#2", "story": "s1", "sources": [{"source": "spa1", "share": 0.9}]},
+            {"article": "p2#1", "story": "s2", "sources": []},
+        ],
+        "attributions": [{"article": "p1#2", "outlet": "spa", "role": "source"}],
+    }
+    line = {"copy": "p1", "source": "spa1", "credits_source": True, "source_outlet": "spa"}
+    scores = provenance_scores([{**line, "reused": True}], trace)
+    assert scores.origin.true_positives == 1 and scores.credits.true_positives == 1
+    # ... and a page none of whose parts is traced there is not.
+    scores = provenance_scores([{**line, "copy": "p2", "reused": True}], trace)
+    assert scores.origin.false_negatives == 1 and scores.credits.false_negatives == 1
+
+
 def test_a_copy_of_one_cut_of_a_release_is_not_traced_to_its_other_cuts() -> None:
     # SPA ran one release in two items (an item and its «إضافة»), each an excerpt of the whole
     # (not in the pile): a paper that ran the item did not run the addition; one that took from

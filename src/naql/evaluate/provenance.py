@@ -46,6 +46,8 @@ def provenance_scores(
     source article's text (:func:`traced`), else a false negative; a negative line counts a
     false positive when naql does trace it there.
     Being in the same story is not enough: a paper may report the agency's event in its own words.
+    A page given by its id that was cut into parts (``id#1``, ``id#2``) counts as traced when
+    any of its parts is.
     Credits compare the gold ``credits_source`` with naql finding a ``source``-role credit of
     ``source_outlet`` in the copy; with a ``gazetteer`` (:func:`naql.outlets.load`), the gold
     may name the outlet as naql prints it («الشرق الأوسط», "Asharq Al-Awsat") or by its id.
@@ -56,13 +58,22 @@ def provenance_scores(
     for attribution in trace.get("attributions", []):
         if attribution["role"] == "source":
             credited.setdefault(attribution["article"], set()).add(attribution["outlet"])
+    # A page cut into parts (``id#1``, ``id#2``: a roundup's items) is read as any of them.
+    parts: dict[str, list[str]] = {}
+    for article in verdicts:
+        parts.setdefault(article.split("#", 1)[0].split("~", 1)[0], []).append(article)
     origin = [0, 0, 0]
     credit = [0, 0, 0]
     for line in gold:
         copy, source = str(line["copy"]), str(line["source"])
-        verdict = verdicts.get(copy)
-        story = stories.get(verdict["story"]) if verdict else None
-        found = story is not None and traced(source, copy, story)
+        copies = [copy] if copy in verdicts else parts.get(copy, [])
+        sources = [source] if source in verdicts else parts.get(source, [source])
+        found = any(
+            traced(s, c, story)
+            for c in copies
+            if (story := stories.get(verdicts[c]["story"])) is not None
+            for s in sources
+        )
         if line.get("reused"):
             origin[0 if found else 2] += 1
         elif found:
@@ -73,7 +84,7 @@ def provenance_scores(
             if gazetteer is not None and outlet not in gazetteer.outlets:
                 known = gazetteer.lookup(outlet)
                 outlet = known.id if known else outlet
-            naql_credit = outlet in credited.get(copy, set())
+            naql_credit = any(outlet in credited.get(c, set()) for c in copies or [copy])
             if gold_credit and naql_credit:
                 credit[0] += 1
             elif naql_credit:

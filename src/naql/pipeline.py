@@ -25,9 +25,7 @@ from naql.pairs import (
     PassageMaker,
     Template,
     describe_pairs,
-    redescribed,
     shared_text,
-    word_lists,
 )
 from naql.provenance import StoryInput
 from naql.provenance.hidden import calendar_stems
@@ -42,9 +40,13 @@ from naql.records import (
 )
 from naql.reuse import candidate_stage, reused_passages, tokenize
 from naql.stages import Progress, Timer, _no_progress, unfrozen
-from naql.stories import article_similarity, group_stories, representatives, story_id
+from naql.stories import (
+    article_similarity,
+    representatives,
+    story_id,
+)
 from naql.stories.apart import kept_apart
-from naql.stories.items import cut_pages, token_items
+from naql.stories.stage import stories_stage
 from naql.stories.topical import term_weights
 from naql.text import Tokens, Vocabulary
 
@@ -189,69 +191,30 @@ def _traced(
         else:
             articles, credits = attribute(articles, gazetteer, told)
     with timer.stage("stories"):
-        # A page running several items is cut into one part per item (naql.stories.items).
-        items = token_items(
-            by_pair, [pair for pair in sorted(by_pair) if pair not in templates], set(topical)
-        )
-        if items:
-            parts = cut_pages(articles, tokens, by_pair, credits, topical, items)
-            if parts.pages:
-                articles, tokens, credits, topical = (
-                    parts.articles,
-                    parts.tokens,
-                    parts.credits,
-                    parts.topical,
-                )
-                alignments, templates = redescribed(
-                    parts.by_pair,
-                    (sorted(by_pair), alignments, templates),
-                    parts.new_index,
-                    parts.cut,
-                    PairInputs.of(articles, tokens, vocabulary),
-                )
-                by_pair = dict(sorted(parts.by_pair.items()))
-                pages_cut = parts.pages
-                if remember is not None:
-                    memo.adopt_parts(
-                        remember, [a.text for a in articles], tokens, sorted(parts.cut)
-                    )
-            del parts
-        # Template instances (same formula, other figures) and pairs sharing only a formula
-        # are different events: neither their shared text nor their topic links them.
-        shares = {pair: max(a.a_share, a.b_share) for a, pair in zip(alignments, sorted(by_pair))}
-        apart = set(templates) | tasks.formula_parallel(
-            [a.date for a in articles],
+        grouped = stories_stage(
+            articles,
             tokens,
             by_pair,
-            shares,
+            alignments,
+            templates,
+            credits,
+            topical,
             boost,
-            config.stories,
+            vocabulary,
+            config,
             backend,
             lambda done, total: progress("stories", done, total),
+            remember,
         )
-        linked = [a for a, pair in zip(alignments, sorted(by_pair)) if pair not in apart]
-        for pair in apart:  # out of this trace's own dict: a filtered copy was one more table
-            topical.pop(pair, None)
-        # Another day's bulletin is two events even when the articles around it are linked.
-        # Other figures alone are not (two updates of one day's market report differ in their
-        # figures), nor, yet, another place: SPA's rain reports for two towns share 90 % of
-        # their words and are no template of each other, while a paper's re-run of one is a
-        # template of the other; as a cannot-link that held the re-run out of its original's
-        # story, and the SPA sample lost an origin.
-        named = {pair for pair, found in templates.items() if found[0] == "slots"}
-        # Names shared in no order (naql.pairs.word_lists) link two reports as topic does,
-        # not as shared text: only within the topic window.
-        lists = word_lists(by_pair, alignments, templates, tokens, config.align.min_phrase_share)
-        listed = {pair for pair, dropped in lists.items() if len(dropped) == len(by_pair[pair])}
-        groups = group_stories(
-            articles,
-            linked,
-            topical,
-            config.stories,
-            getattr(backend, "linkage", None),
-            named,
-            listed,
+        articles, tokens, by_pair = grouped.articles, grouped.tokens, grouped.by_pair
+        alignments, templates, credits = grouped.alignments, grouped.templates, grouped.credits
+        groups, apart, lists, pages_cut = (
+            grouped.groups,
+            grouped.apart,
+            grouped.lists,
+            grouped.pages_cut,
         )
+        del grouped
         stories_found = groups.members
         central = representatives(groups, [bool(article.title) for article in articles])
         # What keeps linked stories apart, for the reader (naql.stories.apart).
@@ -266,7 +229,7 @@ def _traced(
         )
         # The similarity graph (a dict of every linked pair: 0.5 GB at 16x SaudiNewsNet) and
         # what else only these stages used go before provenance, the trace's last peak.
-        del topical, similar, shares, apart, linked, ordered, groups, named, listed
+        del topical, similar, apart, ordered, groups
         described.clear()
     with timer.stage("pairs"):
         # Stories read a dense overlap of names in no order as a link (two agencies' reports

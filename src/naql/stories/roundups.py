@@ -1,0 +1,414 @@
+"""Pages that report another story's event in some of their lines, found by topic.
+
+A roundup (the day's condemnations, a press review, a Yemen front page, a health page)
+reports several events, each in a run of paragraphs written in its own words. Cut pages by
+shared text (:mod:`naql.stories.items`) only where a later item shares wording with another
+article; a rewrite of the event shares none. As one text the page sits with its lead's event,
+and its cosine to another event's articles is diluted by everything else it reports: the
+reports of that event never count it among theirs.
+
+So, once stories are grouped, every page linked to another story's articles is read a run
+of lines at a time (one to ``roundup_lines`` paragraphs, not its lead, at least
+:data:`~naql.stories.items.MIN_ITEM_TOKENS` tokens): a run whose mean cosine to that story's
+members (0 for those dated beyond ``topic_days``, as the links between articles are) reaches
+``roundup_join`` and is ``roundup_over_own`` times its mean to the page's own story would
+join that story as an article of its own. The page is then cut there, as pages are cut by
+shared text, the run's lines becoming a part (its tail after it another), and the run's
+cosines to the members become the part's topical links, so the grouping that follows decides
+as for any article. Read on SaudiNewsNet: of 48 runs drawn at random from those found, 40
+report the event of the story they join (tests/data/saudinewsnet_roundups.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from naql.records import Article, Attribution
+from naql.stories import StoryGroups
+from naql.stories.items import MIN_ITEM_TOKENS, Item, Parts, cut_pages
+from naql.stories.topical import inverse_frequency, row_terms, rowwise_dot
+from naql.text import Tokens
+from naql.text.tokens import document_frequency
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from naql.align import TokenPassage
+    from naql.stories import StoryConfig
+
+_LINE = re.compile("\n")
+
+
+@dataclass(slots=True, frozen=True)
+class Run:
+    """A run of a page's lines that joins another story: token positions, the story, and
+    its cosine to each of that story's members (article index -> cosine)."""
+
+    first: int
+    last: int
+    story: int
+    links: dict[int, float]
+    mean: float
+
+
+def page_runs(
+    articles: Sequence[Article],
+    tokens: Sequence[Tokens],
+    groups: StoryGroups,
+    apart: set[tuple[int, int]],
+    dates: Sequence[datetime | None],
+    weight: np.ndarray,
+    config: StoryConfig,
+    block: int = 2048,
+) -> dict[int, list[Run]]:
+    """Per page, the runs of its lines that join another story (see the module doc), in page
+    order and not overlapping. ``weight``: :func:`term_weights` of the pile. Pages are read
+    ``block`` at a time: their runs' rows are never all held at once."""
+    members = groups.members
+    story = np.full(len(articles), -1, dtype=np.int64)
+    for number, group in enumerate(members):
+        story[group] = number
+    candidates = _candidates(groups, story, articles, config.roundup_link, apart)
+    if not candidates:
+        return {}
+    pile = _Pile(
+        tokens,
+        [np.asarray(group, dtype=np.int64) for group in members],
+        story,
+        np.array([d.timestamp() if d else np.nan for d in dates], dtype=float),
+        weight,
+        config,
+    )
+    pages = sorted(candidates)
+    found: dict[int, list[Run]] = {}
+    for low in range(0, len(pages), block):
+        some = pages[low : low + block]
+        found.update(pile.runs(some, [articles[page].text for page in some], candidates))
+    return found
+
+
+class _Pile:
+    """What every block of pages is read against: the pile's tokens and stories, its dates
+    and its term weights (IDF times the stories' boost)."""
+
+    def __init__(
+        self,
+        tokens: Sequence[Tokens],
+        members: list[np.ndarray],
+        story: np.ndarray,
+        stamps: np.ndarray,
+        weight: np.ndarray,
+        config: StoryConfig,
+    ) -> None:
+        self.tokens, self.members, self.story = tokens, members, story
+        self.stamps, self.weight, self.config = stamps, weight, config
+        self.sizes = np.fromiter((len(m) for m in members), dtype=np.int64, count=len(members))
+
+    def runs(
+        self, pages: list[int], texts: list[str], candidates: dict[int, list[int]]
+    ) -> dict[int, list[Run]]:
+        config = self.config
+        # Each page cut into paragraphs once; a run's term counts are its paragraphs' summed.
+        pieces: list[tuple[int, list[int]]] = []  # per page read: the page, its bounds
+        windows: list[tuple[int, int, int]] = []  # (page, first, last) token positions
+        spans: list[tuple[int, int]] = []  # per window, its paragraphs (first, end), counted
+        base = 0  # over all pages' paragraphs
+        for page, text in zip(pages, texts):
+            bounds = _paragraphs(text, self.tokens[page])
+            if len(bounds) < 2:
+                continue
+            pieces.append((page, bounds))
+            for x in range(1, len(bounds) - 1):
+                for y in range(x + 1, min(len(bounds), x + config.roundup_lines + 1)):
+                    if bounds[y] - bounds[x] >= MIN_ITEM_TOKENS:
+                        windows.append((page, bounds[x], bounds[y] - 1))
+                        spans.append((base + x, base + y))
+            base += len(bounds) - 1
+        if not windows:
+            return {}
+        page_of = np.asarray([w[0] for w in windows], dtype=np.int64)
+        count = len(windows)
+        own_story = self.story[page_of]
+        texts_needed = np.unique(
+            np.concatenate(
+                [
+                    self.members[s]
+                    for s in {
+                        *own_story.tolist(),
+                        *(s for p in pages for s in candidates.get(p, ())),
+                    }
+                ]
+            )
+        )
+        paragraphs = _paragraph_counts(self.tokens, pieces, len(self.weight))
+        matrix = _rows(
+            paragraphs, spans, [self.tokens[k] for k in texts_needed.tolist()], self.weight
+        )
+
+        def means(gw: np.ndarray, gs: np.ndarray) -> tuple[np.ndarray, ...]:
+            """Per (window, story) group: the members' cosines to the window (0 beyond
+            ``topic_days`` and for the page itself), summed; the groups' first pairs, their
+            members and cosines."""
+            per_group = self.sizes[gs]
+            firsts = np.r_[0, np.cumsum(per_group)]
+            member = np.concatenate([self.members[s] for s in gs.tolist()] or [np.zeros(0, int)])
+            window = np.repeat(gw, per_group)
+            values = rowwise_dot(matrix, window, count + np.searchsorted(texts_needed, member))
+            page = page_of[window]
+            far = np.abs(self.stamps[page] - self.stamps[member]) > config.topic_days * 86400
+            values[far | (member == page)] = 0.0  # NaN dates: near
+            sums = np.add.reduceat(values, firsts[:-1]) if len(values) else np.zeros(len(gw))
+            return sums, firsts, member, values
+
+        # (window, story) for each candidate story of its page: its mean over the story ...
+        gw = np.repeat(np.arange(count), [len(candidates[p]) for p in page_of.tolist()])
+        gs = np.concatenate([np.asarray(candidates[p], dtype=np.int64) for p in page_of.tolist()])
+        sums, firsts, member, values = means(gw, gs)
+        mean = sums / self.sizes[gs]
+        near = np.flatnonzero(mean >= config.roundup_join)
+        # ... and, where it may join, over its own story's other members.
+        mine = np.unique(gw[near])
+        own_sums = means(mine, own_story[mine])[0]
+        own_mean = np.zeros(count)
+        own_mean[mine] = own_sums / np.maximum(self.sizes[own_story[mine]] - 1, 1)
+        offered = near[mean[near] > config.roundup_over_own * own_mean[gw[near]]]
+        found: dict[int, list[Run]] = {}
+        for g in sorted(offered.tolist(), key=lambda g: (-mean[g], g)):
+            at, first, last = windows[gw[g]]
+            chosen = found.setdefault(at, [])
+            if all(gs[g] != c.story and (last < c.first or first > c.last) for c in chosen):
+                low, high = firsts[g], firsts[g + 1]
+                links = {
+                    int(m): float(v) for m, v in zip(member[low:high], values[low:high]) if v > 0.0
+                }
+                chosen.append(Run(first, last, int(gs[g]), links, float(mean[g])))
+        return {at: sorted(runs, key=lambda r: r.first) for at, runs in sorted(found.items())}
+
+
+def term_weights(tokens: Sequence[Tokens], boost: np.ndarray) -> np.ndarray:
+    """Per stem id, what a term weighs in the stories' TF-IDF rows: its smoothed IDF over the
+    pile times ``boost`` (:func:`naql.stories.topical.term_weights`)."""
+    df = document_frequency(tokens, len(boost), content=True)
+    return boost * inverse_frequency(df, len(tokens))
+
+
+def text_cosines(
+    tokens: Sequence[Tokens], pairs: Sequence[tuple[int, int]], weight: np.ndarray
+) -> np.ndarray:
+    """The stories' cosine (TF-IDF rows weighted by ``weight``) of each pair of texts."""
+    if not pairs:
+        return np.zeros(0)
+    ends = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    texts, row = np.unique(ends, return_inverse=True)
+    matrix = _rows(None, [], [tokens[k] for k in texts.tolist()], weight)
+    row = row.reshape(-1, 2)
+    return rowwise_dot(matrix, row[:, 0], row[:, 1])
+
+
+def run_items(runs: list[Run], length: int) -> list[Item]:
+    """A page's items for :func:`naql.stories.items.cut_pages`: its lead, each run, and what
+    follows a run when it is long enough to be a part of its own (else the run takes it)."""
+    items: list[Item] = [(0, runs[0].first - 1, set())]
+    for k, run in enumerate(runs):
+        following = runs[k + 1].first if k + 1 < len(runs) else length
+        items.append((run.first, run.last, {run.story}))
+        if following - run.last - 1 >= MIN_ITEM_TOKENS:
+            items.append((run.last + 1, following - 1, set()))
+    return items
+
+
+def cut_roundups(
+    articles: Sequence[Article],
+    tokens: Sequence[Tokens],
+    by_pair: dict[tuple[int, int], list[TokenPassage]],
+    credits: Sequence[Attribution],
+    topical: dict[tuple[int, int], float],
+    runs: dict[int, list[Run]],
+    realign: Callable[[Sequence[Tokens], list[tuple[int, int]]], list[TokenPassage]],
+) -> tuple[Parts, dict[int, list[Item]]]:
+    """The pile with each page of ``runs`` cut at its runs (:func:`cut_pages`), and each
+    page's items. A passage the page shared may run across a cut (an agency's roundup and a
+    paper's copy of it share the whole page): each pair the page was in is aligned again,
+    part by part (``realign`` of the cut pile's tokens and pairs)."""
+    items = {page: run_items(found, len(tokens[page])) for page, found in runs.items()}
+    touched = [pair for pair in by_pair if pair[0] in items or pair[1] in items]
+    kept = {
+        pair: group
+        for pair, group in by_pair.items()
+        if pair[0] not in items and pair[1] not in items
+    }
+    # With none of its passages left, every page is cut at its runs: they start paragraphs,
+    # and leads, runs and tails are long enough (naql.stories.items' rules).
+    parts = cut_pages(articles, tokens, kept, credits, topical, items)
+    again = sorted(
+        {
+            (min(x, y), max(x, y))
+            for i, j in touched
+            for x in _parts_of(i, parts.new_index, items)
+            for y in _parts_of(j, parts.new_index, items)
+        }
+    )
+    for passage in realign(parts.tokens, again):
+        parts.by_pair.setdefault((passage.left, passage.right), []).append(passage)
+    return parts, items
+
+
+def joined(
+    groups: StoryGroups, runs: dict[int, list[Run]], items: dict[int, list[Item]], parts: Parts
+) -> StoryGroups:
+    """The stories of the cut pile: each run's part joins the story its run joined, the
+    page's other parts stay in the page's story; the page's links and named days are its
+    lead's, and each run's cosines its part's links."""
+    new_index = parts.new_index
+    moved: dict[int, int] = {}  # run's part -> the story it joins
+    for page, found in runs.items():
+        firsts = [first for first, _, _ in items[page]]
+        for run in found:
+            moved[new_index[page] + firsts.index(run.first)] = run.story
+    members: list[list[int]] = [[] for _ in groups.members]
+    for number, group in enumerate(groups.members):
+        for k in group:
+            for part in _parts_of(k, new_index, items):
+                members[moved.get(part, number)].append(part)
+    similarity = {
+        (new_index[i], new_index[j]): value for (i, j), value in groups.similarity.items()
+    }
+    for page, found in runs.items():
+        firsts = [first for first, _, _ in items[page]]
+        for run in found:
+            part = new_index[page] + firsts.index(run.first)
+            for member, value in run.links.items():
+                other = new_index[member]
+                similarity[(min(part, other), max(part, other))] = value
+    days = {new_index[k]: named for k, named in groups.days.items()}
+    ordered = sorted((sorted(group) for group in members), key=lambda g: (-len(g), g[0]))
+    return StoryGroups(ordered, similarity, days)
+
+
+def _parts_of(k: int, new_index: Sequence[int], items: dict[int, list[Item]]) -> range:
+    """The indices, in the cut pile, of article ``k``'s parts."""
+    return range(new_index[k], new_index[k] + (len(items[k]) if k in items else 1))
+
+
+def _candidates(
+    groups: StoryGroups,
+    story: np.ndarray,
+    articles: Sequence[Article],
+    least: float,
+    apart: set[tuple[int, int]],
+) -> dict[int, list[int]]:
+    """Per page, the other stories holding an article it is linked to, at ``least`` this
+    strongly, that the page may join as the stories' own cannot-links say: none naming days
+    all other than the page's, none holding an article kept apart from it. A part already
+    cut from a page is not cut again."""
+    found: dict[int, set[int]] = {}
+    for (i, j), value in groups.similarity.items():
+        if value >= least and story[i] != story[j]:
+            found.setdefault(i, set()).add(int(story[j]))
+            found.setdefault(j, set()).add(int(story[i]))
+    told: dict[int, set[int]] = {}
+    for k, named in groups.days.items():
+        told.setdefault(int(story[k]), set()).update(named)
+    banned: dict[int, set[int]] = {}
+    for i, j in apart:
+        banned.setdefault(i, set()).add(int(story[j]))
+        banned.setdefault(j, set()).add(int(story[i]))
+    return {
+        page: allowed
+        for page, stories in sorted(found.items())
+        if "item_of" not in articles[page].meta
+        and (
+            allowed := [
+                s
+                for s in sorted(stories)
+                if s not in banned.get(page, ())
+                and not (
+                    page in groups.days and s in told and told[s].isdisjoint(groups.days[page])
+                )
+            ]
+        )
+    }
+
+
+def _paragraphs(text: str, doc: Tokens) -> list[int]:
+    """Token positions where the page's paragraphs start, the lead (at least
+    :data:`MIN_ITEM_TOKENS` tokens) first, and the page's end: empty when the page is too
+    short to hold a later item."""
+    count = len(doc.ids)
+    if count < 2 * MIN_ITEM_TOKENS:
+        return []
+    breaks = [hit.end() for hit in _LINE.finditer(text)]
+    starts = np.unique(np.searchsorted(doc.starts, breaks)).tolist()
+    return [0, *(t for t in starts if MIN_ITEM_TOKENS <= t < count), count]
+
+
+def _paragraph_counts(
+    tokens: Sequence[Tokens], pages: Sequence[tuple[int, list[int]]], size: int
+) -> sp.csr_matrix:
+    """Content-stem counts per paragraph of each page (its ``bounds``: token positions), one
+    row per paragraph, the pages' one after another."""
+    import scipy.sparse as sp
+
+    keys = []
+    base = 0
+    for page, bounds in pages:
+        doc = tokens[page]
+        content = np.flatnonzero(~doc.stop)
+        paragraph = np.searchsorted(bounds, content, side="right") - 1 + base
+        keys.append(paragraph.astype(np.int64) * size + doc.ids[content])
+        base += len(bounds) - 1
+    values, counts = np.unique(np.concatenate(keys), return_counts=True)
+    rows, columns = np.divmod(values, size)
+    return sp.csr_matrix((counts.astype(np.float64), (rows, columns)), shape=(base, size)).tocsr()
+
+
+def _rows(
+    paragraphs: sp.csr_matrix | None,
+    spans: Sequence[tuple[int, int]],
+    texts: Sequence[Tokens],
+    weight: np.ndarray,
+) -> sp.csr_matrix:
+    """L2-normalised TF-IDF rows weighted as the stories' are (``weight``: IDF times boost,
+    per stem id): one per run, the summed counts of its ``paragraphs[first:end]``, then one
+    per text of ``texts``."""
+    import scipy.sparse as sp
+
+    size = len(weight)
+
+    def counts(docs: Sequence[Tokens]) -> sp.csr_matrix:
+        stems, occurrences, per_row = row_terms(docs, size)
+        return sp.csr_matrix(
+            (occurrences.astype(np.float64), stems, np.r_[0, np.cumsum(per_row)]),
+            shape=(len(docs), size),
+        )
+
+    if paragraphs is None:
+        raw = counts(texts)
+    else:
+        first = np.asarray([a for a, _ in spans], dtype=np.int64)
+        width = np.asarray([b for _, b in spans], dtype=np.int64) - first
+        total = int(width.sum())
+        runs = sp.csr_matrix(
+            (
+                np.ones(total),
+                np.repeat(first - np.r_[0, np.cumsum(width)[:-1]], width) + np.arange(total),
+                np.r_[0, np.cumsum(width)],
+            ),
+            shape=(len(spans), paragraphs.shape[0]),
+        )
+        raw = sp.vstack([runs @ paragraphs, counts(texts)], format="csr")
+    raw.sum_duplicates()
+    raw.sort_indices()
+    data = (1.0 + np.log(raw.data)) * weight[raw.indices]
+    lengths = np.diff(raw.indptr)
+    norms = np.ones(len(lengths))
+    some = np.flatnonzero(lengths)
+    norms[some] = np.sqrt(np.add.reduceat(data * data, raw.indptr[some]))
+    data /= np.repeat(norms, lengths)
+    return sp.csr_matrix((data, raw.indices, raw.indptr), shape=raw.shape)

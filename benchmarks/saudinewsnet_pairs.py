@@ -7,8 +7,9 @@ saudinewsnet_pairs_2.jsonl, _3.jsonl and _4.jsonl; how they were drawn and read 
 beside each)
 were labelled by reading, without naql's output. Without --trace the whole corpus is read,
 cleaned and traced here (dates untrusted: they are crawl times), as benchmarks/
-trace_saudinewsnet.py does. Prints each measure, its count and the pairs missed, and the SPA
-sample's origin precision/recall on the same trace.
+trace_saudinewsnet.py does. Prints each measure, its count and the pairs missed, the roundup
+parts' figures (tests/data/saudinewsnet_roundups.md) and the SPA sample's origin
+precision/recall on the same trace.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ PAIRS = ROOT / "tests" / "data" / "saudinewsnet_pairs.jsonl"
 PAIRS_2 = ROOT / "tests" / "data" / "saudinewsnet_pairs_2.jsonl"
 PAIRS_3 = ROOT / "tests" / "data" / "saudinewsnet_pairs_3.jsonl"
 PAIRS_4 = ROOT / "tests" / "data" / "saudinewsnet_pairs_4.jsonl"
+ROUNDUPS = ROOT / "tests" / "data" / "saudinewsnet_roundups.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 
 
@@ -69,6 +71,19 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from saudinewsnet_provenance import gold_lines
 
+    # Drawn from the roundup parts naql cut and joined to a story (not blind to naql's output
+    # as the draws are): of the pairs held together, the share read as one event.
+    roundups = pair_scores(gold_pairs(ROUNDUPS), trace)
+    same = roundups["same_event_together"]
+    other = sum(
+        score.total - score.correct
+        for name, score in roundups.items()
+        if name in ("different_event_apart", "unrelated_apart")
+    )
+    print(
+        f"roundup parts ({ROUNDUPS.name}): same-event pairs together {same.correct} of "
+        f"{same.total}; of the pairs together, one event {same.correct} of {same.correct + other}"
+    )
     spa = provenance_scores(gold_lines(), trace)
     print(
         f"SPA sample origin: precision {spa.origin.precision:.3f}, recall {spa.origin.recall:.3f}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
 from naql.align import align_pairs
 from naql.config import AlignConfig
 from naql.records import Article
 from naql.stories import StoryConfig, StoryGroups
-from naql.stories.roundups import cut_roundups, joined, page_runs, term_weights
+from naql.stories.roundups import Run, cut_roundups, joined, page_runs, term_weights
 from naql.stories.topical import term_weights as topical_weights
 from naql.text import Vocabulary
 
@@ -143,3 +145,23 @@ def test_a_run_far_in_time_or_naming_another_day_or_kept_apart_is_not_counted() 
     assert page_runs(articles, tokens, named, set(), [None] * 6, weight, config) == {}
     # The page is kept apart from one of them (a template of it).
     assert page_runs(articles, tokens, groups, {(0, 2)}, [None] * 6, weight, config) == {}
+
+
+def test_a_page_that_cannot_be_cut_keeps_its_story_and_its_passages() -> None:
+    # A run starting inside the lead's first 40 tokens: the lead would be too short to be a
+    # part, so the page stays whole, in its own story, and its pair is aligned again whole.
+    page = LEAD + RESCUE + SPORT
+    articles, tokens, weight, vocabulary = _pile(page)
+    groups = _groups({**SIMILARITY, (0, 1): 0.15})
+    line = page.index("\n") + 1  # the lead's second line, a few tokens in
+    first = int(np.searchsorted(tokens[0].starts, line))
+    runs = {0: [Run(first, len(tokens[0]) - 1, 1, {1: 0.5}, 0.5)]}
+    (shared,) = align_pairs(tokens, tokens, [(0, 4)], len(vocabulary), AlignConfig())
+
+    def realign(pile, pairs):  # type: ignore[no-untyped-def]
+        return align_pairs(pile, pile, pairs, len(vocabulary), AlignConfig())
+
+    parts, items = cut_roundups(articles, tokens, {(0, 4): [shared]}, [], {}, runs, realign)
+    assert parts.pages == 0 and [a.id for a in parts.articles] == [a.id for a in articles]
+    assert list(parts.by_pair) == [(0, 4)]
+    assert joined(groups, runs, items, parts).members == [[0, 4, 5], [1, 2, 3]]

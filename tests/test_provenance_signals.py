@@ -154,6 +154,25 @@ def test_two_rewrites_crediting_an_absent_outlet_get_a_hidden_source() -> None:
     assert "no article in the pile" in story.hidden[0].reason
 
 
+def test_a_re_run_of_an_item_crediting_an_absent_outlet_copies_the_item() -> None:
+    # SPA runs a Reuters item, credited; a paper re-runs SPA's text, credit and all, and says
+    # «واس» besides; another site runs Reuters itself. Reuters, not in the pile, is behind SPA
+    # and the site; the paper copied SPA.
+    spa = Article(id="spa", text="نقلا عن رويترز،\n" + WIRE, url="https://www.spa.gov.sa/1")
+    paper = Article(
+        id="paper",
+        text="الرياض - واس\nنقلا عن رويترز،\n" + WIRE + EXTRA,
+        url="https://www.okaz.com.sa/2",
+    )
+    site = Article(id="site", text="ذكرت وكالة رويترز أن\n" + WIRE, url="https://b.example/3")
+    result = trace([spa, paper, site])
+    story = next(s for s in result.stories if len(s.articles) == 3)
+    edges = {(e.source, e.target, e.kind) for e in story.edges}
+    assert ("spa", "paper", "copied") in edges
+    assert {("hidden:reuters", "spa", "copied"), ("hidden:reuters", "site", "copied")} <= edges
+    assert not any(target == "paper" for source, target, _ in edges if source.startswith("hidden"))
+
+
 def _with(clause: str, after: str) -> str:
     """WIRE with ``clause`` inserted right after the words ``after``."""
     at = WIRE.index(after) + len(after)

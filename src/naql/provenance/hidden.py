@@ -72,6 +72,20 @@ def credited_sources(
         crediting = [
             k for k in story.members if outlet in facts.credits[k] and facts.outlet[k] != outlet
         ]
+        # A re-run that credits another of them, whose text it shares, took the credit with
+        # that text (a paper re-running SPA's item «نقلا عن شينخوا», by-lined «واس»): its
+        # source is that article, which the direction vote draws, not the outlet behind it.
+        crediting = [
+            k
+            for k in crediting
+            if not any(
+                m != k
+                and facts.outlet[m] in facts.credits[k]
+                and facts.outlet[k] not in facts.credits[m]
+                and (min(k, m), max(k, m)) in story.passages
+                for m in crediting
+            )
+        ]
         own = [k for k in story.members if facts.outlet[k] == outlet]
         if len(crediting) < 2 or any(not facts.teaser[k] for k in own):
             continue  # a complete article of the outlet is in the pile: it can be the source

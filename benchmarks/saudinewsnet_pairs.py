@@ -2,9 +2,8 @@
 
     python benchmarks/saudinewsnet_pairs.py [--trace TRACE.json] [--corpus DIR]
 
-The pairs (tests/data/saudinewsnet_pairs.jsonl and its second, third and fourth draws,
-saudinewsnet_pairs_2.jsonl, _3.jsonl and _4.jsonl; how they were drawn and read in the .md
-beside each)
+The pairs (tests/data/saudinewsnet_pairs.jsonl and its second to fifth draws,
+saudinewsnet_pairs_2.jsonl to _5.jsonl; how they were drawn and read in the .md beside each)
 were labelled by reading, without naql's output. Without --trace the whole corpus is read,
 cleaned and traced here (dates untrusted: they are crawl times), as benchmarks/
 trace_saudinewsnet.py does. Prints each measure, its count and the pairs missed, the roundup
@@ -27,6 +26,7 @@ PAIRS = ROOT / "tests" / "data" / "saudinewsnet_pairs.jsonl"
 PAIRS_2 = ROOT / "tests" / "data" / "saudinewsnet_pairs_2.jsonl"
 PAIRS_3 = ROOT / "tests" / "data" / "saudinewsnet_pairs_3.jsonl"
 PAIRS_4 = ROOT / "tests" / "data" / "saudinewsnet_pairs_4.jsonl"
+PAIRS_5 = ROOT / "tests" / "data" / "saudinewsnet_pairs_5.jsonl"
 ROUNDUPS = ROOT / "tests" / "data" / "saudinewsnet_roundups.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 
@@ -60,6 +60,7 @@ def main() -> int:
         ("second draw", PAIRS_2),
         ("third draw", PAIRS_3),
         ("fourth draw", PAIRS_4),
+        ("fifth draw", PAIRS_5),
     )
     for label, path in draws:
         print(f"{label} ({path.name}):")

@@ -10,8 +10,8 @@ from naql.align import align_pairs
 from naql.config import AlignConfig
 from naql.records import Article
 from naql.stories import StoryConfig, StoryGroups
-from naql.stories.roundups import Run, cut_roundups, joined, page_runs, term_weights
-from naql.stories.topical import term_weights as topical_weights
+from naql.stories.roundups import Run, cut_roundups, joined, page_runs
+from naql.stories.topical import term_weights
 from naql.text import Vocabulary
 
 # Three reports of one flood rescue, each in its own words.
@@ -73,8 +73,8 @@ def _pile(page: str):  # type: ignore[no-untyped-def]
     vocabulary = Vocabulary("en")
     tokens = vocabulary.tokens_of(texts)
     articles = [Article(id=f"a{k}", text=text) for k, text in enumerate(texts)]
-    weight = term_weights(tokens, topical_weights(vocabulary, StoryConfig()))
-    return articles, tokens, weight, vocabulary
+    boost = term_weights(vocabulary, StoryConfig())
+    return articles, tokens, boost, vocabulary
 
 
 def _groups(similarity: dict[tuple[int, int], float], days=None) -> StoryGroups:  # type: ignore[no-untyped-def]
@@ -83,11 +83,11 @@ def _groups(similarity: dict[tuple[int, int], float], days=None) -> StoryGroups:
 
 def test_a_roundups_later_item_in_its_own_words_is_cut_out_and_joins_that_event() -> None:
     page = LEAD + RESCUE + SPORT
-    articles, tokens, weight, vocabulary = _pile(page)
+    articles, tokens, boost, vocabulary = _pile(page)
     config = StoryConfig()
     # Linked to the flood's reports by a weak link of the whole page, as roundups are.
     groups = _groups({**SIMILARITY, (0, 1): 0.15})
-    runs = page_runs(articles, tokens, groups, set(), [None] * 6, weight, config)
+    runs = page_runs(articles, tokens, groups, set(), [None] * 6, boost, config)
     assert list(runs) == [0]
     (run,) = runs[0]
     assert run.story == 1 and run.mean >= config.roundup_join
@@ -125,33 +125,33 @@ def test_a_roundups_later_item_in_its_own_words_is_cut_out_and_joins_that_event(
 
 
 def test_a_later_item_on_another_event_of_the_topic_is_left_alone() -> None:
-    articles, tokens, weight, _ = _pile(LEAD + ANOTHER_FLOOD + SPORT)
+    articles, tokens, boost, _ = _pile(LEAD + ANOTHER_FLOOD + SPORT)
     groups = _groups({**SIMILARITY, (0, 1): 0.15})
-    assert page_runs(articles, tokens, groups, set(), [None] * 6, weight, StoryConfig()) == {}
+    assert page_runs(articles, tokens, groups, set(), [None] * 6, boost, StoryConfig()) == {}
 
 
 def test_a_run_far_in_time_or_naming_another_day_or_kept_apart_is_not_counted() -> None:
     from datetime import datetime
 
-    articles, tokens, weight, _ = _pile(LEAD + RESCUE + SPORT)
+    articles, tokens, boost, _ = _pile(LEAD + RESCUE + SPORT)
     groups = _groups({**SIMILARITY, (0, 1): 0.15})
     config = StoryConfig()
-    assert page_runs(articles, tokens, groups, set(), [None] * 6, weight, config)
+    assert page_runs(articles, tokens, groups, set(), [None] * 6, boost, config)
     # The page a week after the flood's reports: its lines are another day's, as links are.
     dates = [datetime(2015, 8, 11), *[datetime(2015, 8, 4)] * 5]
-    assert page_runs(articles, tokens, groups, set(), dates, weight, config) == {}
+    assert page_runs(articles, tokens, groups, set(), dates, boost, config) == {}
     # The page's lead names another day than the flood's reports do.
     named = _groups({**SIMILARITY, (0, 1): 0.15}, {0: (735817,), 1: (735814,)})
-    assert page_runs(articles, tokens, named, set(), [None] * 6, weight, config) == {}
+    assert page_runs(articles, tokens, named, set(), [None] * 6, boost, config) == {}
     # The page is kept apart from one of them (a template of it).
-    assert page_runs(articles, tokens, groups, {(0, 2)}, [None] * 6, weight, config) == {}
+    assert page_runs(articles, tokens, groups, {(0, 2)}, [None] * 6, boost, config) == {}
 
 
 def test_a_page_that_cannot_be_cut_keeps_its_story_and_its_passages() -> None:
     # A run starting inside the lead's first 40 tokens: the lead would be too short to be a
     # part, so the page stays whole, in its own story, and its pair is aligned again whole.
     page = LEAD + RESCUE + SPORT
-    articles, tokens, weight, vocabulary = _pile(page)
+    articles, tokens, boost, vocabulary = _pile(page)
     groups = _groups({**SIMILARITY, (0, 1): 0.15})
     line = page.index("\n") + 1  # the lead's second line, a few tokens in
     first = int(np.searchsorted(tokens[0].starts, line))

@@ -38,7 +38,12 @@ import numpy as np
 from naql.records import Article, Attribution
 from naql.stories import StoryGroups
 from naql.stories.items import MIN_ITEM_TOKENS, Item, Parts, cut_pages
-from naql.stories.topical import inverse_frequency, row_terms, rowwise_dot
+from naql.stories.topical import (
+    inverse_frequency,
+    normalised_weights,
+    row_terms,
+    rowwise_dot,
+)
 from naql.text import Tokens
 from naql.text.tokens import document_frequency
 
@@ -69,13 +74,14 @@ def page_runs(
     groups: StoryGroups,
     apart: set[tuple[int, int]],
     dates: Sequence[datetime | None],
-    weight: np.ndarray,
+    boost: np.ndarray,
     config: StoryConfig,
     block: int = 2048,
 ) -> dict[int, list[Run]]:
     """Per page, the runs of its lines that join another story (see the module doc), in page
-    order and not overlapping. ``weight``: :func:`term_weights` of the pile. Pages are read
-    ``block`` at a time: their runs' rows are never all held at once."""
+    order and not overlapping. ``boost``: the stories' term weights
+    (:func:`naql.stories.topical.term_weights`), with the pile's IDF. Pages are read ``block``
+    at a time: their runs' rows are never all held at once."""
     members = groups.members
     story = np.full(len(articles), -1, dtype=np.int64)
     for number, group in enumerate(members):
@@ -88,7 +94,8 @@ def page_runs(
         [np.asarray(group, dtype=np.int64) for group in members],
         story,
         np.array([d.timestamp() if d else np.nan for d in dates], dtype=float),
-        weight,
+        inverse_frequency(document_frequency(tokens, len(boost), content=True), len(tokens)),
+        boost,
         config,
     )
     pages = sorted(candidates)
@@ -100,8 +107,8 @@ def page_runs(
 
 
 class _Pile:
-    """What every block of pages is read against: the pile's tokens and stories, its dates
-    and its term weights (IDF times the stories' boost)."""
+    """What every block of pages is read against: the pile's tokens and stories, its dates,
+    its IDF and the stories' boost."""
 
     def __init__(
         self,
@@ -109,11 +116,12 @@ class _Pile:
         members: list[np.ndarray],
         story: np.ndarray,
         stamps: np.ndarray,
-        weight: np.ndarray,
+        idf: np.ndarray,
+        boost: np.ndarray,
         config: StoryConfig,
     ) -> None:
         self.tokens, self.members, self.story = tokens, members, story
-        self.stamps, self.weight, self.config = stamps, weight, config
+        self.stamps, self.idf, self.boost, self.config = stamps, idf, boost, config
         self.sizes = np.fromiter((len(m) for m in members), dtype=np.int64, count=len(members))
 
     def runs(
@@ -152,10 +160,9 @@ class _Pile:
                 ]
             )
         )
-        paragraphs = _paragraph_counts(self.tokens, pieces, len(self.weight))
-        matrix = _rows(
-            paragraphs, spans, [self.tokens[k] for k in texts_needed.tolist()], self.weight
-        )
+        paragraphs = _paragraph_counts(self.tokens, pieces, len(self.idf))
+        needed = [self.tokens[k] for k in texts_needed.tolist()]
+        matrix = _rows(paragraphs, spans, needed, self.idf, self.boost)
 
         def means(gw: np.ndarray, gs: np.ndarray) -> tuple[np.ndarray, ...]:
             """Per (window, story) group: the members' cosines to the window (0 beyond
@@ -195,13 +202,6 @@ class _Pile:
                 }
                 chosen.append(Run(first, last, int(gs[g]), links, float(mean[g])))
         return {at: sorted(runs, key=lambda r: r.first) for at, runs in sorted(found.items())}
-
-
-def term_weights(tokens: Sequence[Tokens], boost: np.ndarray) -> np.ndarray:
-    """Per stem id, what a term weighs in the stories' TF-IDF rows: its smoothed IDF over the
-    pile times ``boost`` (:func:`naql.stories.topical.term_weights`)."""
-    df = document_frequency(tokens, len(boost), content=True)
-    return boost * inverse_frequency(df, len(tokens))
 
 
 def run_items(runs: list[Run], length: int) -> list[Item]:
@@ -370,14 +370,15 @@ def _rows(
     paragraphs: sp.csr_matrix,
     spans: Sequence[tuple[int, int]],
     texts: Sequence[Tokens],
-    weight: np.ndarray,
+    idf: np.ndarray,
+    boost: np.ndarray,
 ) -> sp.csr_matrix:
-    """L2-normalised TF-IDF rows weighted as the stories' are (``weight``: IDF times boost,
-    per stem id): one per run, the summed counts of its ``paragraphs[first:end]``, then one
-    per text of ``texts``."""
+    """The stories' TF-IDF rows (:func:`naql.stories.topical.normalised_weights`, with the
+    pile's ``idf`` and the stories' ``boost``), columns ascending: one per run, the summed
+    counts of its ``paragraphs[first:end]``, then one per text of ``texts``."""
     import scipy.sparse as sp
 
-    size = len(weight)
+    size = len(idf)
 
     def counts(docs: Sequence[Tokens]) -> sp.csr_matrix:
         stems, occurrences, per_row = row_terms(docs, size)
@@ -400,10 +401,6 @@ def _rows(
     raw = sp.vstack([runs @ paragraphs, counts(texts)], format="csr")
     raw.sum_duplicates()
     raw.sort_indices()
-    data = (1.0 + np.log(raw.data)) * weight[raw.indices]
-    lengths = np.diff(raw.indptr)
-    norms = np.ones(len(lengths))
-    some = np.flatnonzero(lengths)
-    norms[some] = np.sqrt(np.add.reduceat(data * data, raw.indptr[some]))
-    data /= np.repeat(norms, lengths)
-    return sp.csr_matrix((data, raw.indices, raw.indptr), shape=raw.shape)
+    local = raw.indptr.astype(np.int64)
+    data = normalised_weights(raw.indices, raw.data, local, idf, boost)
+    return sp.csr_matrix((data, raw.indices, local), shape=raw.shape)

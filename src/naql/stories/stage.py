@@ -26,7 +26,6 @@ from naql.records import Alignment, Article, Attribution
 from naql.stories import StoryGroups, _parse_date, group_stories
 from naql.stories.items import Parts, cut_pages, token_items
 from naql.stories.roundups import cut_roundups, joined, page_runs
-from naql.stories.roundups import term_weights as story_weights
 from naql.text import Tokens, Vocabulary
 
 
@@ -86,7 +85,7 @@ def stories_stage(
         groups,
         apart,
         [_parse_date(article.date) for article in articles],
-        story_weights(tokens, boost),
+        boost,
         config.stories,
     )
     if runs:

@@ -119,22 +119,32 @@ def inverse_frequency(df: np.ndarray, count: int) -> np.ndarray:
     return np.log((count + 1) / (df + 1)) + 1.0
 
 
-def row_weights(
+def normalised_weights(
     stems: np.ndarray, counts: np.ndarray, local: np.ndarray, idf: np.ndarray, boost: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Rows' L2-normalised weights and columns, each row's columns descending (the layout of
-    :func:`tfidf`), from :func:`row_terms`' stems and counts; ``local``: the rows' offsets
-    into them (from 0)."""
+) -> np.ndarray:
+    """Each entry's L2-normalised TF-IDF weight, in the order given: rows one after another
+    (``local``: their offsets from 0), each row's stems ascending, as :func:`row_terms` gives
+    them."""
     weight = (1.0 + np.log(counts.astype(np.float64))) * idf[stems] * boost[stems]
     # Squares summed per row in ascending column order by np.add.reduceat, as scipy's
     # ``multiply(...).sum(axis=1)`` sums them.
     nonempty = np.flatnonzero(np.diff(local))
     norms = np.ones(len(local) - 1)
     norms[nonempty] = np.sqrt(np.add.reduceat(weight * weight, local[nonempty]))
+    row = np.repeat(np.arange(len(local) - 1), np.diff(local))
+    return (1.0 / norms)[row] * weight
+
+
+def row_weights(
+    stems: np.ndarray, counts: np.ndarray, local: np.ndarray, idf: np.ndarray, boost: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows' L2-normalised weights and columns, each row's columns descending (the layout of
+    :func:`tfidf`), from :func:`row_terms`' stems and counts; ``local``: the rows' offsets
+    into them (from 0)."""
+    values = normalised_weights(stems, counts, local, idf, boost)
     # Each row reversed: scipy's sparse product emits a row's columns in descending order.
     flip = np.repeat(local[:-1] + local[1:] - 1, np.diff(local)) - np.arange(len(stems))
-    row = np.repeat(np.arange(len(local) - 1), np.diff(local))
-    return (1.0 / norms)[row[flip]] * weight[flip], stems[flip]
+    return values[flip], stems[flip]
 
 
 def topical_similarity(

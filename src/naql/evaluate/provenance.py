@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,15 @@ class ProvenanceScores:
     pairs: int
 
 
+def _pages(articles: Iterable[str]) -> dict[str, list[str]]:
+    """Article ids by the page they come from: a page cut into parts (``id#1``, ``id#2``: a
+    roundup's items) or renamed (``id~2``) is read as any of them."""
+    found: dict[str, list[str]] = {}
+    for article in articles:
+        found.setdefault(article.split("#", 1)[0].split("~", 1)[0], []).append(article)
+    return found
+
+
 def provenance_scores(
     gold: Sequence[Mapping[str, Any]], trace: Mapping[str, Any], gazetteer: Any = None
 ) -> ProvenanceScores:
@@ -58,10 +67,7 @@ def provenance_scores(
     for attribution in trace.get("attributions", []):
         if attribution["role"] == "source":
             credited.setdefault(attribution["article"], set()).add(attribution["outlet"])
-    # A page cut into parts (``id#1``, ``id#2``: a roundup's items) is read as any of them.
-    parts: dict[str, list[str]] = {}
-    for article in verdicts:
-        parts.setdefault(article.split("#", 1)[0].split("~", 1)[0], []).append(article)
+    parts = _pages(verdicts)
     origin = [0, 0, 0]
     credit = [0, 0, 0]
     for line in gold:
@@ -182,9 +188,7 @@ def pair_scores(
     story_of = {
         article: story["id"] for story in trace.get("stories", []) for article in story["articles"]
     }
-    parts: dict[str, list[str]] = {}
-    for article in story_of:
-        parts.setdefault(article.split("#", 1)[0].split("~", 1)[0], []).append(article)
+    parts = _pages(story_of)
     aligned = {
         frozenset((alignment["a"], alignment["b"])) for alignment in trace.get("alignments", [])
     }

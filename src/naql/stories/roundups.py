@@ -259,30 +259,25 @@ def joined(
     page's other parts stay in the page's story; the page's links and named days are its
     lead's, and each run's cosines its part's links."""
     new_index = parts.new_index
+    similarity = {
+        (new_index[i], new_index[j]): value for (i, j), value in groups.similarity.items()
+    }
     moved: dict[int, int] = {}  # run's part -> the story it joins
     for page, found in runs.items():
         if len(_parts_of(page, parts)) == 1:
             continue  # not cut
         firsts = [first for first, _, _ in items[page]]
         for run in found:
-            moved[new_index[page] + firsts.index(run.first)] = run.story
+            part = new_index[page] + firsts.index(run.first)
+            moved[part] = run.story
+            for member, value in run.links.items():
+                other = new_index[member]
+                similarity[(min(part, other), max(part, other))] = value
     members: list[list[int]] = [[] for _ in groups.members]
     for number, group in enumerate(groups.members):
         for k in group:
             for part in _parts_of(k, parts):
                 members[moved.get(part, number)].append(part)
-    similarity = {
-        (new_index[i], new_index[j]): value for (i, j), value in groups.similarity.items()
-    }
-    for page, found in runs.items():
-        if len(_parts_of(page, parts)) == 1:
-            continue
-        firsts = [first for first, _, _ in items[page]]
-        for run in found:
-            part = new_index[page] + firsts.index(run.first)
-            for member, value in run.links.items():
-                other = new_index[member]
-                similarity[(min(part, other), max(part, other))] = value
     days = {new_index[k]: named for k, named in groups.days.items()}
     ordered = sorted((sorted(group) for group in members), key=lambda g: (-len(g), g[0]))
     return StoryGroups(ordered, similarity, days)

@@ -131,7 +131,15 @@ def _adopt(
     templates: dict[tuple[int, int], Template],
     vocabulary: Vocabulary,
     remember: Memo | None,
-) -> tuple[Any, ...]:
+) -> tuple[
+    list[Article],
+    list[Tokens],
+    dict[tuple[int, int], list[TokenPassage]],
+    list[Alignment],
+    dict[tuple[int, int], Template],
+    list[Attribution],
+    dict[tuple[int, int], float],
+]:
     """The cut pile's articles, tokens, pairs (renumbered, those of the parts described
     again), credits and topical links; the index remembers the parts' tokens."""
     articles, tokens = parts.articles, parts.tokens

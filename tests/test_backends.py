@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -27,6 +27,7 @@ from naql.backends import (
     Backend,
     balanced_ranges,
     check,
+    cleaning,
     open_backend,
     spark_align,
     spark_candidates,
@@ -64,6 +65,8 @@ from naql.stories.topical import (
 )
 from naql.text import Vocabulary
 from naql.text.tokenize import merge_chunks, tokenize_chunk
+
+T = TypeVar("T")
 
 
 def _texts() -> list[str]:
@@ -487,7 +490,7 @@ def _die(shared: None, chunk: int) -> int:
     return chunk
 
 
-@pytest.mark.parametrize("jobs", [2, 3])
+@pytest.mark.parametrize("jobs", [2, 4])
 def test_the_seed_trace_is_the_same_on_several_cores(jobs: int) -> None:
     articles = read_articles([str(EXAMPLE)], ReadOptions()).articles
     assert _trace_json(articles, open_backend("local", jobs)) == _trace_json(articles, None)
@@ -632,6 +635,35 @@ def test_spark_executors_read_the_pages_as_one_process(spark: Backend, tmp_path:
     assert [(a.id, a.text, a.title) for a in by_url.articles] == [
         (a.id, a.text, a.title) for a in pages
     ]
+
+
+def test_spark_cleans_a_saudinewsnet_day_where_it_sent_the_pages(
+    spark: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pages go out once and are read three times where they are (sign-off votes, short
+    # lines, the pages cleaned): the batch cleaned by one process. The cleaned texts stay
+    # there for the tokenise job, which sends none out again.
+    pages = _saudinewsnet_day(2888, outlet_field="source")[::2]
+    one = clean_articles(pages, CleanConfig())
+    sent = _parallelized(spark, monkeypatch)
+    try:
+        on_spark = cleaning.clean_parallel(pages, CleanConfig(), spark)
+        texts = [a.text for a in on_spark.articles]
+        tokens = tasks.tokenize_parallel(texts, Vocabulary(), spark)
+    finally:
+        spark.texts.drop()  # type: ignore[attr-defined]
+        spark.drop_tokenised()  # type: ignore[attr-defined]
+    assert one.dropped["outlet sign-off"] and one.dropped["frequent in outlet"]
+    assert on_spark.articles == one.articles and on_spark.sources == one.sources
+    assert list(on_spark.dropped.items()) == list(one.dropped.items())
+    alone, _ = _tokenized(on_spark.articles)
+    assert len(tokens) == len(alone) and all(
+        np.array_equal(a.ids, b.ids) and np.array_equal(a.starts, b.starts)
+        for a, b in zip(tokens, alone)
+    )
+    went = [article for data in sent for article in _articles_in(data)]
+    assert len(went) == len(pages)  # the pages, once
+    assert not {text for data in sent for text in _held(data, str)} & set(texts)
 
 
 def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backend) -> None:
@@ -1044,24 +1076,30 @@ def _parallelized(spark: Backend, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 def _articles_in(data: Any) -> Iterator[Article]:
     """Every article inside ``data``: lists, tuples, dicts' values, stories' articles."""
-    if isinstance(data, Article):
+    return _held(data, Article)
+
+
+def _held(data: Any, kind: type[T]) -> Iterator[T]:
+    """Every ``kind`` inside ``data``: lists, tuples, dicts' values, stories' articles."""
+    if isinstance(data, kind):
         yield data
     elif isinstance(data, (list, tuple)):
         for item in data:
-            yield from _articles_in(item)
+            yield from _held(item, kind)
     elif isinstance(data, dict):
         for item in data.values():
-            yield from _articles_in(item)
+            yield from _held(item, kind)
     elif hasattr(data, "articles") and hasattr(data, "members"):
-        yield from _articles_in(data.articles)
+        yield from _held(data.articles, kind)
 
 
 def test_spark_traces_stories_with_the_texts_where_they_were_tokenised(
     spark: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The driver sends the texts out once, to be tokenised: the credits and the stories'
-    # provenance are worked out where they are, with the tokens rebuilt there, offsets and
-    # all; what goes out with each story is the rest of its articles. The same trace.
+    # The driver sends the pages out once, to be cleaned, and the cleaned texts stay there to
+    # be tokenised: the credits and the stories' provenance are worked out where they are,
+    # with the tokens rebuilt there, offsets and all; what goes out with each story is the
+    # rest of its articles. The same trace.
     from naql.backends import tasks
 
     articles = _saudinewsnet_day(600, outlet_field="source")
@@ -1077,10 +1115,12 @@ def test_spark_traces_stories_with_the_texts_where_they_were_tokenised(
 
     monkeypatch.setattr(tasks, "trace_each", counted)
     assert _trace_json(articles, spark) == local
-    went = list(_articles_in(sent))
+    pages, *later = sent
+    assert [page.id for page in _articles_in(pages)] == [a.id for a in articles]
+    went = list(_articles_in(later))
     stories = json.loads(local)["stories"]
     assert traced == [len(stories)] and sum(len(s["articles"]) > 1 for s in stories) > 20
-    # Each article went out twice, text left behind: for its credits and with its story;
+    # Then each article went out twice, text left behind: for its credits and with its story;
     # only a page's items cut out in the stories stage, which the tokenise job never saw,
     # carry their text (here a roundup's: naql.stories.roundups).
     assert len(went) >= 2 * len(articles)

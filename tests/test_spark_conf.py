@@ -14,7 +14,7 @@ import pytest
 from conftest import EXAMPLE
 
 from naql.backends import spark_conf
-from naql.backends.spark import _failed
+from naql.backends.spark_errors import failed as _failed
 
 
 def test_properties_are_read_as_java_reads_spark_defaults() -> None:

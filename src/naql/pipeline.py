@@ -14,7 +14,7 @@ import numpy as np
 from naql import memo
 from naql.align import TokenPassage, passages_by_pair
 from naql.attribution import attribute
-from naql.backends import Backend, tasks
+from naql.backends import Backend, cleaning, tasks
 from naql.clean import CleanConfig, CleanResult, clean_articles
 from naql.config import Config
 from naql.memo import Memo
@@ -78,7 +78,7 @@ def trace(
             gazetteer = load_gazetteer(outlets_file, latin_names=latin)
         dropped_lines = None
         if cleaning is not None:
-            cleaned = clean(articles, cleaning, timer, progress)
+            cleaned = clean(articles, cleaning, timer, progress, backend)
             articles, dropped_lines = cleaned.articles, sum(cleaned.dropped.values())
             # The pages as read (the result holds them, for explain()) go now unless the
             # caller keeps them (:meth:`naql.ingest.ReadResult.take` hands them over): on
@@ -294,10 +294,15 @@ def clean(
     config: CleanConfig | None = None,
     timer: Timer | None = None,
     progress: Progress = _no_progress,
+    backend: Backend | None = None,
 ) -> CleanResult:
-    """The cleaning stage (:func:`naql.clean.clean_articles`) under a timer."""
+    """The cleaning stage (:func:`naql.clean.clean_articles`) under a timer, on ``backend``'s
+    workers where that pays (:func:`naql.backends.cleaning.cleans_apart`)."""
+    told = lambda done, total: progress("clean", done, total)  # noqa: E731
     with (timer or Timer()).stage("clean"):
-        return clean_articles(articles, config, lambda done, total: progress("clean", done, total))
+        if backend is not None and cleaning.cleans_apart(backend):
+            return cleaning.clean_parallel(articles, config or CleanConfig(), backend, told)
+        return clean_articles(articles, config, told)
 
 
 def unique_ids(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:

@@ -92,7 +92,7 @@ def check(name: str) -> None:
     if name not in BACKENDS:
         raise ConfigError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
     if name == "spark":
-        from naql.backends.spark import require_spark
+        from naql.backends.spark_errors import require_spark
 
         require_spark()
 

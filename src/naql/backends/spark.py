@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from naql.backends import ChunkProgress, Done, Pending, spark_conf
+from naql.backends.spark_clean import same_texts
+from naql.backends.spark_errors import failed, first_line, require_spark
 from naql.backends.spark_progress import Watch
 from naql.backends.spark_texts import SparkTexts
-from naql.errors import BackendFailed, BackendUnavailable
+from naql.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     import numpy as np
 
     from naql.align import TokenPassage
     from naql.backends.spark_kept import Kept
+    from naql.clean import CleanResult
     from naql.config import AlignConfig, CandidateConfig
     from naql.outlets import Gazetteer
     from naql.provenance.facts import StoryCommon, StoryInput
@@ -36,25 +37,7 @@ if TYPE_CHECKING:
     from naql.text import Tokens
     from naql.text.tokenize import ChunkTokens
 
-INSTALL = "pip install 'naql[spark]'"
 log = logging.getLogger(__name__)
-
-
-def require_spark() -> None:
-    """pyspark importable and a Java runtime on the PATH (or JAVA_HOME), else one line saying
-    what to install."""
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        raise BackendUnavailable(f"the spark backend needs pyspark: {INSTALL}") from None
-    java_home = os.environ.get("JAVA_HOME")
-    if not (java_home and os.path.exists(os.path.join(java_home, "bin", "java"))) and not (
-        shutil.which("java")
-    ):
-        raise BackendUnavailable(
-            "the spark backend needs Java 17 or newer: install it (Debian: apt-get install "
-            "openjdk-17-jre-headless) or set JAVA_HOME"
-        )
 
 
 class SparkBackend:
@@ -72,7 +55,7 @@ class SparkBackend:
             try:
                 SparkContext._ensure_initialized()
             except Exception as error:  # Py4J's own errors
-                raise BackendUnavailable(f"Spark did not start: {_first_line(error)}") from None
+                raise BackendUnavailable(f"Spark did not start: {first_line(error)}") from None
         conf = SparkConf().setAppName("naql")
         # naql's defaults fill in only what the user's own channels leave open
         # (naql.backends.spark_conf: started by naql, the JVM gets this conf as --conf
@@ -107,7 +90,7 @@ class SparkBackend:
         try:
             self.context = SparkContext.getOrCreate(conf)
         except Exception as error:  # Spark raises bare Py4J/Runtime errors on a failed start
-            raise BackendUnavailable(f"Spark did not start: {_first_line(error)}") from None
+            raise BackendUnavailable(f"Spark did not start: {first_line(error)}") from None
         if not log_level_set:
             self.context.setLogLevel("WARN")
         self.workers = max(1, int(self.context.defaultParallelism))
@@ -131,6 +114,9 @@ class SparkBackend:
         self._jobs = 0  # naql stages run so far: each one's Spark jobs are a job group
         # What the last tokenise job left on the executors, for the trace's later stages.
         self._kept: Kept | None = None
+        # The texts of the last pages cleaned here, left on the executors for tokenising:
+        # (RDD of (chunk, texts), each chunk's texts as the driver received them).
+        self._cleaned: tuple[Any, list[list[str]]] | None = None
         # Executors of a local master run on this machine and open its files; a cluster's do
         # not, and are sent only the files named by URL (naql.ingest.paths.read_on).
         self.sees_local_files = (self.master or "local").startswith("local")
@@ -144,8 +130,62 @@ class SparkBackend:
     ) -> list[Any]:
         if not chunks:
             return []
+        sent = self.context.parallelize(list(enumerate(chunks)), len(chunks))
+        return self._mapped(sent, task, shared, "", progress)
+
+    def keep(self, chunks: Sequence[Any]) -> Any:
+        """``chunks`` sent to the executors once and kept there (cut from their lineage, as
+        the tokenise job's texts are), for several :meth:`run_kept` passes over them; the
+        caller unpersists the RDD returned when done."""
+        from naql.backends.spark_texts import _materialised
+
+        with self._job("send", f"chunks sent once ({len(chunks)})"):
+            return _materialised(self.context.parallelize(list(enumerate(chunks)), len(chunks)))
+
+    def run_kept(
+        self,
+        kept: Any,
+        task: Callable[[Any, Any], Any],
+        shared: Any,
+        progress: ChunkProgress | None = None,
+    ) -> list[Any]:
+        """:meth:`run` over the chunks of a :meth:`keep`, where they are."""
+        return self._mapped(kept, task, shared, ", where kept", progress)
+
+    def clean_kept(
+        self, kept: Any, shared: Any, progress: ChunkProgress | None = None
+    ) -> list[CleanResult]:
+        """The last pass of the chunked cleaning (:func:`naql.backends.cleaning.clean_parallel`)
+        over the pages of a :meth:`keep`, its articles' texts left on the executors for the
+        next :meth:`tokenize_kept`, which then sends no text out (:mod:`.spark_clean`)."""
+        from naql.backends import spark_clean
+
+        count = kept.getNumPartitions()
+        with self._job("clean", f"clean ({count} chunks, where kept)", progress, count):
+            results, texts = spark_clean.cleaned(self.context, kept, shared)
+        if progress is not None:
+            progress(count, count)
+        self._drop_cleaned()
+        self._cleaned = (texts, [[a.text for a in result.articles] for result in results])
+        return results
+
+    def _drop_cleaned(self) -> None:
+        if self._cleaned is not None:
+            self._cleaned[0].unpersist()
+            self._cleaned = None
+
+    def _mapped(
+        self,
+        chunks: Any,
+        task: Callable[[Any, Any], Any],
+        shared: Any,
+        where: str,
+        progress: ChunkProgress | None,
+    ) -> list[Any]:
+        """``task(shared, chunk)`` of each (number, chunk) of the RDD ``chunks``, in order."""
         stage = task.__name__.removesuffix("_task")
-        with self._job(stage, f"{stage} ({len(chunks)} chunks)", progress, len(chunks)):
+        count = chunks.getNumPartitions()
+        with self._job(stage, f"{stage} ({count} chunks{where})", progress, count):
             inputs = self.context.broadcast(shared)
 
             def each(partition: Iterable[tuple[int, Any]]) -> Iterable[tuple[int, Any]]:
@@ -154,15 +194,11 @@ class SparkBackend:
                     yield number, task(value, chunk)
 
             try:
-                found = (
-                    self.context.parallelize(list(enumerate(chunks)), len(chunks))
-                    .mapPartitions(each)
-                    .collect()
-                )
+                found = chunks.mapPartitions(each).collect()
             finally:
                 inputs.unpersist()
         if progress is not None:
-            progress(len(chunks), len(chunks))
+            progress(count, count)
         return [result for _, result in sorted(found, key=lambda item: item[0])]
 
     def tokenize_kept(
@@ -179,15 +215,24 @@ class SparkBackend:
         if not pieces:
             return []
         self.drop_tokenised()
-        with self._job("tokenize", f"tokenize ({len(pieces)} chunks)", progress, len(pieces)):
-            shipped = _materialised(self.context.parallelize(list(enumerate(pieces)), len(pieces)))
+        shipped = None
+        if self._cleaned is not None and same_texts(self._cleaned[1], pieces):
+            # The texts were cleaned there: their chunks are this job's (any chunking
+            # merges into the same tokens), and the driver sends none of them.
+            (shipped, pieces), self._cleaned = self._cleaned, None
+        self._drop_cleaned()
+        chunks = len(pieces)
+        with self._job("tokenize", f"tokenize ({chunks} chunks)", progress, chunks):
+            if shipped is None:
+                sent = self.context.parallelize(list(enumerate(pieces)), chunks)
+                shipped = _materialised(sent)
             tokenised = shipped.map(
                 lambda item: (item[0], tokenize_texts_task(latin_language, item[1]))
             )
             found = _materialised(tokenised, action=lambda rdd: rdd.collect())
         self._kept = Kept(shipped, tokenised, pieces)
         if progress is not None:
-            progress(len(pieces), len(pieces))
+            progress(chunks, chunks)
         return [chunk for _, chunk in sorted(found, key=lambda item: item[0])]
 
     def adopt_texts(self, tokens: Sequence[Tokens], id_maps: Sequence[np.ndarray]) -> None:
@@ -271,7 +316,7 @@ class SparkBackend:
         try:
             yield
         except Exception as error:
-            raise _failed(stage, error) from None
+            raise failed(stage, error) from None
         finally:
             if watch is not None:
                 watch.stop()
@@ -434,33 +479,6 @@ class SparkBackend:
 
     def close(self) -> None:
         self.drop_tokenised()
+        self._drop_cleaned()
         self.texts.drop()
         self.context.stop()
-
-
-def _first_line(error: Exception) -> str:
-    return next((line for line in str(error).splitlines() if line.strip()), type(error).__name__)
-
-
-# The exception an executor's Python raised, as its traceback's last line (an undotted name:
-# the JVM's own exceptions around it are dotted, org.apache.spark...).
-_RAISED = re.compile(r"^(\w+(?:Error|Exception)): (.+)$", re.MULTILINE)
-_MISSING = re.compile(r"^ModuleNotFoundError: No module named '([\w.]+)'", re.MULTILINE)
-
-
-def _failed(stage: str, error: Exception) -> BackendFailed:
-    """A failed Spark job as one line: Py4J and pyspark wrap the cause in their own types,
-    and the executor's Python error is deep inside (the first line only says which JVM call
-    failed). An executor that cannot import naql or one of its libraries is told what to do:
-    it is how a job on a cluster fails when the environment was not shipped."""
-    text = str(error)
-    missing = _MISSING.search(text)
-    if missing:
-        return BackendFailed(
-            f"the Spark job for {stage} failed: the executors' Python has no module "
-            f"{missing[1]!r}: install naql there, or ship this environment with the job "
-            "(spark.archives and spark.pyspark.python: docs/scaling.md, 'On a cluster')"
-        )
-    raised = _RAISED.search(text)
-    cause = f"{raised[1]}: {raised[2]}" if raised else _first_line(error)
-    return BackendFailed(f"the Spark job for {stage} failed: {cause[:300]}")

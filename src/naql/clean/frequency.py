@@ -23,8 +23,8 @@ pages is reuse, and the aligner must see it.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING
@@ -59,30 +59,55 @@ def outlet_bar(config: CleanConfig, pages: int) -> int:
     return max(config.outlet_min_pages, math.ceil(config.outlet_share * pages))
 
 
+def worth_counting(groups: Sequence[str | None], config: CleanConfig) -> bool:
+    """Whether any line of a batch of pages of these outlets could reach a chrome bar: a
+    small batch (a few pages) learns nothing, and is not counted at all."""
+    sizes = Counter(group for group in groups if group is not None)
+    cross_bar = max(config.cross_min_pages, math.ceil(config.cross_share * len(groups)))
+    return max(sizes.values(), default=0) >= config.outlet_min_pages or len(groups) >= cross_bar
+
+
+def line_holders(
+    pages: Sequence[Sequence[Line]], config: CleanConfig, first: int = 0
+) -> dict[str, list[int]]:
+    """The pages (numbered from ``first``) holding each line short enough to be counted, once
+    per page, in page order: what :func:`learn_chrome` counts. Pages cut into contiguous
+    chunks give, merged in chunk order (:func:`merge_holders`), the whole batch's."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    limit = config.frequent_max_words
+    for index, lines in enumerate(pages, first):
+        keys = {line.key for line in lines if 0 < line.words <= limit and line.key}
+        for key in keys:
+            holders[key].append(index)
+    return holders
+
+
+def merge_holders(chunks: Iterable[dict[str, list[int]]]) -> dict[str, list[int]]:
+    """The :func:`line_holders` of contiguous chunks, given in order, as one batch's."""
+    merged: dict[str, list[int]] = defaultdict(list)
+    for chunk in chunks:
+        for key, indices in chunk.items():
+            merged[key].extend(indices)
+    return merged
+
+
 def learn_chrome(
     groups: Sequence[str | None],
-    pages: Sequence[Sequence[Line]],
+    holders: dict[str, list[int]],
     page_text: Callable[[int], str],
     config: CleanConfig,
 ) -> Chrome:
-    """The chrome of a batch: ``groups[i]`` is page i's outlet (None if unknown), ``pages[i]`` its
-    lines with keys, ``page_text(i)`` its text (read only for the story check)."""
+    """The chrome of a batch: ``groups[i]`` is page i's outlet (None if unknown), ``holders``
+    the pages holding each short line (:func:`line_holders`), ``page_text(i)`` page i's text
+    (read only for the story check)."""
     chrome = Chrome()
-    total = len(pages)
+    total = len(groups)
     cross_bar = max(config.cross_min_pages, math.ceil(config.cross_share * total))
     outlet_sizes: dict[str, int] = defaultdict(int)
     for group in groups:
         if group is not None:
             outlet_sizes[group] += 1
     smallest_outlet_bar = config.outlet_min_pages
-    if max(outlet_sizes.values(), default=0) < smallest_outlet_bar and total < cross_bar:
-        return chrome  # too few pages for any line to reach a bar: skip the counting
-    holders: dict[str, list[int]] = defaultdict(list)  # key -> pages holding it, once per page
-    limit = config.frequent_max_words
-    for index, lines in enumerate(pages):
-        keys = {line.key for line in lines if 0 < line.words <= limit and line.key}
-        for key in keys:
-            holders[key].append(index)
     words_cache: dict[int, set[str]] = {}
 
     def different_stories(indices: list[int]) -> bool:

@@ -19,7 +19,7 @@ the text, and its words are the story's.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import replace
 from html import unescape
 from typing import TYPE_CHECKING
@@ -74,33 +74,40 @@ def sign_off(text: str, title: str | None) -> tuple[int, int, str] | None:
     return phrase[0].start(), phrase[-1].end(), " ".join(m.group() for m in phrase)
 
 
-def learn_sign_offs(
-    groups: Sequence[str | None],
-    found: Sequence[tuple[int, int, str] | None],
-    config: CleanConfig,
-) -> set[tuple[str, str]]:
+Votes = Counter[tuple[str, str]]  # (outlet group, label) -> pages it closes
+
+
+def sign_off_votes(
+    articles: Sequence[Article], groups: Sequence[str | None]
+) -> tuple[Votes, Counter[str]]:
+    """What a batch of pages (or a contiguous chunk of one) says about sign-offs: the pages
+    each (outlet, label) closes, and each outlet's pages. Chunks' votes add up to the
+    batch's."""
+    votes: Votes = Counter()
+    for article, group in zip(articles, groups):
+        if group is not None and (hit := sign_off(article.text, article.title)) is not None:
+            votes[(group, hit[2])] += 1
+    return votes, Counter(group for group in groups if group is not None)
+
+
+def learn_sign_offs(votes: Votes, sizes: Counter[str], config: CleanConfig) -> set[tuple[str, str]]:
     """(outlet group, label) pairs that close enough of the outlet's pages (see the module
-    doc); ``found[i]`` is :func:`sign_off` of page i, ``groups[i]`` its outlet."""
-    sizes = Counter(group for group in groups if group is not None)
-    votes = Counter(
-        (group, hit[2])
-        for group, hit in zip(groups, found)
-        if group is not None and hit is not None
-    )
+    doc), from the batch's :func:`sign_off_votes`."""
     return {key for key, count in votes.items() if count >= outlet_bar(config, sizes[key[0]])}
 
 
 def without_sign_offs(
-    articles: Sequence[Article], groups: Sequence[str | None], config: CleanConfig
+    articles: Sequence[Article],
+    groups: Sequence[str | None],
+    learned: Set[tuple[str, str]],
 ) -> list[Article]:
-    """The pages with their outlet's sign-off blanked (newlines stay) and listed as dropped;
-    the others as they are, the same objects."""
-    found = [sign_off(article.text, article.title) for article in articles]
-    learned = learn_sign_offs(groups, found, config)
+    """The pages with their outlet's ``learned`` sign-off blanked (newlines stay) and listed
+    as dropped; the others as they are, the same objects."""
     if not learned:
         return list(articles)
     out = []
-    for article, group, hit in zip(articles, groups, found):
+    for article, group in zip(articles, groups):
+        hit = sign_off(article.text, article.title) if group is not None else None
         if hit is None or (group, hit[2]) not in learned:
             out.append(article)
             continue

@@ -104,9 +104,7 @@ def test_a_roundups_later_item_in_its_own_words_is_cut_out_and_joins_that_event(
         realigned.append(pairs)
         return align_pairs(pile, pile, pairs, len(vocabulary), AlignConfig())
 
-    parts, items = cut_roundups(
-        articles, tokens, {(0, 4): [crossing]}, [], groups.similarity, runs, realign
-    )
+    parts, items = cut_roundups(articles, tokens, {(0, 4): [crossing]}, [], runs, realign)
     assert parts.pages == 1
     lead, rescue = parts.articles[0], parts.articles[1]
     assert (lead.id, rescue.id) == ("a0#1", "a0#2")
@@ -161,7 +159,7 @@ def test_a_page_that_cannot_be_cut_keeps_its_story_and_its_passages() -> None:
     def realign(pile, pairs):  # type: ignore[no-untyped-def]
         return align_pairs(pile, pile, pairs, len(vocabulary), AlignConfig())
 
-    parts, items = cut_roundups(articles, tokens, {(0, 4): [shared]}, [], {}, runs, realign)
+    parts, items = cut_roundups(articles, tokens, {(0, 4): [shared]}, [], runs, realign)
     assert parts.pages == 0 and [a.id for a in parts.articles] == [a.id for a in articles]
     assert list(parts.by_pair) == [(0, 4)]
     assert joined(groups, runs, items, parts).members == [[0, 4, 5], [1, 2, 3]]

@@ -106,10 +106,11 @@ def cut_pages(
     tokens: Sequence[Tokens],
     by_pair: dict[tuple[int, int], list[TokenPassage]],
     credits: Sequence[Attribution],
-    topical: dict[tuple[int, int], float],
+    topical: dict[tuple[int, int], float] | None,
     items: dict[int, list[Item]],
 ) -> Parts:
-    """The pile with each page of ``items`` cut where it can be (see the module doc)."""
+    """The pile with each page of ``items`` cut where it can be (see the module doc); its
+    ``topical`` links renumbered (none when None: a caller done with them)."""
     covered = _covered(by_pair, set(items), [len(t) for t in tokens])
     cuts = {
         page: found
@@ -119,7 +120,7 @@ def cut_pages(
     if not cuts:
         unchanged = list(range(len(articles)))
         return Parts(
-            list(articles), list(tokens), by_pair, list(credits), topical, unchanged, set()
+            list(articles), list(tokens), by_pair, list(credits), topical or {}, unchanged, set()
         )
     # Per cut page: where each part starts, in characters (the line starts of its cuts).
     chars = {
@@ -160,7 +161,7 @@ def cut_pages(
                 j1=passage.j1 - j0,
             )
             new_pairs.setdefault((a, b), []).append(moved)
-    new_topical = {(new_index[i], new_index[j]): value for (i, j), value in topical.items()}
+    new_topical = {(new_index[i], new_index[j]): value for (i, j), value in (topical or {}).items()}
     return Parts(
         new_articles,
         new_tokens,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from naql import memo
-from naql.align import TokenPassage, align_pairs, common_stems
+from naql.align import TokenPassage, common_stems
 from naql.backends import Backend, tasks
 from naql.config import Config
 from naql.memo import Memo
@@ -60,8 +60,9 @@ def stories_stage(
     told: Callable[[int, int], None],
     remember: Memo | None,
 ) -> Grouped:
-    """The stories of the pile (see the module doc). ``topical`` loses the pairs kept apart;
-    ``told(done, total)`` hears of the formula test's progress."""
+    """The stories of the pile (see the module doc). ``topical`` loses the pairs kept apart,
+    and is let go of once the stories are grouped (a caller that hands it over frees it
+    then); ``told(done, total)`` hears of the formula test's progress."""
     pages_cut = 0
     # A page running several items is cut into one part per item (naql.stories.items).
     items = token_items(
@@ -77,6 +78,7 @@ def stories_stage(
     groups, apart, lists = _grouped(
         articles, tokens, by_pair, alignments, templates, topical, boost, config, backend, told
     )
+    del topical  # grouped: the links live on in the groups' (the caller hands them over)
     # A page reporting another story's event in some of its lines, in words of its own,
     # is cut there too, and the part joins that story (naql.stories.roundups).
     runs = page_runs(
@@ -95,13 +97,10 @@ def stories_stage(
             tokens,
             by_pair,
             credits,
-            topical,
             runs,
-            lambda pile, pairs: align_pairs(
-                pile, pile, pairs, len(vocabulary), config.align, common=common
-            ),
+            lambda pile, pairs: _realigned(pile, pairs, len(vocabulary), config, common, backend),
         )
-        articles, tokens, by_pair, alignments, templates, credits, topical = _adopt(
+        articles, tokens, by_pair, alignments, templates, credits, _ = _adopt(
             parts, by_pair, alignments, templates, vocabulary, remember
         )
         pages_cut += parts.pages
@@ -122,6 +121,22 @@ def stories_stage(
         lists,
         pages_cut,
     )
+
+
+def _realigned(
+    pile: Sequence[Tokens],
+    pairs: list[tuple[int, int]],
+    size: int,
+    config: Config,
+    common: np.ndarray,
+    backend: Backend | None,
+) -> list[TokenPassage]:
+    """The cut pages' pairs aligned again, on the workers where they see the cut pile as
+    this process does (forked): each pair aligned alone, so the same passages, and this
+    process does not hold every pair's seeds (at 16x SaudiNewsNet, part of its peak)."""
+    if backend is None or not backend.shares_inputs:
+        backend = None  # elsewhere the whole cut pile would go out for a few thousand pairs
+    return tasks.align_parallel(pile, pile, pairs, size, config.align, backend, common=common)
 
 
 def _adopt(

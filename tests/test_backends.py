@@ -666,6 +666,25 @@ def test_spark_cleans_a_saudinewsnet_day_where_it_sent_the_pages(
     assert not {text for data in sent for text in _held(data, str)} & set(texts)
 
 
+def test_spark_brings_back_only_the_lines_that_may_be_chrome(spark: Backend) -> None:
+    # Shuffled by line on the executors: the driver receives the holders of the lines on
+    # enough pages to reach a bar, not the long tail (a headline each), and they are the
+    # whole batch's holders of those lines.
+    from naql.clean import chunk_lines
+
+    pages = _saudinewsnet_day(2888, outlet_field="source")[::2]
+    config = CleanConfig()
+    sign_offs = frozenset({("alweeam", "رابط الخبر بصحيفة الوئام:")})
+    kept = spark.keep([(0, pages[:500]), (500, pages[500:900]), (900, pages[900:])])  # type: ignore[attr-defined]
+    try:
+        holders = spark.line_holders_kept(kept, ("lines", sign_offs, config), 5)  # type: ignore[attr-defined]
+    finally:
+        kept.unpersist()
+    whole = chunk_lines(pages, sign_offs, config, 0)
+    assert holders == {key: found for key, found in whole.items() if len(found) >= 5}
+    assert 0 < len(holders) < len(whole) / 20
+
+
 def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backend) -> None:
     # Two shuffles on Spark, no index broadcast: the pairs of the local index, self-join and
     # left/right (the index's and PAN mode's) alike.

@@ -98,11 +98,20 @@ def clean_parallel(
         for chunk_votes, chunk_outlets in run("votes", None):
             votes.update(chunk_votes)
             outlets.update(chunk_outlets)
+
+        def holders(sign_offs: frozenset[tuple[str, str]]) -> dict[str, list[int]]:
+            if kept is not None and hasattr(backend, "line_holders_kept"):
+                # Spark: shuffled by line, only the lines that may reach a bar come back
+                # (no line on fewer pages than the smallest bar is chrome).
+                shared = ("lines", sign_offs, config)
+                return backend.line_holders_kept(kept, shared, config.outlet_min_pages)
+            return merge_holders(run("lines", sign_offs))
+
         learned = learn_batch(
             page_groups(articles),
             votes,
             outlets,
-            lambda sign_offs: merge_holders(run("lines", sign_offs)),
+            holders,
             lambda index: articles[index].text,
             config,
         )

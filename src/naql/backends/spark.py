@@ -152,6 +152,16 @@ class SparkBackend:
         """:meth:`run` over the chunks of a :meth:`keep`, where they are."""
         return self._mapped(kept, task, shared, ", where kept", progress)
 
+    def line_holders_kept(self, kept: Any, shared: Any, least: int) -> dict[str, list[int]]:
+        """The chunked cleaning's lines pass over the pages of a :meth:`keep`, its short
+        lines' holders shuffled by line and only those on ``least`` pages or more brought
+        back (:func:`.spark_clean.line_holders`)."""
+        from naql.backends import spark_clean
+
+        count = kept.getNumPartitions()
+        with self._job("lines", f"lines ({count} chunks, where kept, by line)"):
+            return spark_clean.line_holders(self.context, kept, shared, least)
+
     def clean_kept(
         self, kept: Any, shared: Any, progress: ChunkProgress | None = None
     ) -> list[CleanResult]:

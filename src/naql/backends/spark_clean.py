@@ -39,6 +39,27 @@ def cleaned(context: Any, kept: Any, shared: Any) -> tuple[list[CleanResult], An
     return [result for _, result in found], texts
 
 
+def line_holders(context: Any, kept: Any, shared: Any, least: int) -> dict[str, list[int]]:
+    """The pages holding each short line of the kept chunks (``shared``: the lines pass's
+    step, the batch's sign-offs, the configuration), for the lines on ``least`` pages or more:
+    shuffled by line, so the driver receives only the lines that may be chrome, not the long
+    tail of lines on a page or two (a headline each), which grows with the corpus."""
+    from naql.backends.cleaning import clean_pages_task
+
+    inputs = context.broadcast(shared)
+    try:
+        found = (
+            kept.flatMap(lambda item: clean_pages_task(inputs.value, item[1]).items())
+            .groupByKey()
+            .mapValues(lambda lists: [page for pages in lists for page in pages])
+            .filter(lambda item: len(item[1]) >= least)
+            .collect()
+        )
+    finally:
+        inputs.unpersist()
+    return {key: sorted(pages) for key, pages in sorted(found)}
+
+
 def same_texts(chunks: Sequence[Sequence[str]], pieces: Sequence[Sequence[str]]) -> bool:
     """Whether ``pieces``, concatenated, are the very texts of ``chunks`` (the same objects:
     the articles the driver received from the cleaning, not another pile of equal texts)."""

@@ -180,13 +180,12 @@ def clean_articles(
         pages = _lines(inputs, config)
         holders = line_holders(pages, config) if worth_counting(groups, config) else {}
         chrome = learn_chrome(groups, holders, lambda index: articles[index].text, config)
-        learned = Learned(frozenset(sign_offs), chrome)
-        done = _cleaned(articles, inputs, pages, groups, Context(config, learned.chrome), progress)
+        done = _cleaned(articles, inputs, pages, groups, Context(config, chrome), progress)
         return merge_cleaned([done], articles)
 
 
 # The same batch cut into contiguous chunks, each chunk's work done apart (on other cores, on
-# Spark's executors: naql.backends.tasks.clean_parallel), gives the same result: the batch's
+# Spark's executors: naql.backends.cleaning.clean_parallel), gives the same result: the batch's
 # rules need only sums of what each chunk says (sign-off votes, the pages holding each short
 # line), and each page is then cleaned alone.
 

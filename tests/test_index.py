@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -704,6 +705,26 @@ def test_an_add_on_two_cores_equals_batch(built: Built, tmp_path: Path) -> None:
     extra = read_articles([EXAMPLE]).articles
     report = index.add(store, extra, SETTINGS, backend=open_backend("local", 2))
     store.close()
+    assert report.trace is not None and report.computed.get("stories", 0) > 0
+    assert comparable(report.trace) == comparable(batch([*built.all_pages(), *extra]))
+
+
+def test_an_add_on_spark_equals_batch(built: Built, tmp_path: Path) -> None:
+    # The same on Spark (local mode): the pages cleaned by the executors, the tokens from the
+    # index's memo, and the cleaned texts left there for a tokenise job let go.
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        pytest.skip("no Java runtime: Spark cannot start (install openjdk-17-jre-headless)")
+    db = copy_index(built.final, tmp_path / "naql.db")
+    store = open_store(db)
+    extra = read_articles([EXAMPLE]).articles
+    spark = open_backend("spark", 2, "local[2]")
+    try:
+        report = index.add(store, extra, SETTINGS, backend=spark)
+        assert spark._cleaned is None  # type: ignore[attr-defined]
+    finally:
+        spark.close()
+        store.close()
     assert report.trace is not None and report.computed.get("stories", 0) > 0
     assert comparable(report.trace) == comparable(batch([*built.all_pages(), *extra]))
 

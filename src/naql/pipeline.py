@@ -109,6 +109,8 @@ def _traced(
         if remember is None:
             tokens = tokenize(texts, vocabulary, progress, backend)
         else:
+            if (drop := getattr(backend, "drop_cleaned", None)) is not None:
+                drop()  # Spark: tokenised from the index, not from the texts it cleaned
             tokens = memo.tokenize(
                 texts, vocabulary, remember, lambda done, total: progress("tokenize", done, total)
             )

@@ -175,11 +175,12 @@ class SparkBackend:
             results, texts = spark_clean.cleaned(self.context, kept, shared)
         if progress is not None:
             progress(count, count)
-        self._drop_cleaned()
+        self.drop_cleaned()
         self._cleaned = (texts, [[a.text for a in result.articles] for result in results])
         return results
 
-    def _drop_cleaned(self) -> None:
+    def drop_cleaned(self) -> None:
+        """Let go of the cleaned texts the last :meth:`clean_kept` left on the executors."""
         if self._cleaned is not None:
             self._cleaned[0].unpersist()
             self._cleaned = None
@@ -230,7 +231,7 @@ class SparkBackend:
             # The texts were cleaned there: their chunks are this job's (any chunking
             # merges into the same tokens), and the driver sends none of them.
             (shipped, pieces), self._cleaned = self._cleaned, None
-        self._drop_cleaned()
+        self.drop_cleaned()
         chunks = len(pieces)
         with self._job("tokenize", f"tokenize ({chunks} chunks)", progress, chunks):
             if shipped is None:
@@ -489,6 +490,6 @@ class SparkBackend:
 
     def close(self) -> None:
         self.drop_tokenised()
-        self._drop_cleaned()
+        self.drop_cleaned()
         self.texts.drop()
         self.context.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +31,13 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not here (the shared corpus is optional)")
     return path
+
+
+def needs_spark() -> None:
+    """Skip, saying what to install, where Spark cannot start: no pyspark, or no Java."""
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        pytest.skip("no Java runtime: Spark cannot start (install openjdk-17-jre-headless)")
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import EXAMPLE, shared, story_graphs
+from conftest import EXAMPLE, needs_spark, shared, story_graphs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -582,9 +582,7 @@ def test_spark_without_java_says_what_to_install(monkeypatch: pytest.MonkeyPatch
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Backend]:
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        pytest.skip("no Java runtime: Spark cannot start (install openjdk-17-jre-headless)")
+    needs_spark()
     backend = open_backend("spark", 2, "local[2]")
     yield backend
     backend.close()
@@ -951,9 +949,7 @@ def test_spark_executors_of_their_own_give_the_one_process_seed_trace() -> None:
     a cluster, not threads of the driver's JVM as under ``local[…]``), with every stage on
     Spark's own paths, the seed pages read by the executors and traced give the one-process
     trace. A fresh process: one Spark context a process, and the module's is ``local[2]``."""
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        pytest.skip("no Java runtime: Spark cannot start (install openjdk-17-jre-headless)")
+    needs_spark()
     done = subprocess.run(
         [sys.executable, "-c", _CLUSTER, str(EXAMPLE)],
         capture_output=True,

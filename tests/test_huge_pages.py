@@ -4,12 +4,12 @@ spot (see naql/__init__.py), and keeps a choice the user made."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import needs_spark
 
 from naql import huge_pages_stall
 
@@ -102,9 +102,7 @@ def test_a_cluster_executor_decides_by_its_own_kernel() -> None:
     unpickling a task of naql's imports naql before numpy, which then follows the executor's
     own kernel. Checked on Spark's local cluster: executors in JVMs and processes of their
     own, whose environment lacks the setting."""
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        pytest.skip("no Java runtime: Spark cannot start (install openjdk-17-jre-headless)")
+    needs_spark()
     env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
     done = subprocess.run(
         [sys.executable, "-c", _EXECUTOR],

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, shared
+from conftest import EXAMPLE, needs_spark, shared
 
 import naql.store
 from naql import index, pipeline
@@ -712,9 +711,7 @@ def test_an_add_on_two_cores_equals_batch(built: Built, tmp_path: Path) -> None:
 def test_an_add_on_spark_equals_batch(built: Built, tmp_path: Path) -> None:
     # The same on Spark (local mode): the pages cleaned by the executors, the tokens from the
     # index's memo, and the cleaned texts left there for a tokenise job let go.
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        pytest.skip("no Java runtime: Spark cannot start (install openjdk-17-jre-headless)")
+    needs_spark()
     db = copy_index(built.final, tmp_path / "naql.db")
     store = open_store(db)
     extra = read_articles([EXAMPLE]).articles

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE
+from conftest import EXAMPLE, needs_spark
 
 from naql.backends import spark_conf
 from naql.backends.spark_errors import failed as _failed
@@ -113,9 +113,7 @@ def test_a_failed_job_says_the_executors_error_not_the_jvm_call() -> None:
 
 
 def _needs_spark() -> None:
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'naql[spark]')")
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        pytest.skip("no Java runtime: Spark cannot start (install openjdk-17-jre-headless)")
+    needs_spark()
 
 
 _SETTINGS = """

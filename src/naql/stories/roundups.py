@@ -244,8 +244,8 @@ def cut_roundups(
         {
             (min(x, y), max(x, y))
             for i, j in touched
-            for x in _parts_of(i, parts)
-            for y in _parts_of(j, parts)
+            for x in parts_of(i, parts)
+            for y in parts_of(j, parts)
         }
     )
     for passage in realign(parts.tokens, again):
@@ -269,7 +269,7 @@ def joined(
         similarity[(new_index[i], new_index[j])] = value
     moved: dict[int, int] = {}  # run's part -> the story it joins
     for page, found in runs.items():
-        if len(_parts_of(page, parts)) == 1:
+        if len(parts_of(page, parts)) == 1:
             continue  # not cut
         firsts = [first for first, _, _ in items[page]]
         for run in found:
@@ -281,14 +281,14 @@ def joined(
     members: list[list[int]] = [[] for _ in groups.members]
     for number, group in enumerate(groups.members):
         for k in group:
-            for part in _parts_of(k, parts):
+            for part in parts_of(k, parts):
                 members[moved.get(part, number)].append(part)
     days = {new_index[k]: named for k, named in groups.days.items()}
     ordered = sorted((sorted(group) for group in members), key=lambda g: (-len(g), g[0]))
     return StoryGroups(ordered, similarity, days)
 
 
-def _parts_of(k: int, parts: Parts) -> range:
+def parts_of(k: int, parts: Parts) -> range:
     """The indices, in the cut pile, of article ``k``'s parts (one when it was not cut)."""
     new_index = parts.new_index
     return range(new_index[k], new_index[k + 1] if k + 1 < len(new_index) else len(parts.articles))

@@ -25,7 +25,7 @@ from naql.pairs import PairInputs, Template, redescribed, word_lists
 from naql.records import Alignment, Article, Attribution
 from naql.stories import StoryGroups, _parse_date, group_stories
 from naql.stories.items import Parts, cut_pages, token_items
-from naql.stories.roundups import cut_roundups, joined, page_runs
+from naql.stories.roundups import cut_roundups, joined, page_runs, parts_of
 from naql.text import Tokens, Vocabulary
 
 
@@ -107,7 +107,7 @@ def stories_stage(
         groups = joined(groups, runs, items, parts)
         new_index = parts.new_index
         apart = {(new_index[i], new_index[j]) for i, j in apart}
-        lists = word_lists(by_pair, alignments, templates, tokens, config.align.min_phrase_share)
+        lists = _relisted(lists, set(runs), parts, by_pair, alignments, templates, tokens, config)
         del parts
     return Grouped(
         list(articles),
@@ -121,6 +121,38 @@ def stories_stage(
         lists,
         pages_cut,
     )
+
+
+def _relisted(
+    lists: dict[tuple[int, int], list[int]],
+    pages: set[int],
+    parts: Parts,
+    by_pair: dict[tuple[int, int], list[TokenPassage]],
+    alignments: Sequence[Alignment],
+    templates: dict[tuple[int, int], Template],
+    tokens: Sequence[Tokens],
+    config: Config,
+) -> dict[tuple[int, int], list[int]]:
+    """:func:`word_lists` of the pile after the roundups' cut of ``pages``: a pair none of
+    them is in kept its passages and record, so its entry is only renumbered; the cut pages'
+    pairs, aligned again, are read anew (reading every pair again cost 0.7 s on SaudiNewsNet)."""
+    new_index = parts.new_index
+    moved = {part for page in pages for part in parts_of(page, parts)}
+    kept = {
+        (new_index[i], new_index[j]): found
+        for (i, j), found in lists.items()
+        if i not in pages and j not in pages
+    }
+    ordered = sorted(by_pair)
+    again = [n for n, (i, j) in enumerate(ordered) if i in moved or j in moved]
+    fresh = word_lists(
+        {ordered[n]: by_pair[ordered[n]] for n in again},
+        [alignments[n] for n in again],
+        templates,
+        tokens,
+        config.align.min_phrase_share,
+    )
+    return dict(sorted({**kept, **fresh}.items()))
 
 
 def _realigned(

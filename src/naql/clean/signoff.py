@@ -105,9 +105,10 @@ def without_sign_offs(
     as dropped; the others as they are, the same objects."""
     if not learned:
         return list(articles)
+    signing = {group for group, _ in learned}  # only their pages are read again
     out = []
     for article, group in zip(articles, groups):
-        hit = sign_off(article.text, article.title) if group is not None else None
+        hit = sign_off(article.text, article.title) if group in signing else None
         if hit is None or (group, hit[2]) not in learned:
             out.append(article)
             continue

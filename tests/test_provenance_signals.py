@@ -281,3 +281,45 @@ def test_the_article_made_of_the_shared_passage_names_its_source() -> None:
         assert {("hidden:spa", "item", "credited"), ("hidden:afp", "roundup", "credited")} <= edges
         assert story.independent_sources == 1
         assert story.sources == ["واس"] and story.origin == "hidden:spa"
+
+
+SPA_DATELINE = "الرياض 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس\n"
+
+
+def test_a_print_issue_set_before_the_agency_item_was_out_ran_the_release_too() -> None:
+    # The timestamps are crawl times (untrusted); the pages date themselves: SPA's item was
+    # issued on 10 August, Okaz's print issue of the 10th was set on the 9th.
+    agency = Article(id="spa", text=SPA_DATELINE + WIRE, url="https://www.spa.gov.sa/d.php?id=1")
+    issue = "https://www.okaz.com.sa/new/Issues/{}/Con1.htm"
+    same_day = Article(id="okaz", text=WIRE + EXTRA, url=issue.format("20150810"))
+    result = trace([agency, same_day], Config(provenance=ProvenanceConfig(trust_dates=False)))
+    [story] = result.stories
+    [node] = story.hidden
+    assert {(e.source, e.target, e.kind) for e in story.edges} == {
+        (node.id, "spa", "copied"),
+        (node.id, "okaz", "copied"),
+    }
+    # Not the agency's fuller version: the paper never saw the agency's copy.
+    assert node.outlet is None and "not in the pile" in node.name
+    assert "2015-08-09" in node.reason and "2015-08-10" in node.reason
+    # The next day's issue could have re-run the item, and did.
+    next_day = Article(id="okaz", text=WIRE + EXTRA, url=issue.format("20150811"))
+    assert edges_of([agency, next_day], trust_dates=False) == {("spa", "okaz", "copied")}
+
+
+def test_a_credit_is_not_followed_to_a_page_that_was_out_after_the_copy_was_written() -> None:
+    # Okaz's print issue of the 5th credits Aleqtisadiya, whose page went online on the 6th:
+    # Okaz did not copy that page (a credit to the paper, not to this article of it).
+    online = Article(id="aleqt", text=WIRE, url="https://www.aleqt.com/2015/08/06/article_1.html")
+    credited = "حسب صحيفة الاقتصادية،\n" + WIRE + EXTRA
+    early = Article(
+        id="okaz", text=credited, url="https://www.okaz.com.sa/new/Issues/20150805/C.htm"
+    )
+    assert edges_of([online, early], trust_dates=False) == {
+        ("aleqt", "okaz", "shared"),
+        ("hidden:aleqtisadiya", "okaz", "credited"),
+    }
+    later = Article(
+        id="okaz", text=credited, url="https://www.okaz.com.sa/new/Issues/20150807/C.htm"
+    )
+    assert edges_of([online, later], trust_dates=False) == {("aleqt", "okaz", "copied")}

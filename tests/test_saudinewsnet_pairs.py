@@ -31,7 +31,8 @@ FLOORS = {
     "unrelated_apart": 0.97,
     "direction": 0.90,
     "agency_direction": 0.97,
-    "common_source_not_copy": 0.91,
+    # 0.939 (46/49) until the pages' own dates ruled out pair 94's copy (stop 40): 0.959.
+    "common_source_not_copy": 0.93,
     "template_not_copy": 0.95,
     "no_text_not_aligned": 0.97,
 }
@@ -58,7 +59,8 @@ FLOORS_3 = {
     "unrelated_apart": 0.96,
     "direction": 0.82,
     "agency_direction": 0.93,
-    "common_source_not_copy": 0.84,
+    # 0.895 (34/38) since the pages' own dates ruled out pair 141's copy (stop 40).
+    "common_source_not_copy": 0.86,
     "template_not_copy": 0.93,
     "no_text_not_aligned": 0.97,
 }
@@ -73,7 +75,8 @@ FLOORS_4 = {
     "unrelated_apart": 0.96,
     "direction": 0.80,
     "agency_direction": 0.85,
-    "common_source_not_copy": 0.87,
+    # 0.923 (36/39) since the pages' own dates ruled out pair 104's copy (stop 40).
+    "common_source_not_copy": 0.89,
     "template_not_copy": 0.95,
     "no_text_not_aligned": 0.98,
 }
@@ -391,14 +394,15 @@ def test_stories_a_centroid_would_join_stay_apart(full_trace: dict) -> None:
 
 def test_common_sources_of_an_agency_and_a_paper_over_the_draws(draw_scores: dict) -> None:
     # The issue's held-back set found 1 in 20 of these; the first three draws pooled gave 16
-    # of 26 (0.615) at stop 37, when the measure was added, and the fourth 4 of 7: 20 of 33,
-    # under the 0.80 asked of common sources as a whole. A regression floor, one pair under,
-    # not the bar. The misses are SPA items and papers' versions near word for word, the
-    # paper's extra (a word, a later paragraph) outside the shared text
-    # (tests/data/saudinewsnet_pairs.md).
+    # of 26 (0.615) at stop 37, when the measure was added, and the fourth 4 of 7: 20 of 33;
+    # with the fifth's 8 of 8, 28 of 41, and 31 of 41 (0.756) since a print issue set before
+    # the agency's item was out is not its copy (stop 40), still under the 0.80 asked of
+    # common sources as a whole. A regression floor, one pair under, not the bar. The misses
+    # are SPA items and papers' versions near word for word, the paper's extra (a word, a
+    # later paragraph) outside the shared text (tests/data/saudinewsnet_pairs.md).
     found = [draw_scores[draw]["agency_common_source_not_copy"] for draw in DRAWS]
     correct, total = sum(s.correct for s in found), sum(s.total for s in found)
-    assert total >= 30 and correct / total >= 19 / 33, (correct, total)
+    assert total >= 40 and correct / total >= 30 / 41, (correct, total)
 
 
 def test_roundup_parts_join_the_event_they_report(full_trace: dict) -> None:
@@ -421,3 +425,21 @@ def test_roundup_parts_join_the_event_they_report(full_trace: dict) -> None:
     other = [scores[name] for name in ("different_event_apart", "unrelated_apart")]
     together_other = sum(score.total - score.correct for score in other)
     assert same.correct / (same.correct + together_other) >= 0.82
+
+
+def test_copies_the_pages_dates_rule_out_stay_undrawn(full_trace: dict) -> None:
+    """Copy edges the pages' own dates took away (naql.provenance.published), 30 drawn at
+    random of 47 and read blind to naql (tests/data/saudinewsnet_dated_copies.md): none was
+    read as a copy either way (23 common sources, 7 one outlet's series). Gated: at most one
+    drawn as a copy again."""
+    path = ROOT / "tests" / "data" / "saudinewsnet_dated_copies.jsonl"
+    read = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    copies = {
+        frozenset((edge["source"], edge["target"]))
+        for story in full_trace["stories"]
+        for edge in story["edges"]
+        if edge["kind"] == "copied"
+    }
+    assert len(read) == 30 and all(pair["label"] != pair["drawn"] for pair in read)
+    drawn = [pair["pair"] for pair in read if frozenset((pair["a"], pair["b"])) in copies]
+    assert len(drawn) <= 1, drawn

@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import itertools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -57,6 +58,9 @@ class Outlet:
     # Longer names of other things that hold one of the outlet's names («سوق عكاظ», the
     # festival, for the paper «عكاظ»): a name read inside one of them is not the outlet.
     part_of: tuple[str, ...] = ()
+    # Patterns of the URLs of the outlet's print issues («/Issues/20150810/»): the date in such
+    # a URL is the issue's, whose text was written the day before (naql.provenance.published).
+    print_urls: tuple[str, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)
@@ -269,11 +273,26 @@ def _outlets_from(data: dict) -> Iterable[Outlet]:
                 ambiguous=_names(entry, "ambiguous"),
                 domains=_names(entry, "domains"),
                 part_of=_names(entry, "part_of"),
+                print_urls=_patterns(entry, "print_urls"),
             )
         except (KeyError, TypeError, AttributeError) as error:
             raise ConfigError(
                 f"outlet entry {entry!r} lacks {error}: each needs at least id and name"
             ) from None
+
+
+def _patterns(entry: dict, key: str) -> tuple[str, ...]:
+    """A list field of regular expressions, each checked here (a bad one is the file's error)."""
+    patterns = _names(entry, key)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ConfigError(
+                f"outlet {entry.get('id')!r}: {key} pattern {pattern!r} is not a regular "
+                f"expression ({error})"
+            ) from None
+    return patterns
 
 
 def _names(entry: dict, key: str) -> tuple[str, ...]:

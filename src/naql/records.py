@@ -128,7 +128,8 @@ class Attribution:
 class Signal:
     """One piece of evidence about the direction of an edge; ``weight`` > 0 supports it."""
 
-    name: str  # date | credit | self-report | containment | agency | teaser | common-source
+    # date | published | credit | self-report | containment | agency | teaser | common-source
+    name: str
     weight: float
     detail: str
 

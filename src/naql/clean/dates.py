@@ -113,20 +113,25 @@ def date_line(key: str) -> DateLine | None:
     """The date a line consists of, or None when the line is more than a date."""
     if not rules.has_digit(key):
         return None
-    line, gregorian, months = _patterns()
+    line, _, _ = _patterns()
     found = line.fullmatch(key)
     if found is None:
         return None
     banner = bool(found.group("weekday") or found.group("second") or found.captures("hijri"))
+    return DateLine(gregorian_date(key), banner)
+
+
+def gregorian_date(key: str) -> str | None:
+    """The first Gregorian date in a normalised key («… الموافق 10 اغسطس 2015 م …»), as ISO."""
+    _, gregorian, months = _patterns()
     first = gregorian.search(key)
-    iso = None
-    if first is not None:
-        month = months.get(first.group("m") or "") or int(first.group("mm") or 0)
-        try:
-            iso = dt.date(int(first.group("y")), month, int(first.group("d"))).isoformat()
-        except ValueError:
-            iso = None
-    return DateLine(iso, banner)
+    if first is None:
+        return None
+    month = months.get(first.group("m") or "") or int(first.group("mm") or 0)
+    try:
+        return dt.date(int(first.group("y")), month, int(first.group("d"))).isoformat()
+    except ValueError:
+        return None
 
 
 def same_day(iso: str, stamp: object) -> bool:

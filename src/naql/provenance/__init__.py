@@ -5,6 +5,8 @@ One module per decision, composed in :func:`trace_story`:
 
 - :mod:`~naql.provenance.facts`: what is known of each article (outlet, credits, teaser) and
   which tokens each pair's passages cover;
+- :mod:`~naql.provenance.published`: the days a page gives itself (a print issue's URL, an
+  agency's dateline): a copy cannot predate its source;
 - :mod:`~naql.provenance.hidden`: texts not in the pile that must exist — an outlet's full
   version several articles credit, and common sources (each side of a pair has, inside the
   shared passages, what the other lacks: neither is the other's source);

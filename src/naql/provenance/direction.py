@@ -2,6 +2,9 @@
 positive for A → B), each kept as evidence on the edge:
 
 - ``date`` (±2): the earlier article, when both dates are known and trusted;
+- ``published``: a veto, not a vote. When the pages' own dates (:mod:`~naql.provenance.published`:
+  a print issue's URL, an agency's dateline) say the would-be copy was written before its
+  source was out, it cancels the rest of the vote: the edge stays ``shared``;
 - ``credit`` (±3): B credits A's outlet as a source («حسب الشرق الأوسط»);
 - ``self-report`` (±1): A names itself as the recipient («مصادر لـ«الشرق الأوسط»» on Asharq
   Al-Awsat's own page): it is the outlet's own reporting;
@@ -25,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from naql.provenance.facts import Facts, Pairs, StoryInput
+from naql.provenance.published import predates
 from naql.records import Signal
 from naql.stories import _parse_date
 from naql.text import Tokens
@@ -98,7 +102,28 @@ def signals(a: int, b: int, story: StoryInput, facts: Facts, pairs: Pairs) -> li
                 f"{articles[original].id} ({min(spread_a, spread_b):.0%})",
             )
         )
+    found.extend(_published(a, b, sum(signal.weight for signal in found), story, facts))
     return found
+
+
+def _published(a: int, b: int, total: float, story: StoryInput, facts: Facts) -> list[Signal]:
+    """Against a vote for a copy the pages' own dates rule out (the copy written before its
+    source was out: a print issue's URL, an agency's dateline), a signal that cancels it. It
+    never draws a copy by itself: of several papers that ran one release, the earlier one is
+    not the others' source for being earlier."""
+    for x, y, sign in ((a, b, 1.0), (b, a, -1.0)):
+        if sign * total < 0 and predates(facts.window[x], facts.window[y]):
+            written, out = facts.window[x][1], facts.window[y][0]
+            return [
+                Signal(
+                    "published",
+                    -total,
+                    f"{story.articles[x].id} was written by {written:%Y-%m-%d}, before "
+                    f"{story.articles[y].id} was out ({out:%Y-%m-%d}), by their pages' own dates: "
+                    f"it did not copy it",
+                )
+            ]
+    return []
 
 
 def _credits_other_agency(y: int, outlet: str | None, story: StoryInput, facts: Facts) -> bool:

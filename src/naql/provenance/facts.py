@@ -15,6 +15,7 @@ from naql.align import TokenPassage
 from naql.attribution import own_outlet_id
 from naql.outlets import Gazetteer
 from naql.pairs import Template
+from naql.provenance.published import Window, window
 from naql.records import Article, Attribution, Passage
 from naql.text import Tokens, normalize
 from naql.wording import Figures
@@ -108,6 +109,8 @@ class Facts:
     credits: dict[int, set[str]] = field(default_factory=dict)  # outlet ids credited as source
     self_report: dict[int, bool] = field(default_factory=dict)
     teaser: dict[int, bool] = field(default_factory=dict)
+    # (out no earlier than, written no later than), read off the page (naql.provenance.published)
+    window: dict[int, Window] = field(default_factory=dict)
 
     def name(self, story: StoryInput, outlet: str | None) -> str | None:
         """An outlet's display name (the gazetteer's), or the id when the gazetteer lacks it."""
@@ -142,6 +145,7 @@ def gather(story: StoryInput) -> Facts:
             a.role == "self" and a.where == "text" and a.cue in RECIPIENT_CUES for a in found
         )
         facts.teaser[k] = is_teaser(article)
+        facts.window[k] = window(article, story.gazetteer.outlets.get(outlet_id or ""))
     return facts
 
 

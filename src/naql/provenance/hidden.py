@@ -12,7 +12,10 @@ Two ways to know one:
   wire item run by both). Pairs judged so are grouped (one release run by four papers is one
   node), and the node is named when the evidence says whose it is: an agency's fuller version
   when the agency's own item is among them (its shorter cut) and nobody credits anyone else; an
-  outlet all the group credit; otherwise "a text not in the pile behind A and B".
+  outlet all the group credit; otherwise "a text not in the pile behind A and B". The pages'
+  own dates (:mod:`~naql.provenance.published`) make a common source too, whatever each side
+  has: two pages each written before the other was out, or a paper written before an agency's
+  item was out (agencies do not re-run papers; such a node is never the agency's version).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import numpy as np
 
 from naql.arrays import changes, found_in
 from naql.provenance.facts import Facts, Pairs, StoryInput
+from naql.provenance.published import predates
 from naql.records import HiddenSource, Passage, Span
 from naql.text import Vocabulary, words
 from naql.text.weekdays import ARABIC_WEEKDAYS, LATIN_WEEKDAYS
@@ -218,6 +222,12 @@ def common_source_pairs(
     for a, b in candidates:
         if facts.outlet[a] is not None and facts.outlet[a] == facts.outlet[b]:
             continue  # one outlet's own texts (a series, a continuation): no third text needed
+        if dated_apart(a, b, facts):
+            judged[(a, b)] = (
+                alone_in_shared(a, b, story, pairs),
+                alone_in_shared(b, a, story, pairs),
+            )
+            continue
         wire = _agency_and_paper(a, b, facts)
         if wire is not None:
             # What the agency's item alone has is the paper's trimming: only the paper's counts.
@@ -248,6 +258,7 @@ def hang_common_sources(
     def lineage(k: int) -> set[str]:
         return nx.ancestors(graph, articles[k].id) | {articles[k].id}
 
+    dated: dict[int, list[str]] = {}  # node index -> what the pages' dates say of its pairs
     order = sorted(judged, key=lambda pair: (-pairs.shared_words(*pair), pair))
     for a, b in order:
         if lineage(a) & lineage(b):
@@ -281,16 +292,42 @@ def hang_common_sources(
                 node_of[k] = joined
                 graph.add_edge(node.id, articles[k].id)
         node.evidence.extend(story.to_passage(p) for p in story.passages[(a, b)])
-    for node, members in nodes:
+        if why := dated_apart(a, b, facts):
+            dated.setdefault(joined, []).append(
+                f"{articles[a].id} and {articles[b].id}: {why}, by their pages' own dates"
+            )
+    for index, (node, members) in enumerate(nodes):
         ordered = sorted(members)
         node.outlet, node.name = _name(ordered, story, facts)
         node.explains = [articles[k].id for k in ordered]
         ids = ", ".join(node.explains)
-        node.reason = (
-            f"{ids} share passages and each has there what the other lacks (a figure, a clause, "
-            f"a fuller title): neither is the other's source, all took it from {node.name}"
-        )
+        if index in dated:
+            node.reason = (
+                f"{ids} share passages that neither can have copied from the other "
+                f"({'; '.join(dated[index])}): all took them from {node.name}"
+            )
+        else:
+            node.reason = (
+                f"{ids} share passages and each has there what the other lacks (a figure, a "
+                f"clause, a fuller title): neither is the other's source, all took it from "
+                f"{node.name}"
+            )
     return nodes
+
+
+def dated_apart(a: int, b: int, facts: Facts) -> str | None:
+    """Why the pages' own dates (:mod:`~naql.provenance.published`) rule out a copy either way,
+    or None: each was written before the other was out (two print issues of one day), or a
+    paper's text was written before an agency's item was out (agencies do not re-run papers:
+    both ran the release behind the item)."""
+    window = facts.window
+    if predates(window[a], window[b]) and predates(window[b], window[a]):
+        return "each was written before the other was out"
+    wire = _agency_and_paper(a, b, facts)
+    if wire is not None and predates(window[wire[1]], window[wire[0]]):
+        written, out = window[wire[1]][1], window[wire[0]][0]
+        return f"the paper's text was written by {written:%Y-%m-%d}, before the agency's item was out ({out:%Y-%m-%d})"
+    return None
 
 
 def _agency_and_paper(a: int, b: int, facts: Facts) -> tuple[int, int] | None:
@@ -331,7 +368,11 @@ def _name(members: list[int], story: StoryInput, facts: Facts) -> tuple[str | No
         for k in members
         if k not in items
     )
-    if len(agencies) == 1 and credited <= set(agencies) and with_item:
+    # A member written before the item was out did not draw on the agency's copy of it.
+    before_item = any(
+        predates(facts.window[k], facts.window[i]) for k in members for i in items if k != i
+    )
+    if len(agencies) == 1 and credited <= set(agencies) and with_item and not before_item:
         agency = agencies[0]
         return agency, f"{facts.name(story, agency)} (fuller version, not in the pile)"
     shared_credits = set.intersection(*(facts.credits[k] for k in members))

@@ -18,6 +18,7 @@ from collections.abc import Callable
 import networkx as nx
 
 from naql.provenance.facts import Facts, Pairs, StoryInput
+from naql.provenance.published import predates
 from naql.records import Edge, HiddenSource, Signal
 from naql.stories import _parse_date
 
@@ -42,6 +43,8 @@ def credited_origins(
                 story.articles[o].id
                 for o in of_outlet.get(outlet, [])
                 if not nx.has_path(graph, root, story.articles[o].id)
+                # A page out after the root was written is not what it credits.
+                and not predates(facts.window[k], facts.window[o])
             ]
             if in_pile:
                 source = in_pile[0]

@@ -323,3 +323,21 @@ def test_a_credit_is_not_followed_to_a_page_that_was_out_after_the_copy_was_writ
         id="okaz", text=credited, url="https://www.okaz.com.sa/new/Issues/20150807/C.htm"
     )
     assert edges_of([online, later], trust_dates=False) == {("aleqt", "okaz", "copied")}
+
+
+def test_a_page_crawled_before_the_agency_item_was_issued_did_not_copy_it() -> None:
+    # Crawl times are not publication times, but a page existed when it was crawled.
+    agency = Article(
+        id="spa",
+        text=SPA_DATELINE + WIRE,
+        url="https://www.spa.gov.sa/d.php?id=1",
+        date="2015-08-10 20:00:00",
+    )
+    crawled = "https://www.alriyadh.com/{}"
+    before = Article(id="paper", text=WIRE + EXTRA, url=crawled.format(1), date="2015-08-09 13:00")
+    result = trace([agency, before], Config(provenance=ProvenanceConfig(trust_dates=False)))
+    [story] = result.stories
+    assert {(e.target, e.kind) for e in story.edges} == {("spa", "copied"), ("paper", "copied")}
+    assert all(e.source.startswith("hidden:") for e in story.edges)
+    after = Article(id="paper", text=WIRE + EXTRA, url=crawled.format(1), date="2015-08-10 23:00")
+    assert edges_of([agency, after], trust_dates=False) == {("spa", "paper", "copied")}

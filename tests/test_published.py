@@ -78,3 +78,27 @@ def test_a_print_issue_was_written_the_day_before_it_was_out() -> None:
     # A paper keeping an item's dateline is not dated by it: only an agency's page is.
     rerun = Article(id="r", text=spa.text, url="http://www.alriyadh.com/1")
     assert window(rerun, GAZETTEER.by_domain("alriyadh.com")) == (None, None)
+
+
+def test_a_timestamp_is_a_time_the_text_existed_and_a_trusted_one_when_it_came_out() -> None:
+    outlet = GAZETTEER.by_domain("alriyadh.com")
+    crawled = Article(
+        id="c", text="نص", url="http://www.alriyadh.com/1", date="2015-08-09 17:12:36"
+    )
+    day = dt.date(2015, 8, 9)
+    assert window(crawled, outlet, trusted=False) == (None, day)
+    assert window(crawled, outlet, trusted=True) == (day, day)
+    # Late in the day by the stamp's clock may be the next day where the page was written.
+    late = Article(id="l", text="نص", url="http://www.alriyadh.com/1", date="2015-08-09 20:30")
+    assert window(late, outlet, trusted=False) == (None, day + dt.timedelta(days=1))
+    # A URL's day narrows what the stamp leaves open.
+    okaz = Article(
+        id="o",
+        text="نص",
+        url="http://www.okaz.com.sa/new/Issues/20150810/Con1.htm",
+        date="2015-08-11 02:51:32",
+    )
+    assert window(okaz, GAZETTEER.by_domain("okaz.com.sa"), trusted=False) == (
+        dt.date(2015, 8, 10),
+        day,
+    )

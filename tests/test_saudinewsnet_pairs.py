@@ -94,7 +94,8 @@ FLOORS_5 = {
     "direction": 0.76,
     "agency_direction": 0.88,
     "common_source_not_copy": 0.96,
-    "template_not_copy": 0.88,
+    # 1.000 (18/18) since a forecast crawled before the other day's was out is not its copy.
+    "template_not_copy": 0.94,
     "no_text_not_aligned": 0.97,
 }
 
@@ -428,10 +429,11 @@ def test_roundup_parts_join_the_event_they_report(full_trace: dict) -> None:
 
 
 def test_copies_the_pages_dates_rule_out_stay_undrawn(full_trace: dict) -> None:
-    """Copy edges the pages' own dates took away (naql.provenance.published), 30 drawn at
-    random of 47 and read blind to naql (tests/data/saudinewsnet_dated_copies.md): none was
-    read as a copy either way (23 common sources, 7 one outlet's series). Gated: at most one
-    drawn as a copy again."""
+    """Copy edges the pages' own dates took away (naql.provenance.published), read blind to
+    naql (tests/data/saudinewsnet_dated_copies.md): 30 drawn at random of the 47 the pages'
+    own dates took, 30 of the 38 their timestamps took then; none was read as a copy either
+    way (52 common sources, 7 one outlet's series, 1 without shared text). Gated: at most one
+    of each sample drawn as a copy again."""
     path = ROOT / "tests" / "data" / "saudinewsnet_dated_copies.jsonl"
     read = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     copies = {
@@ -440,6 +442,11 @@ def test_copies_the_pages_dates_rule_out_stay_undrawn(full_trace: dict) -> None:
         for edge in story["edges"]
         if edge["kind"] == "copied"
     }
-    assert len(read) == 30 and all(pair["label"] != pair["drawn"] for pair in read)
-    drawn = [pair["pair"] for pair in read if frozenset((pair["a"], pair["b"])) in copies]
-    assert len(drawn) <= 1, drawn
+    assert len(read) == 60 and all(pair["label"] != pair["drawn"] for pair in read)
+    for sample in ("page-dates", "timestamps"):
+        drawn = [
+            pair["pair"]
+            for pair in read
+            if pair["sample"] == sample and frozenset((pair["a"], pair["b"])) in copies
+        ]
+        assert len(drawn) <= 1, (sample, drawn)

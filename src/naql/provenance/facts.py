@@ -145,7 +145,9 @@ def gather(story: StoryInput) -> Facts:
             a.role == "self" and a.where == "text" and a.cue in RECIPIENT_CUES for a in found
         )
         facts.teaser[k] = is_teaser(article)
-        facts.window[k] = window(article, story.gazetteer.outlets.get(outlet_id or ""))
+        facts.window[k] = window(
+            article, story.gazetteer.outlets.get(outlet_id or ""), story.trust_dates
+        )
     return facts
 
 

@@ -21,6 +21,7 @@ from naql.clean.dates import gregorian_date
 from naql.clean.rules import fold
 from naql.outlets import Outlet
 from naql.records import Article
+from naql.stories import _parse_date
 
 # «/2015/08/06/», «/20150811/», «/2015-08-06/»: a year, a month and a day as the path's own
 # segment (an article number such as «/20150725785550» is not one: the day must end the run).
@@ -31,6 +32,10 @@ URL_DATE = re.compile(
 DATELINE_WORDS = 16
 
 Window = tuple[dt.date | None, dt.date | None]  # (out no earlier than, written no later than)
+# A timestamp without a zone may be UTC or the outlet's local time (the Gulf's is UTC+3 or +4):
+# the day it falls on is read this far either way, so a day's edge never rules out a copy.
+ZONE_MARGIN = dt.timedelta(hours=6)
+_DAY = dt.timedelta(days=1)
 
 
 def url_day(url: str | None) -> dt.date | None:
@@ -63,26 +68,38 @@ def _print_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(pattern) for pattern in patterns)
 
 
-def window(article: Article, outlet: Outlet | None) -> Window:
+def window(article: Article, outlet: Outlet | None, trusted: bool = True) -> Window:
     """(the first day the page could have been read, the last day its text could have been
     written), each None when the page does not say.
 
     A print issue's URL gives the issue's day: read that day, written by the day before. Any
     other dated URL gives the day the page went online. An agency's dateline gives the day it
     issued the item (only an agency's page: a paper re-running an item may keep the item's
-    dateline, which is then the agency's day, not the paper's)."""
+    dateline, which is then the agency's day, not the paper's). The page's timestamp, even a
+    crawl time (``trusted`` False), is a time the text existed; a trusted one is also when it
+    came out. A stamp's time zone is unknown: :data:`ZONE_MARGIN` either way."""
     earliest: dt.date | None = None
     latest: dt.date | None = None
+    stamp = _parse_date(article.date)
+    if stamp is not None:
+        latest = (stamp + ZONE_MARGIN).date()
+        if trusted:
+            earliest = (stamp - ZONE_MARGIN).date()
     day = url_day(article.url)
     if day is not None:
         printed = outlet is not None and any(
             pattern.search(article.url or "") for pattern in _print_patterns(outlet.print_urls)
         )
-        earliest, latest = day, day - dt.timedelta(days=1) if printed else day
+        earliest, latest = _narrowed(earliest, latest, day, day - _DAY if printed else day)
     if outlet is not None and outlet.kind == "agency" and (issued := dateline_day(article.text)):
-        earliest = max(earliest, issued) if earliest else issued
-        latest = min(latest, issued) if latest else issued
+        earliest, latest = _narrowed(earliest, latest, issued, issued)
     return earliest, latest
+
+
+def _narrowed(
+    earliest: dt.date | None, latest: dt.date | None, out: dt.date, written: dt.date
+) -> Window:
+    return (max(earliest, out) if earliest else out, min(latest, written) if latest else written)
 
 
 def predates(x: Window, y: Window) -> bool:

@@ -36,6 +36,7 @@ from naql.cli import main
 from naql.ingest import ReadOptions, read_articles
 from naql.records import Article, Problem, Trace, to_json
 from naql.store import StoreError, open_store
+from naql.store import settings as settings_module
 from naql.store.schema import VERSION
 from naql.store.sqlite import record_json
 
@@ -289,6 +290,26 @@ def test_haftar_page_by_page_equals_batch(tmp_path: Path) -> None:
     # The seed pages: a story of four (the teaser, two rewrites, the Syrian copy).
     assert sorted(len(s.articles) for s in report.trace.stories)[-1] >= 4
     store.close()
+
+
+def test_what_another_build_of_naql_remembered_is_never_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The memo keys on content and settings; a build of naql whose stages decide otherwise
+    # (a fix, a development install under the same version) must not reuse its results.
+    pages = read_articles([EXAMPLE]).articles
+    stores = [open_store(tmp_path / f"{name}.db") for name in ("same", "other")]
+    for store in stores:
+        index.add(store, pages[:4], SETTINGS)
+    same = index.add(stores[0], pages[4:], SETTINGS)
+    assert same.reused.get("stories", 0) > 0 and same.reused.get("tokens", 0) > 0
+    monkeypatch.setattr(settings_module, "code_fingerprint", lambda: "another build")
+    other = index.add(stores[1], pages[4:], SETTINGS)
+    assert not any(other.reused.values()), other.reused
+    assert same.trace is not None and other.trace is not None
+    assert comparable(other.trace) == comparable(same.trace)
+    for store in stores:
+        store.close()
 
 
 def test_the_shared_seeds_replace_the_example_pages(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ process that opens an index, the query's included, so it imports no pipeline sta
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -56,9 +57,25 @@ def check_settings(store: Store, wanted: Settings) -> Settings:
     return stored
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of naql's own files (its code, its gazetteer and word lists): an entry
+    remembered by one build of naql is never read back by another, whose stages may decide
+    otherwise though the version string is the same (a development install, a fix)."""
+    root = Path(naql.__file__).parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".json", ".txt") and path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(b"\x00")
+            digest.update(path.read_bytes())
+            digest.update(b"\x00")
+    return digest.hexdigest()
+
+
 def salt(settings: Settings, latin: bool) -> str:
-    """What every remembered entry depends on besides its content: naql's version, the
-    settings, the outlets file's content and how outlets are named."""
+    """What every remembered entry depends on besides its content: naql's version and its
+    files' digest, the settings, the outlets file's content and how outlets are named."""
     outlets = b""
     if settings.outlets is not None:
         try:
@@ -70,6 +87,7 @@ def salt(settings: Settings, latin: bool) -> str:
     return json.dumps(
         [
             naql.__version__,
+            code_fingerprint(),
             to_json(settings),
             hashlib.blake2b(outlets, digest_size=16).hexdigest(),
             latin,

@@ -259,6 +259,7 @@ def hang_common_sources(
         return nx.ancestors(graph, articles[k].id) | {articles[k].id}
 
     dated: dict[int, list[str]] = {}  # node index -> what the pages' dates say of its pairs
+    alike: set[int] = set()  # nodes with a pair judged by what each side alone has
     order = sorted(judged, key=lambda pair: (-pairs.shared_words(*pair), pair))
     for a, b in order:
         if lineage(a) & lineage(b):
@@ -296,22 +297,24 @@ def hang_common_sources(
             dated.setdefault(joined, []).append(
                 f"{articles[a].id} and {articles[b].id}: {why}, by their pages' own dates"
             )
+        else:
+            alike.add(joined)
     for index, (node, members) in enumerate(nodes):
         ordered = sorted(members)
         node.outlet, node.name = _name(ordered, story, facts)
         node.explains = [articles[k].id for k in ordered]
-        ids = ", ".join(node.explains)
+        grounds: list[str] = []
+        if index in alike:
+            grounds.append(
+                "each side of a pair has there what the other lacks (a figure, a clause, a "
+                "fuller title)"
+            )
         if index in dated:
-            node.reason = (
-                f"{ids} share passages that neither can have copied from the other "
-                f"({'; '.join(dated[index])}): all took them from {node.name}"
-            )
-        else:
-            node.reason = (
-                f"{ids} share passages and each has there what the other lacks (a figure, a "
-                f"clause, a fuller title): neither is the other's source, all took it from "
-                f"{node.name}"
-            )
+            grounds.append(f"a copy is ruled out ({'; '.join(dated[index])})")
+        node.reason = (
+            f"{', '.join(node.explains)} share passages and none is another's source: "
+            f"{'; and '.join(grounds)}; all took them from {node.name}"
+        )
     return nodes
 
 

@@ -4,7 +4,8 @@ draw of 150 by the same method (saudinewsnet_pairs_2.md), read after naql had be
 first: the first draw's figures were partly tuned on it, the second's were not; a third draw
 of 150 (saudinewsnet_pairs_3.md), read after every rule of stop 31 was set; a fourth
 (saudinewsnet_pairs_4.md), read at stop 37 after every rule of stop 36 was set; and a fifth
-(saudinewsnet_pairs_5.md), read at stop 38 after its roundup rule was set.
+(saudinewsnet_pairs_5.md), read at stop 38 after its roundup rule was set; and a sixth
+(saudinewsnet_pairs_6.md), read at stop 40 after its rules on the pages' own dates were set.
 
 The whole corpus is traced once (about 100 s on two cores), as the held-back measurement does.
 Floors are pinned a little under the figures measured when they were set (README): they may be
@@ -109,6 +110,21 @@ def full_trace() -> dict:
     return json.loads(json.dumps(run(corpus)))
 
 
+# Measured when the sixth draw was read (stop 40, on that stop's final code; stop 39's scores
+# the same): 0.853 (58/68), 0.902 (46/51), 1.000 (31/31), 0.846 (22/26), 1.000 (22/22), 0.944
+# (34/36), 1.000 (14/14), 0.973 (72/74). Each floor is about one pair under.
+FLOORS_6 = {
+    "same_event_together": 0.83,
+    "different_event_apart": 0.88,
+    "unrelated_apart": 0.96,
+    "direction": 0.80,
+    "agency_direction": 0.95,
+    "common_source_not_copy": 0.91,
+    "template_not_copy": 0.92,
+    "no_text_not_aligned": 0.95,
+}
+
+
 # Each draw's file and floors: the draws are gated alike.
 DRAWS = {
     "first": ("saudinewsnet_pairs.jsonl", FLOORS),
@@ -116,6 +132,7 @@ DRAWS = {
     "third": ("saudinewsnet_pairs_3.jsonl", FLOORS_3),
     "fourth": ("saudinewsnet_pairs_4.jsonl", FLOORS_4),
     "fifth": ("saudinewsnet_pairs_5.jsonl", FLOORS_5),
+    "sixth": ("saudinewsnet_pairs_6.jsonl", FLOORS_6),
 }
 
 
@@ -397,13 +414,14 @@ def test_common_sources_of_an_agency_and_a_paper_over_the_draws(draw_scores: dic
     # The issue's held-back set found 1 in 20 of these; the first three draws pooled gave 16
     # of 26 (0.615) at stop 37, when the measure was added, and the fourth 4 of 7: 20 of 33;
     # with the fifth's 8 of 8, 28 of 41, and 31 of 41 (0.756) since a print issue set before
-    # the agency's item was out is not its copy (stop 40), still under the 0.80 asked of
+    # the agency's item was out is not its copy (stop 40), with the sixth's 8 of 9: 39 of 50
+    # (0.780), still under the 0.80 asked of
     # common sources as a whole. A regression floor, one pair under, not the bar. The misses
     # are SPA items and papers' versions near word for word, the paper's extra (a word, a
     # later paragraph) outside the shared text (tests/data/saudinewsnet_pairs.md).
     found = [draw_scores[draw]["agency_common_source_not_copy"] for draw in DRAWS]
     correct, total = sum(s.correct for s in found), sum(s.total for s in found)
-    assert total >= 40 and correct / total >= 30 / 41, (correct, total)
+    assert total >= 50 and correct / total >= 38 / 50, (correct, total)
 
 
 def test_roundup_parts_join_the_event_they_report(full_trace: dict) -> None:

@@ -102,3 +102,15 @@ def test_a_timestamp_is_a_time_the_text_existed_and_a_trusted_one_when_it_came_o
         dt.date(2015, 8, 10),
         day,
     )
+
+
+def test_a_page_crawled_before_its_url_day_was_out_when_crawled() -> None:
+    # A print page put online the evening before its issue: out by the crawl, not the issue.
+    early = Article(
+        id="o",
+        text="نص",
+        url="http://www.okaz.com.sa/new/Issues/20150810/Con1.htm",
+        date="2015-08-09 10:00:00",
+    )
+    day = dt.date(2015, 8, 9)
+    assert window(early, GAZETTEER.by_domain("okaz.com.sa"), trusted=False) == (day, day)

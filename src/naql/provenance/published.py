@@ -1,8 +1,8 @@
 """When a page was out, read off the page itself: the days between which its text was written
-and made public, from the date in its URL and an agency's own dateline.
+and made public, from the date in its URL, an agency's own dateline and its timestamp.
 
-A crawl's timestamps may say nothing of when a text appeared (SaudiNewsNet's are crawl times,
-``--untrusted-dates``), but the page often does: «okaz.com.sa/new/Issues/20150810/…» is the
+A crawl's timestamps say little of when a text appeared (SaudiNewsNet's are crawl times,
+``--no-trust-dates``), but the page often does: «okaz.com.sa/new/Issues/20150810/…» is the
 print issue of 10 August, whose text was set the evening before; «aleqt.com/2015/08/06/…» went
 online on the 6th; SPA's «الرياض 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس» was issued on
 the 10th. A copy cannot predate its source: a page whose text existed before another page was
@@ -93,6 +93,10 @@ def window(article: Article, outlet: Outlet | None, trusted: bool = True) -> Win
         earliest, latest = _narrowed(earliest, latest, day, day - _DAY if printed else day)
     if outlet is not None and outlet.kind == "agency" and (issued := dateline_day(article.text)):
         earliest, latest = _narrowed(earliest, latest, issued, issued)
+    if stamp is not None and earliest is not None:
+        # Crawled (or published) then, the page was out by then, whatever its URL's day says
+        # (a print page put online the evening before its issue).
+        earliest = min(earliest, (stamp + ZONE_MARGIN).date())
     return earliest, latest
 
 

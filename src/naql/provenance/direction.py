@@ -3,8 +3,8 @@ positive for A → B), each kept as evidence on the edge:
 
 - ``date`` (±2): the earlier article, when both dates are known and trusted;
 - ``published``: a veto, not a vote. When the pages' own dates (:mod:`~naql.provenance.published`:
-  a print issue's URL, an agency's dateline) say the would-be copy was written before its
-  source was out, it cancels the rest of the vote: the edge stays ``shared``;
+  a print issue's URL, an agency's dateline, a crawl time) say the would-be copy was written
+  before its source was out, it cancels the rest of the vote: the edge stays ``shared``;
 - ``credit`` (±3): B credits A's outlet as a source («حسب الشرق الأوسط»);
 - ``self-report`` (±1): A names itself as the recipient («مصادر لـ«الشرق الأوسط»» on Asharq
   Al-Awsat's own page): it is the outlet's own reporting;

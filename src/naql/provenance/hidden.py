@@ -329,7 +329,10 @@ def dated_apart(a: int, b: int, facts: Facts) -> str | None:
     wire = _agency_and_paper(a, b, facts)
     if wire is not None and predates(window[wire[1]], window[wire[0]]):
         written, out = window[wire[1]][1], window[wire[0]][0]
-        return f"the paper's text was written by {written:%Y-%m-%d}, before the agency's item was out ({out:%Y-%m-%d})"
+        return (
+            f"the paper's text was written by {written:%Y-%m-%d}, before the agency's item "
+            f"was out ({out:%Y-%m-%d})"
+        )
     return None
 
 

@@ -195,6 +195,8 @@ def test_each_side_having_what_the_other_lacks_is_a_common_source_not_a_copy() -
     assert not any(e.kind == "copied" and e.source in ("okaz", "riyadh") for e in story.edges)
     [node] = story.hidden
     assert node.outlet is None and "not in the pile" in node.name
+    # Named by who ran it, as a reader says it; the articles are what it explains.
+    assert node.name.endswith("behind عكاظ and الرياض") and node.explains == ["okaz", "riyadh"]
     assert {(e.source, e.target) for e in story.edges} == {(node.id, "okaz"), (node.id, "riyadh")}
     texts = {a.id: a.text for a in result.articles}
     alone = {k: " ".join(texts[k][s.start : s.end] for s in v) for k, v in node.alone.items()}
@@ -341,3 +343,30 @@ def test_a_page_crawled_before_the_agency_item_was_issued_did_not_copy_it() -> N
     assert all(e.source.startswith("hidden:") for e in story.edges)
     after = Article(id="paper", text=WIRE + EXTRA, url=crawled.format(1), date="2015-08-10 23:00")
     assert edges_of([agency, after], trust_dates=False) == {("spa", "paper", "copied")}
+
+
+def test_a_common_source_of_many_is_named_by_their_outlets() -> None:
+    from naql.outlets import load
+    from naql.provenance.facts import Facts, StoryInput
+    from naql.provenance.hidden import _behind
+
+    ids = ["okaz", "okaz-2", "riyadh", "spa", "jazirah", "eqt", "blog"]
+    outlets = ["okaz", "okaz", "alriyadh", "spa", "aljazirah", "aleqtisadiya", None]
+    story = StoryInput(
+        members=list(range(len(ids))),
+        articles=[Article(id=i, text="") for i in ids],
+        tokens=[],
+        passages={},
+        attributions={},
+        gazetteer=load(),
+        story_id="s1",
+        label="",
+        trust_dates=False,
+        to_passage=lambda passage: passage,  # type: ignore[arg-type,return-value]
+    )
+    facts = Facts(outlet=dict(enumerate(outlets)))
+    assert _behind(story.members, story, facts) == (
+        "7 articles: عكاظ, الرياض, واس, الجزيرة (السعودية) and 2 more outlets"
+    )
+    assert _behind([0, 1], story, facts) == "two articles of عكاظ"
+    assert _behind([5, 6], story, facts) == "الاقتصادية and blog"

@@ -385,5 +385,26 @@ def _name(members: list[int], story: StoryInput, facts: Facts) -> tuple[str | No
     named = sorted(o for o in shared_credits if o not in {facts.outlet[k] for k in members})
     if named:
         return named[0], f"{facts.name(story, named[0])} (not in the pile)"
-    names = ", ".join(story.articles[k].id for k in members)
-    return None, f"a text not in the pile behind {names}"
+    return None, f"a text not in the pile behind {_behind(members, story, facts)}"
+
+
+SHOWN_OUTLETS = 4  # outlets named in a common source's name; its `explains` lists every article
+
+
+def _behind(members: list[int], story: StoryInput, facts: Facts) -> str:
+    """Who ran a common source nobody names, as a reader would say it: the outlets' names
+    («عكاظ and الجزيرة (السعودية)», «5 articles: عكاظ, واس, …»), an article's id only where
+    its outlet is unknown. The articles themselves are the node's ``explains``."""
+    outlets: list[str] = []
+    for k in members:
+        outlet = facts.outlet[k]
+        shown = (facts.name(story, outlet) if outlet else None) or story.articles[k].id
+        if shown not in outlets:
+            outlets.append(shown)
+    if len(members) == 2:
+        if len(outlets) == 1:
+            return f"two articles of {outlets[0]}"
+        return f"{outlets[0]} and {outlets[1]}"
+    listed = ", ".join(outlets[:SHOWN_OUTLETS])
+    more = len(outlets) - SHOWN_OUTLETS
+    return f"{len(members)} articles: {listed}" + (f" and {more} more outlets" if more > 0 else "")

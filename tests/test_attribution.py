@@ -156,7 +156,9 @@ def test_a_user_outlet_given_one_name_as_a_string_is_that_name(tmp_path) -> None
         outlets.load(path)
     # A print edition's URL pattern is checked when the file is read, not when a URL meets it.
     path.write_text(json.dumps({"outlets": [{**entry, "print_urls": "/Issues/(\\d{8}/"}]}))
-    with pytest.raises(ConfigError, match="'mirsad': print_urls pattern .* is not a regular"):
+    with pytest.raises(
+        ConfigError, match=r"outlets\.json: outlet 'mirsad': print_urls pattern .* is not a regular"
+    ):
         outlets.load(path)
     path.write_text(json.dumps({"outlets": [{**entry, "print_urls": "/Issues/\\d{8}/"}]}))
     assert outlets.load(path).outlets["mirsad"].print_urls == ("/Issues/\\d{8}/",)

@@ -332,7 +332,10 @@ def load(extra: str | Path | None = None, *, latin_names: bool = False) -> Gazet
                 f'{extra}: not an outlets file: expected an object with an "outlets" list '
                 '({"outlets": [{"id": …, "name": …, "aliases": […]}]}, as naql/data/outlets.json)'
             )
-        extra_outlets = list(_outlets_from(data))
+        try:
+            extra_outlets = list(_outlets_from(data))
+        except ConfigError as error:
+            raise ConfigError(f"{extra}: {error}") from None
         if not extra_outlets:
             raise ConfigError(f"{extra}: the outlets file holds no outlet")
         outlets.extend(extra_outlets)

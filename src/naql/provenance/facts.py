@@ -134,20 +134,15 @@ def gather(story: StoryInput) -> Facts:
         article = story.articles[k]
         outlet_id = own_outlet_id(article, story.gazetteer)
         facts.outlet[k] = outlet_id
-        facts.kind[k] = (
-            story.gazetteer.outlets[outlet_id].kind
-            if outlet_id in story.gazetteer.outlets
-            else None
-        )
+        known = story.gazetteer.outlets.get(outlet_id) if outlet_id else None
+        facts.kind[k] = known.kind if known else None
         found = story.attributions.get(k, [])
         facts.credits[k] = {a.outlet for a in found if a.role == "source"}
         facts.self_report[k] = any(
             a.role == "self" and a.where == "text" and a.cue in RECIPIENT_CUES for a in found
         )
         facts.teaser[k] = is_teaser(article)
-        facts.window[k] = window(
-            article, story.gazetteer.outlets.get(outlet_id or ""), story.trust_dates
-        )
+        facts.window[k] = window(article, known, story.trust_dates)
     return facts
 
 

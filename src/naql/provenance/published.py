@@ -54,13 +54,11 @@ def url_day(url: str | None) -> dt.date | None:
 def dateline_day(text: str) -> dt.date | None:
     """The Gregorian day on the text's first line, when that line is short enough to be a
     dateline rather than a sentence that mentions a date."""
-    for line in text.splitlines():
-        if line.strip():
-            if len(line.split()) > DATELINE_WORDS:
-                return None
-            iso = gregorian_date(fold(line))
-            return dt.date.fromisoformat(iso) if iso else None
-    return None
+    line = text.lstrip().split("\n", 1)[0]  # the first line with a word on it
+    if not line or len(line.split()) > DATELINE_WORDS:
+        return None
+    iso = gregorian_date(fold(line))
+    return dt.date.fromisoformat(iso) if iso else None
 
 
 @functools.lru_cache(maxsize=256)

@@ -191,3 +191,22 @@ def test_every_long_stage_reports_progress() -> None:
     stages = {"clean", "tokenize", "similarity", "candidates", "align", "attribution"}
     assert stages | {"stories", "provenance"} <= set(seen)
     assert all(done == total for done, total in seen.values())  # every bar ends full
+
+
+def test_a_web_address_is_told_to_be_saved_first(capsys, tmp_path: Path) -> None:
+    # A fact-checker pastes the page's address: naql fetches nothing, and says so in one line
+    # naming the whole address (its query is part of a web page's name), for inputs and
+    # outputs alike, before any work.
+    page = "https://www.spa.gov.sa/details.php?id=1386900"
+    code = main(["trace", page, str(EXAMPLE), "--json", str(tmp_path / "t.json"), "--top", "0"])
+    err = capsys.readouterr().err
+    assert code == 0 and "Traceback" not in err, err  # the rest of the batch is traced
+    assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))["stories"]
+    skipped = next(line for line in err.splitlines() if "skipped" in line)
+    assert f"skipped {page}: cannot open: https:// is not read or written" in skipped
+    assert "Arrow" not in err and "save the page" in skipped
+    for option in ("--json", "--report", "--parquet"):
+        line = one_line_error(capsys, ["trace", str(EXAMPLE), option, "http://example.org/x"])
+        assert f"{option} http://example.org/x: cannot write there (http://" in line, line
+    line = one_line_error(capsys, ["trace", str(EXAMPLE), "--json", "foo://bucket/t.json"])
+    assert "foo:// is no file system naql knows" in line and "Arrow" not in line, line

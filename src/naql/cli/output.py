@@ -219,9 +219,15 @@ def output_file(given: str | None, option: str) -> Path | str | None:
 def output_folder(given: str, option: str = "--out") -> Path | str:
     """An output folder as given: a URL (``s3://…``) is kept as a string, for the export to
     write through its file system; a local folder is checked (and made) now."""
-    from naql.ingest.remote import is_url
+    from naql.ingest.remote import UnsupportedURL, file_system, is_url
 
     if is_url(given):
+        try:  # a scheme no file system reads, before the run rather than after it
+            file_system(given)
+        except UnsupportedURL as error:
+            raise _cannot_write(option, given, error) from None
+        except Exception:  # noqa: BLE001, S110 - a store unreachable now is told when written
+            pass
         return given
     folder_or_exit(Path(given), option)
     return Path(given)

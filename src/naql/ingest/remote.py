@@ -40,19 +40,44 @@ def is_url(given: str) -> bool:
     return bool(_URL.match(given))
 
 
+# Web pages are not fetched: a crawl is read from what it saved (files, WARCs, a store).
+WEB_SCHEMES = ("http", "https", "ftp")
+
+
+class UnsupportedURL(ValueError):
+    """A URL whose scheme names no file system naql reads or writes."""
+
+
 @functools.lru_cache(maxsize=32)
 def file_system(url: str) -> tuple[FileSystem, str]:
     """The file system a URL names and the path on it (made once per URL in each process:
     an S3 file system resolves its credentials and region when it is made)."""
     from pyarrow.fs import FileSystem
 
-    return FileSystem.from_uri(url)
+    scheme = url.split("://", 1)[0].lower()
+    if scheme in WEB_SCHEMES:
+        raise UnsupportedURL(
+            f"{scheme}:// is not read or written: naql fetches no web page (save the page, or "
+            "a WARC of the crawl, and give its file); its URLs are s3://, gs://, hdfs:// and "
+            "file://"
+        )
+    try:
+        return FileSystem.from_uri(url)
+    except Exception as exc:
+        if "Unrecognized filesystem type" in str(exc):
+            raise UnsupportedURL(
+                f"{scheme}:// is no file system naql knows: its URLs are s3://, gs://, hdfs:// "
+                "and file://"
+            ) from None
+        raise
 
 
 def shown(url: str) -> str:
     """A URL as records and messages show it: without its options, which may carry an
-    endpoint or keys."""
-    return url.split("?", 1)[0] if is_url(url) else url
+    endpoint or keys (a web page's query is part of its address, and shown)."""
+    if not is_url(url) or url.split("://", 1)[0].lower() in WEB_SCHEMES:
+        return url
+    return url.split("?", 1)[0]
 
 
 @contextlib.contextmanager
@@ -254,4 +279,6 @@ def _source(root: str, path: str, display: str, name: str) -> Source:
 
 def reason(exc: BaseException) -> str:
     """An error from a file system as one short line."""
+    if isinstance(exc, UnsupportedURL):
+        return str(exc)
     return " ".join(describe(exc).split())[:200]

@@ -523,6 +523,39 @@ def test_a_saudinewsnet_day_is_the_same_on_several_cores() -> None:
     assert one["alignments"] and one == two
 
 
+def test_roundup_pages_read_by_several_workers_are_cut_as_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each block of pages is read against the whole pile alone: blocks of a few pages, read
+    # by two workers, find the runs one process finds reading them in turn.
+    from naql.stories import roundups
+
+    blocks, runs = roundups.RunsPile.blocks, tasks.runs_parallel
+    read: list[list[list[int]]] = []
+    found: list[dict[int, list[roundups.Run]]] = []
+
+    def counted(pile: roundups.RunsPile, block: int | None = None) -> list[list[int]]:
+        read.append(blocks(pile, block))
+        return read[-1]
+
+    def kept(*arguments: Any) -> dict[int, list[roundups.Run]]:
+        found.append(runs(*arguments))
+        return found[-1]
+
+    monkeypatch.setattr(roundups, "RUNS_BLOCK", 8)
+    monkeypatch.setattr(roundups.RunsPile, "blocks", counted)
+    monkeypatch.setattr(tasks, "runs_parallel", kept)
+    articles = _saudinewsnet_day(1500, outlet_field="source", date_field="date_extracted")
+    config = Config()
+    one = to_json(trace(articles, config, cleaning=CleanConfig()))
+    two = to_json(trace(articles, config, cleaning=CleanConfig(), backend=open_backend("local", 2)))
+    one.pop("timings"), two.pop("timings")
+    assert read[0] == read[1] and len(read[1]) > 2
+    # The pages that hold runs lie in several blocks: each worker's blocks count.
+    assert len({k for k, pages in enumerate(read[1]) for page in found[1] if page in pages}) > 1
+    assert found[0] == found[1] and one == two
+
+
 def test_chunks_sent_alone_are_traced_as_with_the_whole_trace() -> None:
     # Where workers do not share the driver's memory (Spark), each chunk of texts to tokenise
     # or read credits from goes out alone, and each story with only its own members' articles,

@@ -68,6 +68,11 @@ class Run:
     mean: float
 
 
+# Pages read at a time: their runs' rows are never all held at once, and each block is one
+# worker's chunk (the blocks are independent given the pile).
+RUNS_BLOCK = 2048
+
+
 def page_runs(
     articles: Sequence[Article],
     tokens: Sequence[Tokens],
@@ -76,20 +81,39 @@ def page_runs(
     dates: Sequence[datetime | None],
     boost: np.ndarray,
     config: StoryConfig,
-    block: int = 2048,
+    block: int | None = None,
 ) -> dict[int, list[Run]]:
     """Per page, the runs of its lines that join another story (see the module doc), in page
     order and not overlapping. ``boost``: the stories' term weights
     (:func:`naql.stories.topical.term_weights`), with the pile's IDF. Pages are read ``block``
-    at a time: their runs' rows are never all held at once."""
+    at a time (:func:`runs_pile`, :meth:`RunsPile.runs`)."""
+    pile = runs_pile(tokens, groups, apart, dates, boost, config, articles)
+    found: dict[int, list[Run]] = {}
+    if pile is not None:
+        for some in pile.blocks(block):
+            found.update(pile.runs(some, [articles[page].text for page in some]))
+    return found
+
+
+def runs_pile(
+    tokens: Sequence[Tokens],
+    groups: StoryGroups,
+    apart: set[tuple[int, int]],
+    dates: Sequence[datetime | None],
+    boost: np.ndarray,
+    config: StoryConfig,
+    articles: Sequence[Article],
+) -> RunsPile | None:
+    """What every block of pages is read against, with the pages to read and the stories
+    each may join; None when no page may join another story."""
     members = groups.members
     story = np.full(len(articles), -1, dtype=np.int64)
     for number, group in enumerate(members):
         story[group] = number
     candidates = _candidates(groups, story, articles, config.roundup_link, apart)
     if not candidates:
-        return {}
-    pile = _Pile(
+        return None
+    return RunsPile(
         tokens,
         [np.asarray(group, dtype=np.int64) for group in members],
         story,
@@ -97,18 +121,13 @@ def page_runs(
         inverse_frequency(document_frequency(tokens, len(boost), content=True), len(tokens)),
         boost,
         config,
+        candidates,
     )
-    pages = sorted(candidates)
-    found: dict[int, list[Run]] = {}
-    for low in range(0, len(pages), block):
-        some = pages[low : low + block]
-        found.update(pile.runs(some, [articles[page].text for page in some], candidates))
-    return found
 
 
-class _Pile:
+class RunsPile:
     """What every block of pages is read against: the pile's tokens and stories, its dates,
-    its IDF and the stories' boost."""
+    its IDF and the stories' boost; and per page to read, the stories it may join."""
 
     def __init__(
         self,
@@ -119,15 +138,22 @@ class _Pile:
         idf: np.ndarray,
         boost: np.ndarray,
         config: StoryConfig,
+        candidates: dict[int, list[int]],
     ) -> None:
         self.tokens, self.members, self.story = tokens, members, story
         self.stamps, self.idf, self.boost, self.config = stamps, idf, boost, config
+        self.candidates = candidates
         self.sizes = np.fromiter((len(m) for m in members), dtype=np.int64, count=len(members))
 
-    def runs(
-        self, pages: list[int], texts: list[str], candidates: dict[int, list[int]]
-    ) -> dict[int, list[Run]]:
-        config = self.config
+    def blocks(self, block: int | None = None) -> list[list[int]]:
+        """The pages to read, ``block`` (:data:`RUNS_BLOCK`) at a time, in page order."""
+        block = block or RUNS_BLOCK
+        pages = sorted(self.candidates)
+        return [pages[low : low + block] for low in range(0, len(pages), block)]
+
+    def runs(self, pages: list[int], texts: list[str]) -> dict[int, list[Run]]:
+        """The runs of ``pages`` (one block; ``texts`` their texts), as :func:`page_runs`."""
+        config, candidates = self.config, self.candidates
         # Each page cut into paragraphs once; a run's term counts are its paragraphs' summed.
         pieces: list[tuple[int, list[int]]] = []  # per page read: the page, its bounds
         windows: list[tuple[int, int, int]] = []  # (page, first, last) token positions

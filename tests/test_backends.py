@@ -528,9 +528,9 @@ def test_roundup_pages_read_by_several_workers_are_cut_as_by_one(
 ) -> None:
     # Each block of pages is read against the whole pile alone: blocks of a few pages, read
     # by two workers, find the runs one process finds reading them in turn.
-    from naql.stories import roundups
+    from naql.stories import roundups, stage
 
-    blocks, runs = roundups.RunsPile.blocks, tasks.runs_parallel
+    blocks, runs = roundups.RunsPile.blocks, stage.page_runs
     read: list[list[list[int]]] = []
     found: list[dict[int, list[roundups.Run]]] = []
 
@@ -544,7 +544,7 @@ def test_roundup_pages_read_by_several_workers_are_cut_as_by_one(
 
     monkeypatch.setattr(roundups, "RUNS_BLOCK", 8)
     monkeypatch.setattr(roundups.RunsPile, "blocks", counted)
-    monkeypatch.setattr(tasks, "runs_parallel", kept)
+    monkeypatch.setattr(stage, "page_runs", kept)
     articles = _saudinewsnet_day(1500, outlet_field="source", date_field="date_extracted")
     config = Config()
     one = to_json(trace(articles, config, cleaning=CleanConfig()))

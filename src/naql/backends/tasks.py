@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,13 +26,12 @@ from naql.records import Article, Attribution, Problem, Story, Verdict
 from naql.stories import (
     FormulaInputs,
     StoryConfig,
-    StoryGroups,
     formula_inputs,
     formula_pairs,
     formulas_among,
     may_be_formula,
 )
-from naql.stories.roundups import Run, RunsPile, page_runs, runs_pile
+from naql.stories.roundups import BlockReader, Run, RunsPile
 from naql.text import Tokens, Vocabulary
 from naql.text.tokenize import ChunkTokens, merge_chunks, tokenize_chunk, warm_tables
 
@@ -333,29 +331,20 @@ def runs_task(shared: tuple[RunsPile, Sequence[Article]], pages: list[int]) -> d
     return pile.runs(pages, [articles[page].text for page in pages])
 
 
-def runs_parallel(
-    articles: Sequence[Article],
-    tokens: Sequence[Tokens],
-    groups: StoryGroups,
-    apart: set[tuple[int, int]],
-    dates: Sequence[datetime | None],
-    boost: np.ndarray,
-    config: StoryConfig,
-    backend: Backend | None,
-) -> dict[int, list[Run]]:
-    """:func:`naql.stories.roundups.page_runs`, its blocks of pages read by ``backend``'s
-    workers when they share its inputs (each block is read against the whole pile alone;
-    the blocks' runs, put together in page order, are one call's). Spark reads them in the
-    driver: each block needs the tokens of every story its pages may join."""
+def runs_reader(backend: Backend | None) -> BlockReader | None:
+    """How :func:`naql.stories.roundups.page_runs` has its blocks of pages read by
+    ``backend``'s workers, when they share its inputs; None: in this process. Spark reads them
+    in the driver: each block needs the tokens of every story its pages may join."""
     if backend is None or backend.workers <= 1 or not backend.shares_inputs:
-        return page_runs(articles, tokens, groups, apart, dates, boost, config)
-    pile = runs_pile(tokens, groups, apart, dates, boost, config, articles)
-    if pile is None:
-        return {}
-    found: dict[int, list[Run]] = {}
-    for part in backend.run(runs_task, (pile, articles), pile.blocks()):
-        found.update(part)
-    return found
+        return None
+    runner = backend
+
+    def read(
+        pile: RunsPile, articles: Sequence[Article], blocks: list[list[int]]
+    ) -> list[dict[int, list[Run]]]:
+        return runner.run(runs_task, (pile, articles), blocks)
+
+    return read
 
 
 def credits_task(shared: tuple[Sequence[Article], Gazetteer], chunk: range) -> list[Attribution]:

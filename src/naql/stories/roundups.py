@@ -71,6 +71,8 @@ class Run:
 # Pages read at a time: their runs' rows are never all held at once, and each block is one
 # worker's chunk (the blocks are independent given the pile).
 RUNS_BLOCK = 2048
+# (the pile, its articles, blocks of pages) -> each block's runs, as RunsPile.runs gives them
+BlockReader = Callable[["RunsPile", Sequence[Article], list[list[int]]], list[dict[int, list[Run]]]]
 
 
 def page_runs(
@@ -81,39 +83,21 @@ def page_runs(
     dates: Sequence[datetime | None],
     boost: np.ndarray,
     config: StoryConfig,
-    block: int | None = None,
+    read: BlockReader | None = None,
 ) -> dict[int, list[Run]]:
     """Per page, the runs of its lines that join another story (see the module doc), in page
     order and not overlapping. ``boost``: the stories' term weights
-    (:func:`naql.stories.topical.term_weights`), with the pile's IDF. Pages are read ``block``
-    at a time (:func:`runs_pile`, :meth:`RunsPile.runs`)."""
-    pile = runs_pile(tokens, groups, apart, dates, boost, config, articles)
-    found: dict[int, list[Run]] = {}
-    if pile is not None:
-        for some in pile.blocks(block):
-            found.update(pile.runs(some, [articles[page].text for page in some]))
-    return found
-
-
-def runs_pile(
-    tokens: Sequence[Tokens],
-    groups: StoryGroups,
-    apart: set[tuple[int, int]],
-    dates: Sequence[datetime | None],
-    boost: np.ndarray,
-    config: StoryConfig,
-    articles: Sequence[Article],
-) -> RunsPile | None:
-    """What every block of pages is read against, with the pages to read and the stories
-    each may join; None when no page may join another story."""
+    (:func:`naql.stories.topical.term_weights`), with the pile's IDF. Pages are read
+    :data:`RUNS_BLOCK` at a time, each block against the whole pile alone: ``read`` (a
+    backend's workers) gives the blocks' runs as this process would, block by block."""
     members = groups.members
     story = np.full(len(articles), -1, dtype=np.int64)
     for number, group in enumerate(members):
         story[group] = number
     candidates = _candidates(groups, story, articles, config.roundup_link, apart)
     if not candidates:
-        return None
-    return RunsPile(
+        return {}
+    pile = RunsPile(
         tokens,
         [np.asarray(group, dtype=np.int64) for group in members],
         story,
@@ -123,6 +107,15 @@ def runs_pile(
         config,
         candidates,
     )
+    blocks = pile.blocks()
+    if read is not None:
+        parts = read(pile, articles, blocks)
+    else:
+        parts = [pile.runs(pages, [articles[page].text for page in pages]) for pages in blocks]
+    found: dict[int, list[Run]] = {}
+    for part in parts:
+        found.update(part)
+    return found
 
 
 class RunsPile:

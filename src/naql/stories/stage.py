@@ -25,7 +25,7 @@ from naql.pairs import PairInputs, Template, redescribed, word_lists
 from naql.records import Alignment, Article, Attribution
 from naql.stories import StoryGroups, _parse_date, group_stories
 from naql.stories.items import Parts, cut_pages, token_items
-from naql.stories.roundups import cut_roundups, joined, parts_of
+from naql.stories.roundups import cut_roundups, joined, page_runs, parts_of
 from naql.text import Tokens, Vocabulary
 
 
@@ -81,7 +81,7 @@ def stories_stage(
     del topical  # grouped: the links live on in the groups' (the caller hands them over)
     # A page reporting another story's event in some of its lines, in words of its own,
     # is cut there too, and the part joins that story (naql.stories.roundups).
-    runs = tasks.runs_parallel(
+    runs = page_runs(
         articles,
         tokens,
         groups,
@@ -89,7 +89,7 @@ def stories_stage(
         [_parse_date(article.date) for article in articles],
         boost,
         config.stories,
-        backend,
+        tasks.runs_reader(backend),
     )
     if runs:
         common = common_stems(tokens, tokens, len(vocabulary), config.align.max_df)

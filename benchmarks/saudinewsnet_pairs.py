@@ -2,8 +2,8 @@
 
     python benchmarks/saudinewsnet_pairs.py [--trace TRACE.json] [--corpus DIR]
 
-The pairs (tests/data/saudinewsnet_pairs.jsonl and its second to sixth draws,
-saudinewsnet_pairs_2.jsonl to _6.jsonl; how they were drawn and read in the .md beside each)
+The pairs (tests/data/saudinewsnet_pairs.jsonl and its second to seventh draws,
+saudinewsnet_pairs_2.jsonl to _7.jsonl; how they were drawn and read in the .md beside each)
 were labelled by reading, without naql's output. Without --trace the whole corpus is read,
 cleaned and traced here (dates untrusted: they are crawl times), as benchmarks/
 trace_saudinewsnet.py does. Prints each measure, its count and the pairs missed, the roundup
@@ -28,6 +28,7 @@ PAIRS_3 = ROOT / "tests" / "data" / "saudinewsnet_pairs_3.jsonl"
 PAIRS_4 = ROOT / "tests" / "data" / "saudinewsnet_pairs_4.jsonl"
 PAIRS_5 = ROOT / "tests" / "data" / "saudinewsnet_pairs_5.jsonl"
 PAIRS_6 = ROOT / "tests" / "data" / "saudinewsnet_pairs_6.jsonl"
+PAIRS_7 = ROOT / "tests" / "data" / "saudinewsnet_pairs_7.jsonl"
 ROUNDUPS = ROOT / "tests" / "data" / "saudinewsnet_roundups.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "saudinewsnet"
 
@@ -63,6 +64,7 @@ def main() -> int:
         ("fourth draw", PAIRS_4),
         ("fifth draw", PAIRS_5),
         ("sixth draw", PAIRS_6),
+        ("seventh draw", PAIRS_7),
     )
     for label, path in draws:
         print(f"{label} ({path.name}):")

@@ -5,7 +5,8 @@ first: the first draw's figures were partly tuned on it, the second's were not; 
 of 150 (saudinewsnet_pairs_3.md), read after every rule of stop 31 was set; a fourth
 (saudinewsnet_pairs_4.md), read at stop 37 after every rule of stop 36 was set; and a fifth
 (saudinewsnet_pairs_5.md), read at stop 38 after its roundup rule was set; and a sixth
-(saudinewsnet_pairs_6.md), read at stop 40 after its rules on the pages' own dates were set.
+(saudinewsnet_pairs_6.md), read at stop 40 after its rules on the pages' own dates were set;
+and a seventh (saudinewsnet_pairs_7.md), read at stop 41 with no rule moved since.
 
 The whole corpus is traced once (about 100 s on two cores), as the held-back measurement does.
 Floors are pinned a little under the figures measured when they were set (README): they may be
@@ -125,6 +126,21 @@ FLOORS_6 = {
 }
 
 
+# Measured when the seventh draw was read (stop 41, whose trace is stop 40's): 0.783 (54/69),
+# 0.878 (43/49), 1.000 (32/32), 0.857 (18/21), 0.947 (18/19), 0.975 (39/40), 1.000 (18/18),
+# 0.986 (70/71). Each floor is about one pair under.
+FLOORS_7 = {
+    "same_event_together": 0.76,
+    "different_event_apart": 0.85,
+    "unrelated_apart": 0.96,
+    "direction": 0.80,
+    "agency_direction": 0.89,
+    "common_source_not_copy": 0.95,
+    "template_not_copy": 0.94,
+    "no_text_not_aligned": 0.97,
+}
+
+
 # Each draw's file and floors: the draws are gated alike.
 DRAWS = {
     "first": ("saudinewsnet_pairs.jsonl", FLOORS),
@@ -133,6 +149,7 @@ DRAWS = {
     "fourth": ("saudinewsnet_pairs_4.jsonl", FLOORS_4),
     "fifth": ("saudinewsnet_pairs_5.jsonl", FLOORS_5),
     "sixth": ("saudinewsnet_pairs_6.jsonl", FLOORS_6),
+    "seventh": ("saudinewsnet_pairs_7.jsonl", FLOORS_7),
 }
 
 
@@ -415,13 +432,13 @@ def test_common_sources_of_an_agency_and_a_paper_over_the_draws(draw_scores: dic
     # of 26 (0.615) at stop 37, when the measure was added, and the fourth 4 of 7: 20 of 33;
     # with the fifth's 8 of 8, 28 of 41, and 31 of 41 (0.756) since a print issue set before
     # the agency's item was out is not its copy (stop 40), with the sixth's 8 of 9: 39 of 50
-    # (0.780), still under the 0.80 asked of
+    # (0.780), and with the seventh's 10 of 11: 49 of 61 (0.803), at the 0.80 asked of
     # common sources as a whole. A regression floor, one pair under, not the bar. The misses
     # are SPA items and papers' versions near word for word, the paper's extra (a word, a
     # later paragraph) outside the shared text (tests/data/saudinewsnet_pairs.md).
     found = [draw_scores[draw]["agency_common_source_not_copy"] for draw in DRAWS]
     correct, total = sum(s.correct for s in found), sum(s.total for s in found)
-    assert total >= 50 and correct / total >= 38 / 50, (correct, total)
+    assert total >= 61 and correct / total >= 48 / 61, (correct, total)
 
 
 def test_roundup_parts_join_the_event_they_report(full_trace: dict) -> None:

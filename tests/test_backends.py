@@ -534,8 +534,8 @@ def test_roundup_pages_read_by_several_workers_are_cut_as_by_one(
     read: list[list[list[int]]] = []
     found: list[dict[int, list[roundups.Run]]] = []
 
-    def counted(pile: roundups.RunsPile, block: int | None = None) -> list[list[int]]:
-        read.append(blocks(pile, block))
+    def counted(pile: roundups.RunsPile) -> list[list[int]]:
+        read.append(blocks(pile))
         return read[-1]
 
     def kept(*arguments: Any) -> dict[int, list[roundups.Run]]:

@@ -202,33 +202,35 @@ def quiet_stdout() -> None:
 def output_file(given: str | None, option: str) -> Path | str | None:
     """An output file as given, checked now, before any work: a URL is kept as a string
     (written through its file system), a local path must be writable."""
-    from naql.ingest.remote import file_system, is_url
+    from naql.ingest.remote import is_url
 
     if given is None:
         return None
     if is_url(given):
-        try:  # an unknown scheme or a malformed URL, before the run rather than after it
-            file_system(given)
-        except Exception as error:  # noqa: BLE001 - whatever pyarrow raises: one line
-            raise _cannot_write(option, given, error) from None
-        return given
+        return _url_checked(given, option)
     writable_or_exit(Path(given), option)
     return Path(given)
+
+
+def _url_checked(given: str, option: str) -> str:
+    """An output URL, its file system made now: an unknown scheme or a malformed URL is told
+    before the run rather than after it."""
+    from naql.ingest.remote import file_system
+
+    try:
+        file_system(given)
+    except Exception as error:  # noqa: BLE001 - whatever pyarrow raises: one line
+        raise _cannot_write(option, given, error) from None
+    return given
 
 
 def output_folder(given: str, option: str = "--out") -> Path | str:
     """An output folder as given: a URL (``s3://…``) is kept as a string, for the export to
     write through its file system; a local folder is checked (and made) now."""
-    from naql.ingest.remote import UnsupportedURL, file_system, is_url
+    from naql.ingest.remote import is_url
 
     if is_url(given):
-        try:  # a scheme no file system reads, before the run rather than after it
-            file_system(given)
-        except UnsupportedURL as error:
-            raise _cannot_write(option, given, error) from None
-        except Exception:  # noqa: BLE001, S110 - a store unreachable now is told when written
-            pass
-        return given
+        return _url_checked(given, option)
     folder_or_exit(Path(given), option)
     return Path(given)
 

@@ -48,13 +48,17 @@ class UnsupportedURL(ValueError):
     """A URL whose scheme names no file system naql reads or writes."""
 
 
+def _scheme(url: str) -> str:
+    return url.split("://", 1)[0].lower()
+
+
 @functools.lru_cache(maxsize=32)
 def file_system(url: str) -> tuple[FileSystem, str]:
     """The file system a URL names and the path on it (made once per URL in each process:
     an S3 file system resolves its credentials and region when it is made)."""
     from pyarrow.fs import FileSystem
 
-    scheme = url.split("://", 1)[0].lower()
+    scheme = _scheme(url)
     if scheme in WEB_SCHEMES:
         raise UnsupportedURL(
             f"{scheme}:// is not read or written: naql fetches no web page (save the page, or "
@@ -75,7 +79,7 @@ def file_system(url: str) -> tuple[FileSystem, str]:
 def shown(url: str) -> str:
     """A URL as records and messages show it: without its options, which may carry an
     endpoint or keys (a web page's query is part of its address, and shown)."""
-    if not is_url(url) or url.split("://", 1)[0].lower() in WEB_SCHEMES:
+    if not is_url(url) or _scheme(url) in WEB_SCHEMES:
         return url
     return url.split("?", 1)[0]
 

@@ -138,11 +138,10 @@ class RunsPile:
         self.candidates = candidates
         self.sizes = np.fromiter((len(m) for m in members), dtype=np.int64, count=len(members))
 
-    def blocks(self, block: int | None = None) -> list[list[int]]:
-        """The pages to read, ``block`` (:data:`RUNS_BLOCK`) at a time, in page order."""
-        block = block or RUNS_BLOCK
+    def blocks(self) -> list[list[int]]:
+        """The pages to read, :data:`RUNS_BLOCK` at a time, in page order."""
         pages = sorted(self.candidates)
-        return [pages[low : low + block] for low in range(0, len(pages), block)]
+        return [pages[low : low + RUNS_BLOCK] for low in range(0, len(pages), RUNS_BLOCK)]
 
     def runs(self, pages: list[int], texts: list[str]) -> dict[int, list[Run]]:
         """The runs of ``pages`` (one block; ``texts`` their texts), as :func:`page_runs`."""

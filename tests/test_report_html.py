@@ -26,6 +26,7 @@ from naql.report.pairs import (
     DIFF,
     Marks,
     Tokens,
+    WordCache,
     direction,
     inked,
     runs,
@@ -210,6 +211,22 @@ def test_word_diffs_mark_what_the_other_side_lacks() -> None:
     # A shuffled passage is compared by presence: moved words are not marked.
     d = "التعاون مستمر وإن الزيارة ناجحة جدا قال الوزير إن"
     assert word_diffs(_tokens(a), (0, len(a)), _tokens(d), (0, len(d)), "shuffled") == ([], [])
+
+
+def test_a_figure_spelled_in_words_is_no_difference_from_the_figure() -> None:
+    # The aligner reads «الخامسة عشرة» as «15» (naql.text.numbers): so does the report.
+    spa = "تعيين سالم القحطاني على وظيفة مستشار بالمرتبة الخامسة عشرة بإمارة منطقة تبوك"
+    paper = "تعيين سالم القحطاني على وظيفة مستشار بالمرتبة 15 بإمارة منطقة تبوك"
+    read = WordCache({"spa": spa, "paper": paper}, [])
+    assert word_diffs(read("spa"), (0, len(spa)), read("paper"), (0, len(paper)), "edited") == (
+        [],
+        [],
+    )
+    other = paper.replace("15", "14")
+    read = WordCache({"spa": spa, "other": other}, [])
+    left, right = word_diffs(read("spa"), (0, len(spa)), read("other"), (0, len(other)), "edited")
+    assert [spa[s:e] for s, e in left] == ["الخامسة عشرة"]
+    assert [other[s:e] for s, e in right] == ["14"]
 
 
 def test_neighbouring_differing_words_are_one_mark() -> None:

@@ -56,7 +56,8 @@ FLOORS_2 = {
 # 0.815 (53/65), 0.926 (50/54), 1.000 (31/31), 0.882 (15/17), 1.000 (15/15), 0.868 (33/38),
 # 1.000 (15/15), 0.988 (79/80). Each floor is about one pair under.
 FLOORS_3 = {
-    "same_event_together": 0.80,
+    # 0.831 (54/65) since compound number words are read as figures (stop 42: pair 8).
+    "same_event_together": 0.81,
     "different_event_apart": 0.90,
     "unrelated_apart": 0.96,
     "direction": 0.82,
@@ -128,13 +129,14 @@ FLOORS_6 = {
 
 # Measured when the seventh draw was read (stop 41, whose trace is stop 40's): 0.783 (54/69),
 # 0.878 (43/49), 1.000 (32/32), 0.857 (18/21), 0.947 (18/19), 0.975 (39/40), 1.000 (18/18),
-# 0.986 (70/71). Each floor is about one pair under.
+# 0.986 (70/71). Each floor is about one pair under. Direction 0.905 (19/21) and agency re-runs
+# 1.000 (19/19) since compound number words are read as figures (stop 42: pairs 37, 81).
 FLOORS_7 = {
     "same_event_together": 0.76,
     "different_event_apart": 0.85,
     "unrelated_apart": 0.96,
-    "direction": 0.80,
-    "agency_direction": 0.89,
+    "direction": 0.85,
+    "agency_direction": 0.94,
     "common_source_not_copy": 0.95,
     "template_not_copy": 0.94,
     "no_text_not_aligned": 0.97,
@@ -403,10 +405,14 @@ def test_pairs_kept_apart_say_so(full_trace: dict) -> None:
         for story in full_trace["stories"]
         for k in story.get("kept_apart", ())
     }
+    # A pair whose shared text is gone needs no saying: the handball and volleyball
+    # federations' calendars shared only spelled dates until those were read as figures
+    # (stop 42), then nothing.
+    shared = {frozenset((pair["a"], pair["b"])) for pair in full_trace["alignments"]}
     said = sum(
-        not stories.together(p["a_url"], p["b_url"])
-        and frozenset((p["a_url"], p["b_url"])) in listed
+        not stories.together(p["a_url"], p["b_url"]) and (pair in listed or pair not in shared)
         for p in different
+        for pair in [frozenset((p["a_url"], p["b_url"]))]
     )
     assert said >= 26  # 28 when read
 

@@ -21,7 +21,7 @@ import regex
 from rapidfuzz.distance import Levenshtein
 
 from naql.records import Alignment
-from naql.text import words
+from naql.text import figures_read, words
 
 DIFF = 1  # a word inside a shared passage that the other side has not
 ADDED = 2  # material the derived side added to what it took
@@ -180,7 +180,8 @@ class WordCache:
                 start -= 1
             while end < len(text) and not text[end].isspace():
                 end += 1
-            found = words(text[start:end])
+            # Read as the aligner reads it: «الخامسة عشرة» and «15» are one word alike.
+            found = figures_read(words(text[start:end]), text[start:end])
             self._tokens[article] = Tokens(
                 found.forms, (found.starts + start).tolist(), (found.ends + start).tolist()
             )

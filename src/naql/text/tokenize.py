@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -12,8 +12,8 @@ import Stemmer
 
 from naql.arrays import changes, runs, stable_order
 from naql.errors import ConfigError
-from naql.text import arabic, chars, latin
-from naql.text.normalize import from_code_points, normalize, normalized_codes
+from naql.text import arabic, chars, latin, numbers
+from naql.text.normalize import code_points, from_code_points, normalize, normalized_codes
 from naql.text.tokens import Tokens
 
 
@@ -183,7 +183,7 @@ class Vocabulary:
         return ids
 
     def tokens(self, text: str) -> Tokens:
-        found = words(text)
+        found = figures_read(words(text), text)
         ids, stop = self.encode(found.forms)
         return Tokens(ids, stop, found.starts.astype(np.int32), found.ends.astype(np.int32))
 
@@ -299,8 +299,18 @@ def _flat_block(vocabulary: Vocabulary, texts: Sequence[str]) -> FlatTokens:
     boundary[-1] = len(joined)
     starts, ends = boundary[token_starts], boundary[token_ends]
     text_of = np.searchsorted(bases, starts, side="right") - 1
+
+    def joinable(k: int) -> bool:
+        return bool(text_of[k] == text_of[k + 1]) and numbers.spaces_only(
+            joined[int(ends[k]) : int(starts[k + 1])]
+        )
+
+    ids, stop, merges = _encode_spans(vocabulary, codes, token_starts, token_ends, joinable)
+    if merges:
+        keep = numbers.kept(merges, len(starts))
+        starts, ends = starts[keep], numbers.spanned(merges, ends)[keep]
+        text_of = text_of[keep]
     offset = bases[text_of]
-    ids, stop = _encode_spans(vocabulary, codes, token_starts, token_ends)
     return FlatTokens(
         np.bincount(text_of, minlength=len(texts)).astype(np.int64),
         ids,
@@ -328,36 +338,151 @@ def _word_flags(codes: np.ndarray, in_plane: bool) -> np.ndarray:
     return is_word
 
 
+# Stem ids and stopword flags of the tokens left, and the compound number words that became
+# one token each (:mod:`naql.text.numbers`), whose later words are not among them.
+Encoded = tuple[np.ndarray, np.ndarray, list[numbers.Merge]]
+
+
+def _encode_forms(
+    vocabulary: Vocabulary, forms: list[str], joinable: Callable[[int], bool]
+) -> Encoded:
+    """:data:`Encoded` of a block's normalised forms, compounds read as figures;
+    ``joinable(k)``: tokens k and k + 1 may be one compound."""
+    merges = numbers.plan(*numbers.roles(forms), joinable, np.arange(len(forms)))
+    return (*vocabulary.encode(_figured_forms(forms, merges)), merges)
+
+
+def _figured_forms(forms: list[str], merges: Sequence[numbers.Merge]) -> list[str]:
+    """``forms`` once ``merges`` are made: each compound its figure, its later words gone."""
+    if not merges:
+        return forms
+    forms = list(forms)
+    for start, _, figure in merges:
+        forms[start] = figure
+    keep = numbers.kept(merges, len(forms)).tolist()
+    return [form for form, kept in zip(forms, keep) if kept]
+
+
+def figures_read(found: Words, text: str) -> Words:
+    """``found`` (:func:`words` of ``text``) with each compound number word one word whose
+    form is its figure (:mod:`naql.text.numbers`), as the aligner reads the text."""
+    starts, ends = found.starts, found.ends
+    merges = numbers.plan(
+        *numbers.roles(found.forms),
+        lambda k: numbers.spaces_only(text[int(ends[k]) : int(starts[k + 1])]),
+        np.arange(len(found.forms)),
+    )
+    if not merges:
+        return found
+    keep = numbers.kept(merges, len(starts))
+    return Words(
+        _figured_forms(found.forms, merges), starts[keep], numbers.spanned(merges, ends)[keep]
+    )
+
+
 def _encode_spans(
-    vocabulary: Vocabulary, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Stem ids and stopword flags of the tokens ``codes[starts[k]:ends[k]]``."""
+    vocabulary: Vocabulary,
+    codes: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    joinable: Callable[[int], bool],
+) -> Encoded:
+    """:data:`Encoded` of the tokens ``codes[starts[k]:ends[k]]``."""
     if not len(starts):
-        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool), []
     lengths = ends - starts
     first_char = np.cumsum(lengths) - lengths
     within = np.arange(int(first_char[-1] + lengths[-1]), dtype=np.int64)
     within -= np.repeat(first_char, lengths)
     letters = codes[np.repeat(starts, lengths) + within]
-    powers = np.ones(int(lengths.max()), dtype=np.uint64)
-    powers[1:] = _BASE
-    powers = np.cumprod(powers)  # wraps mod 2**64, as the hash wants
-    hashes = np.add.reduceat(letters.astype(np.uint64) * powers[within], first_char)
-    hashes = hashes * np.uint64(_MIX) + lengths.astype(np.uint64)
+    hashes = _hashed(letters, lengths, first_char, within)
     first, inverse = _groups(hashes)
     group = first[inverse]
     exact = np.array_equal(lengths[group], lengths) and np.array_equal(
         codes[np.repeat(starts[group], lengths) + within], letters
     )
     if not exact:  # two forms share a hash: look every token up by its form
-        return vocabulary.encode(_forms(codes, starts, lengths))
+        return _encode_forms(vocabulary, _forms(codes, starts, lengths), joinable)
     order = stable_order(first)
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     distinct = first[order]
-    ids, stop = vocabulary.encode(_forms(codes, starts[distinct], lengths[distinct]))
+    forms = _forms(codes, starts[distinct], lengths[distinct])
     pick = rank[inverse]
-    return ids[pick], stop[pick]
+    # Number words are looked up by form only where their hash says they may be one.
+    maybe = np.flatnonzero(np.isin(hashes[distinct], _number_hashes()))
+    merges = numbers.plan(*numbers.roles(forms, maybe), joinable, pick)
+    if not merges:
+        ids, stop = vocabulary.encode(forms)
+        return ids[pick], stop[pick], merges
+    return (*_encode_merged(vocabulary, forms, distinct, pick, merges), merges)
+
+
+def _hashed(
+    letters: np.ndarray, lengths: np.ndarray, first_char: np.ndarray, within: np.ndarray
+) -> np.ndarray:
+    """A polynomial hash (mod 2**64) of each token: its ``letters`` from ``first_char`` on,
+    ``within`` each letter's place in its token."""
+    powers = np.ones(int(lengths.max()), dtype=np.uint64)
+    powers[1:] = _BASE
+    powers = np.cumprod(powers)  # wraps mod 2**64, as the hash wants
+    hashes = np.add.reduceat(letters.astype(np.uint64) * powers[within], first_char)
+    return hashes * np.uint64(_MIX) + lengths.astype(np.uint64)
+
+
+@functools.cache
+def _number_hashes() -> np.ndarray:
+    """:func:`_hashed` of every number word :mod:`naql.text.numbers` reads."""
+    forms = numbers.forms()
+    lengths = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
+    first_char = np.cumsum(lengths) - lengths
+    within = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(first_char, lengths)
+    letters = code_points("".join(forms)).astype(np.int64)
+    return np.unique(_hashed(letters, lengths, first_char, within))
+
+
+def _encode_merged(
+    vocabulary: Vocabulary,
+    forms: list[str],
+    distinct: np.ndarray,
+    pick: np.ndarray,
+    merges: list[numbers.Merge],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and stopword flags of the tokens left after ``merges``, the vocabulary meeting
+    their forms (figures included) in order of first appearance, as :meth:`Vocabulary.tokens`
+    would. ``forms[r]`` first appears at token ``distinct[r]``, ``pick`` is each token's ``r``.
+
+    Only the forms of the merged tokens can first appear later (or no more), so only theirs
+    are looked for again: a sort of every token per block cost a third of tokenising."""
+    count = len(pick)
+    keep = numbers.kept(merges, count)
+    heads = np.array([start for start, _, _ in merges], dtype=np.int64)
+    plain = keep.copy()
+    plain[heads] = False
+    touched = np.zeros(len(forms), dtype=bool)
+    touched[np.concatenate([pick[start : end + 1] for start, end, _ in merges])] = True
+    first_at = distinct.astype(np.int64)
+    first_at[touched] = count  # gone, unless found again below
+    again = np.flatnonzero(plain & touched[pick])
+    found, where = np.unique(pick[again], return_index=True)
+    first_at[found] = again[where]
+    figures = list(dict.fromkeys(figure for _, _, figure in merges))
+    slot = {figure: len(forms) + k for k, figure in enumerate(figures)}
+    head_keys = np.array([slot[figure] for _, _, figure in merges], dtype=np.int64)
+    figure_at = np.full(len(figures), count, dtype=np.int64)
+    np.minimum.at(figure_at, head_keys - len(forms), heads)
+    first_at = np.concatenate([first_at, figure_at])
+    in_order = np.argsort(first_at, kind="stable")
+    in_order = in_order[first_at[in_order] < count]
+    every = forms + figures
+    ids, stop = vocabulary.encode([every[k] for k in in_order.tolist()])
+    keys = pick.copy()
+    keys[heads] = head_keys
+    keys = keys[keep]
+    where_in = np.empty(len(every), dtype=np.int64)
+    where_in[in_order] = np.arange(len(in_order))
+    keys = where_in[keys]
+    return ids[keys], stop[keys]
 
 
 def _groups(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

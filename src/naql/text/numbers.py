@@ -1,0 +1,161 @@
+"""Compound number words read as the figures other outlets print.
+
+SPA spells what papers print: «بالمرتبة الخامسة عشرة» against «بالمرتبة 15», «خمسة وعشرين»
+against «25», «ثلاثة آلاف» against «3 آلاف». Word for word the two share nothing there, so a
+re-run's passage broke at every figure and a figure looked like material one side alone had.
+Here such a compound becomes one token whose form is the figure, spanning its words (offsets
+kept); a unit before a scale word becomes the digit the paper prints before it. Single number
+words are left as they are: stemmed to figures they moved as many pairs one way as the other
+(README), and «ست», «سبع», «خمس» are also a lady, a lion and a fifth.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from itertools import repeat
+
+import numpy as np
+
+from naql.text.normalize import normalize
+
+# Cardinal units; 10 only before a scale word («عشرة آلاف»), since «عشر» closes a teen.
+_UNITS = {
+    1: "واحد واحدة أحد إحدى",
+    2: "اثنان اثنين اثنا اثني اثنتان اثنتين اثنتا اثنتي",
+    3: "ثلاث ثلاثة",
+    4: "أربع أربعة",
+    5: "خمس خمسة",
+    6: "ست ستة",
+    7: "سبع سبعة",
+    8: "ثمان ثماني ثمانية",
+    9: "تسع تسعة",
+    10: "عشر عشرة",
+}
+# Ordinal units, which open a compound only: «الخامسة عشرة», «الحادي والعشرين».
+_ORDINALS = {
+    1: "حادي حادية",
+    2: "ثاني ثانية",
+    3: "ثالث ثالثة",
+    4: "رابع رابعة",
+    5: "خامس خامسة",
+    6: "سادس سادسة",
+    7: "سابع سابعة",
+    8: "ثامن ثامنة",
+    9: "تاسع تاسعة",
+}
+_TEEN = "عشر عشرة"
+_TENS = {
+    20: "عشرون عشرين",
+    30: "ثلاثون ثلاثين",
+    40: "أربعون أربعين",
+    50: "خمسون خمسين",
+    60: "ستون ستين",
+    70: "سبعون سبعين",
+    80: "ثمانون ثمانين",
+    90: "تسعون تسعين",
+}
+# The plurals a unit from three to ten counts («ثلاثة آلاف»); «ألف», «مليون» follow a compound.
+_SCALES = "آلاف ملايين مليارات"
+# What may stand before a compound's first word: a conjunction or preposition, the article.
+_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل")
+
+# First-word codes: the unit's value, ORDINAL added for an ordinal.
+ORDINAL = 16
+# Second-word codes: TEEN; a tens word after «و» (its value); SCALE.
+TEEN, SCALE = 1, 2
+
+
+@functools.cache
+def _lexicon() -> tuple[dict[str, int], dict[str, int]]:
+    """Normalised form -> first-word code, and -> second-word code."""
+    first: dict[str, int] = {}
+    for table, extra in ((_UNITS, 0), (_ORDINALS, ORDINAL)):
+        for value, spelled in table.items():
+            for word in spelled.split():
+                for prefix in _PREFIXES:
+                    first.setdefault(normalize(prefix + word), value + extra)
+    second = {normalize(word): TEEN for word in _TEEN.split()}
+    for value, spelled in _TENS.items():
+        for word in spelled.split():
+            for prefix in ("و", "وال"):
+                second[normalize(prefix + word)] = value
+    for word in _SCALES.split():
+        second.setdefault(normalize(word), SCALE)
+    return first, second
+
+
+def forms() -> list[str]:
+    """Every normalised form this module reads."""
+    first, second = _lexicon()
+    return sorted({*first, *second})
+
+
+def roles(forms: Sequence[str], only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each normalised form's first-word and second-word codes (0 where it is neither);
+    with ``only``, the forms at those indices alone are looked up (the rest are 0)."""
+    first, second = _lexicon()
+    count = len(forms)
+    if only is None:
+        return (
+            np.fromiter(map(first.get, forms, repeat(0)), dtype=np.int16, count=count),
+            np.fromiter(map(second.get, forms, repeat(0)), dtype=np.int16, count=count),
+        )
+    opening, closing = np.zeros(count, dtype=np.int16), np.zeros(count, dtype=np.int16)
+    for k in only.tolist():
+        opening[k], closing[k] = first.get(forms[k], 0), second.get(forms[k], 0)
+    return opening, closing
+
+
+# (first token, last token, the figure it reads as): the tokens from first to last become one.
+Merge = tuple[int, int, str]
+
+
+def plan(
+    first: np.ndarray, second: np.ndarray, joinable: Callable[[int], bool], pick: np.ndarray
+) -> list[Merge]:
+    """The compounds among tokens whose forms' codes (:func:`roles`) are ``first[pick[k]]``
+    and ``second[pick[k]]``, where ``joinable(k)`` says tokens k and k + 1 are neighbours (one
+    text, only spaces between). A unit before a scale word is a "merge" of one token, read as
+    its digit. Second words are rare: the tokens are looked at from them back."""
+    if len(pick) < 2 or not first.any() or not second.any():
+        return []
+    after = np.flatnonzero(second[pick[1:]] > 0)
+    opens = after[first[pick[after]] > 0].tolist()
+    found: list[Merge] = []
+    taken = -1
+    for k in opens:
+        if k <= taken or not joinable(k):
+            continue
+        code, follows = int(first[pick[k]]), int(second[pick[k + 1]])
+        value, ordinal = code % ORDINAL, code >= ORDINAL
+        if follows == SCALE:
+            if not ordinal and value >= 3:
+                found.append((k, k, str(value)))
+                taken = k
+        elif value < 10:
+            found.append((k, k + 1, str(value + (10 if follows == TEEN else follows))))
+            taken = k + 1
+    return found
+
+
+def kept(merges: Sequence[Merge], count: int) -> np.ndarray:
+    """Which of ``count`` tokens stay after ``merges`` (a compound's later words go)."""
+    keep = np.ones(count, dtype=bool)
+    for start, end, _ in merges:
+        keep[start + 1 : end + 1] = False
+    return keep
+
+
+def spanned(merges: Sequence[Merge], ends: np.ndarray) -> np.ndarray:
+    """Where each token ends once ``merges`` are made: a compound where its last word does."""
+    heads = [start for start, end, _ in merges if end > start]
+    ends = ends.copy()
+    ends[heads] = ends[[end for start, end, _ in merges if end > start]]
+    return ends
+
+
+def spaces_only(gap: str) -> bool:
+    """Two words are one compound only with nothing but spaces between them (no line break,
+    no comma: «خمسة، عشرة» is a list)."""
+    return not gap.strip(" \t\u00a0\u200f\u200e")

@@ -10,6 +10,7 @@ from test_text import _same_tokens
 
 import naql.text.numbers as numbers
 from naql.text import Vocabulary, normalize, words
+from naql.text.tokenize import merge_chunks, tokenize_chunk
 
 
 def _read(text: str) -> list[tuple[str, str]]:
@@ -93,6 +94,24 @@ def test_compounds_tokenise_alike_a_block_at_a_time_and_one_text_at_a_time(
     # The stems' ids in first-appearance order, the spans and flags: as the batch tokeniser
     # would give them with no compound at all (test_text's own property, on number words).
     _same_tokens(texts, block_chars)
+
+
+@given(st.lists(number_texts, min_size=1, max_size=8), st.integers(min_value=0, max_value=8))
+@settings(max_examples=100, deadline=None)
+def test_compounds_tokenised_in_chunks_merge_to_one_vocabularys_ids(
+    texts: list[str], cut: int
+) -> None:
+    # What a worker or an executor does with its share: the chunks' own vocabularies, merged in
+    # order, give each figure the id one vocabulary gives it where its compound first stands.
+    cut = min(cut, len(texts))
+    chunks = [tokenize_chunk(part) for part in (texts[:cut], texts[cut:]) if part]
+    merged_vocabulary, one = Vocabulary(), Vocabulary()
+    merged = merge_chunks(merged_vocabulary, chunks)
+    expected = [one.tokens(text) for text in texts]
+    assert merged_vocabulary.stems == one.stems
+    for got, want in zip(merged, expected, strict=True):
+        for field in ("ids", "stop", "starts", "ends"):
+            assert getattr(got, field).tolist() == getattr(want, field).tolist()
 
 
 @given(number_texts)

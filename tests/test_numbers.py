@@ -155,3 +155,19 @@ def test_an_agency_list_spelling_its_ranks_is_one_passage_with_the_paper_printin
     assert found[0].a_span.end - found[0].a_span.start >= 0.95 * len(paper)
     assert found[0].kind == "verbatim"
     assert found[0].matched_words == 67
+
+
+def test_number_words_are_found_whatever_hash_was_asked_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The number words' hashes are remembered per hash: a block tokenised with other hash
+    # constants (test_text's collision test) must not leave the real blocks blind to them.
+    import naql.text.tokenize as tokenize_module
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tokenize_module, "_MIX", 0)
+        patched.setattr(tokenize_module, "_BASE", 0)
+        list(tokenize_module.tokenize_flat(Vocabulary(), ["x"], block_chars=3))
+    vocabulary = Vocabulary()
+    [block] = tokenize_module.tokenize_flat(vocabulary, ["بالمرتبة الخامسة عشرة"])
+    assert [vocabulary.stems[k] for k in block.ids.tolist()] == ["مرتبه", "15"]

@@ -430,9 +430,14 @@ def _hashed(
     return hashes * np.uint64(_MIX) + lengths.astype(np.uint64)
 
 
-@functools.cache
 def _number_hashes() -> np.ndarray:
     """:func:`_hashed` of every number word :mod:`naql.text.numbers` reads."""
+    return _number_hashes_with(_BASE, _MIX)
+
+
+@functools.cache
+def _number_hashes_with(base: int, mix: int) -> np.ndarray:
+    """:func:`_number_hashes`, remembered for the hash's constants (a test changes them)."""
     forms = numbers.forms()
     lengths = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
     first_char = np.cumsum(lengths) - lengths

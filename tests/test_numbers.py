@@ -41,6 +41,18 @@ def test_compounds_read_as_the_figures_papers_print() -> None:
     assert figures == {stem for stem, _ in _read(paper) if stem.isdigit()}
 
 
+def test_a_days_ordinal_before_a_month_is_the_days_figure() -> None:
+    # SPA's «يوم الأحد الخامس من شهر ذي القعدة» against a paper's «الأحد 5 ذو القعدة».
+    assert ("5", "الخامس") in _read("يوم الأحد الخامس من شهر ذي القعدة")
+    assert ("10", "العاشر") in _read("في العاشر من أغسطس")
+    assert ("1", "الأول") in _read("الأول من نوفمبر")
+    assert ("21", "الحادي والعشرين") in _read("الحادي والعشرين من يوليو")
+    # Elsewhere an ordinal is a word: the fifth chapter, the first of them.
+    assert not any(stem.isdigit() for stem, _ in _read("الفصل الخامس من الكتاب"))
+    assert not any(stem.isdigit() for stem, _ in _read("الأول من نوعه"))
+    assert not any(stem.isdigit() for stem, _ in _read("الخامس، من أغسطس"))
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -79,6 +91,10 @@ NUMBER_WORDS = [
     "في",
     "المرتبة",
     "الرياض",
+    "العاشر",
+    "من",
+    "شهر",
+    "أغسطس",
 ]
 number_texts = st.lists(
     st.tuples(st.sampled_from(NUMBER_WORDS), st.sampled_from([" ", " ", "  ", "، ", "\n", "."])),

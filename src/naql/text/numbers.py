@@ -4,7 +4,8 @@ SPA spells what papers print: «بالمرتبة الخامسة عشرة» again
 against «25», «ثلاثة آلاف» against «3 آلاف». Word for word the two share nothing there, so a
 re-run's passage broke at every figure and a figure looked like material one side alone had.
 Here such a compound becomes one token whose form is the figure, spanning its words (offsets
-kept); a unit before a scale word becomes the digit the paper prints before it. Single number
+kept); a unit before a scale word becomes the digit the paper prints before it, and a day's
+ordinal before «من» and a month its figure («الخامس من أغسطس»). Other single number
 words are left as they are: stemmed to figures they moved as many pairs one way as the other
 (README), and «ست», «سبع», «خمس» are also a lady, a lion and a fifth.
 """
@@ -57,13 +58,23 @@ _TENS = {
 }
 # The plurals a unit from three to ten counts («ثلاثة آلاف»); «ألف», «مليون» follow a compound.
 _SCALES = "آلاف ملايين مليارات"
+# Ordinals that name a day only before «من» and a month («الخامس من أغسطس», «العاشر من
+# شهر ذي القعدة»): papers print the day's figure. The other single ordinals are in _ORDINALS.
+_DAYS = {1: "الأول الأولى", 10: "العاشر العاشرة", 20: "العشرين", 30: "الثلاثين"}
+_OF = "من"
+_MONTHS = (
+    "شهر الشهر يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر "
+    "ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين محرم صفر ربيع جمادى رجب "
+    "شعبان رمضان شوال ذي ذو"
+)
 # What may stand before a compound's first word: a conjunction or preposition, the article.
 _PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل")
 
-# First-word codes: the unit's value, ORDINAL added for an ordinal.
-ORDINAL = 16
-# Second-word codes: TEEN; a tens word after «و» (its value); SCALE.
-TEEN, SCALE = 1, 2
+# First-word codes: the unit's value, ORDINAL added for an ordinal, DAY for an ordinal that
+# names a day only (_DAYS).
+ORDINAL, DAY = 16, 64
+# Second-word codes: TEEN; a tens word after «و» (its value); SCALE; «من» and a month word.
+TEEN, SCALE, OF, MONTH = 1, 2, 3, 4
 
 
 @functools.cache
@@ -82,6 +93,12 @@ def _lexicon() -> tuple[dict[str, int], dict[str, int]]:
                 second[normalize(prefix + word)] = value
     for word in _SCALES.split():
         second.setdefault(normalize(word), SCALE)
+    for value, spelled in _DAYS.items():
+        for word in spelled.split():
+            first.setdefault(normalize(word), DAY + value)
+    second[normalize(_OF)] = OF
+    for word in _MONTHS.split():
+        second.setdefault(normalize(word), MONTH)
     return first, second
 
 
@@ -121,7 +138,7 @@ def plan(
     if len(pick) < 2 or not first.any() or not second.any():
         return []
     after = np.flatnonzero(second[pick[1:]] > 0)
-    opens = after[first[pick[after]] > 0].tolist()
+    opens = after[(first[pick[after]] > 0) & (first[pick[after]] < DAY)].tolist()
     found: list[Merge] = []
     taken = -1
     for k in opens:
@@ -133,10 +150,29 @@ def plan(
             if not ordinal and value >= 3:
                 found.append((k, k, str(value)))
                 taken = k
-        elif value < 10:
+        elif value < 10 and (follows == TEEN or follows >= 20):
             found.append((k, k + 1, str(value + (10 if follows == TEEN else follows))))
             taken = k + 1
-    return found
+    return sorted(found + _days(first, second, joinable, pick))
+
+
+def _days(
+    first: np.ndarray, second: np.ndarray, joinable: Callable[[int], bool], pick: np.ndarray
+) -> list[Merge]:
+    """A single ordinal before «من» and a month word, read as the day's figure: «الخامس من
+    أغسطس» as «5 من أغسطس» (compounds, «الخامس عشر من», are figures already)."""
+    if len(pick) < 3:
+        return []
+    of = np.flatnonzero(second[pick[1:-1]] == OF)
+    code = first[pick[of]]
+    of = of[
+        (((code > ORDINAL) & (code < 2 * ORDINAL)) | (code > DAY)) & (second[pick[of + 2]] == MONTH)
+    ]
+    return [
+        (k, k, str(int(first[pick[k]]) % (DAY if first[pick[k]] > DAY else ORDINAL)))
+        for k in of.tolist()
+        if joinable(k) and joinable(k + 1)
+    ]
 
 
 def kept(merges: Sequence[Merge], count: int) -> np.ndarray:

@@ -131,7 +131,7 @@ FLOORS_6 = {
 # Measured when the seventh draw was read (stop 41, whose trace is stop 40's): 0.783 (54/69),
 # 0.878 (43/49), 1.000 (32/32), 0.857 (18/21), 0.947 (18/19), 0.975 (39/40), 1.000 (18/18),
 # 0.986 (70/71). Each floor is about one pair under. Direction 0.905 (19/21) and agency re-runs
-# 1.000 (19/19) since compound number words are read as figures (stop 42: pairs 37, 81).
+# 1.000 (19/19) since compound number words are read as figures (stop 42: pair 81, in both).
 FLOORS_7 = {
     "same_event_together": 0.76,
     "different_event_apart": 0.85,

@@ -133,8 +133,9 @@ def plan(
 ) -> list[Merge]:
     """The compounds among tokens whose forms' codes (:func:`roles`) are ``first[pick[k]]``
     and ``second[pick[k]]``, where ``joinable(k)`` says tokens k and k + 1 are neighbours (one
-    text, only spaces between). A unit before a scale word is a "merge" of one token, read as
-    its digit. Second words are rare: the tokens are looked at from them back."""
+    text, only spaces between). A unit before a scale word, and a day's ordinal before «من»
+    and a month (:func:`_days`), are "merges" of one token, read as their digit. Second words
+    are rare but «من»: the tokens are looked at from them back."""
     if len(pick) < 2 or not first.any() or not second.any():
         return []
     after = np.flatnonzero(second[pick[1:]] > 0)

@@ -64,7 +64,7 @@ from naql.stories.topical import (
     union_pairs,
 )
 from naql.text import Vocabulary
-from naql.text.tokenize import merge_chunks, tokenize_chunk
+from naql.text.chunks import merge_chunks, tokenize_chunk
 
 T = TypeVar("T")
 

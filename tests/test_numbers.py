@@ -10,7 +10,7 @@ from test_text import _same_tokens
 
 import naql.text.numbers as numbers
 from naql.text import Vocabulary, normalize, words
-from naql.text.tokenize import merge_chunks, tokenize_chunk
+from naql.text.chunks import merge_chunks, tokenize_chunk
 
 
 def _read(text: str) -> list[tuple[str, str]]:

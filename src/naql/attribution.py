@@ -32,7 +32,8 @@ from naql.outlets import Gazetteer, Mention
 from naql.outlets import load as load_gazetteer
 from naql.records import Article, Attribution, Span
 from naql.text import words
-from naql.text.tokenize import Words, words_of
+from naql.text.tokenize import words_of
+from naql.text.tokens import Words
 
 # Normalised forms (see naql.text.normalize) of the words that credit what follows them.
 SOURCE_CUES = frozenset(

@@ -24,7 +24,7 @@ def tokenize(
     backend: Backend | None = None,
 ) -> list[Tokens]:
     """Every text's tokens, in ``vocabulary``'s ids (on ``backend``'s workers when it has
-    several: the same ids, see :func:`naql.text.tokenize.merge_chunks`)."""
+    several: the same ids, see :func:`naql.text.chunks.merge_chunks`)."""
     if backend is not None and backend.workers > 1:
         return tasks.tokenize_parallel(
             texts, vocabulary, backend, lambda done, total: progress("tokenize", done, total)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from naql.records import Article, Attribution, Story, Verdict
     from naql.stories import FormulaInputs, StoryConfig
     from naql.text import Tokens
-    from naql.text.tokenize import ChunkTokens
+    from naql.text.chunks import ChunkTokens
 
 log = logging.getLogger(__name__)
 

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 class Kept:
     """The last tokenise job's chunks on the executors: the texts each was sent
     (``shipped``, RDD of (chunk, texts)) and its tokens (``tokenised``, RDD of (chunk,
-    :class:`~naql.text.tokenize.ChunkTokens`)), both cut from their lineage; each chunk's
+    :class:`~naql.text.chunks.ChunkTokens`)), both cut from their lineage; each chunk's
     texts as the driver holds them (the same string objects: what tells them from another
     pile's of the same size); and, once merged, each chunk's map to the merged ids (a
     broadcast) and the merged tokens."""

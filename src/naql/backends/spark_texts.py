@@ -86,7 +86,7 @@ class SparkTexts:
     ) -> None:
         """Hold ``tokens`` (one pile) as the parts :meth:`partitioned` would ship, but built
         where they were tokenised: ``tokenised`` is the tokenise job's RDD of (chunk number,
-        :class:`~naql.text.tokenize.ChunkTokens`), its lineage cut, ``firsts`` each chunk's
+        :class:`~naql.text.chunks.ChunkTokens`), its lineage cut, ``firsts`` each chunk's
         first text, ``id_maps`` a broadcast of each chunk's map to the merged vocabulary's
         ids. Each chunk sends the slices of the parts it overlaps to them (a shuffle between
         executors): the same parts, the same texts, none of them sent by the driver."""

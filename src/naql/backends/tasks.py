@@ -33,7 +33,8 @@ from naql.stories import (
 )
 from naql.stories.roundups import BlockReader, Run, RunsPile
 from naql.text import Tokens, Vocabulary
-from naql.text.tokenize import ChunkTokens, merge_chunks, tokenize_chunk, warm_tables
+from naql.text.chunks import ChunkTokens, merge_chunks, tokenize_chunk
+from naql.text.tokenize import warm_tables
 
 if TYPE_CHECKING:
     # Provenance (and networkx, 0.25 s to import) is loaded by the stage that traces stories,

@@ -181,7 +181,8 @@ class WordCache:
             while end < len(text) and not text[end].isspace():
                 end += 1
             # Read as the aligner reads it: «الخامسة عشرة» and «15» are one word alike.
-            found = figures_read(words(text[start:end]), text[start:end])
+            stretch = text[start:end]
+            found = figures_read(words(stretch), stretch)
             self._tokens[article] = Tokens(
                 found.forms, (found.starts + start).tolist(), (found.ends + start).tolist()
             )

@@ -19,6 +19,7 @@ from itertools import repeat
 import numpy as np
 
 from naql.text.normalize import normalize
+from naql.text.tokens import Words
 
 # Cardinal units; 10 only before a scale word («عشرة آلاف»), since «عشر» closes a teen.
 _UNITS = {
@@ -192,7 +193,85 @@ def spanned(merges: Sequence[Merge], ends: np.ndarray) -> np.ndarray:
     return ends
 
 
+def spans_after(
+    merges: Sequence[Merge], starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which tokens stay after ``merges`` (:func:`kept`), and their starts and ends."""
+    keep = kept(merges, len(starts))
+    return keep, starts[keep], spanned(merges, ends)[keep]
+
+
 def spaces_only(gap: str) -> bool:
     """Two words are one compound only with nothing but spaces between them (no line break,
     no comma: «خمسة، عشرة» is a list)."""
     return not gap.strip(" \t\u00a0\u200f\u200e")
+
+
+def figured_forms(forms: list[str], merges: Sequence[Merge]) -> list[str]:
+    """``forms`` once ``merges`` are made: each compound its figure, its later words gone."""
+    if not merges:
+        return forms
+    forms = list(forms)
+    for start, _, figure in merges:
+        forms[start] = figure
+    keep = kept(merges, len(forms)).tolist()
+    return [form for form, kept in zip(forms, keep) if kept]
+
+
+def figures_read(found: Words, text: str) -> Words:
+    """``found`` (:func:`naql.text.words` of ``text``) with each compound number word one word
+    whose form is its figure, as the aligner reads the text."""
+    starts, ends = found.starts, found.ends
+    merges = plan(
+        *roles(found.forms),
+        lambda k: spaces_only(text[int(ends[k]) : int(starts[k + 1])]),
+        np.arange(len(found.forms)),
+    )
+    if not merges:
+        return found
+    keep, starts, ends = spans_after(merges, starts, ends)
+    return Words(figured_forms(found.forms, merges), starts, ends)
+
+
+def encoded_merged(
+    encode: Callable[[list[str]], tuple[np.ndarray, np.ndarray]],
+    forms: list[str],
+    distinct: np.ndarray,
+    pick: np.ndarray,
+    merges: list[Merge],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and stopword flags of the tokens left after ``merges``, ``encode`` (a vocabulary's)
+    meeting their forms (figures included) in order of first appearance, as
+    :meth:`naql.text.Vocabulary.tokens` would. ``forms[r]`` first appears at token ``distinct[r]``, ``pick`` is each token's ``r``.
+
+    Only the forms of the merged tokens can first appear later (or no more), so only theirs
+    are looked for again: a sort of every token per block cost a third of tokenising."""
+    count = len(pick)
+    keep = kept(merges, count)
+    heads = np.array([start for start, _, _ in merges], dtype=np.int64)
+    plain = keep.copy()
+    plain[heads] = False
+    touched = np.zeros(len(forms), dtype=bool)
+    touched[np.concatenate([pick[start : end + 1] for start, end, _ in merges])] = True
+    first_at = distinct.astype(np.int64)
+    first_at[touched] = count  # gone, unless found again below
+    again = np.flatnonzero(plain & touched[pick])
+    found, where = np.unique(pick[again], return_index=True)
+    first_at[found] = again[where]
+    figures = list(dict.fromkeys(figure for _, _, figure in merges))
+    slot = {figure: len(forms) + k for k, figure in enumerate(figures)}
+    head_keys = np.array([slot[figure] for _, _, figure in merges], dtype=np.int64)
+    figure_at = np.full(len(figures), count, dtype=np.int64)
+    np.minimum.at(figure_at, head_keys - len(forms), heads)
+    first_at = np.concatenate([first_at, figure_at])
+    in_order = np.argsort(first_at, kind="stable")
+    in_order = in_order[first_at[in_order] < count]
+    every = forms + figures
+    ids, stop = encode([every[k] for k in in_order.tolist()])
+    keys = pick.copy()
+    keys[heads] = head_keys
+    keys = keys[keep]
+    where_in = np.empty(len(every), dtype=np.int64)
+    where_in[in_order] = np.arange(len(in_order))
+    keys = where_in[keys]
+    return ids[keys], stop[keys]

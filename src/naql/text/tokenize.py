@@ -14,16 +14,7 @@ from naql.arrays import changes, runs, stable_order
 from naql.errors import ConfigError
 from naql.text import arabic, chars, latin, numbers
 from naql.text.normalize import code_points, from_code_points, normalize, normalized_codes
-from naql.text.tokens import Tokens
-
-
-@dataclass(slots=True)
-class Words:
-    """Tokens of one text: normalised forms and ``[starts, ends)`` offsets into the original."""
-
-    forms: list[str]
-    starts: np.ndarray
-    ends: np.ndarray
+from naql.text.tokens import Tokens, Words
 
 
 def words(text: str) -> Words:
@@ -183,7 +174,7 @@ class Vocabulary:
         return ids
 
     def tokens(self, text: str) -> Tokens:
-        found = figures_read(words(text), text)
+        found = numbers.figures_read(words(text), text)
         ids, stop = self.encode(found.forms)
         return Tokens(ids, stop, found.starts.astype(np.int32), found.ends.astype(np.int32))
 
@@ -307,8 +298,7 @@ def _flat_block(vocabulary: Vocabulary, texts: Sequence[str]) -> FlatTokens:
 
     ids, stop, merges = _encode_spans(vocabulary, codes, token_starts, token_ends, joinable)
     if merges:
-        keep = numbers.kept(merges, len(starts))
-        starts, ends = starts[keep], numbers.spanned(merges, ends)[keep]
+        keep, starts, ends = numbers.spans_after(merges, starts, ends)
         text_of = text_of[keep]
     offset = bases[text_of]
     return FlatTokens(
@@ -349,35 +339,7 @@ def _encode_forms(
     """:data:`Encoded` of a block's normalised forms, compounds read as figures;
     ``joinable(k)``: tokens k and k + 1 may be one compound."""
     merges = numbers.plan(*numbers.roles(forms), joinable, np.arange(len(forms)))
-    return (*vocabulary.encode(_figured_forms(forms, merges)), merges)
-
-
-def _figured_forms(forms: list[str], merges: Sequence[numbers.Merge]) -> list[str]:
-    """``forms`` once ``merges`` are made: each compound its figure, its later words gone."""
-    if not merges:
-        return forms
-    forms = list(forms)
-    for start, _, figure in merges:
-        forms[start] = figure
-    keep = numbers.kept(merges, len(forms)).tolist()
-    return [form for form, kept in zip(forms, keep) if kept]
-
-
-def figures_read(found: Words, text: str) -> Words:
-    """``found`` (:func:`words` of ``text``) with each compound number word one word whose
-    form is its figure (:mod:`naql.text.numbers`), as the aligner reads the text."""
-    starts, ends = found.starts, found.ends
-    merges = numbers.plan(
-        *numbers.roles(found.forms),
-        lambda k: numbers.spaces_only(text[int(ends[k]) : int(starts[k + 1])]),
-        np.arange(len(found.forms)),
-    )
-    if not merges:
-        return found
-    keep = numbers.kept(merges, len(starts))
-    return Words(
-        _figured_forms(found.forms, merges), starts[keep], numbers.spanned(merges, ends)[keep]
-    )
+    return (*vocabulary.encode(numbers.figured_forms(forms, merges)), merges)
 
 
 def _encode_spans(
@@ -415,7 +377,7 @@ def _encode_spans(
     if not merges:
         ids, stop = vocabulary.encode(forms)
         return ids[pick], stop[pick], merges
-    return (*_encode_merged(vocabulary, forms, distinct, pick, merges), merges)
+    return (*numbers.encoded_merged(vocabulary.encode, forms, distinct, pick, merges), merges)
 
 
 def _hashed(
@@ -444,50 +406,6 @@ def _number_hashes_with(base: int, mix: int) -> np.ndarray:
     within = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(first_char, lengths)
     letters = code_points("".join(forms)).astype(np.int64)
     return np.unique(_hashed(letters, lengths, first_char, within))
-
-
-def _encode_merged(
-    vocabulary: Vocabulary,
-    forms: list[str],
-    distinct: np.ndarray,
-    pick: np.ndarray,
-    merges: list[numbers.Merge],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Ids and stopword flags of the tokens left after ``merges``, the vocabulary meeting
-    their forms (figures included) in order of first appearance, as :meth:`Vocabulary.tokens`
-    would. ``forms[r]`` first appears at token ``distinct[r]``, ``pick`` is each token's ``r``.
-
-    Only the forms of the merged tokens can first appear later (or no more), so only theirs
-    are looked for again: a sort of every token per block cost a third of tokenising."""
-    count = len(pick)
-    keep = numbers.kept(merges, count)
-    heads = np.array([start for start, _, _ in merges], dtype=np.int64)
-    plain = keep.copy()
-    plain[heads] = False
-    touched = np.zeros(len(forms), dtype=bool)
-    touched[np.concatenate([pick[start : end + 1] for start, end, _ in merges])] = True
-    first_at = distinct.astype(np.int64)
-    first_at[touched] = count  # gone, unless found again below
-    again = np.flatnonzero(plain & touched[pick])
-    found, where = np.unique(pick[again], return_index=True)
-    first_at[found] = again[where]
-    figures = list(dict.fromkeys(figure for _, _, figure in merges))
-    slot = {figure: len(forms) + k for k, figure in enumerate(figures)}
-    head_keys = np.array([slot[figure] for _, _, figure in merges], dtype=np.int64)
-    figure_at = np.full(len(figures), count, dtype=np.int64)
-    np.minimum.at(figure_at, head_keys - len(forms), heads)
-    first_at = np.concatenate([first_at, figure_at])
-    in_order = np.argsort(first_at, kind="stable")
-    in_order = in_order[first_at[in_order] < count]
-    every = forms + figures
-    ids, stop = vocabulary.encode([every[k] for k in in_order.tolist()])
-    keys = pick.copy()
-    keys[heads] = head_keys
-    keys = keys[keep]
-    where_in = np.empty(len(every), dtype=np.int64)
-    where_in[in_order] = np.arange(len(in_order))
-    keys = where_in[keys]
-    return ids[keys], stop[keys]
 
 
 def _groups(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -526,58 +444,3 @@ def warm_tables() -> None:
     chars.expanding()
     _join_is_kept()
     stopwords()
-
-
-@dataclass(slots=True)
-class ChunkTokens:
-    """Texts tokenised with a vocabulary of their own (ids index ``stems``), as flat arrays
-    (one pickle each, not four per text); ``lengths`` cut them back into texts."""
-
-    stems: list[str]
-    lengths: np.ndarray
-    ids: np.ndarray
-    stop: np.ndarray
-    starts: np.ndarray
-    ends: np.ndarray
-
-
-def tokenize_chunk(texts: Sequence[str], latin_language: str = "en") -> ChunkTokens:
-    """Tokens of ``texts``, for :func:`merge_chunks` elsewhere: what a worker does with its
-    share of the corpus. Each chunk stands alone (a retried or repeated chunk gives the same
-    result); only the stemming of forms is remembered from chunk to chunk."""
-    vocabulary = Vocabulary(latin_language, remember_stems=True)
-    blocks = list(tokenize_flat(vocabulary, texts))
-
-    def flat(name: str, dtype: type) -> np.ndarray:
-        parts = [getattr(block, name) for block in blocks]
-        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
-
-    return ChunkTokens(
-        vocabulary.stems,
-        flat("lengths", np.int64),
-        flat("ids", np.int32),
-        flat("stop", np.bool_),
-        flat("starts", np.int32),
-        flat("ends", np.int32),
-    )
-
-
-def merge_chunks(
-    vocabulary: Vocabulary,
-    chunks: Sequence[ChunkTokens],
-    id_maps: list[np.ndarray] | None = None,
-) -> list[Tokens]:
-    """The chunks' texts, in order, in ``vocabulary``'s ids; ``id_maps``, if given, is
-    handed each chunk's map from its own ids to the vocabulary's.
-
-    A chunk's own vocabulary numbered its stems in order of first appearance, so adopting
-    them in that order (:meth:`Vocabulary.adopt`), chunk after chunk, gives every stem the id
-    :meth:`Vocabulary.tokens` would have given it over all the texts in order."""
-    merged: list[Tokens] = []
-    for chunk in chunks:
-        own = vocabulary.adopt(chunk.stems).astype(np.int32)
-        if id_maps is not None:
-            id_maps.append(own)
-        ids = own[chunk.ids]
-        merged.extend(FlatTokens(chunk.lengths, ids, chunk.stop, chunk.starts, chunk.ends).split())
-    return merged

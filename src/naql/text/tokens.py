@@ -1,4 +1,5 @@
-"""A tokenised text as every stage holds it (:class:`Tokens`), and counts over a pile of them."""
+"""A tokenised text as every stage holds it (:class:`Tokens`), its words as forms
+(:class:`Words`), and counts over a pile of them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from naql.arrays import changes
+
+
+@dataclass(slots=True)
+class Words:
+    """Tokens of one text: normalised forms and ``[starts, ends)`` offsets into the original."""
+
+    forms: list[str]
+    starts: np.ndarray
+    ends: np.ndarray
 
 
 @dataclass(slots=True, init=False)

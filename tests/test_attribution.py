@@ -162,3 +162,29 @@ def test_a_user_outlet_given_one_name_as_a_string_is_that_name(tmp_path) -> None
         outlets.load(path)
     path.write_text(json.dumps({"outlets": [{**entry, "print_urls": "/Issues/\\d{8}/"}]}))
     assert outlets.load(path).outlets["mirsad"].print_urls == ("/Issues/\\d{8}/",)
+
+
+def test_outlets_are_named_as_the_gazetteer_names_them() -> None:
+    """A feed's ids (SaudiNewsNet's «was», «alwatan») and bare URLs read as the outlets' names;
+    an outlet the gazetteer does not know keeps the name it was given."""
+    from naql.attribution import named_outlets
+
+    given = [
+        Article(id="a", text="", outlet="was", url="http://www.spa.gov.sa/details.php?id=1"),
+        Article(id="b", text="", outlet="alwatan", url="http://www.alwatan.com.sa/Local/x"),
+        Article(id="c", text="", outlet=None, url="https://aawsat.com/home/article/1"),
+        Article(id="d", text="", outlet="الرئيس نيوز"),
+        Article(id="e", text="", outlet="Foo Daily", url="https://foo.example/1"),
+        Article(id="f", text="", outlet="was", url="http://www.spa.gov.sa/details.php?id=2"),
+    ]
+    named = named_outlets(given, GAZETTEER)
+    assert [a.outlet_name for a in named] == [
+        "واس",
+        "الوطن",
+        "الشرق الأوسط",
+        "الرئيس نيوز",
+        None,
+        "واس",
+    ]
+    assert [a.shown_outlet for a in named][3:5] == ["الرئيس نيوز", "Foo Daily"]
+    assert [a.outlet for a in named] == [a.outlet for a in given]  # as given, kept

@@ -192,3 +192,23 @@ def test_trace_phrases_finds_the_re_run_the_stems_miss(tmp_path: Path, capsys) -
         "http://www.alweeam.com.sa/351018/أمن-طرق-مكة-يضبط-مواطن-بحوزته-600-حبة-كبتا/",
         "http://sabq.org/M3Dgde",
     ) in pairs
+
+
+@pytest.mark.skipif(not SAUDINEWSNET_DAY.exists(), reason="needs ../shared/corpus/saudinewsnet")
+def test_a_feeds_outlet_ids_are_shown_as_names(tmp_path: Path, capsys) -> None:
+    """SaudiNewsNet gives outlets as ids («aawsat», «alwatan»): the summary, the JSON's
+    ``outlet_name`` read them as the gazetteer names them."""
+    out = tmp_path / "trace.json"
+    fields = ["--text-field", "content", "--outlet-field", "source", "--id-field", "url"]
+    args = ["trace", str(SAUDINEWSNET_DAY), *fields, "--json", str(out), "--top", "5"]
+    assert main([*args, "--no-progress", "--jobs", "1", "--no-passages"]) == 0
+    printed = capsys.readouterr().out
+    result = json.loads(out.read_text(encoding="utf-8"))
+    given = {a["outlet"] for a in result["articles"]}
+    assert {"aawsat", "aleqtisadiya", "alwatan", "3alyoum"} <= given
+    names = {a["outlet"]: a["outlet_name"] for a in result["articles"]}
+    assert names["aawsat"] == "الشرق الأوسط" and names["aleqtisadiya"] == "الاقتصادية"
+    assert names["alwatan"] == "الوطن" and names["3alyoum"] == "عين اليوم"
+    for outlet in given:
+        assert f"({outlet})" not in printed, outlet
+    assert "(الرياض)" in printed

@@ -138,7 +138,7 @@ def assert_columns_follow(path: Path, trace: Trace) -> None:
     """The columns browsing filters on agree with the trace (not only the records do)."""
     story_of = {a: s.id for s in trace.stories for a in s.articles}
     date = {a.id: a.date for a in trace.articles}
-    outlet = {a.id: a.outlet for a in trace.articles}
+    outlet = {a.id: a.shown_outlet for a in trace.articles}
     with closing(connect_ro(path)) as db:
         articles = {
             i: (seq, story) for i, seq, story in db.execute("SELECT id, seq, story FROM articles")

@@ -136,7 +136,8 @@ def test_show_an_article_prints_its_verdict_credits_and_passages(built, capsys) 
     # 38% until its «الأول من آذار» and «الرابع من نيسان» read as the days' figures (stop 42):
     # «1» and «4» are not content words, as a paper's printed «1» is not.
     assert "verdict: partially derived, 39% reused from الشرق الأوسط (full version" in out
-    assert "source: الشرق الأوسط (aawsat)" in out and "source: سانا (sana)" in out  # credits
+    assert "source: الشرق الأوسط at" in out and "source: سانا at" in out  # credits, by name
+    assert "(aawsat)" not in out and "(sana)" not in out
     assert "«الشرق الأوسط»" in out  # the credit's words, quoted
     assert f"⇄ {TEASER} [" in out and "this:" in out and "other:" in out
 

@@ -160,6 +160,27 @@ def own_outlet_id(article: Article, gazetteer: Gazetteer) -> str | None:
     return None
 
 
+def named_outlets(articles: Sequence[Article], gazetteer: Gazetteer) -> list[Article]:
+    """Each article with ``outlet_name``: the gazetteer's name for the outlet provenance takes
+    it to be (:func:`own_outlet_id`), so a feed's ids («aawsat», «was») and bare URLs read as
+    the names the origins and credits use («الشرق الأوسط», «واس»)."""
+    names: dict[tuple[str | None, str | None], str | None] = {}
+    named = []
+    for article in articles:
+        host = article.url.split("/")[2] if article.url and "//" in article.url else article.url
+        key = (article.outlet, host)
+        if key not in names:
+            found = own_outlet_id(article, gazetteer)
+            names[key] = gazetteer.outlets[found].name if found else None
+        name = names[key]
+        named.append(
+            article
+            if name == article.outlet_name
+            else dataclasses.replace(article, outlet_name=name)
+        )
+    return named
+
+
 # «مصادر لـ«X»», «مصدر لـX»: sources told X. A page of an unknown outlet whose only credits of X
 # are these names X as the recipient of its own sources: the page is X's own (seed 000 without
 # its metadata). «علمت «X»» is left out: rewrites copy it with the rest of X's sentence.

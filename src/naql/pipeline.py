@@ -13,7 +13,7 @@ import numpy as np
 
 from naql import memo
 from naql.align import TokenPassage, passages_by_pair
-from naql.attribution import attribute
+from naql.attribution import attribute, named_outlets
 from naql.backends import Backend, cleaning, tasks
 from naql.clean import CleanConfig, CleanResult, clean_articles
 from naql.config import Config
@@ -192,6 +192,7 @@ def _traced(
             articles, credits = attribute(articles, gazetteer, told, read_credits=read_credits)
         else:
             articles, credits = attribute(articles, gazetteer, told)
+        articles = named_outlets(articles, gazetteer)
     # Handed over: the stories stage lets go of the topical links once it has grouped them,
     # and the pairs' descriptions are in ``alignments`` and ``templates`` now (at 16x
     # SaudiNewsNet, about 1 GB held through the stage for nothing).

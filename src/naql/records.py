@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 @dataclass(slots=True, frozen=True, order=True)
@@ -62,6 +62,10 @@ class Article:
     Cleaning never deletes characters: it blanks what it drops (chrome, repeated captions) with
     spaces and lists it in ``dropped``, so a span in ``text`` plus ``offset`` is always a span of
     the input as read (for HTML: of the text extracted from it).
+
+    ``outlet`` is the outlet as the input gives it (a name, a feed's id such as «aawsat»);
+    ``outlet_name`` is what a reader calls it, the gazetteer's name for that outlet or for the
+    URL's site, when the gazetteer knows either.
     """
 
     id: str
@@ -75,6 +79,12 @@ class Article:
     offset: int = 0
     dropped: list[Drop] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    outlet_name: str | None = None
+
+    @property
+    def shown_outlet(self) -> str | None:
+        """The outlet as a reader sees it: its name, else as the input gave it."""
+        return self.outlet_name or self.outlet
 
 
 @dataclass(slots=True)

@@ -259,7 +259,8 @@ def _article_json(view: ArticleView) -> dict[str, Any]:
     data = to_json(view)
     # The other articles by their metadata (naql show ID prints any of them in full).
     data["partners"] = {
-        a.id: {"outlet": a.outlet, "date": a.date, "title": a.title} for a in view.partners.values()
+        a.id: {"outlet": a.outlet, "outlet_name": a.outlet_name, "date": a.date, "title": a.title}
+        for a in view.partners.values()
     }
     return dict(data)
 
@@ -311,7 +312,7 @@ def _print_article(view: ArticleView, passages: bool, again: str) -> None:
             quoted = _quote(article, credit.where, credit.span.start, credit.span.end)
             where = f"{credit.where} " if credit.where != "text" else ""
             _plain(
-                f"    {credit.role}: {credit.name} ({credit.outlet}) at {where}"
+                f"    {credit.role}: {credit.name} at {where}"
                 f"[{credit.span.start}:{credit.span.end}] «{quoted}», cue {credit.cue}"
             )
     else:

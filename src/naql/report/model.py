@@ -111,7 +111,7 @@ def story_rows(trace: Trace, index: Index, blocks: Sequence[str]) -> list[Json]:
                 "independent": story.independent_sources,
                 "credited": story.credited,
                 "size": len(story.articles),
-                "outlets": sorted({a.outlet for a in members if a.outlet}),
+                "outlets": sorted({a.shown_outlet for a in members if a.shown_outlet}),
                 "articles": story.articles,
             }
         )
@@ -128,7 +128,8 @@ def origin_name(story: Story, articles: dict[str, Article]) -> str | None:
         return hidden[story.origin]
     article = articles.get(story.origin)
     if article is not None:
-        return f"{article.outlet} ({article.id})" if article.outlet else article.id
+        outlet = article.shown_outlet
+        return f"{outlet} ({article.id})" if outlet else article.id
     # An origin the trace does not describe: its outlet, never an internal id.
     return story.origin_outlet or "a source not in the pile"
 
@@ -219,7 +220,7 @@ def node_names(story: Story, articles: dict[str, Article]) -> dict[str, str]:
     for member in story.articles:
         article = articles.get(member)
         if article is not None:
-            names[member] = f"{member} ({article.outlet})" if article.outlet else member
+            names[member] = article_label(article)
     return names
 
 
@@ -299,7 +300,8 @@ def _graph(
             lines = [name, f"({rest}" if rest else "not in the pile"]
         else:
             article = index.articles[node]
-            lines = [article.outlet or node, node if article.outlet else (article.date or "")]
+            outlet = article.shown_outlet
+            lines = [outlet or node, node if outlet else (article.date or "")]
         drawn_nodes.append(
             {
                 "hidden": hidden_number.get(node, -1),
@@ -433,7 +435,7 @@ def _article(
     spans = [_text_range(c) for c in credits]
     return {
         "id": article.id,
-        "outlet": article.outlet,
+        "outlet": article.shown_outlet,
         "date": article.date,
         "title": article.title,
         "url": article.url,

@@ -52,7 +52,7 @@ def print_trace(
     for article in read_from_page[:top]:
         _plain(
             console,
-            f"  {article.id}: outlet {article.outlet}, read from {article.meta['outlet_from']}",
+            f"  {article.id}: outlet {article.shown_outlet}, read from {article.meta['outlet_from']}",
         )
     _more(
         console,
@@ -192,7 +192,8 @@ def node_names(story: Story) -> dict[str, str]:
 
 
 def article_label(article: Article) -> str:
-    return f"{article.id} ({article.outlet})" if article.outlet else article.id
+    outlet = article.shown_outlet
+    return f"{article.id} ({outlet})" if outlet else article.id
 
 
 def excerpt(text: str, start: int, end: int) -> str:

@@ -68,6 +68,7 @@ class StoryList(BaseModel):
 
 class Partner(BaseModel):
     outlet: str | None
+    outlet_name: str | None = None
     date: str | None
     title: str | None
 
@@ -202,7 +203,8 @@ def article(article_id: str, index: Index) -> JSONResponse:
             raise HTTPException(404, f"no article «{article_id}» in the index{hint}")
     data = to_json(view)
     data["partners"] = {
-        a.id: {"outlet": a.outlet, "date": a.date, "title": a.title} for a in view.partners.values()
+        a.id: {"outlet": a.outlet, "outlet_name": a.outlet_name, "date": a.date, "title": a.title}
+        for a in view.partners.values()
     }
     return JSONResponse(data)
 

@@ -388,7 +388,7 @@ def article_view(store: SqliteStore, article_id: str) -> ArticleView | None:
     for node in verdict_nodes:
         if node not in names and node in partners:
             other = partners[node]
-            names[node] = f"{node} ({other.outlet})" if other.outlet else node
+            names[node] = f"{node} ({other.shown_outlet})" if other.shown_outlet else node
     return ArticleView(
         article=article,
         story=summary,

@@ -29,7 +29,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("id", "string"),
         ("page", "string"),  # the page it came from (a page holding several stories is split)
         ("seq", "int"),  # the order articles were traced in
-        ("outlet", "string"),
+        ("outlet", "string"),  # as the input gave it
+        ("outlet_name", "string"),  # the gazetteer's name for it, when it knows the outlet
         ("date", "string"),
         ("title", "string"),
         ("url", "string"),
@@ -142,6 +143,7 @@ def table_rows(store: SqliteStore, table: str) -> Iterator[dict[str, Any]]:
                 "page": page,
                 "seq": seq,
                 "outlet": a.get("outlet"),
+                "outlet_name": a.get("outlet_name"),
                 "date": a.get("date"),
                 "title": a.get("title"),
                 "url": a.get("url"),

@@ -242,7 +242,7 @@ class SqliteStore:
         :meth:`transaction`. Returns the rows written per table."""
         story_of = {a: s.id for s in trace.stories for a in s.articles}
         dates = {a.id: a.date for a in trace.articles}
-        outlets = {a.id: a.outlet for a in trace.articles}
+        outlets = {a.id: a.shown_outlet for a in trace.articles}
         tables: dict[str, tuple[tuple[str, ...], dict[tuple[Any, ...], tuple[Any, ...]]]] = {}
         rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         for seq, article in enumerate(trace.articles):
@@ -250,7 +250,7 @@ class SqliteStore:
             rows[(article.id,)] = (
                 seq,
                 article.id.split("#", 1)[0],
-                article.outlet,
+                article.shown_outlet,
                 article.date,
                 article.title,
                 article.url,

@@ -132,6 +132,31 @@ def test_clean_output_reads_back_with_offsets_and_traces_the_same(tmp_path: Path
     ]
 
 
+def test_clean_output_of_an_earlier_schema_still_reads_back(tmp_path: Path, capsys) -> None:
+    """``naql clean`` output written before ``outlet_name`` existed (schema 1.3) is still read
+    as naql's own articles, offsets and drops kept, not as plain records."""
+    cleaned = tmp_path / "clean.jsonl"
+    assert main(["clean", str(EXAMPLE), "--out", str(cleaned)]) == 0
+    records = [json.loads(line) for line in cleaned.read_text(encoding="utf-8").splitlines()]
+    assert all("outlet_name" in record for record in records)
+    older = tmp_path / "older.jsonl"
+    older.write_text(
+        "".join(
+            json.dumps({k: v for k, v in r.items() if k != "outlet_name"}, ensure_ascii=False)
+            + "\n"
+            for r in records
+        ),
+        encoding="utf-8",
+    )
+    from naql.ingest import read_articles
+
+    now, before = read_articles([str(cleaned)]).articles, read_articles([str(older)]).articles
+    assert [(a.id, a.offset, a.dropped, a.path) for a in now] == [
+        (a.id, a.offset, a.dropped, a.path) for a in before
+    ]
+    assert any(a.dropped for a in before) and any(a.offset for a in before)
+
+
 def test_align_pan_with_a_pairs_file_aligns_only_those_pairs(tmp_path: Path, capsys) -> None:
     susp, src = tmp_path / "susp", tmp_path / "src"
     susp.mkdir()

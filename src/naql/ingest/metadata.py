@@ -81,11 +81,19 @@ def missing_field_reason(field: str, keys: Any, flag: str = "--text-field") -> s
 
 
 _ARTICLE_FIELDS = frozenset(field.name for field in dataclasses.fields(Article))
+# Fields added to Article since its first schema: a record written before them lacks them.
+_ARTICLE_FIELDS_ADDED = frozenset({"outlet_name"})
 
 
 def _is_naql_article(record: Mapping[str, Any], options: ReadOptions) -> bool:
-    """A record written by ``naql clean``: exactly the Article fields, default field names."""
-    return options.text_field == "text" and set(record) == _ARTICLE_FIELDS
+    """A record written by ``naql clean``: the Article fields (of this schema or an earlier
+    one), default field names."""
+    keys = set(record)
+    return (
+        options.text_field == "text"
+        and keys <= _ARTICLE_FIELDS
+        and _ARTICLE_FIELDS - _ARTICLE_FIELDS_ADDED <= keys
+    )
 
 
 def article_from_record(

@@ -37,19 +37,76 @@ def test_jsonl_invalid_line_reported_other_lines_read(tmp_path: Path) -> None:
 
 
 def test_missing_text_field_lists_available_keys(tmp_path: Path) -> None:
-    record = {"content": "نص", "source": "x", "title": "t", "url": "https://e.com"}
+    record = {"contenu": "نص", "journal": "x", "title": "t", "url": "https://e.com"}
     path = _write(tmp_path, "feed.jsonl", json.dumps(record) + "\n")
     result = read_articles([path])
     assert result.problems == [
         Problem(
             path,
-            "no field 'text' (available: content, source, title, url; use --text-field)",
+            "no field 'text' (available: contenu, journal, title, url; use --text-field)",
             1,
         )
     ]
-    mapped = read_articles([path], ReadOptions(text_field="content", outlet_field="source"))
+    mapped = read_articles([path], ReadOptions(text_field="contenu", outlet_field="journal"))
     (article,) = mapped.articles
     assert article.text == "نص" and article.outlet == "x" and article.title == "t"
+
+
+def test_common_exports_fields_are_found_and_said_once_per_file(tmp_path: Path) -> None:
+    """SaudiNewsNet's and news-please's field names are read without flags; one note a file
+    says which, and a crawl's time is never read as the publication date."""
+    saudinewsnet = [
+        {
+            "author": "الرياض - واس",
+            "content": f"نص الخبر {n}",
+            "date_extracted": "2015-08-09 17:48:00",
+            "source": "alriyadh",
+            "title": f"عنوان {n}",
+            "url": f"http://www.alriyadh.com/{n}",
+        }
+        for n in range(3)
+    ]
+    first = _write(tmp_path, "2015-08-09.json", json.dumps(saudinewsnet, ensure_ascii=False))
+    news_please = {
+        "maintext": "نص آخر",
+        "date_publish": "2024-03-01 10:00:00",
+        "date_download": "2024-03-02 00:00:00",
+        "source_domain": "aawsat.com",
+        "title": "عنوان",
+        "url": "https://aawsat.com/1",
+        "authors": ["كاتب"],
+    }
+    second = _write(tmp_path, "np.jsonl", json.dumps(news_please, ensure_ascii=False) + "\n")
+    result = read_articles([first, second])
+    assert [a.text for a in result.articles] == ["نص الخبر 0", "نص الخبر 1", "نص الخبر 2", "نص آخر"]
+    assert [a.outlet for a in result.articles] == ["alriyadh"] * 3 + ["aawsat.com"]
+    assert [a.date for a in result.articles] == [None] * 3 + ["2024-03-01 10:00:00"]
+    assert result.articles[0].meta["author"] == "الرياض - واس"
+    assert result.articles[0].meta["date_extracted"] == "2015-08-09 17:48:00"
+    assert [(p.path, p.skipped) for p in result.problems] == [(first, False), (second, False)]
+    assert result.problems[0].reason == (
+        "read the text from 'content', the outlet from 'source' (the default fields are "
+        "absent; --text-field, --outlet-field choose others); no publication date read (the "
+        "records have date_extracted: --date-field names the one that is)"
+    )
+    assert result.problems[1].reason.startswith(
+        "read the text from 'maintext', the date from 'date_publish', the outlet from "
+        "'source_domain', the byline from 'authors' ("
+    )
+    # Fields named on the command line are read as named, and not guessed.
+    named = read_articles([first], ReadOptions(date_field="date_extracted"))
+    assert [a.date for a in named.articles] == ["2015-08-09 17:48:00"] * 3
+    assert "date" not in named.problems[0].reason.replace("--date-field", "")
+    assert result.skipped_records == 0
+
+
+def test_a_csv_header_chooses_the_fields(tmp_path: Path) -> None:
+    path = _write(tmp_path, "f.csv", "headline,body,link\nعنوان,نص الخبر,https://e.com/1\n")
+    result = read_articles([path])
+    (article,) = result.articles
+    assert (article.title, article.text, article.url) == ("عنوان", "نص الخبر", "https://e.com/1")
+    (note,) = result.problems
+    assert not note.skipped and "the text from 'body'" in note.reason
 
 
 def test_metadata_values_converted_and_emptied(tmp_path: Path) -> None:
@@ -129,12 +186,17 @@ def test_csv_field_mapping_and_hint(tmp_path: Path) -> None:
         "نص ثالث,,https://www.aawsat.com/b,\r\n"
     )
     path = _write(tmp_path, "table.csv", rows)
-    hint = read_articles([path])
-    assert hint.problems == [
+    guessed = read_articles([path])  # «body», «link», «published» are common names
+    assert guessed.problems == [
         Problem(
-            path, "no field 'text' (available: body, link, published, site; use --text-field)", 1
-        )
+            path,
+            "read the text from 'body', the date from 'published', the URL from 'link' (the "
+            "default fields are absent; --text-field, --date-field, --url-field choose others)",
+            skipped=False,
+        ),
+        Problem(path, "empty text", 4),
     ]
+    assert [a.outlet for a in guessed.articles] == ["alarabiya.net", "aawsat.com"]  # by URL
     options = ReadOptions(
         text_field="body", outlet_field="site", url_field="link", date_field="published"
     )

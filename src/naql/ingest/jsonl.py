@@ -21,6 +21,7 @@ from naql.ingest.encoding import (
     decode_bytes,
     decode_line,
 )
+from naql.ingest.fields import chosen_fields
 from naql.ingest.metadata import (
     MISSING,
     apply_sidecar,
@@ -36,20 +37,43 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 Item = Article | Problem
 
 
+class _Fields:
+    """The options one file's records are read with: chosen on its first record
+    (:func:`naql.ingest.fields.chosen_fields`), and the note about them, given once."""
+
+    __slots__ = ("options", "path", "chosen")
+
+    def __init__(self, options: ReadOptions, path: str) -> None:
+        self.options, self.path, self.chosen = options, path, False
+
+    def choose(self, record: Any) -> Problem | None:
+        if self.chosen or not isinstance(record, dict):
+            return None
+        self.chosen = True
+        self.options, note = chosen_fields(record, self.options)
+        return None if note is None else Problem(self.path, note, skipped=False)
+
+
 def _record(
     record: Any,
-    options: ReadOptions,
+    fields: _Fields,
     *,
     default_id: str,
     path: str,
     line: int | None,
     sidecar: dict[str, Any] | None,
     prefix: str = "",
-) -> Item:
-    result = article_from_record(record, options, default_id=default_id, path=path)
+) -> Iterator[Item]:
+    """The record's article (or why not), after the note on the file's fields if this record
+    chose them."""
+    note = fields.choose(record)
+    if note is not None:
+        yield note
+    result = article_from_record(record, fields.options, default_id=default_id, path=path)
     if isinstance(result, str):
-        return Problem(path, prefix + result, line)
-    return apply_sidecar(result, sidecar, override=False)
+        yield Problem(path, prefix + result, line)
+    else:
+        yield apply_sidecar(result, sidecar, override=False)
 
 
 # --- JSONL -------------------------------------------------------------------------------------
@@ -84,6 +108,7 @@ def read_jsonl(
     fallback: list[str] = []
     loads = json.loads
     number = 0
+    fields = _Fields(options, path)
     for raw in _chain(first, stream):
         number += 1
         if raw.isspace() or not raw:
@@ -101,8 +126,8 @@ def read_jsonl(
         except ValueError as exc:
             yield Problem(path, _json_error(exc), number)
             continue
-        yield _record(
-            record, options, default_id=f"{stem}:{number}", path=path, line=number, sidecar=sidecar
+        yield from _record(
+            record, fields, default_id=f"{stem}:{number}", path=path, line=number, sidecar=sidecar
         )
 
 
@@ -115,6 +140,7 @@ def _chain(first: bytes, stream: IO[bytes]) -> Iterator[bytes]:
 def _jsonl_text_lines(
     text: str, *, path: str, stem: str, options: ReadOptions, sidecar: dict[str, Any] | None
 ) -> Iterator[Item]:
+    fields = _Fields(options, path)
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
@@ -123,8 +149,8 @@ def _jsonl_text_lines(
         except ValueError as exc:
             yield Problem(path, _json_error(exc), number)
             continue
-        yield _record(
-            record, options, default_id=f"{stem}:{number}", path=path, line=number, sidecar=sidecar
+        yield from _record(
+            record, fields, default_id=f"{stem}:{number}", path=path, line=number, sidecar=sidecar
         )
 
 
@@ -165,15 +191,16 @@ def read_json(
             pass  # several objects, or a broken one: scan below
         else:
             records = _wrapped_records(whole, options)
+            fields = _Fields(options, path)
             if records is None:
-                yield _record(
-                    whole, options, default_id=stem, path=path, line=None, sidecar=sidecar
+                yield from _record(
+                    whole, fields, default_id=stem, path=path, line=None, sidecar=sidecar
                 )
             else:
                 for index, record in enumerate(records, 1):
-                    yield _record(
+                    yield from _record(
                         record,
-                        options,
+                        fields,
                         default_id=f"{stem}:{index}",
                         path=path,
                         line=None,
@@ -207,6 +234,7 @@ def _scan(
 ) -> Iterator[Item]:
     decoder = json.JSONDecoder()
     ws = _WS.match
+    fields = _Fields(options, path)
     in_array = text[pos] == "["
     if in_array:
         pos += 1
@@ -246,9 +274,9 @@ def _scan(
                 break
             pos = match.end()
             continue
-        yield _record(
+        yield from _record(
             record,
-            options,
+            fields,
             default_id=f"{stem}:{index}",
             path=path,
             line=line,
@@ -284,8 +312,12 @@ def read_csv(
         yield Problem(path, "empty text")
         return
     reader.fieldnames = [name.strip() if name else name for name in header]
-    if options.text_field not in reader.fieldnames:
-        yield Problem(path, missing_field_reason(options.text_field, reader.fieldnames), 1)
+    fields = _Fields(options, path)
+    # The header stands for every row: its names choose the fields once.
+    if (note := fields.choose({name: "" for name in reader.fieldnames if name})) is not None:
+        yield note
+    if fields.options.text_field not in reader.fieldnames:
+        yield Problem(path, missing_field_reason(fields.options.text_field, reader.fieldnames), 1)
         return
     while True:
         start = reader.line_num + 1
@@ -299,6 +331,6 @@ def read_csv(
                 break
             continue
         row.pop(None, None)  # type: ignore[call-overload]
-        yield _record(
-            row, options, default_id=f"{stem}:{start}", path=path, line=start, sidecar=sidecar
+        yield from _record(
+            row, fields, default_id=f"{stem}:{start}", path=path, line=start, sidecar=sidecar
         )

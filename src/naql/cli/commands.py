@@ -79,7 +79,14 @@ Master = Annotated[
 ]
 
 # The record-field options every command that reads articles shares.
-TextField = Annotated[str, typer.Option(help="JSON/CSV field holding the article text.")]
+TextField = Annotated[
+    str,
+    typer.Option(
+        help="JSON/CSV field holding the article text (at its default, a file without it is"
+        " read from content, maintext or body, and a note says so; likewise the title, date,"
+        " outlet, URL and byline)."
+    ),
+]
 IdField = Annotated[str, typer.Option(help="JSON/CSV field holding the article id.")]
 OutletField = Annotated[str, typer.Option(help="JSON/CSV field naming the outlet.")]
 DateField = Annotated[str, typer.Option(help="JSON/CSV field holding the date.")]

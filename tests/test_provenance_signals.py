@@ -236,6 +236,26 @@ def test_a_paper_fuller_than_the_agency_item_drew_on_the_agency_fuller_version()
     assert ("spa", "paper", "copied") in edges
 
 
+def test_a_shorter_paper_with_a_clause_the_item_lacks_drew_on_the_fuller_version() -> None:
+    """The paper keeps a clause inside the shared text that SPA's item cut, and runs none of
+    the item's later paragraph: shorter, it still cannot have taken the clause from the item
+    (a paper's re-run with nothing of its own there stays a copy: the test above)."""
+    agency = Article(
+        id="spa", text="الرياض - واس\n" + WIRE + EXTRA + EXTRA, url="https://www.spa.gov.sa/1"
+    )
+    paper = Article(
+        id="paper", text=_with(OWN_B, "والمستشفيات الحكومية،"), url="https://www.okaz.com.sa/2"
+    )
+    assert len(paper.text.split()) < len(agency.text.split())
+    result = trace([agency, paper])
+    story = next(s for s in result.stories if len(s.articles) == 2)
+    [node] = story.hidden
+    assert node.outlet == "spa" and "fuller version" in node.name
+    assert {(e.target, e.kind) for e in story.edges} == {("spa", "excerpt"), ("paper", "copied")}
+    plain = Article(id="paper", text=WIRE, url="https://www.okaz.com.sa/2")
+    assert ("spa", "paper", "copied") in edges_of([agency, plain])
+
+
 def test_two_days_sharing_only_a_formula_are_two_stories_and_one_day_is_one() -> None:
     formula = (
         "وأوضح المتحدث الرسمي للنادي أن الفريق يواصل تحضيراته للموسم الجديد في معسكره الخارجي "

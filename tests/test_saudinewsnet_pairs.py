@@ -79,8 +79,10 @@ FLOORS_4 = {
     "unrelated_apart": 0.96,
     "direction": 0.80,
     "agency_direction": 0.85,
-    # 0.923 (36/39) since the pages' own dates ruled out pair 104's copy (stop 40).
-    "common_source_not_copy": 0.89,
+    # 0.923 (36/39) since the pages' own dates ruled out pair 104's copy (stop 40); 0.974
+    # (38/39) since a paper shorter than the agency's item, with a clause of its own inside
+    # the shared text, drew on the fuller version (stop 43).
+    "common_source_not_copy": 0.94,
     "template_not_copy": 0.95,
     "no_text_not_aligned": 0.98,
 }
@@ -122,7 +124,9 @@ FLOORS_6 = {
     "unrelated_apart": 0.96,
     "direction": 0.80,
     "agency_direction": 0.95,
-    "common_source_not_copy": 0.91,
+    # 0.972 (35/36) since stop 43 (a paper sharing under half the agency's item with a clause
+    # of its own inside the shared text: not the item's copy).
+    "common_source_not_copy": 0.94,
     "template_not_copy": 0.92,
     "no_text_not_aligned": 0.95,
 }
@@ -138,7 +142,9 @@ FLOORS_7 = {
     "unrelated_apart": 0.96,
     "direction": 0.85,
     "agency_direction": 0.94,
-    "common_source_not_copy": 0.95,
+    # 1.000 (40/40) since stop 43 (pair 138: Al-Madina's version, shorter than SPA's item,
+    # holds the 16 penalised facilities inside the shared text).
+    "common_source_not_copy": 0.97,
     "template_not_copy": 0.94,
     "no_text_not_aligned": 0.97,
 }
@@ -197,12 +203,19 @@ def test_the_spa_sample_on_the_full_trace(full_trace: dict) -> None:
     # 78/79 again since a dense overlap of names in no order is no longer shared text (stop
     # 30): two papers that only named what SPA named are no longer drawn as its copies, a
     # re-run is traced to its item, and one paper not reusing its item now is.
-    assert found.origin.recall >= 78 / 79
+    # 77/79 again (the issue's 0.975) since stop 43: a paper with a clause of its own inside
+    # the text it shares with an SPA item drew on the fuller version whatever its length (3
+    # more hand-read common sources of an SPA item and a paper, no agency re-run lost). Okaz's
+    # re-run of the Najran education item, shorter than the item, shares with the other
+    # papers the department's wording the item lacks (read at stop 40: the release behind
+    # all of them) and hangs under that release, which nobody names, not under SPA's.
+    assert found.origin.recall >= 77 / 79
     # 0.928 until stop 25 counted a paper that reached SPA's fuller version through one other
     # item of it as not traced to this one (naql.evaluate.traced): three lines read as not
     # reused had been counted.
-    # 0.963 until stop 30, then 0.975 (the same change).
-    assert found.origin.precision >= 0.97
+    # 0.963 until stop 30, then 0.975 (the same change); 0.987 since stop 43 (al-Madina's
+    # Labid songs article, which does not re-run its item, no longer traced to it).
+    assert found.origin.precision >= 0.98
 
 
 def _story_of(trace: dict) -> dict[str, str]:
@@ -440,12 +453,14 @@ def test_common_sources_of_an_agency_and_a_paper_over_the_draws(draw_scores: dic
     # with the fifth's 8 of 8, 28 of 41, and 31 of 41 (0.756) since a print issue set before
     # the agency's item was out is not its copy (stop 40), with the sixth's 8 of 9: 39 of 50
     # (0.780), and with the seventh's 10 of 11: 49 of 61 (0.803), at the 0.80 asked of
-    # common sources as a whole. A regression floor, one pair under, not the bar. The misses
+    # common sources as a whole; 52 of 61 (0.852) since stop 43 (a paper shorter than the
+    # item, or sharing under half of it, with a clause of its own inside the shared text, drew
+    # on the fuller version). A regression floor, one pair under, not the bar. The misses
     # are SPA items and papers' versions near word for word, the paper's extra (a word, a
     # later paragraph) outside the shared text (tests/data/saudinewsnet_pairs.md).
     found = [draw_scores[draw]["agency_common_source_not_copy"] for draw in DRAWS]
     correct, total = sum(s.correct for s in found), sum(s.total for s in found)
-    assert total >= 61 and correct / total >= 48 / 61, (correct, total)
+    assert total >= 61 and correct / total >= 51 / 61, (correct, total)
 
 
 def test_roundup_parts_join_the_event_they_report(full_trace: dict) -> None:

@@ -258,10 +258,7 @@ def _print_story(trace: Trace, db: Path, passages: bool, where: str) -> None:
 def _article_json(view: ArticleView) -> dict[str, Any]:
     data = to_json(view)
     # The other articles by their metadata (naql show ID prints any of them in full).
-    data["partners"] = {
-        a.id: {"outlet": a.outlet, "outlet_name": a.outlet_name, "date": a.date, "title": a.title}
-        for a in view.partners.values()
-    }
+    data["partners"] = view.partner_metadata()
     return dict(data)
 
 

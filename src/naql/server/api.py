@@ -202,10 +202,7 @@ def article(article_id: str, index: Index) -> JSONResponse:
             hint = f" (page {article_id} was split into {', '.join(split)})" if split else ""
             raise HTTPException(404, f"no article «{article_id}» in the index{hint}")
     data = to_json(view)
-    data["partners"] = {
-        a.id: {"outlet": a.outlet, "outlet_name": a.outlet_name, "date": a.date, "title": a.title}
-        for a in view.partners.values()
-    }
+    data["partners"] = view.partner_metadata()
     return JSONResponse(data)
 
 

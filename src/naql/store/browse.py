@@ -337,6 +337,19 @@ class ArticleView:
     # «id (outlet)».
     names: dict[str, str] = field(default_factory=dict)
 
+    def partner_metadata(self) -> dict[str, dict[str, str | None]]:
+        """The other articles by their metadata, as ``naql show --json`` and the API give
+        them (their texts are a request of their own)."""
+        return {
+            a.id: {
+                "outlet": a.outlet,
+                "outlet_name": a.outlet_name,
+                "date": a.date,
+                "title": a.title,
+            }
+            for a in self.partners.values()
+        }
+
 
 def article_view(store: SqliteStore, article_id: str) -> ArticleView | None:
     """The article ``article_id`` with its story, verdict, credits and alignments; None when

@@ -20,7 +20,9 @@ test: $(STAMP)
 	@command -v chromedriver >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) || echo "chromium not installed: browser tests will skip"
 	@# The spark backend's tests run Spark in local mode: Java 17 or newer.
 	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless) || echo "java not installed: spark tests will skip"
-	$(BIN)/pytest
+	@# A worker per core (at most four: each Spark module starts its own JVM), whole modules
+	@# each, so a module's fixtures are built once; the heavy ones go first (tests/conftest.py).
+	$(BIN)/pytest -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import EXAMPLE, needs_spark, shared, story_graphs
+from backend_cases import (
+    exara_detections,
+    exara_slice,
+    formula_case,
+    saudinewsnet_day,
+    seed_texts,
+    trace_json,
+)
+from conftest import EXAMPLE, story_graphs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from naql import pan
 from naql.align import align_pairs, common_stems
 from naql.backends import (
-    Backend,
     balanced_ranges,
     check,
-    cleaning,
     open_backend,
     spark_align,
     spark_candidates,
@@ -43,15 +46,9 @@ from naql.config import Config
 from naql.errors import BackendFailed, BackendUnavailable, ConfigError
 from naql.ingest import ReadOptions, read_articles
 from naql.pipeline import trace
-from naql.records import Article, to_json
-from naql.reuse import candidate_pairs, tokenize
-from naql.stories import (
-    StoryConfig,
-    average_linkage,
-    formula_inputs,
-    formula_pairs,
-    may_be_formula,
-)
+from naql.records import to_json
+from naql.reuse import candidate_pairs
+from naql.stories import StoryConfig, average_linkage, formula_inputs, formula_pairs, may_be_formula
 from naql.stories.topical import (
     admitted_terms,
     heaviest_terms,
@@ -66,17 +63,9 @@ from naql.stories.topical import (
 from naql.text import Vocabulary
 from naql.text.chunks import merge_chunks, tokenize_chunk
 
+pytestmark = pytest.mark.heavy(50)
+
 T = TypeVar("T")
-
-
-def _texts() -> list[str]:
-    return [path.read_text(encoding="utf-8") for path in sorted(EXAMPLE.glob("*.txt"))]
-
-
-def _trace_json(articles: list[Article], backend: Backend | None) -> str:
-    result = to_json(trace(articles, cleaning=CleanConfig(), backend=backend))
-    result.pop("timings")
-    return json.dumps(result, sort_keys=True, ensure_ascii=False)
 
 
 @settings(max_examples=60, deadline=None)
@@ -96,7 +85,7 @@ def test_balanced_ranges_cut_every_item_once_in_order(weights: list[float], part
 def test_merged_chunks_carry_the_ids_one_vocabulary_gives(cuts: list[int]) -> None:
     # Texts tokenised in chunks with vocabularies of their own, merged in order, get exactly
     # the stem ids (and so the vocabulary) of tokenising them one after another.
-    texts = [line for text in _texts() for line in text.split("\n\n") if line.strip()][:40]
+    texts = [line for text in seed_texts() for line in text.split("\n\n") if line.strip()][:40]
     bounds = sorted({0, len(texts), *(min(c, len(texts)) for c in cuts)})
     chunks = [tokenize_chunk(texts[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
     merged_vocabulary, one = Vocabulary(), Vocabulary()
@@ -115,7 +104,7 @@ def test_merged_chunks_carry_the_ids_one_vocabulary_gives(cuts: list[int]) -> No
 def test_candidate_pairs_are_the_same_for_any_split_of_the_left_texts(cuts: list[int]) -> None:
     # A pair's seeds all come with its left text and each pair is clustered alone: the
     # pairs of ranges of left texts, in order, are the pairs of the whole.
-    texts = [line for text in _texts() for line in text.split("\n\n") if line.strip()][:40]
+    texts = [line for text in seed_texts() for line in text.split("\n\n") if line.strip()][:40]
     vocabulary = Vocabulary()
     docs = [vocabulary.tokens(text) for text in texts]
     index = seed_index(docs, None, len(vocabulary), budget=100_000, max_per_doc=20)
@@ -167,7 +156,7 @@ def test_blocking_on_spark_gives_the_local_index_pairs(
 ) -> None:
     # The same stems admitted, each pair's seeds brought together whatever partition made
     # them: the pairs of the local index, for any number of partitions, either join.
-    texts = [line for text in _texts() for line in text.split("\n\n") if line.strip()][:40]
+    texts = [line for text in seed_texts() for line in text.split("\n\n") if line.strip()][:40]
     vocabulary = Vocabulary()
     docs = [vocabulary.tokens(text) for text in texts]
     size = len(vocabulary)
@@ -185,7 +174,7 @@ def test_blocking_on_spark_gives_the_local_index_pairs(
 def _aligned_piles() -> list[tuple[list, list, int, np.ndarray, list, list]]:
     """The seed texts' paragraphs as one pile and as two, with their candidate pairs and
     those pairs' passages aligned over the whole piles."""
-    texts = [line for text in _texts() for line in text.split("\n\n") if line.strip()]
+    texts = [line for text in seed_texts() for line in text.split("\n\n") if line.strip()]
     vocabulary = Vocabulary()
     docs = [vocabulary.tokens(text) for text in texts]
     size, config = len(vocabulary), Config()
@@ -351,7 +340,7 @@ def test_topical_similarity_by_partitions_is_the_drivers_bit_for_bit(parts: int,
 
 @functools.cache
 def _topical_reference() -> tuple[list, np.ndarray, StoryConfig, tuple]:
-    texts = [line for text in _texts() for line in text.split("\n\n") if line.strip()]
+    texts = [line for text in seed_texts() for line in text.split("\n\n") if line.strip()]
     vocabulary = Vocabulary()
     docs = [vocabulary.tokens(text) for text in texts]
     config = Config().stories
@@ -362,7 +351,7 @@ def _topical_reference() -> tuple[list, np.ndarray, StoryConfig, tuple]:
 
 def test_a_chunk_repeated_gives_the_same_tokens() -> None:
     # A retried Spark task, or a chunk a worker sees after others, must not depend on history.
-    texts = _texts()
+    texts = seed_texts()
     first = tokenize_chunk(texts[:2])
     tokenize_chunk(texts[2:])
     again = tokenize_chunk(texts[:2])
@@ -408,38 +397,10 @@ def test_a_started_job_hands_each_chunk_over_as_it_is_done() -> None:
         assert [got[k][0] for k in range(7)] == [10 + 3 * k + 3 for k in range(7)]
 
 
-def _saudinewsnet_day(count: int, **fields: str) -> list[Article]:
-    """The first ``count`` articles of SaudiNewsNet's first day: text and URL, and
-    ``fields`` (outlet_field=..., date_field=...)."""
-    archive = sorted(shared("saudinewsnet").glob("*.zip"))[0]
-    options = ReadOptions(text_field="content", id_field="url", **fields)
-    return read_articles([str(archive)], options).articles[:count]
-
-
-def _tokenized(articles: list[Article]) -> tuple[list, Vocabulary]:
-    vocabulary = Vocabulary()
-    return tokenize([a.text for a in articles], vocabulary), vocabulary
-
-
-def _formula_case(articles: list[Article]) -> tuple[list[str], list, dict, dict, np.ndarray]:
-    """The formula test's inputs for ``articles``: their aligned pairs, every pair dated a
-    day apart and a tenth shared, so that the test looks at each (crawl times are hours
-    apart): dates, tokens, passages, shares and term weights."""
-    tokens, vocabulary = _tokenized(articles)
-    config = Config()
-    pairs = candidate_pairs(tokens, None, len(vocabulary), config)
-    passages: dict[tuple[int, int], list] = {}
-    for passage in align_pairs(tokens, tokens, pairs, len(vocabulary), config.align):
-        passages.setdefault((passage.left, passage.right), []).append(passage)
-    dates = [f"2015-08-{1 + k % 2:02d}" for k in range(len(articles))]
-    shares = dict.fromkeys(passages, 0.1)
-    return dates, tokens, passages, shares, term_weights(vocabulary, config.stories)
-
-
 def test_formula_pairs_are_the_same_on_several_cores() -> None:
     # The formula test judges each pair on its own: cut among workers, the same set.
-    day = _saudinewsnet_day(1500, outlet_field="source", date_field="date_extracted")
-    dates, tokens, passages, shares, boost = _formula_case(clean_articles(day).articles)
+    day = saudinewsnet_day(1500, outlet_field="source", date_field="date_extracted")
+    dates, tokens, passages, shares, boost = formula_case(clean_articles(day).articles)
     config = Config()
     one = formula_pairs(dates, tokens, passages, shares, boost, config.stories)
     two = tasks.formula_parallel(
@@ -493,7 +454,7 @@ def _die(shared: None, chunk: int) -> int:
 @pytest.mark.parametrize("jobs", [2, 4])
 def test_the_seed_trace_is_the_same_on_several_cores(jobs: int) -> None:
     articles = read_articles([str(EXAMPLE)], ReadOptions()).articles
-    assert _trace_json(articles, open_backend("local", jobs)) == _trace_json(articles, None)
+    assert trace_json(articles, open_backend("local", jobs)) == trace_json(articles, None)
 
 
 def test_the_align_bar_counts_every_pair_on_several_cores() -> None:
@@ -515,7 +476,7 @@ def test_the_align_bar_counts_every_pair_on_several_cores() -> None:
 
 
 def test_a_saudinewsnet_day_is_the_same_on_several_cores() -> None:
-    articles = _saudinewsnet_day(600, outlet_field="source", date_field="date_extracted")
+    articles = saudinewsnet_day(600, outlet_field="source", date_field="date_extracted")
     config = Config()
     one = to_json(trace(articles, config, cleaning=CleanConfig()))
     two = to_json(trace(articles, config, cleaning=CleanConfig(), backend=open_backend("local", 2)))
@@ -545,7 +506,7 @@ def test_roundup_pages_read_by_several_workers_are_cut_as_by_one(
     monkeypatch.setattr(roundups, "RUNS_BLOCK", 8)
     monkeypatch.setattr(roundups.RunsPile, "blocks", counted)
     monkeypatch.setattr(stage, "page_runs", kept)
-    articles = _saudinewsnet_day(1500, outlet_field="source", date_field="date_extracted")
+    articles = saudinewsnet_day(1500, outlet_field="source", date_field="date_extracted")
     config = Config()
     one = to_json(trace(articles, config, cleaning=CleanConfig()))
     two = to_json(trace(articles, config, cleaning=CleanConfig(), backend=open_backend("local", 2)))
@@ -560,7 +521,7 @@ def test_chunks_sent_alone_are_traced_as_with_the_whole_trace() -> None:
     # Where workers do not share the driver's memory (Spark), each chunk of texts to tokenise
     # or read credits from goes out alone, and each story with only its own members' articles,
     # tokens and credits: the same trace.
-    articles = _saudinewsnet_day(600, outlet_field="source")
+    articles = saudinewsnet_day(600, outlet_field="source")
     alone = open_backend("local", 2)
     alone.shares_inputs = False  # type: ignore[misc]
     one = to_json(trace(articles, cleaning=CleanConfig()))
@@ -569,33 +530,14 @@ def test_chunks_sent_alone_are_traced_as_with_the_whole_trace() -> None:
     assert sum(len(s["articles"]) > 1 for s in one["stories"]) > 20 and one == two
 
 
-def _exara_slice(tmp_path: Path, count: int = 12) -> tuple[Path, Path]:
-    """The first ``count`` suspicious documents, their gold sources and 40 other sources (the
-    other sources keep candidate search honest: most pairs it sees must be rejected)."""
-    corpus = shared("exara-dev")
-    names = sorted(path.name for path in (corpus / "susp").glob("*.txt"))[:count]
-    gold = pan.read_dir(corpus / "gold")
-    sources = {f.source_reference for name in names for f in gold.get(name, [])}
-    sources |= {path.name for path in sorted((corpus / "src").glob("*.txt"))[:40]}
-    for folder, chosen in (("susp", names), ("src", sorted(sources))):
-        (tmp_path / folder).mkdir()
-        for name in chosen:
-            os.symlink(corpus / folder / name, tmp_path / folder / name)
-    return tmp_path / "susp", tmp_path / "src"
-
-
-def _detections(folder: Path) -> dict[str, str]:
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.xml"))}
-
-
 def test_an_exara_slice_aligns_the_same_on_several_cores(tmp_path: Path) -> None:
-    suspicious, source = _exara_slice(tmp_path)
+    suspicious, source = exara_slice(tmp_path)
     one = pan.align_pan(str(suspicious), str(source), str(tmp_path / "one"))
     two = pan.align_pan(
         str(suspicious), str(source), str(tmp_path / "two"), backend=open_backend("local", 2)
     )
     assert one.detections > 0 and one.detections == two.detections
-    assert _detections(tmp_path / "one") == _detections(tmp_path / "two")
+    assert exara_detections(tmp_path / "one") == exara_detections(tmp_path / "two")
 
 
 def test_unknown_backends_and_job_counts_are_refused_with_the_fix() -> None:
@@ -611,183 +553,6 @@ def test_spark_without_java_says_what_to_install(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(BackendUnavailable, match="Java 17"):
         check("spark")
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Backend]:
-    needs_spark()
-    backend = open_backend("spark", 2, "local[2]")
-    yield backend
-    backend.close()
-
-
-def test_spark_runs_the_formula_test_as_the_driver(spark: Backend) -> None:
-    # Over the driver's limit, the formula test runs on Spark, each chunk of pairs joined
-    # with its texts: the same formula pairs.
-    dates, tokens, passages, shares, boost = _formula_case(_saudinewsnet_day(800))
-    config = Config()
-    one = formula_pairs(dates, tokens, passages, shares, boost, config.stories)
-    limit = spark.driver_edges  # type: ignore[attr-defined]
-    try:
-        spark.driver_edges = 0  # type: ignore[attr-defined]
-        on_spark = tasks.formula_parallel(
-            dates, tokens, passages, shares, boost, config.stories, spark
-        )
-    finally:
-        spark.driver_edges = limit  # type: ignore[attr-defined]
-    assert one and one != set(passages) and on_spark == one
-
-
-def test_spark_local_mode_gives_the_local_seed_trace(spark: Backend) -> None:
-    articles = read_articles([str(EXAMPLE)], ReadOptions()).articles
-    assert spark.workers == 2
-    assert _trace_json(articles, spark) == _trace_json(articles, open_backend("local", 2))
-
-
-def test_spark_executors_read_the_pages_as_one_process(spark: Backend, tmp_path: Path) -> None:
-    # The files of a walk (real news pages through trafilatura, the example with its
-    # sidecar, a relative path, a missing one) read by the executors, put back in order.
-    shutil.copytree(EXAMPLE, tmp_path / "haftar")
-    shutil.copytree(Path(__file__).parent / "data" / "ingest" / "real", tmp_path / "pages")
-    inputs = [str(tmp_path), str(tmp_path / "missing"), str(tmp_path / "haftar" / "README.md")]
-    one = read_articles(inputs)
-    on_spark = read_articles(inputs, backend=spark)
-    assert len(one.articles) >= 10 and one.problems and one.skipped
-    assert on_spark.articles == one.articles
-    assert on_spark.problems == one.problems
-    assert list(on_spark.skipped.items()) == list(one.skipped.items())
-    # Named by URL, as on a cluster (s3://, hdfs://): the executors open them the same way.
-    url = f"file://{tmp_path}/pages"
-    by_url = read_articles([url], backend=spark)
-    pages = read_articles([str(tmp_path / "pages")]).articles
-    assert len(pages) >= 5 and [a.path.replace(url, "") for a in by_url.articles] == [
-        a.path.replace(str(tmp_path / "pages"), "") for a in pages
-    ]
-    assert [(a.id, a.text, a.title) for a in by_url.articles] == [
-        (a.id, a.text, a.title) for a in pages
-    ]
-
-
-def test_spark_cleans_a_saudinewsnet_day_where_it_sent_the_pages(
-    spark: Backend, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The pages go out once and are read three times where they are (sign-off votes, short
-    # lines, the pages cleaned): the batch cleaned by one process. The cleaned texts stay
-    # there for the tokenise job, which sends none out again.
-    pages = _saudinewsnet_day(2888, outlet_field="source")[::2]
-    one = clean_articles(pages, CleanConfig())
-    sent = _parallelized(spark, monkeypatch)
-    try:
-        on_spark = cleaning.clean_parallel(pages, CleanConfig(), spark)
-        texts = [a.text for a in on_spark.articles]
-        tokens = tasks.tokenize_parallel(texts, Vocabulary(), spark)
-    finally:
-        spark.texts.drop()  # type: ignore[attr-defined]
-        spark.drop_tokenised()  # type: ignore[attr-defined]
-    assert one.dropped["outlet sign-off"] and one.dropped["frequent in outlet"]
-    assert on_spark.articles == one.articles and on_spark.sources == one.sources
-    assert list(on_spark.dropped.items()) == list(one.dropped.items())
-    alone, _ = _tokenized(on_spark.articles)
-    assert len(tokens) == len(alone) and all(
-        np.array_equal(a.ids, b.ids) and np.array_equal(a.starts, b.starts)
-        for a, b in zip(tokens, alone)
-    )
-    went = [article for data in sent for article in _articles_in(data)]
-    assert len(went) == len(pages)  # the pages, once
-    assert not {text for data in sent for text in _held(data, str)} & set(texts)
-
-
-def test_spark_brings_back_only_the_lines_that_may_be_chrome(spark: Backend) -> None:
-    # Shuffled by line on the executors: the driver receives the holders of the lines on
-    # enough pages to reach a bar, not the long tail (a headline each), and they are the
-    # whole batch's holders of those lines.
-    from naql.clean import chunk_lines
-
-    pages = _saudinewsnet_day(2888, outlet_field="source")[::2]
-    config = CleanConfig()
-    sign_offs = frozenset({("alweeam", "رابط الخبر بصحيفة الوئام:")})
-    kept = spark.keep([(0, pages[:500]), (500, pages[500:900]), (900, pages[900:])])  # type: ignore[attr-defined]
-    try:
-        holders = spark.line_holders_kept(kept, ("lines", sign_offs, config), 5)  # type: ignore[attr-defined]
-    finally:
-        kept.unpersist()
-    whole = chunk_lines(pages, sign_offs, config, 0)
-    assert holders == {key: found for key, found in whole.items() if len(found) >= 5}
-    assert 0 < len(holders) < len(whole) / 20
-
-
-def test_spark_blocks_a_saudinewsnet_day_into_the_local_index_pairs(spark: Backend) -> None:
-    # Two shuffles on Spark, no index broadcast: the pairs of the local index, self-join and
-    # left/right (the index's and PAN mode's) alike.
-    docs, vocabulary = _tokenized(_saudinewsnet_day(800))
-    settings = Config().candidates
-    for left, right in ((docs, None), (docs[:500], docs[500:])):
-        budget = settings.budget(len(docs))
-        index = seed_index(left, right, len(vocabulary), budget=budget, max_per_doc=20)
-        local = candidate_pairs_in(index, None, gap=settings.gap, min_seeds=settings.min_seeds)
-        on_spark = spark.candidate_pairs(left, right, len(vocabulary), settings, budget)  # type: ignore[attr-defined]
-        assert len(local) > 50 and on_spark == local
-
-
-def test_spark_texts_go_out_once_not_with_every_task(spark: Backend) -> None:
-    # A parallelized RDD's partitions carry their data, and every task over it or an RDD
-    # derived from it carries it again: the texts must be cut from that lineage once computed.
-    docs, _ = _tokenized(_saudinewsnet_day(200))
-    texts = spark.texts  # type: ignore[attr-defined]
-    parts = texts.partitioned(docs, None)
-    assert parts.isLocallyCheckpointed()
-    for rdd in (parts, texts.by_text(docs, None)):
-        lineage = rdd.toDebugString().decode()
-        assert "LocalCheckpointRDD" in lineage
-    assert sum(len(part[2]) for part in parts.collect()) == len(docs)
-    texts.drop()
-
-
-def test_spark_topical_similarity_is_the_drivers_on_a_saudinewsnet_day(spark: Backend) -> None:
-    docs, vocabulary = _tokenized(_saudinewsnet_day(1000))
-    config = Config().stories
-    boost = term_weights(vocabulary, config)
-    whole = topical_similarity(tfidf(docs, len(boost), boost, config), config)
-    found = spark.topical_similarity(docs, boost, config)  # type: ignore[attr-defined]
-    assert len(whole[0]) > 1000
-    for got, want in zip(found, whole, strict=True):
-        assert got.dtype == want.dtype and np.array_equal(got, want)
-
-
-def test_spark_groups_stories_by_connected_components_as_the_driver(spark: Backend) -> None:
-    # A story graph over the driver's limit is grouped a component at a time on Spark, and
-    # texts over the broadcast limit are joined with their pairs: the whole trace of a
-    # SaudiNewsNet day is the same.
-    articles = _saudinewsnet_day(300, outlet_field="source")
-    limits = spark.driver_edges, spark.broadcast_texts  # type: ignore[attr-defined]
-    try:
-        spark.driver_edges = spark.broadcast_texts = 0  # type: ignore[attr-defined]
-        by_components = to_json(trace(articles, cleaning=CleanConfig(), backend=spark))
-    finally:
-        spark.driver_edges, spark.broadcast_texts = limits  # type: ignore[attr-defined]
-    in_driver = to_json(trace(articles, cleaning=CleanConfig()))
-    by_components.pop("timings"), in_driver.pop("timings")
-    assert sum(len(s["articles"]) > 1 for s in in_driver["stories"]) > 10
-    assert by_components == in_driver
-
-
-@pytest.mark.parametrize("broadcast", [True, False])
-def test_spark_local_mode_aligns_an_exara_slice_as_one_core(
-    spark: Backend, tmp_path: Path, broadcast: bool
-) -> None:
-    # Suspicious and source texts as two piles, broadcast or joined with their pairs.
-    suspicious, source = _exara_slice(tmp_path)
-    one = pan.align_pan(str(suspicious), str(source), str(tmp_path / "one"))
-    limit = spark.broadcast_texts  # type: ignore[attr-defined]
-    try:
-        spark.broadcast_texts = limit if broadcast else 0  # type: ignore[attr-defined]
-        on_spark = pan.align_pan(
-            str(suspicious), str(source), str(tmp_path / "spark"), backend=spark
-        )
-    finally:
-        spark.broadcast_texts = limit  # type: ignore[attr-defined]
-    assert one.detections > 0 and on_spark.detections == one.detections
-    assert _detections(tmp_path / "one") == _detections(tmp_path / "spark")
 
 
 def test_trace_writes_its_tables_as_parquet(tmp_path: Path) -> None:
@@ -843,8 +608,6 @@ def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
     they hold its stdout and stderr open for ever (a killed ``naql index add`` hung the test
     that reads its output)."""
     import signal
-    import subprocess
-    import sys
     import time
 
     script = tmp_path / "parent.py"
@@ -891,7 +654,7 @@ def test_a_tokenise_task_carries_a_bounded_share_of_the_texts(
     # workers, each under the cap, and the tokens and ids are those of one process.
     from naql.backends import tasks
 
-    texts = [a.text for a in _saudinewsnet_day(300)]
+    texts = [a.text for a in saudinewsnet_day(300)]
     cap = sum(map(len, texts)) // 7
     monkeypatch.setattr(tasks, "TEXT_PER_TASK", cap)
     backend = _SendingBackend()
@@ -905,175 +668,6 @@ def test_a_tokenise_task_carries_a_bounded_share_of_the_texts(
         np.array_equal(a.ids, b.ids) and np.array_equal(a.starts, b.starts)
         for a, b in zip(sent, one)
     )
-
-
-def test_spark_text_partitions_hold_a_bounded_share(spark: Backend) -> None:
-    # A partition holds at most `spark.naql.tokensPerPartition` tokens: more partitions than
-    # the shuffles' for a large pile, the same texts in order.
-    docs, _ = _tokenized(_saudinewsnet_day(200))
-    texts = spark.texts  # type: ignore[attr-defined]
-    cap = sum(len(doc) for doc in docs) // 9
-    texts.drop()
-    kept, texts.tokens_per_part = texts.tokens_per_part, cap
-    try:
-        parts = texts.partitioned(docs, None).collect()
-        assert len(parts) >= 9 > spark.partitions  # type: ignore[attr-defined]
-        assert max(sum(len(doc) for doc in part[2]) for part in parts) <= cap + max(map(len, docs))
-        assert [len(doc) for part in parts for doc in part[2]] == [len(doc) for doc in docs]
-    finally:
-        texts.tokens_per_part = kept
-        texts.drop()
-
-
-def test_spark_tasks_of_a_few_texts_each_give_the_same_trace(
-    spark: Backend, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Tokenise, credits and stories cut into chunks of at most 1,000 characters of text: the
-    # trace of the seed pile is the local backend's all the same.
-    from naql.backends import tasks
-
-    articles = read_articles([str(EXAMPLE)], ReadOptions()).articles
-    local = _trace_json(articles, open_backend("local", 2))
-    monkeypatch.setattr(tasks, "TEXT_PER_TASK", 1000)
-    assert _trace_json(articles, spark) == local
-
-
-_CLUSTER = """
-import json, os, sys
-from pyspark import SparkConf, SparkContext
-
-from naql.backends import open_backend
-from naql.clean import CleanConfig
-from naql.ingest import ReadOptions, read_articles
-from naql.pipeline import trace
-from naql.records import to_json
-
-example = sys.argv[1]
-os.environ["PYSPARK_PYTHON"] = sys.executable  # as naql's backend does for a context it starts
-# Two workers, each an executor in a JVM and Python processes of its own, as on a cluster;
-# every stage sent through Spark's own paths: texts joined rather than broadcast, partitions
-# of a few hundred tokens, the story graph grouped by components on the executors.
-conf = (
-    SparkConf()
-    .setMaster("local-cluster[2,1,1024]")
-    .set("spark.naql.broadcastTexts", "0")
-    .set("spark.naql.tokensPerPartition", "400")
-    .set("spark.naql.stories.driverEdges", "0")
-)
-SparkContext.getOrCreate(conf)
-spark = open_backend("spark", None, None)
-
-
-def traced(articles, backend):
-    found = to_json(trace(articles, cleaning=CleanConfig(), backend=backend))
-    found.pop("timings")
-    return json.dumps(found, sort_keys=True, ensure_ascii=False)
-
-
-on_cluster = traced(read_articles([example], ReadOptions(), backend=spark).take(), spark)
-spark.close()
-alone = traced(read_articles([example], ReadOptions()).take(), None)
-print(len(json.loads(alone)["articles"]), on_cluster == alone)
-"""
-
-
-def test_spark_executors_of_their_own_give_the_one_process_seed_trace() -> None:
-    """On Spark's local cluster (executors in JVMs and Python processes of their own, as on
-    a cluster, not threads of the driver's JVM as under ``local[…]``), with every stage on
-    Spark's own paths, the seed pages read by the executors and traced give the one-process
-    trace. A fresh process: one Spark context a process, and the module's is ``local[2]``."""
-    needs_spark()
-    done = subprocess.run(
-        [sys.executable, "-c", _CLUSTER, str(EXAMPLE)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split()[-2:] == ["6", "True"]
-
-
-def test_spark_tells_a_stages_progress_while_its_tasks_run(spark: Backend) -> None:
-    # naql turns Spark's console bar off; without the status tracker a stage's bar stood
-    # at 0 until the whole stage was done.
-    def slow(pause: float, chunk: int) -> int:
-        import time
-
-        time.sleep(pause)
-        return chunk
-
-    told: list[tuple[int, int]] = []
-    found = spark.run(slow, 0.6, list(range(8)), lambda done, total: told.append((done, total)))
-    assert found == list(range(8))
-    assert told[-1] == (8, 8) and any(0 < done < 8 for done, _ in told)
-    assert [done for done, _ in told] == sorted(done for done, _ in told)
-    assert spark.context.getLocalProperty("spark.jobGroup.id") is None  # type: ignore[attr-defined]
-
-
-def test_spark_texts_are_built_where_they_were_tokenised(
-    spark: Backend, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The tokens come back to the driver once; the texts later stages read are built on the
-    # executors from the tokenise job's results (its chunks' slices shuffled to the parts
-    # they fall in), not sent out again: the same parts as the driver would send.
-    from naql.backends import tasks
-    from naql.backends.spark_texts import text_parts
-
-    texts = [a.text for a in _saudinewsnet_day(300)]
-    monkeypatch.setattr(tasks, "TEXT_PER_TASK", sum(map(len, texts)) // 5)
-    held = spark.texts  # type: ignore[attr-defined]
-    kept = held.tokens_per_part
-    vocabulary = Vocabulary()
-    try:
-        held.tokens_per_part = 20_000  # parts that straddle the tokenise chunks
-        tokens = tasks.tokenize_parallel(texts, vocabulary, spark)
-        assert held.piles is not None and held.piles[0] is tokens  # nothing left to send
-        built = held.partitioned(tokens, None)
-        assert built.isLocallyCheckpointed()
-        found = built.collect()
-        parts = max(held.partitions, -(-sum(len(t) for t in tokens) // held.tokens_per_part))
-        expected = text_parts(tokens, None, parts)
-        assert len(found) == len(expected) >= 7
-        for (side, low, docs), (side_, low_, docs_) in zip(found, expected):
-            assert (side, low, len(docs)) == (side_, low_, len(docs_))
-            assert all(
-                np.array_equal(a.ids, b.ids) and np.array_equal(a.stop, b.stop)
-                for a, b in zip(docs, docs_)
-            )
-    finally:
-        held.tokens_per_part = kept
-        held.drop()
-    alone = Vocabulary()
-    assert [t.ids.tolist() for t in tokens] == [t.ids.tolist() for t in alone.tokens_of(texts)]
-
-
-def test_spark_reads_credits_from_the_texts_it_tokenised(
-    spark: Backend, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The texts go out to the executors once, for tokenising: the credits are read there
-    # from them, only the rest of each article sent, and they are one process's credits.
-    from naql.attribution import attributions
-    from naql.backends import tasks
-    from naql.outlets import load as load_gazetteer
-
-    articles = _saudinewsnet_day(300)
-    texts = [a.text for a in articles]
-    monkeypatch.setattr(tasks, "TEXT_PER_TASK", sum(map(len, texts)) // 5)
-    gazetteer = load_gazetteer()
-    try:
-        tasks.tokenize_parallel(texts, Vocabulary(), spark)
-        sent = _parallelized(spark, monkeypatch)
-        credits = tasks.credits_of(tasks.credits_start(articles, gazetteer, spark, 2))
-        # Another pile of as many texts is not read from these: its caller sends its own.
-        others = [dataclasses.replace(a, text=a.text + " ") for a in articles]
-        assert spark.credits_where_tokenised(others, gazetteer) is None  # type: ignore[attr-defined]
-    finally:
-        spark.texts.drop()  # type: ignore[attr-defined]
-        spark.drop_tokenised()  # type: ignore[attr-defined]
-    assert credits == attributions(articles, gazetteer) and len(credits) > 100
-    went = list(_articles_in(sent))
-    assert len(went) == len(articles) and not any(article.text for article in went)
 
 
 def test_stories_sent_alone_leave_what_they_share_to_one_broadcast() -> None:
@@ -1094,7 +688,7 @@ def test_stories_sent_alone_leave_what_they_share_to_one_broadcast() -> None:
         def start(self, task, shared, chunks, workers):  # type: ignore[no-untyped-def]
             return Done(self.run(task, shared, chunks))
 
-    articles = _saudinewsnet_day(300, outlet_field="source")
+    articles = saudinewsnet_day(300, outlet_field="source")
     backend = Recording()
     sent = to_json(trace(articles, cleaning=CleanConfig(), backend=backend))  # type: ignore[arg-type]
     one = to_json(trace(articles, cleaning=CleanConfig()))
@@ -1106,71 +700,3 @@ def test_stories_sent_alone_leave_what_they_share_to_one_broadcast() -> None:
     stories = [story for chunk in chunks for story in chunk]
     assert len(stories) == len(one["stories"])
     assert all(not s.gazetteer.outlets and not len(s.figures) for s in stories)
-
-
-def _parallelized(spark: Backend, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """What the driver hands Spark from now on (``SparkContext.parallelize``'s data)."""
-    context = spark.context  # type: ignore[attr-defined]
-    sent: list[Any] = []
-    parallelize = context.parallelize
-
-    def watched(data: Any, slices: int | None = None) -> Any:
-        sent.append(data)
-        return parallelize(data, slices)
-
-    monkeypatch.setattr(context, "parallelize", watched)
-    return sent
-
-
-def _articles_in(data: Any) -> Iterator[Article]:
-    """Every article inside ``data``: lists, tuples, dicts' values, stories' articles."""
-    return _held(data, Article)
-
-
-def _held(data: Any, kind: type[T]) -> Iterator[T]:
-    """Every ``kind`` inside ``data``: lists, tuples, dicts' values, stories' articles."""
-    if isinstance(data, kind):
-        yield data
-    elif isinstance(data, (list, tuple)):
-        for item in data:
-            yield from _held(item, kind)
-    elif isinstance(data, dict):
-        for item in data.values():
-            yield from _held(item, kind)
-    elif hasattr(data, "articles") and hasattr(data, "members"):
-        yield from _held(data.articles, kind)
-
-
-def test_spark_traces_stories_with_the_texts_where_they_were_tokenised(
-    spark: Backend, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The driver sends the pages out once, to be cleaned, and the cleaned texts stay there to
-    # be tokenised: the credits and the stories' provenance are worked out where they are,
-    # with the tokens rebuilt there, offsets and all; what goes out with each story is the
-    # rest of its articles. The same trace.
-    from naql.backends import tasks
-
-    articles = _saudinewsnet_day(600, outlet_field="source")
-    local = _trace_json(articles, open_backend("local", 2))
-    monkeypatch.setattr(spark, "broadcast_texts", 0)  # joined, however small the pile
-    sent = _parallelized(spark, monkeypatch)
-    traced: list[int] = []
-    each = tasks.trace_each
-
-    def counted(inputs: Any, backend: Any, progress: Any = None) -> Any:
-        traced.append(len(inputs))
-        return each(inputs, backend, progress)
-
-    monkeypatch.setattr(tasks, "trace_each", counted)
-    assert _trace_json(articles, spark) == local
-    pages, *later = sent
-    assert [page.id for page in _articles_in(pages)] == [a.id for a in articles]
-    went = list(_articles_in(later))
-    stories = json.loads(local)["stories"]
-    assert traced == [len(stories)] and sum(len(s["articles"]) > 1 for s in stories) > 20
-    # Then each article went out twice, text left behind: for its credits and with its story;
-    # only a page's items cut out in the stories stage, which the tokenise job never saw,
-    # carry their text (here a roundup's: naql.stories.roundups).
-    assert len(went) >= 2 * len(articles)
-    carried = [a for a in went if a.text and "~" not in a.id]
-    assert all("item_of" in a.meta for a in carried) and len(carried) < len(articles) / 50

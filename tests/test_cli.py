@@ -12,6 +12,8 @@ from conftest import EXAMPLE, ROOT
 from naql.cli import app, main
 from naql.records import Trace, from_json
 
+pytestmark = pytest.mark.heavy(35)
+
 
 def test_trace_on_the_example_reports_the_reuse_and_writes_json(tmp_path: Path, capsys) -> None:
     out = tmp_path / "trace.json"

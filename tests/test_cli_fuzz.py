@@ -16,11 +16,14 @@ import os
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from naql.cli import main
+
+pytestmark = pytest.mark.heavy(25)
 
 SEEDS = sorted(EXAMPLE.glob("*.txt"))
 PAGES = sorted((ROOT / "tests" / "data" / "ingest").glob("*.html"))

@@ -13,6 +13,8 @@ from conftest import needs_spark
 
 from naql import huge_pages_stall
 
+pytestmark = pytest.mark.heavy(18)
+
 
 @pytest.mark.parametrize(
     ("modes", "stalls"),

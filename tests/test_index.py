@@ -40,6 +40,8 @@ from naql.store import settings as settings_module
 from naql.store.schema import VERSION
 from naql.store.sqlite import record_json
 
+pytestmark = pytest.mark.heavy(90)
+
 DAYS = 3
 PER_OUTLET = 5  # first articles of each outlet in each day: ~50 a day
 OPTIONS = ReadOptions(

@@ -23,6 +23,8 @@ from conftest import ROOT, shared
 
 from naql.evaluate import pair_scores
 
+pytestmark = pytest.mark.heavy(100)
+
 FLOORS = {
     # 0.863 until stop 30; 0.850 since names shared in no order link only as near in time as
     # a topic (pair 37: two reporters' accounts of one sign campaign, crawled 2.2 days apart),

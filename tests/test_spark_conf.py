@@ -16,6 +16,8 @@ from conftest import EXAMPLE, needs_spark
 from naql.backends import spark_conf
 from naql.backends.spark_errors import failed as _failed
 
+pytestmark = pytest.mark.heavy(40)
+
 
 def test_properties_are_read_as_java_reads_spark_defaults() -> None:
     text = (

@@ -86,6 +86,12 @@ class Article:
         """The outlet as a reader sees it: its name, else as the input gave it."""
         return self.outlet_name or self.outlet
 
+    @property
+    def label(self) -> str:
+        """How every output names the article: «id (outlet)», or its id alone."""
+        outlet = self.shown_outlet
+        return f"{self.id} ({outlet})" if outlet else self.id
+
 
 @dataclass(slots=True)
 class Passage:

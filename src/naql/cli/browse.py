@@ -21,7 +21,7 @@ from naql.cli.index import DEFAULT_DB, store_errors
 from naql.cli.output import err, out, output_folder, progress_bars, quiet_stdout
 from naql.errors import InputError
 from naql.records import to_json
-from naql.report.terminal import article_label, excerpt, plural
+from naql.report.terminal import excerpt, plural
 
 if TYPE_CHECKING:
     from naql.records import Article, Trace
@@ -266,7 +266,7 @@ def _print_article(view: ArticleView, passages: bool, again: str) -> None:
     article = view.article
     title = f": {article.title}" if article.title else ""
     out.print(
-        Text.assemble(("Article ", "bold"), (article_label(article), "bold"), title),
+        Text.assemble(("Article ", "bold"), (article.label, "bold"), title),
         highlight=False,
     )
     facts = [
@@ -332,7 +332,7 @@ def _print_article(view: ArticleView, passages: bool, again: str) -> None:
         other = alignment.b if mine else alignment.a
         partner = view.partners.get(other)
         table.add_row(
-            escape(article_label(partner) if partner else other),
+            escape(partner.label if partner else other),
             str(len(alignment.passages)),
             f"{(alignment.a_share if mine else alignment.b_share):.0%}",
             f"{(alignment.b_share if mine else alignment.a_share):.0%}",

@@ -36,7 +36,6 @@ from naql.report.pairs import (
     pair_view,
     runs,
 )
-from naql.report.terminal import article_label
 
 DERIVED = frozenset({"wholly derived", "partially derived"})
 NODE_LINE = 32  # characters of a name a graph node shows (the whole name is its tooltip)
@@ -211,7 +210,7 @@ def _named(article: str, index: Index) -> str:
     """An article by «id (outlet)», or by its id when this page does not hold it (a served
     story's page holds that story's articles alone)."""
     found = index.articles.get(article)
-    return article if found is None else article_label(found)
+    return article if found is None else found.label
 
 
 def node_names(story: Story, articles: dict[str, Article]) -> dict[str, str]:
@@ -220,7 +219,7 @@ def node_names(story: Story, articles: dict[str, Article]) -> dict[str, str]:
     for member in story.articles:
         article = articles.get(member)
         if article is not None:
-            names[member] = article_label(article)
+            names[member] = article.label
     return names
 
 

@@ -75,7 +75,7 @@ def print_story(story: Story, articles: dict[str, Article], console: Console) ->
     if story.origin in articles and story.origin_outlet:
         origin = f"{story.origin_outlet} ({story.origin})"
     console.print(f"\n[bold]Story {story.id}[/]: {escape(story.label)}")
-    members = ", ".join(article_label(articles[a]) for a in story.articles)
+    members = ", ".join(articles[a].label for a in story.articles)
     _plain(console, f"  articles: {members}")
     sources = f" ({'; '.join(story.sources)})" if story.sources else ""
     _plain(
@@ -119,7 +119,7 @@ def print_articles(trace: Trace, shown: set[str], console: Console) -> None:
     }
     for verdict in verdicts:
         table.add_row(
-            escape(article_label(articles[verdict.article])),
+            escape(articles[verdict.article].label),
             verdict.story,
             verdict.derivation,
             f"{verdict.reused_share:.0%}",
@@ -161,8 +161,8 @@ def print_pairs(
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for alignment in ranked:
         table.add_row(
-            escape(article_label(articles[alignment.a])),
-            escape(article_label(articles[alignment.b])),
+            escape(articles[alignment.a].label),
+            escape(articles[alignment.b].label),
             str(len(alignment.passages)),
             f"{alignment.a_share:.0%}",
             f"{alignment.b_share:.0%}",
@@ -189,11 +189,6 @@ def print_pairs(
 def node_names(story: Story) -> dict[str, str]:
     """What a reader sees for a story's hidden nodes: their names, never their ids."""
     return {hidden.id: hidden.name for hidden in story.hidden}
-
-
-def article_label(article: Article) -> str:
-    outlet = article.shown_outlet
-    return f"{article.id} ({outlet})" if outlet else article.id
 
 
 def excerpt(text: str, start: int, end: int) -> str:

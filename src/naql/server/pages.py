@@ -24,7 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from naql.records import Alignment, Article, Span, Trace
-from naql.report.terminal import article_label, excerpt
+from naql.report.terminal import excerpt
 from naql.server.api import Index, date_param
 from naql.server.served import Served, has_words, list_stories, pair, query_id
 from naql.store import SqliteStore
@@ -47,7 +47,6 @@ def _templates() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["label"] = article_label
     environment.filters["excerpt"] = lambda text, span: excerpt(text, span.start, span.end)
     environment.filters["pct"] = lambda share: f"{share:.0%}"
     environment.filters["q"] = lambda params: urllib.parse.urlencode(
@@ -183,7 +182,7 @@ def article(request: Request, article_id: str, index: Index) -> HTMLResponse:
         return trace_page(
             request,
             make_trace,
-            f"Article {article_label(view.article)}",
+            f"Article {view.article.label}",
             "article.html",
             route=lambda found: f"story={found.stories[0].id}",
             view=view,
@@ -201,7 +200,7 @@ def pair_page(request: Request, a: str, b: str, index: Index) -> HTMLResponse:
         return trace_page(
             request,
             lambda: _pair_trace(store, first, second, alignment),
-            f"{article_label(first)} ⇄ {article_label(second)}",
+            f"{first.label} ⇄ {second.label}",
             "pair.html",
             route=lambda found: (
                 f"story={found.stories[0].id}" + ("&pair=0" if found.alignments else "")

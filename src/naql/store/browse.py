@@ -400,8 +400,7 @@ def article_view(store: SqliteStore, article_id: str) -> ArticleView | None:
         partners = articles(store, [*others, *(n for n in verdict_nodes if n not in names)])
     for node in verdict_nodes:
         if node not in names and node in partners:
-            other = partners[node]
-            names[node] = f"{node} ({other.shown_outlet})" if other.shown_outlet else node
+            names[node] = partners[node].label
     return ArticleView(
         article=article,
         story=summary,

@@ -239,3 +239,31 @@ def test_a_feeds_outlet_ids_are_shown_as_names(tmp_path: Path, capsys) -> None:
     for outlet in given:
         assert f"({outlet})" not in printed, outlet
     assert "(الرياض)" in printed
+
+
+def test_an_origin_of_no_known_outlet_is_named_by_its_id_alone(tmp_path: Path, capsys) -> None:
+    """Plain text files name no outlet: the origin is the article's id, said once (provenance
+    gives the id as the node's name too, which was printed as «x (x)»)."""
+    text = (
+        "افتتح أمير منطقة الجوف مساء أمس مهرجان الزيتون السنوي في مدينة سكاكا بمشاركة أكثر من "
+        "مئة وخمسين مزارعا من مختلف محافظات المنطقة، وتجول في أجنحة المعرض التي ضمت أنواعا من "
+        "زيت الزيتون والمنتجات الزراعية المحلية. وأوضح مدير فرع وزارة الزراعة أن المهرجان يستمر "
+        "عشرة أيام، ويهدف إلى تسويق إنتاج المزارعين ودعم الأسر المنتجة، مشيرا إلى أن مبيعات "
+        "العام الماضي تجاوزت عشرين مليون ريال. وشهد الحفل توقيع اتفاقيات تعاون بين الغرفة "
+        "التجارية وعدد من الشركات الوطنية لتصدير الزيت إلى أسواق الخليج، كما كرم الأمير "
+        "المزارعين الفائزين في مسابقة أفضل مزرعة نموذجية وأجود زيت بكر ممتاز لهذا الموسم."
+    )
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    (pile / "first.txt").write_text(text, encoding="utf-8")
+    (pile / "second.txt").write_text(text[: len(text) * 3 // 4], encoding="utf-8")
+    db = tmp_path / "naql.db"
+    assert main(["trace", str(pile)]) == 0
+    assert main(["index", "add", str(pile), "--db", str(db), "-q"]) == 0
+    assert main(["stories", "--db", str(db)]) == 0
+    assert main(["query", str(pile / "second.txt"), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "origin: first;" in out or "origin: second;" in out
+    assert "likely origin: first;" in out or "likely origin: second;" in out
+    for name in ("first", "second"):
+        assert f"{name} ({name})" not in out

@@ -137,8 +137,9 @@ def _print_stories(
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for story in shown:
         origin = story.origin_name or story.origin or "—"
-        if story.origin and story.origin_name == story.origin_outlet and story.origin_outlet:
-            origin = f"{story.origin_outlet} ({story.origin})"  # an article: its outlet and id
+        outlet = story.origin_outlet
+        if story.origin and outlet and outlet == story.origin_name and outlet != story.origin:
+            origin = f"{outlet} ({story.origin})"  # an article: its outlet and id (never «x (x)»)
         sources = f"{story.independent_sources}"
         if story.sources:
             sources += f": {'; '.join(story.sources)}"

@@ -247,7 +247,11 @@ def print_query(result: QueryResult, top: int) -> None:
             named = ", ".join(story.sources) or str(story.independent_sources)
             out.print(
                 f"  likely origin: {escape(result.origin or '?')}"
-                + (f" ({escape(result.origin_outlet)})" if result.origin_outlet else "")
+                + (
+                    f" ({escape(result.origin_outlet)})"
+                    if result.origin_outlet not in (None, result.origin)
+                    else ""
+                )
                 + f"; independent sources: {escape(named)}",
                 highlight=False,
             )

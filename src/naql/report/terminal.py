@@ -72,7 +72,9 @@ def print_trace(
 def print_story(story: Story, articles: dict[str, Article], console: Console) -> None:
     names = node_names(story)
     origin = names.get(story.origin or "", story.origin or "unknown")
-    if story.origin in articles and story.origin_outlet:
+    # An article of an unknown outlet is named by its id alone (provenance gives it as its
+    # outlet's name too): never «x (x)».
+    if story.origin in articles and story.origin_outlet not in (None, story.origin):
         origin = f"{story.origin_outlet} ({story.origin})"
     console.print(f"\n[bold]Story {story.id}[/]: {escape(story.label)}")
     members = ", ".join(articles[a].label for a in story.articles)

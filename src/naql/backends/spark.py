@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from naql.backends import ChunkProgress, Done, Pending, spark_conf
 from naql.backends.spark_clean import same_texts
 from naql.backends.spark_errors import failed, first_line, require_spark
-from naql.backends.spark_progress import Watch
+from naql.backends.spark_progress import Watch, quiet_unpersist_warnings
 from naql.backends.spark_texts import SparkTexts
 from naql.errors import BackendUnavailable
 
@@ -93,6 +93,7 @@ class SparkBackend:
             raise BackendUnavailable(f"Spark did not start: {first_line(error)}") from None
         if not log_level_set:
             self.context.setLogLevel("WARN")
+            quiet_unpersist_warnings(self.context)
         self.workers = max(1, int(self.context.defaultParallelism))
         # Shuffles and the texts' partitions: a few a worker.
         self.partitions = max(2, self.workers * 2)

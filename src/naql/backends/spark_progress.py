@@ -1,4 +1,6 @@
-"""How far a stage's Spark jobs have got, told to naql's progress bars while they run.
+"""What a user sees of naql's Spark jobs while they run: how far a stage's jobs have got,
+told to naql's progress bars, and Spark's own log without the lines naql's use of it makes
+for nothing.
 
 naql turns Spark's console bar off (it would interleave with naql's own), and a Spark job is
 awaited by one blocking call, so without this a stage's bar stood at 0 until the stage ended:
@@ -59,3 +61,24 @@ class Watch:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+
+# The RDDs whose unpersisting Spark warns of when they were checkpointed locally: naql lets
+# go of the texts and the pages it kept that way once the trace is done with them, and Spark
+# then says, each time, that their lineage is cut and they cannot be recomputed, which is
+# why they were checkpointed. Five such lines a trace told a user nothing.
+_UNPERSIST_WARNERS = (
+    "org.apache.spark.api.python.PythonRDD",
+    "org.apache.spark.rdd.ParallelCollectionRDD",
+)
+
+
+def quiet_unpersist_warnings(context: Any) -> None:
+    """Those RDD classes' loggers at ERROR (only where the user set no log level: naql then
+    sets WARN itself); Spark's other warnings stay."""
+    try:
+        log4j = context._jvm.org.apache.logging.log4j
+        for name in _UNPERSIST_WARNERS:
+            log4j.core.config.Configurator.setLevel(name, log4j.Level.ERROR)
+    except Exception:  # a Spark without log4j 2: its warnings stay, no harm done
+        return

@@ -241,21 +241,25 @@ def align_finish(
     total = len(job.pairs) + len(more)
     if progress is not None:
         progress(0, total)
-    started = _collected(job.pending, None, on_chunk)
     done = len(job.pairs)
-    if progress is not None:
-        progress(done, total)
-    extra: list[TokenPassage] = []
+    pending: Pending | None = None
+    sizes: list[int] = []
     if more:
         chunks = _pair_chunks(texts, texts, more, backend)
         sizes = [len(chunk) for chunk in chunks]
-        before = done
 
         def running(chunks_done: int, _: int) -> None:  # a join still running (Spark)
             if progress is not None:
-                progress(before + sum(sizes[:chunks_done]), total)
+                progress(len(job.pairs) + sum(sizes[:chunks_done]), total)
 
+        # Begun before the first pairs' chunks are handed over: the workers align these while
+        # this process works through those (they were mostly done during similarity).
         pending = _align_started(backend, texts, chunks, size, config, job.common, running)
+    started = _collected(job.pending, None, on_chunk)
+    if progress is not None:
+        progress(done, total)
+    extra: list[TokenPassage] = []
+    if pending is not None:
 
         def counted(k: int) -> None:
             nonlocal done

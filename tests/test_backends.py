@@ -9,7 +9,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -64,8 +64,6 @@ from naql.text import Vocabulary
 from naql.text.chunks import merge_chunks, tokenize_chunk
 
 pytestmark = pytest.mark.heavy(50)
-
-T = TypeVar("T")
 
 
 @settings(max_examples=60, deadline=None)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from naql.outlets import Gazetteer, Mention
+from naql.outlets import Gazetteer, Mention, site_of
 from naql.outlets import load as load_gazetteer
 from naql.records import Article, Attribution, Span
 from naql.text import words
@@ -167,8 +167,7 @@ def named_outlets(articles: Sequence[Article], gazetteer: Gazetteer) -> list[Art
     names: dict[tuple[str | None, str | None], str | None] = {}
     named = []
     for article in articles:
-        host = article.url.split("/")[2] if article.url and "//" in article.url else article.url
-        key = (article.outlet, host)
+        key = (article.outlet, site_of(article.url))
         if key not in names:
             found = own_outlet_id(article, gazetteer)
             names[key] = gazetteer.outlets[found].name if found else None

@@ -215,6 +215,13 @@ class Gazetteer:
         return result
 
 
+def site_of(url: str | None) -> str | None:
+    """The part of ``url`` that names its site, as written (between «//» and the next «/»), or
+    ``url`` whole when it has no «//»: what :meth:`Gazetteer.by_domain` reads of it, so the key
+    on which look-ups of an article's outlet by its URL are remembered."""
+    return url.split("/")[2] if url and "//" in url else url
+
+
 def _proclitic_forms(word: str) -> set[str]:
     """A name's first word as it may stand glued to و ف ب ل ك: «وسانا», «بالأناضول», «للشرق»."""
     if not any("\u0600" <= char <= "\u06ff" for char in word):

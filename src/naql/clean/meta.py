@@ -80,8 +80,7 @@ class Bylines:
 
     def resolve(self, outlet: str | None, url: str | None) -> Outlet | None:
         """The gazetteer entry for an article's known outlet (by name, else by its URL's domain)."""
-        host: str | None = url.split("/")[2] if url and "//" in url else url
-        cache = (outlet, host)
+        cache = (outlet, outlets.site_of(url))
         if cache not in self._resolved:
             found = self.lookup(normalize(outlet)) if outlet else None
             if found is None and outlet:

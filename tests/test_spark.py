@@ -263,13 +263,15 @@ example = sys.argv[1]
 os.environ["PYSPARK_PYTHON"] = sys.executable  # as naql's backend does for a context it starts
 # Two workers, each an executor in a JVM and Python processes of its own, as on a cluster;
 # every stage sent through Spark's own paths: texts joined rather than broadcast, partitions
-# of a few hundred tokens, the story graph grouped by components on the executors.
+# of a few hundred tokens, the pairs described and the story graph grouped by components on
+# the executors.
 conf = (
     SparkConf()
     .setMaster("local-cluster[2,1,1024]")
     .set("spark.naql.broadcastTexts", "0")
     .set("spark.naql.tokensPerPartition", "400")
     .set("spark.naql.stories.driverEdges", "0")
+    .set("spark.naql.pairs.driverPairs", "0")
 )
 SparkContext.getOrCreate(conf)
 spark = open_backend("spark", None, None)
@@ -428,14 +430,17 @@ def test_spark_traces_stories_with_the_texts_where_they_were_tokenised(
     spark: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The driver sends the pages out once, to be cleaned, and the cleaned texts stay there to
-    # be tokenised: the credits and the stories' provenance are worked out where they are,
-    # with the tokens rebuilt there, offsets and all; what goes out with each story is the
-    # rest of its articles. The same trace.
-    from naql.backends import tasks
+    # be tokenised: the credits, the aligned pairs' records and the stories' provenance are
+    # worked out where they are, with the tokens rebuilt there, offsets and all; what goes
+    # out with each story is the rest of its articles, with each chunk of pairs its passages
+    # and its texts' ids. The same trace.
+    from naql import pipeline
+    from naql.backends import spark_kept, tasks
 
     articles = saudinewsnet_day(600, outlet_field="source")
     local = trace_json(articles, open_backend("local", 2))
     monkeypatch.setattr(spark, "broadcast_texts", 0)  # joined, however small the pile
+    monkeypatch.setattr(spark, "driver_pairs", 0)  # described there, however few
     sent = _parallelized(spark, monkeypatch)
     traced: list[int] = []
     each = tasks.trace_each
@@ -445,7 +450,24 @@ def test_spark_traces_stories_with_the_texts_where_they_were_tokenised(
         return each(inputs, backend, progress)
 
     monkeypatch.setattr(tasks, "trace_each", counted)
+    in_driver: list[int] = []
+    on_spark: list[int] = []
+    describe_here, describe_there = pipeline.describe_pairs, spark_kept.describe
+    monkeypatch.setattr(
+        pipeline,
+        "describe_pairs",
+        lambda shared, pairs: in_driver.append(len(pairs)) or describe_here(shared, pairs),
+    )
+    monkeypatch.setattr(
+        spark_kept,
+        "describe",
+        lambda context, kept, shared, chunks: (
+            on_spark.extend(map(len, chunks)) or describe_there(context, kept, shared, chunks)
+        ),
+    )
     assert trace_json(articles, spark) == local
+    pairs = len(json.loads(local)["alignments"])
+    assert in_driver == [] and len(on_spark) > 1 and sum(on_spark) >= pairs > 100
     pages, *later = sent
     assert [page.id for page in _articles_in(pages)] == [a.id for a in articles]
     went = list(_articles_in(later))

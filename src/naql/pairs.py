@@ -97,9 +97,10 @@ def content_before_of(doc: Tokens) -> np.ndarray:
 class PairInputs:
     """What describing a pair reads of the pile."""
 
-    ids: Sequence[str]
-    tokens: Sequence[Tokens]
-    texts: Sequence[str]
+    # The pile's, or (on a Spark executor) those of the texts a chunk of pairs joins, by number.
+    ids: Sequence[str] | Mapping[int, str]
+    tokens: Sequence[Tokens] | Mapping[int, Tokens]
+    texts: Sequence[str] | Mapping[int, str]
     stems: Sequence[str]
     is_number: np.ndarray  # per stem id: a figure
     places: StemIndex  # the places' stems (Places.stem_index)
@@ -229,8 +230,8 @@ def redescribed(
 
 
 def _alignment(
-    ids: Sequence[str],
-    tokens: Sequence[Tokens],
+    ids: Sequence[str] | Mapping[int, str],
+    tokens: Sequence[Tokens] | Mapping[int, Tokens],
     left: int,
     right: int,
     group: list[TokenPassage],

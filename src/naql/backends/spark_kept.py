@@ -5,6 +5,9 @@ executors for the trace (:class:`Kept`), so the driver sends the corpus's texts 
 
 - **credits** (:func:`read_credits`): each chunk of texts is zipped with the rest of its
   articles (outlet, title, dates, drops) and read where it is;
+- **pairs** (:func:`describe`): each chunk of aligned pairs goes out with its passages and
+  the ids of its texts, and is described (records in text offsets, template evidence) where
+  the texts and tokens sent to it from there meet it;
 - **provenance** (:func:`trace_stories`): each story goes out with its passages, credits and
   the rest of its articles; the texts and tokens of the members the tokenise job saw are
   sent to it from there by one shuffle, as alignment's are joined (:mod:`.spark_align`). A
@@ -25,14 +28,15 @@ import numpy as np
 
 from naql.backends.spark_align import by_chunk, delivered
 from naql.backends.spark_texts import Key
-from naql.pairs import PassageMaker
+from naql.pairs import PairInputs, PassageMaker, Template, describe_pairs
 from naql.text import Tokens
 from naql.text.tokenize import FlatTokens
 
 if TYPE_CHECKING:
+    from naql.align import TokenPassage
     from naql.outlets import Gazetteer
     from naql.provenance.facts import StoryCommon, StoryInput
-    from naql.records import Article, Attribution, Story, Verdict
+    from naql.records import Alignment, Article, Attribution, Story, Verdict
 
 
 @dataclass(slots=True)
@@ -200,16 +204,86 @@ def trace_stories(
     assert kept.pile is not None
     pile_index = {id(doc): k for k, doc in enumerate(kept.pile)}
     payloads = [[lightened(story, pile_index) for story in chunk] for chunk in chunks]
+    wanted = [{key[1] for _, keys, _ in sent for key in keys.values()} for sent in payloads]
+    return joined_where_tokenised(
+        context,
+        kept,
+        payloads,
+        wanted,
+        common,
+        trace_chunk,
+    )
+
+
+# A chunk of pairs as sent: each pair and its passages, and the ids of the texts they join.
+PairsSent = tuple[list[tuple[tuple[int, int], list["TokenPassage"]]], dict[int, str]]
+
+
+def describe_chunk(
+    items: Iterable[tuple[int, tuple[str, Any]]], vocabulary_part: PairInputs
+) -> list[tuple[Alignment, Template | None]]:
+    """One chunk's pairs described (:func:`naql.pairs.describe_pairs`), from what was sent
+    and the texts and tokens the join delivered: the pile's numbers are kept, each text looked
+    up by its number."""
+    arrived, sent = delivered(items)
+    texts: Mapping[Key, Any] = arrived  # (text, tokens) each
+    pairs, ids = sent
+    inputs = replace(
+        vocabulary_part,
+        ids=ids,
+        tokens={k: texts[(0, k)][1] for k in ids},
+        texts={k: texts[(0, k)][0] for k in ids},
+        place_stems={},
+        slot_at={},
+    )
+    return describe_pairs(inputs, pairs)
+
+
+def describe(
+    context: Any,
+    kept: Kept,
+    shared: PairInputs,
+    chunks: Sequence[Sequence[tuple[tuple[int, int], list[TokenPassage]]]],
+) -> list[list[tuple[Alignment, Template | None]]]:
+    """Each chunk of pairs (the kept pile's texts) described, in chunk order, with their
+    texts and tokens sent to them from where the tokenise job left them. What is broadcast
+    is vocabulary-sized (the stems, the figures' and places' masks, the slot words' kinds)."""
+    payloads: list[PairsSent] = []
+    for chunk in chunks:
+        numbers = sorted({k for pair, _ in chunk for k in pair})
+        payloads.append((list(chunk), {k: shared.ids[k] for k in numbers}))
+    vocabulary_part = replace(shared, ids=[], tokens=[], texts=[], place_stems={}, slot_at={})
+    return joined_where_tokenised(
+        context,
+        kept,
+        payloads,
+        [set(ids) for _, ids in payloads],
+        vocabulary_part,
+        describe_chunk,
+    )
+
+
+def joined_where_tokenised(
+    context: Any,
+    kept: Kept,
+    payloads: Sequence[Any],
+    wanted: Sequence[set[int]],
+    shared: Any,
+    work: Any,
+) -> list[Any]:
+    """``work(items, shared)`` of each chunk, in chunk order: its items are its payload and
+    the texts and tokens of the pile's texts it ``wanted``, sent to it from where the
+    tokenise job left them (:func:`sent_texts`); ``shared`` goes out as one broadcast."""
     bounds = np.asarray(kept.firsts, dtype=np.int64)
     asked: dict[int, list[tuple[int, int]]] = {}
-    for number, sent in enumerate(payloads):
-        for text_number in sorted({key[1] for _, wanted, _ in sent for key in wanted.values()}):
+    for number, texts in enumerate(wanted):
+        for text_number in sorted(texts):
             chunk = int(np.searchsorted(bounds, text_number, side="right")) - 1
             asked.setdefault(chunk, []).append((text_number, number))
-    shared, wanted = context.broadcast(common), context.broadcast(asked)
+    common, asking = context.broadcast(shared), context.broadcast(asked)
     try:
-        arrived = sent_texts(kept.shipped, kept.tokenised, kept.id_maps, kept.firsts, wanted)
-        return by_chunk(context, arrived, payloads, lambda items: trace_chunk(items, shared.value))
+        arrived = sent_texts(kept.shipped, kept.tokenised, kept.id_maps, kept.firsts, asking)
+        return by_chunk(context, arrived, payloads, lambda items: work(items, common.value))
     finally:
-        shared.unpersist()
-        wanted.unpersist()
+        common.unpersist()
+        asking.unpersist()

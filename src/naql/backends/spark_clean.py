@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from naql.backends.spark_texts import _materialised
+from naql.backends.spark_texts import _materialised, one_a_batch
 
 if TYPE_CHECKING:
     from naql.clean import CleanResult
@@ -32,7 +32,10 @@ def cleaned(context: Any, kept: Any, shared: Any) -> tuple[list[CleanResult], An
             kept.map(lambda item: (item[0], clean_pages_task(inputs.value, item[1])))
         )
         found = sorted(done.collect(), key=lambda item: item[0])
-        texts = _materialised(done.map(lambda item: (item[0], [a.text for a in item[1].articles])))
+        # Batched as the tokenise job's results, which they are zipped with (spark_kept).
+        texts = _materialised(
+            one_a_batch(done.map(lambda item: (item[0], [a.text for a in item[1].articles])))
+        )
         done.unpersist()
     finally:
         inputs.unpersist()

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from naql.backends.spark_align import by_chunk, delivered
-from naql.backends.spark_texts import Key
+from naql.backends.spark_texts import Key, one_a_batch
 from naql.pairs import PairInputs, PassageMaker, Template, describe_pairs
 from naql.text import Tokens
 from naql.text.tokenize import FlatTokens
@@ -96,7 +96,8 @@ def read_credits(
 
     try:
         # One chunk a partition on both sides, in the same order: zipped, not joined.
-        found = kept.shipped.zip(context.parallelize(rest, len(rest))).map(read).collect()
+        others = one_a_batch(context.parallelize(rest, len(rest)))  # batched as the texts
+        found = kept.shipped.zip(others).map(read).collect()
     finally:
         shared.unpersist()
     return [chunk for _, chunk in sorted(found, key=lambda item: item[0])]

@@ -163,3 +163,34 @@ def test_a_page_that_cannot_be_cut_keeps_its_story_and_its_passages() -> None:
     assert parts.pages == 0 and [a.id for a in parts.articles] == [a.id for a in articles]
     assert list(parts.by_pair) == [(0, 4)]
     assert joined(groups, runs, items, parts).members == [[0, 4, 5], [1, 2, 3]]
+
+
+def test_a_block_read_against_its_share_of_the_pile_finds_the_same_runs() -> None:
+    # On Spark a block of pages is sent only the stories its pages are in or may join
+    # (RunsPile.restricted), numbered anew: the runs, numbered back, are the whole pile's.
+    texts = [SPORT, LEAD + RESCUE + SPORT, *FLOOD, *PARK, ANOTHER_FLOOD]
+    vocabulary = Vocabulary("en")
+    tokens = vocabulary.tokens_of(texts)
+    articles = [Article(id=f"a{k}", text=text) for k, text in enumerate(texts)]
+    boost = term_weights(vocabulary, StoryConfig())
+    # The page (1) sits with the park's reports (story 2), the flood's are story 1; two
+    # stories the page has nothing to do with come first and last.
+    members = [[0], [2, 3, 4], [1, 5, 6], [7]]
+    similarity = {(1, 5): 0.5, (1, 6): 0.5, (5, 6): 0.8, (2, 3): 0.8, (2, 4): 0.8, (3, 4): 0.8}
+    groups = StoryGroups(members, {**similarity, (1, 2): 0.15}, {})
+    config = StoryConfig()
+    whole = page_runs(articles, tokens, groups, set(), [None] * 8, boost, config)
+    shares: list[tuple[list[int], list[int]]] = []
+
+    def by_share(pile, pages_read, blocks):  # type: ignore[no-untyped-def]
+        found = []
+        for pages in blocks:
+            share = pile.restricted(pages)
+            shares.append((share.texts.tolist(), share.stories.tolist()))
+            texts_read = [pages_read[page].text for page in pages]
+            found.append(share.numbered(share.pile.runs(share.pages, texts_read)))
+        return found
+
+    assert page_runs(articles, tokens, groups, set(), [None] * 8, boost, config, by_share) == whole
+    assert [run.story for run in whole[1]] == [1] and sorted(whole[1][0].links) == [2, 3, 4]
+    assert shares == [([1, 2, 3, 4, 5, 6], [1, 2])]

@@ -263,8 +263,8 @@ example = sys.argv[1]
 os.environ["PYSPARK_PYTHON"] = sys.executable  # as naql's backend does for a context it starts
 # Two workers, each an executor in a JVM and Python processes of its own, as on a cluster;
 # every stage sent through Spark's own paths: texts joined rather than broadcast, partitions
-# of a few hundred tokens, the pairs described and the story graph grouped by components on
-# the executors.
+# of a few hundred tokens, the pairs described, the roundups' runs read and the story graph
+# grouped by components on the executors.
 conf = (
     SparkConf()
     .setMaster("local-cluster[2,1,1024]")
@@ -272,6 +272,7 @@ conf = (
     .set("spark.naql.tokensPerPartition", "400")
     .set("spark.naql.stories.driverEdges", "0")
     .set("spark.naql.pairs.driverPairs", "0")
+    .set("spark.naql.stories.driverPages", "0")
 )
 SparkContext.getOrCreate(conf)
 spark = open_backend("spark", None, None)
@@ -430,17 +431,19 @@ def test_spark_traces_stories_with_the_texts_where_they_were_tokenised(
     spark: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The driver sends the pages out once, to be cleaned, and the cleaned texts stay there to
-    # be tokenised: the credits, the aligned pairs' records and the stories' provenance are
-    # worked out where they are, with the tokens rebuilt there, offsets and all; what goes
-    # out with each story is the rest of its articles, with each chunk of pairs its passages
-    # and its texts' ids. The same trace.
+    # be tokenised: the credits, the aligned pairs' records, the roundups' runs of lines and
+    # the stories' provenance are worked out where they are, with the tokens rebuilt there,
+    # offsets and all; what goes out with each story is the rest of its articles, with each
+    # chunk of pairs its passages and its texts' ids, with each block of pages its share of
+    # the pile. The same trace.
     from naql import pipeline
-    from naql.backends import spark_kept, tasks
+    from naql.backends import spark_kept, spark_runs, tasks
 
     articles = saudinewsnet_day(600, outlet_field="source")
     local = trace_json(articles, open_backend("local", 2))
     monkeypatch.setattr(spark, "broadcast_texts", 0)  # joined, however small the pile
     monkeypatch.setattr(spark, "driver_pairs", 0)  # described there, however few
+    monkeypatch.setattr(spark, "driver_pages", 0)  # and the runs read there
     sent = _parallelized(spark, monkeypatch)
     traced: list[int] = []
     each = tasks.trace_each
@@ -465,9 +468,24 @@ def test_spark_traces_stories_with_the_texts_where_they_were_tokenised(
             on_spark.extend(map(len, chunks)) or describe_there(context, kept, shared, chunks)
         ),
     )
+    runs_found: list[int] = []
+    read_there = spark_runs.read_runs
+
+    def read_runs(*args: Any) -> Any:
+        found = read_there(*args)
+        runs_found.extend(len(block) for block in found)
+        return found
+
+    monkeypatch.setattr(spark_runs, "read_runs", read_runs)
+    # The driver never reads a block itself.
+    monkeypatch.setattr(
+        "naql.stories.roundups.RunsPile.runs",
+        lambda *args: pytest.fail("a block of pages read in the driver"),
+    )
     assert trace_json(articles, spark) == local
     pairs = len(json.loads(local)["alignments"])
     assert in_driver == [] and len(on_spark) > 1 and sum(on_spark) >= pairs > 100
+    assert runs_found and sum(runs_found) >= 1  # a page of this day is cut at a run
     pages, *later = sent
     assert [page.id for page in _articles_in(pages)] == [a.id for a in articles]
     went = list(_articles_in(later))

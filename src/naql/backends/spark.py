@@ -10,18 +10,15 @@ overrides the master, and each job is described in Spark's UI and logs ("naql: a
 from __future__ import annotations
 
 import logging
-import os
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from naql.backends import ChunkProgress, Done, Pending, balanced_ranges, chunk_count, spark_conf
 from naql.backends.spark_clean import same_texts
-from naql.backends.spark_errors import failed, first_line, require_spark
-from naql.backends.spark_progress import Watch, quiet_unpersist_warnings
+from naql.backends.spark_errors import failed, require_spark
+from naql.backends.spark_progress import Watch
 from naql.backends.spark_texts import SparkTexts
-from naql.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,6 +32,7 @@ if TYPE_CHECKING:
     from naql.provenance.facts import StoryCommon, StoryInput
     from naql.records import Alignment, Article, Attribution, Story, Verdict
     from naql.stories import FormulaInputs, StoryConfig
+    from naql.stories.roundups import Run, RunsPile
     from naql.text import Tokens
     from naql.text.chunks import ChunkTokens
 
@@ -47,78 +45,28 @@ class SparkBackend:
 
     def __init__(self, master: str | None = None, parallelism: int | None = None) -> None:
         require_spark()
-        from pyspark import SparkConf, SparkContext
-
-        submitted = spark_conf.submitted()
-        if submitted:
-            # spark-submit's JVM holds the user's settings: reach it first, so that the conf
-            # below reads them.
-            try:
-                SparkContext._ensure_initialized()
-            except Exception as error:  # Py4J's own errors
-                raise BackendUnavailable(f"Spark did not start: {first_line(error)}") from None
-        conf = SparkConf().setAppName("naql")
-        # naql's defaults fill in only what the user's own channels leave open
-        # (naql.backends.spark_conf: started by naql, the JVM gets this conf as --conf
-        # arguments, which win over spark-defaults.conf).
-        given, python = spark_conf.given_by_user(conf.contains)
-
-        def default(key: str, value: str) -> None:
-            if not given(key):
-                conf.set(key, value)
-
-        # The workers must run this interpreter (naql and its libraries are installed here),
-        # unless the user named another (a packed environment shipped to the executors).
-        os.environ.setdefault("PYSPARK_PYTHON", python or sys.executable)
-        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-        if master is not None:
-            conf.setMaster(master)
-        else:
-            default("spark.master", "local[*]")
-        if parallelism is not None:
-            conf.set("spark.default.parallelism", str(parallelism))
-        # In local mode the driver's JVM holds every broadcast and every collected result;
-        # Spark's 1 GB default heap died at 62 k articles. (Under spark-submit that JVM is
-        # running already: its heap is spark-submit's --driver-memory.)
-        if not submitted:
-            default("spark.driver.memory", "8g")
-        # Results of a stage come back to the driver; Spark's 1 GB default cap is too small
-        # for a large corpus's tokens.
-        default("spark.driver.maxResultSize", "0")
-        # naql draws its own stage bars; Spark's console bar would interleave with them.
-        default("spark.ui.showConsoleProgress", "false")
-        log_level_set = given("spark.log.level")
-        try:
-            self.context = SparkContext.getOrCreate(conf)
-        except Exception as error:  # Spark raises bare Py4J/Runtime errors on a failed start
-            raise BackendUnavailable(f"Spark did not start: {first_line(error)}") from None
-        if not log_level_set:
-            self.context.setLogLevel("WARN")
-            quiet_unpersist_warnings(self.context)
+        self.context = spark_conf.started(master, parallelism)
         self.workers = max(1, int(self.context.defaultParallelism))
+        conf = self.context.getConf()
         # Shuffles and the texts' partitions: a few a worker.
         self.partitions = max(2, self.workers * 2)
         # Cached while one pile is traced; `spark.naql.tokensPerPartition` caps a partition.
         self.texts = SparkTexts(
             self.context,
             self.partitions,
-            int(self.context.getConf().get("spark.naql.tokensPerPartition", "2000000")),
+            int(conf.get("spark.naql.tokensPerPartition", "2000000")),
         )
         # Texts up to this many bytes go out as one broadcast rather than by joins.
-        self.broadcast_texts = int(
-            self.context.getConf().get("spark.naql.broadcastTexts", str(10 * 2**20))
-        )
+        self.broadcast_texts = int(conf.get("spark.naql.broadcastTexts", str(10 * 2**20)))
         # The largest story graph grouped in the driver; a larger one by components on Spark.
-        self.driver_edges = int(
-            self.context.getConf().get("spark.naql.stories.driverEdges", "10000000")
-        )
-        # The most aligned pairs the driver describes; more are described on the executors.
-        # Describing is some 0.1 ms of one core a pair; on the executors the pairs' texts and
-        # tokens travel to them too: SaudiNewsNet's 40,600 pairs took 9 s there on local[2],
-        # against 4.5 s in the driver, so below this the driver's one core wins.
-        self.driver_pairs = int(
-            self.context.getConf().get("spark.naql.pairs.driverPairs", "100000")
-        )
+        self.driver_edges = int(conf.get("spark.naql.stories.driverEdges", "10000000"))
+        # The most aligned pairs the driver describes, and pages whose runs of lines it reads
+        # (the roundups'); more go to the executors. Each is a fraction of a millisecond of
+        # one core, and on the executors the texts travel to them too: on local[2],
+        # SaudiNewsNet's 40,600 pairs took 6.1 s there against 4.0 s in the driver, its
+        # 19,900 pages 1.3-2.6 s more, so below these the driver's one core wins.
+        self.driver_pairs = int(conf.get("spark.naql.pairs.driverPairs", "100000"))
+        self.driver_pages = int(conf.get("spark.naql.stories.driverPages", "100000"))
         self.master = self.context.master
         self._jobs = 0  # naql stages run so far: each one's Spark jobs are a job group
         # What the last tokenise job left on the executors, for the trace's later stages.
@@ -229,7 +177,7 @@ class SparkBackend:
         task carries the texts again: :mod:`.spark_kept`), for :meth:`adopt_texts` to build
         the cached texts from, and the credits and provenance to read the texts there."""
         from naql.backends.spark_kept import Kept
-        from naql.backends.spark_texts import _materialised
+        from naql.backends.spark_texts import _materialised, one_a_batch
         from naql.backends.tasks import tokenize_texts_task
 
         if not pieces:
@@ -245,9 +193,10 @@ class SparkBackend:
         with self._job("tokenize", f"tokenize ({chunks} chunks)", progress, chunks):
             if shipped is None:
                 sent = self.context.parallelize(list(enumerate(pieces)), chunks)
-                shipped = _materialised(sent)
-            tokenised = shipped.map(
-                lambda item: (item[0], tokenize_texts_task(latin_language, item[1]))
+                shipped = _materialised(one_a_batch(sent))
+            # Both batched alike: later stages zip them (spark_kept).
+            tokenised = one_a_batch(
+                shipped.map(lambda item: (item[0], tokenize_texts_task(latin_language, item[1])))
             )
             found = _materialised(tokenised, action=lambda rdd: rdd.collect())
         self._kept = Kept(shipped, tokenised, pieces)
@@ -344,6 +293,28 @@ class SparkBackend:
         with self._job("pairs", description):
             found = spark_kept.describe(self.context, kept, shared, chunks)
         return [record for chunk in found for record in chunk]
+
+    def read_runs(
+        self, pile: RunsPile, articles: Sequence[Article], blocks: list[list[int]]
+    ) -> list[dict[int, list[Run]]] | None:
+        """The roundups' runs of each block of pages, read on the executors, each block sent
+        its share of the pile and its texts from where the tokenise job left them
+        (:mod:`.spark_runs`); None (the driver reads them) when it left nothing of this
+        trace, the texts are small enough to go out as a broadcast, or the pages are at most
+        ``spark.naql.stories.driverPages``."""
+        from naql.backends import spark_runs
+
+        kept = self._kept
+        if (
+            kept is None
+            or kept.pile is None
+            or sum(map(len, blocks)) <= self.driver_pages
+            or self._small(kept.pile, kept.pile)
+        ):
+            return None
+        description = f"stories (roundups' runs, {len(blocks)} blocks, texts where tokenised)"
+        with self._job("stories", description):
+            return spark_runs.read_runs(self.context, kept, pile, articles, blocks)
 
     @contextmanager
     def _job(

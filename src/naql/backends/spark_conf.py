@@ -13,6 +13,7 @@ which only spark-submit turns into ``PYSPARK_PYTHON``) is read from them too.
 spark-defaults.conf is a Java properties file; :func:`properties` reads its one-line
 ``key value`` / ``key=value`` / ``key: value`` entries, comments and continued lines as Java's
 ``Properties.load`` does, but not its ``\\`` escapes inside keys, which Spark's keys never have.
+:func:`started` starts (or finds) the context with them.
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from naql.backends.spark_errors import first_line
+from naql.backends.spark_progress import quiet_unpersist_warnings
 from naql.errors import BackendUnavailable
 
 _ENTRY = re.compile(r"([^\s=:]+)\s*[=:\s]?\s*(.*)")
@@ -102,3 +107,57 @@ def given_by_user(conf_contains: Callable[[str], bool]) -> tuple[Callable[[str],
         return conf_contains, None  # spark-submit exported spark.pyspark.python already
     settings = user_settings()
     return (lambda key: key in settings or conf_contains(key)), settings.get("spark.pyspark.python")
+
+
+def started(master: str | None, parallelism: int | None) -> Any:
+    """The SparkContext naql runs on (a running one if there is, as pyspark's
+    ``getOrCreate``): ``master`` and ``parallelism`` as given, the user's own settings
+    (:func:`given_by_user`) as they set them, naql's defaults where they set nothing."""
+    from pyspark import SparkConf, SparkContext
+
+    under_submit = submitted()
+    if under_submit:
+        # spark-submit's JVM holds the user's settings: reach it first, so that the conf
+        # below reads them.
+        try:
+            SparkContext._ensure_initialized()
+        except Exception as error:  # Py4J's own errors
+            raise BackendUnavailable(f"Spark did not start: {first_line(error)}") from None
+    conf = SparkConf().setAppName("naql")
+    # naql's defaults fill in only what the user's own channels leave open (started by
+    # naql, the JVM gets this conf as --conf arguments, which win over spark-defaults.conf).
+    given, python = given_by_user(conf.contains)
+
+    def default(key: str, value: str) -> None:
+        if not given(key):
+            conf.set(key, value)
+
+    # The workers must run this interpreter (naql and its libraries are installed here),
+    # unless the user named another (a packed environment shipped to the executors).
+    os.environ.setdefault("PYSPARK_PYTHON", python or sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    if master is not None:
+        conf.setMaster(master)
+    else:
+        default("spark.master", "local[*]")
+    if parallelism is not None:
+        conf.set("spark.default.parallelism", str(parallelism))
+    # In local mode the driver's JVM holds every broadcast and every collected result;
+    # Spark's 1 GB default heap died at 62 k articles. (Under spark-submit that JVM is
+    # running already: its heap is spark-submit's --driver-memory.)
+    if not under_submit:
+        default("spark.driver.memory", "8g")
+    # Results of a stage come back to the driver; Spark's 1 GB default cap is too small
+    # for a large corpus's tokens.
+    default("spark.driver.maxResultSize", "0")
+    # naql draws its own stage bars; Spark's console bar would interleave with them.
+    default("spark.ui.showConsoleProgress", "false")
+    log_level_set = given("spark.log.level")
+    try:
+        context = SparkContext.getOrCreate(conf)
+    except Exception as error:  # Spark raises bare Py4J/Runtime errors on a failed start
+        raise BackendUnavailable(f"Spark did not start: {first_line(error)}") from None
+    if not log_level_set:
+        context.setLogLevel("WARN")
+        quiet_unpersist_warnings(context)
+    return context

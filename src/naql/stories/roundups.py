@@ -143,6 +143,35 @@ class RunsPile:
         pages = sorted(self.candidates)
         return [pages[low : low + RUNS_BLOCK] for low in range(0, len(pages), RUNS_BLOCK)]
 
+    def restricted(self, pages: list[int]) -> Restricted:
+        """What reading ``pages`` (one block) needs of the pile, renumbered: the texts of the
+        stories the pages are in or may join, those stories, and the pages' candidates. Its
+        :meth:`runs` of the pages' new numbers are this pile's, numbered anew
+        (:meth:`Restricted.numbered`), to the last bit: the texts and the stories keep their
+        order, and every sum adds the same terms in the same order."""
+        stories = sorted(
+            {int(self.story[page]) for page in pages}
+            | {s for page in pages for s in self.candidates[page]}
+        )
+        texts = np.unique(np.concatenate([self.members[s] for s in stories]))
+        story_at = {s: n for n, s in enumerate(stories)}
+        members = [np.searchsorted(texts, self.members[s]) for s in stories]
+        story = np.full(len(texts), -1, dtype=np.int64)
+        for number, group in enumerate(members):
+            story[group] = number
+        local = np.searchsorted(texts, pages).tolist()
+        pile = RunsPile(
+            [self.tokens[k] for k in texts.tolist()],
+            members,
+            story,
+            self.stamps[texts],
+            self.idf,
+            self.boost,
+            self.config,
+            {at: [story_at[s] for s in self.candidates[page]] for at, page in zip(local, pages)},
+        )
+        return Restricted(pile, local, texts, np.asarray(stories, dtype=np.int64))
+
     def runs(self, pages: list[int], texts: list[str]) -> dict[int, list[Run]]:
         """The runs of ``pages`` (one block; ``texts`` their texts), as :func:`page_runs`."""
         config, candidates = self.config, self.candidates
@@ -220,6 +249,34 @@ class RunsPile:
                 }
                 chosen.append(Run(first, last, int(gs[g]), links, float(mean[g])))
         return {at: sorted(runs, key=lambda r: r.first) for at, runs in sorted(found.items())}
+
+
+@dataclass(slots=True)
+class Restricted:
+    """A block's share of the pile (:meth:`RunsPile.restricted`): the pile of its texts
+    alone, the pages' numbers there, and each text's and story's number in the whole pile."""
+
+    pile: RunsPile
+    pages: list[int]
+    texts: np.ndarray
+    stories: np.ndarray
+
+    def numbered(self, found: dict[int, list[Run]]) -> dict[int, list[Run]]:
+        """Runs :attr:`pile` found, numbered as in the whole pile."""
+        texts, stories = self.texts.tolist(), self.stories.tolist()
+        return {
+            texts[at]: [
+                Run(
+                    run.first,
+                    run.last,
+                    stories[run.story],
+                    {texts[k]: value for k, value in run.links.items()},
+                    run.mean,
+                )
+                for run in runs
+            ]
+            for at, runs in found.items()
+        }
 
 
 def run_items(runs: list[Run], length: int) -> list[Item]:

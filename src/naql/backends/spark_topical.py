@@ -47,6 +47,12 @@ if TYPE_CHECKING:
 
     from naql.stories import StoryConfig
 
+# Candidate pairs whose cosines one task takes, at most. Every row a chunk's pairs name is
+# sent to it, and most rows are in pairs of every chunk: four chunks a partition sent
+# SaudiNewsNet's 52 MB of rows 436 MB in all (1.09 M pairs, 16 chunks on local[2]), one a
+# partition 149 MB (the similarity stage 10-12 s -> 9 s). Chunks grow with the pile only to
+# this bound (at most twice as many rows, 1.7 KB each on SaudiNewsNet: under 1 GB a task).
+PAIRS_PER_CHUNK = 250_000
 # A partition of rows: (its number, its first row, the rows as a CSR matrix).
 Rows = tuple[int, int, "sp.csr_matrix"]
 # Entries of columns: (columns, rows, values), sorted by column then row.
@@ -195,7 +201,9 @@ def cosines(
 ) -> np.ndarray:
     """Each pair's cosine: each chunk of pairs asks each partition of rows (first rows
     ``starts``) for the rows it needs, and gets them as one block from each."""
-    chunks = balanced_ranges(np.ones(len(rows)), max(1, partitions * 4))
+    chunks = balanced_ranges(
+        np.ones(len(rows)), max(1, partitions, -(-len(rows) // PAIRS_PER_CHUNK))
+    )
     if not chunks:
         return np.zeros(0)
     asks = []

@@ -421,7 +421,7 @@ class SparkBackend:
             texts = self.texts.partitioned(tokens, None)
             starts = [low for _, low in self.texts.parts]
             found = spark_topical.similarity(
-                self.context, texts, starts, boost, config, self.partitions
+                self.context, texts, starts, len(tokens), boost, config, self.partitions
             )
         if progress is not None:
             progress(len(tokens), len(tokens))

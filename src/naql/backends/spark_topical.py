@@ -227,20 +227,20 @@ def similarity(
     context: Any,
     texts: Any,
     starts: Sequence[int],
+    count: int,
     boost: np.ndarray,
     config: StoryConfig,
     partitions: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What :func:`naql.stories.topical.topical_similarity` of :func:`~.tfidf` returns, from
     ``texts`` (an RDD of one pile's :data:`~naql.backends.spark_texts.Part`, one a partition,
-    their first texts ``starts``)."""
+    their first texts ``starts``, ``count`` texts in all)."""
     size = len(boost)
     terms = texts.mapPartitionsWithIndex(
         lambda number, items: [(number, low, row_terms(docs, size)) for _, low, docs in items]
     ).cache()
     held: list[Any] = [terms]  # cached RDDs and broadcasts, let go however this ends
     try:
-        count = int(terms.map(lambda t: len(t[2][2])).sum())
         df = dense(terms.map(lambda t: present_counts(t[2][0])).treeReduce(sparse_sum), size)[0]
         empty = np.zeros(0, np.int64)
         if not df.any():

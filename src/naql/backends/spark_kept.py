@@ -63,9 +63,20 @@ class Kept:
         """Each chunk's first text."""
         return [0, *accumulate(self.counts)][:-1]
 
+    @property
+    def texts(self) -> list[str]:
+        """The kept texts, in order (the driver's own string objects)."""
+        return [text for piece in self.pieces for text in piece]
+
+    def numbers(self) -> dict[int, int]:
+        """``id()`` of each merged text's tokens -> its place in the pile: what tells a text
+        the tokenise job saw from one made later (a page's item), whose tokens travel."""
+        assert self.pile is not None
+        return {id(doc): k for k, doc in enumerate(self.pile)}
+
     def holds(self, articles: Sequence[Article]) -> bool:
         """Whether the kept texts are ``articles``' own, in order."""
-        texts = [text for piece in self.pieces for text in piece]
+        texts = self.texts
         return len(articles) == len(texts) and all(
             article.text is text for article, text in zip(articles, texts)
         )
@@ -202,8 +213,7 @@ def trace_stories(
 ) -> list[list[tuple[Story, list[Verdict]]]]:
     """Each chunk's stories traced (:func:`naql.provenance.trace_story`), in chunk order,
     with their members' texts and tokens sent to them from where the tokenise job left them."""
-    assert kept.pile is not None
-    pile_index = {id(doc): k for k, doc in enumerate(kept.pile)}
+    pile_index = kept.numbers()
     payloads = [[lightened(story, pile_index) for story in chunk] for chunk in chunks]
     wanted = [{key[1] for _, keys, _ in sent for key in keys.values()} for sent in payloads]
     return joined_where_tokenised(

@@ -82,9 +82,7 @@ def read_runs(
     blocks: list[list[int]],
 ) -> list[dict[int, list[Run]]]:
     """Each block's runs (:meth:`RunsPile.runs`), in block order, read on the executors."""
-    assert kept.pile is not None
-    pile_index = {id(doc): k for k, doc in enumerate(kept.pile)}
-    kept_texts = [text for piece in kept.pieces for text in piece]
+    pile_index, kept_texts = kept.numbers(), kept.texts
     payloads = [
         sent_block(
             pile.restricted(pages), pile_index, kept_texts, [articles[p].text for p in pages]

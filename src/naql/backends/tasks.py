@@ -340,21 +340,12 @@ def runs_reader(backend: Backend | None) -> BlockReader | None:
     """How :func:`naql.stories.roundups.page_runs` has its blocks of pages read by
     ``backend``'s workers: when they share its inputs, each block against the whole pile; on
     Spark, each block sent its share of the pile (its texts joined to it where they were
-    tokenised, else read in this process); None: in this process."""
+    tokenised; :meth:`SparkBackend.read_runs`, which may decline); None: in this process."""
     if backend is None or backend.workers <= 1:
         return None
-    joined = getattr(backend, "read_runs", None)
+    joined: BlockReader | None = getattr(backend, "read_runs", None)
     if joined is not None:
-
-        def where_tokenised(
-            pile: RunsPile, articles: Sequence[Article], blocks: list[list[int]]
-        ) -> list[dict[int, list[Run]]]:
-            found = joined(pile, articles, blocks)
-            if found is not None:
-                return found  # type: ignore[no-any-return]
-            return [pile.runs(pages, [articles[p].text for p in pages]) for pages in blocks]
-
-        return where_tokenised
+        return joined
     if not backend.shares_inputs:
         return None
     runner = backend

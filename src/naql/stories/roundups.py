@@ -71,8 +71,11 @@ class Run:
 # Pages read at a time: their runs' rows are never all held at once, and each block is one
 # worker's chunk (the blocks are independent given the pile).
 RUNS_BLOCK = 2048
-# (the pile, its articles, blocks of pages) -> each block's runs, as RunsPile.runs gives them
-BlockReader = Callable[["RunsPile", Sequence[Article], list[list[int]]], list[dict[int, list[Run]]]]
+# (the pile, its articles, blocks of pages) -> each block's runs, as RunsPile.runs gives them,
+# or None where the reader declines (this process reads them then)
+BlockReader = Callable[
+    ["RunsPile", Sequence[Article], list[list[int]]], list[dict[int, list[Run]]] | None
+]
 
 
 def page_runs(
@@ -89,7 +92,8 @@ def page_runs(
     order and not overlapping. ``boost``: the stories' term weights
     (:func:`naql.stories.topical.term_weights`), with the pile's IDF. Pages are read
     :data:`RUNS_BLOCK` at a time, each block against the whole pile alone: ``read`` (a
-    backend's workers) gives the blocks' runs as this process would, block by block."""
+    backend's workers) gives the blocks' runs as this process would, block by block, or
+    declines (None) and this process reads them."""
     members = groups.members
     story = np.full(len(articles), -1, dtype=np.int64)
     for number, group in enumerate(members):
@@ -108,9 +112,8 @@ def page_runs(
         candidates,
     )
     blocks = pile.blocks()
-    if read is not None:
-        parts = read(pile, articles, blocks)
-    else:
+    parts = None if read is None else read(pile, articles, blocks)
+    if parts is None:
         parts = [pile.runs(pages, [articles[page].text for page in pages]) for pages in blocks]
     found: dict[int, list[Run]] = {}
     for part in parts:

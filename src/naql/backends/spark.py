@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from naql.backends import ChunkProgress, Done, Pending, balanced_ranges, chunk_count, spark_conf
+from naql.backends import ChunkProgress, Done, Pending, spark_conf
 from naql.backends.spark_clean import same_texts
 from naql.backends.spark_errors import failed, require_spark
 from naql.backends.spark_progress import Watch
@@ -282,11 +282,10 @@ class SparkBackend:
             or self._small(kept.pile, kept.pile)
         ):
             return None
-        tokens = kept.pile
-        weights = [len(tokens[a]) + len(tokens[b]) for (a, b), _ in pairs]
-        chunks = [
-            pairs[r.start : r.stop] for r in balanced_ranges(weights, chunk_count(self, len(pairs)))
-        ]
+        from naql.backends.tasks import pair_ranges
+
+        ranges = pair_ranges(kept.pile, kept.pile, [pair for pair, _ in pairs], self)
+        chunks = [pairs[r.start : r.stop] for r in ranges]
         description = (
             f"pairs described ({len(chunks)} chunks, texts joined where they were tokenised)"
         )

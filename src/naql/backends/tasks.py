@@ -189,16 +189,25 @@ def _align_started(
     return backend.start(align_task, (texts, texts, size, config, common), chunks, backend.workers)
 
 
+def pair_ranges(
+    left: Sequence[Tokens],
+    right: Sequence[Tokens],
+    pairs: Sequence[tuple[int, int]],
+    backend: Backend,
+) -> list[range]:
+    """Contiguous ranges of the (sorted) pairs, several a worker, balanced by length."""
+    weights = [len(left[a]) + len(right[b]) for a, b in pairs]
+    return balanced_ranges(weights, chunk_count(backend, len(pairs)))
+
+
 def _pair_chunks(
     left: Sequence[Tokens],
     right: Sequence[Tokens],
     pairs: Sequence[tuple[int, int]],
     backend: Backend,
 ) -> list[Sequence[tuple[int, int]]]:
-    """Contiguous chunks of the (sorted) pairs, several a worker, balanced by length."""
-    weights = [len(left[a]) + len(right[b]) for a, b in pairs]
-    ranges = balanced_ranges(weights, chunk_count(backend, len(pairs)))
-    return [pairs[r.start : r.stop] for r in ranges]
+    """The pairs cut at :func:`pair_ranges`."""
+    return [pairs[r.start : r.stop] for r in pair_ranges(left, right, pairs, backend)]
 
 
 class AlignJob:

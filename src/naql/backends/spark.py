@@ -9,15 +9,14 @@ overrides the master, and each job is described in Spark's UI and logs ("naql: a
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from naql.backends import ChunkProgress, Done, Pending, spark_conf
 from naql.backends.spark_clean import same_texts
-from naql.backends.spark_errors import failed, require_spark
-from naql.backends.spark_progress import Watch
+from naql.backends.spark_errors import require_spark
+from naql.backends.spark_progress import jobs
 from naql.backends.spark_texts import SparkTexts
 
 if TYPE_CHECKING:
@@ -35,8 +34,6 @@ if TYPE_CHECKING:
     from naql.stories.roundups import Run, RunsPile
     from naql.text import Tokens
     from naql.text.chunks import ChunkTokens
-
-log = logging.getLogger(__name__)
 
 
 class SparkBackend:
@@ -315,35 +312,17 @@ class SparkBackend:
         with self._job("stories", description):
             return spark_runs.read_runs(self.context, kept, pile, articles, blocks)
 
-    @contextmanager
     def _job(
         self,
         stage: str,
         description: str,
         progress: ChunkProgress | None = None,
         total: int = 0,
-    ) -> Iterator[None]:
-        """One stage's Spark jobs: described in Spark's UI and naql's log, their tasks'
-        progress told to ``progress`` as ``total`` chunks while they run, and a failure
-        said in one line."""
-        log.info("naql: %s (%s)", description, self.master)
+    ) -> AbstractContextManager[None]:
+        """One stage's Spark jobs, a job group of their own (:func:`.spark_progress.jobs`)."""
         self._jobs += 1
         group = f"naql-{self._jobs}-{stage}"
-        self.context.setJobGroup(group, f"naql: {description}")
-        watch = (
-            Watch(self.context.statusTracker(), group, progress, total)
-            if progress is not None and total > 0
-            else None
-        )
-        try:
-            yield
-        except Exception as error:
-            raise failed(stage, error) from None
-        finally:
-            if watch is not None:
-                watch.stop()
-            self.context.setLocalProperty("spark.jobGroup.id", None)  # type: ignore[arg-type]
-            self.context.setJobDescription(None)  # type: ignore[arg-type]
+        return jobs(self.context, group, stage, description, self.master, progress, total)
 
     def candidate_pairs(
         self,

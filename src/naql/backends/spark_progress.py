@@ -1,6 +1,7 @@
-"""What a user sees of naql's Spark jobs while they run: how far a stage's jobs have got,
-told to naql's progress bars, and Spark's own log without the lines naql's use of it makes
-for nothing.
+"""What a user sees of naql's Spark jobs while they run: each stage's jobs as a job group
+named in Spark's UI and naql's log (:func:`jobs`), how far they have got, told to naql's
+progress bars, a failure in one line, and Spark's own log without the lines naql's use of it
+makes for nothing.
 
 naql turns Spark's console bar off (it would interleave with naql's own), and a Spark job is
 awaited by one blocking call, so without this a stage's bar stood at 0 until the stage ended:
@@ -10,9 +11,47 @@ Spark's status tracker, every ``interval`` seconds, how many of their tasks are 
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from naql.backends.spark_errors import failed
+
+# The backend's own logger, as before this moved here: a user may have configured it.
+log = logging.getLogger("naql.backends.spark")
+
+
+@contextmanager
+def jobs(
+    context: Any,
+    group: str,
+    stage: str,
+    description: str,
+    master: str,
+    progress: Callable[[int, int], None] | None = None,
+    total: int = 0,
+) -> Iterator[None]:
+    """The Spark jobs run inside, as job ``group``: described in Spark's UI and naql's log
+    (with the ``master``), their tasks' progress told to ``progress`` as ``total`` chunks
+    while they run, and a failure said in one line, naming ``stage``."""
+    log.info("naql: %s (%s)", description, master)
+    context.setJobGroup(group, f"naql: {description}")
+    watch = (
+        Watch(context.statusTracker(), group, progress, total)
+        if progress is not None and total > 0
+        else None
+    )
+    try:
+        yield
+    except Exception as error:
+        raise failed(stage, error) from None
+    finally:
+        if watch is not None:
+            watch.stop()
+        context.setLocalProperty("spark.jobGroup.id", None)
+        context.setJobDescription(None)
 
 
 class Watch:

@@ -207,3 +207,20 @@ def test_spark_submit_runs_naqls_trace_with_the_submitted_settings(tmp_path: Pat
     found.pop("timings")
     expected.pop("timings")
     assert found == expected
+
+
+def test_a_naql_setting_that_is_no_whole_number_is_said_in_one_line() -> None:
+    from naql.errors import BackendUnavailable
+
+    # spark.naql.* settings come from the user's own Spark channels: a typo there was a
+    # ValueError's traceback at start-up.
+    conf = {"spark.naql.pairs.driverPairs": "abc", "spark.naql.stories.driverPages": "-3"}
+    assert spark_conf.whole_number(conf, "spark.naql.stories.driverEdges", 10) == 10
+    assert (
+        spark_conf.whole_number({"spark.naql.broadcastTexts": "0"}, "spark.naql.broadcastTexts", 5)
+        == 0
+    )
+    for key, value in conf.items():
+        with pytest.raises(BackendUnavailable) as raised:
+            spark_conf.whole_number(conf, key, 1)
+        assert str(raised.value) == f"{key}: '{value}' is not a whole number of 0 or more"

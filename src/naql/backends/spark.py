@@ -18,6 +18,7 @@ from naql.backends.spark_clean import same_texts
 from naql.backends.spark_errors import require_spark
 from naql.backends.spark_progress import jobs
 from naql.backends.spark_texts import SparkTexts
+from naql.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,25 +46,31 @@ class SparkBackend:
         self.context = spark_conf.started(master, parallelism)
         self.workers = max(1, int(self.context.defaultParallelism))
         conf = self.context.getConf()
+
+        def setting(key: str, default: int) -> int:
+            try:
+                return spark_conf.whole_number(conf, key, default)
+            except BackendUnavailable:
+                self.context.stop()
+                raise
+
         # Shuffles and the texts' partitions: a few a worker.
         self.partitions = max(2, self.workers * 2)
         # Cached while one pile is traced; `spark.naql.tokensPerPartition` caps a partition.
         self.texts = SparkTexts(
-            self.context,
-            self.partitions,
-            int(conf.get("spark.naql.tokensPerPartition", "2000000")),
+            self.context, self.partitions, setting("spark.naql.tokensPerPartition", 2_000_000)
         )
         # Texts up to this many bytes go out as one broadcast rather than by joins.
-        self.broadcast_texts = int(conf.get("spark.naql.broadcastTexts", str(10 * 2**20)))
+        self.broadcast_texts = setting("spark.naql.broadcastTexts", 10 * 2**20)
         # The largest story graph grouped in the driver; a larger one by components on Spark.
-        self.driver_edges = int(conf.get("spark.naql.stories.driverEdges", "10000000"))
+        self.driver_edges = setting("spark.naql.stories.driverEdges", 10_000_000)
         # The most aligned pairs the driver describes, and pages whose runs of lines it reads
         # (the roundups'); more go to the executors. Each is a fraction of a millisecond of
         # one core, and on the executors the texts travel to them too: on local[2],
         # SaudiNewsNet's 40,600 pairs took 6.1 s there against 4.0 s in the driver, its
         # 19,028 pages 1.3-2.6 s more, so below these the driver's one core wins.
-        self.driver_pairs = int(conf.get("spark.naql.pairs.driverPairs", "100000"))
-        self.driver_pages = int(conf.get("spark.naql.stories.driverPages", "100000"))
+        self.driver_pairs = setting("spark.naql.pairs.driverPairs", 100_000)
+        self.driver_pages = setting("spark.naql.stories.driverPages", 100_000)
         self.master = self.context.master
         self._jobs = 0  # naql stages run so far: each one's Spark jobs are a job group
         # What the last tokenise job left on the executors, for the trace's later stages.

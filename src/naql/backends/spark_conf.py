@@ -161,3 +161,16 @@ def started(master: str | None, parallelism: int | None) -> Any:
         context.setLogLevel("WARN")
         quiet_unpersist_warnings(context)
     return context
+
+
+def whole_number(conf: Any, key: str, default: int) -> int:
+    """naql's own setting ``key`` of a SparkConf (``spark.naql.*``), ``default`` when unset;
+    a value that is no whole number at least 0 is the user's mistake, said in one line."""
+    value = conf.get(key, str(default))
+    try:
+        found = int(value)
+    except ValueError:
+        found = -1
+    if found < 0:
+        raise BackendUnavailable(f"{key}: {value!r} is not a whole number of 0 or more")
+    return found
